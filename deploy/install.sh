@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Huicai needs to build, run, test and benchmark.
+# Idempotent: when everything is present it prints one line and exits.
+# Nothing is downloaded from anywhere but Debian's own archive.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build ccache mold pkg-config git clang clang-tidy clang-format llvm
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
+  mariadb-server mariadb-client redis-server redis-tools
+  wrk nginx-light curl procps psmisc
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Debian's packaged services must not start on install: we run our own on other ports.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ((created_policy)); then rm -f "$policy"; fi
+fi
+
+# Connector/C++ headers: Debian's libmysqlcppconn-dev depends on Boost 1.74's dev package, which
+# conflicts with Boost 1.81. Unpack only its headers (cppconn/*.h need no Boost) into a
+# git-ignored folder and link the runtime library directly.
+vendor=third_party/mysqlcppconn
+if [ ! -f "$vendor/usr/include/cppconn/driver.h" ]; then
+  echo "install: unpacking Connector/C++ headers into $vendor"
+  rm -rf "$vendor" && mkdir -p "$vendor"
+  scratch=$(mktemp -d)
+  (cd "$scratch" && apt-get download -qq libmysqlcppconn-dev >/dev/null)
+  dpkg-deb -x "$scratch"/libmysqlcppconn-dev_*.deb "$vendor"
+  rm -rf "$scratch"
+fi
+
+echo "install: all packages present"

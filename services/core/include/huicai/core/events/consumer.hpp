@@ -1,0 +1,64 @@
+#pragma once
+// Consumes a Redis Stream in a consumer group. Each event is handled inside one MySQL
+// transaction together with an insert into the consumer's processed-events table keyed by
+// event id, so a redelivered or replayed event changes nothing. XACK after commit. Messages
+// pending longer than `reclaim_after` on a dead consumer are claimed (XAUTOCLAIM).
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace huicai::mysql {
+class Pool;
+class Session;
+}  // namespace huicai::mysql
+namespace huicai::redis {
+class Client;
+}
+
+namespace huicai::events {
+
+struct ReceivedEvent {
+  std::string stream_entry_id;  // Redis stream id, e.g. "1700000000000-0"
+  std::string event_id;
+  std::string type;
+  std::int64_t occurred_at_us = 0;
+  std::string producer;
+  std::string aggregate_id;
+  std::string payload;
+  std::string request_id;
+};
+
+struct ConsumerOptions {
+  std::string stream;            // logical stream, e.g. "ordering"
+  std::string group;             // e.g. "settlement"
+  std::string consumer_name;     // unique per process, e.g. host:pid
+  std::string processed_table;   // e.g. "settlement_processed_events"
+  std::size_t batch_size = 100;
+  std::chrono::milliseconds block{1'000};
+  std::chrono::milliseconds reclaim_after{30'000};
+  bool start_from_beginning = true;  // a new group reads the stream from "0"
+};
+
+// Runs inside the transaction; throw to roll back (the event stays pending and is retried).
+using EventHandler = std::function<void(mysql::Session&, const ReceivedEvent&)>;
+
+class Consumer {
+ public:
+  // `redis` should be a client of its own: XREADGROUP BLOCK holds the connection.
+  Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options, EventHandler handler);
+  boost::asio::awaitable<std::size_t> poll_once();  // reads, handles, acks one batch
+  boost::asio::awaitable<void> run();                // until cancelled
+
+ private:
+  mysql::Pool& pool_;
+  redis::Client& redis_;
+  ConsumerOptions options_;
+  EventHandler handler_;
+  bool group_ready_ = false;
+};
+
+}  // namespace huicai::events

@@ -1,0 +1,39 @@
+#pragma once
+// The transactional outbox. A service writes its events into its own outbox table in the same
+// transaction as the state change; the Relay publishes them to Redis Streams afterwards. Redis
+// down means events wait in the table, never that they are lost.
+//
+// Each owning service has `<service>_outbox` (see db/migrations/0001_core_outbox_template.sql
+// for the columns) and `<service>_processed_events` for what it consumes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::events {
+
+struct OutgoingEvent {
+  std::string stream;        // logical stream, e.g. "ordering"; see stream_key()
+  std::string type;          // e.g. "ordering.order_placed.v1"
+  std::string aggregate_id;  // e.g. the order id as text
+  std::string payload;       // serialized protobuf message named by type
+  std::string request_id;    // for tracing; may be empty
+};
+
+// Inserts the event into `outbox_table` using the caller's session (inside its transaction).
+// Returns the generated event id (a UUID).
+std::string enqueue(mysql::Session& session, std::string_view outbox_table,
+                    std::string_view producer, const OutgoingEvent& event);
+
+// The Redis key of a logical stream, with a hash tag so Redis Cluster keeps it on one slot:
+// "ordering" -> "huicai:{ordering}:events".
+std::string stream_key(std::string_view stream);
+
+// A fresh random UUID v4 as text (libsodium randomness).
+std::string new_uuid();
+
+}  // namespace huicai::events

@@ -1,0 +1,56 @@
+#pragma once
+// Everything between the transport and a handler, in order: request id, route match (404/405),
+// token check (401), role check (403), per-route rate limit (429), handler, error mapping
+// (Problem -> problem+json, ServiceUnavailable -> 503 + Retry-After, anything else -> 500
+// without details), metrics and the JSON access log line.
+
+#include <huicai/core/auth/roles.hpp>
+#include <huicai/core/http/message.hpp>
+#include <huicai/core/http/router.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace huicai::metrics {
+class Registry;
+}
+
+namespace huicai::http {
+
+// Verifies a bearer token. Implemented in core/auth (HMAC tokens + Redis revocation list).
+class TokenVerifier {
+ public:
+  virtual ~TokenVerifier() = default;
+  // An error (any) means 401; the verifier decides between expired, forged and revoked.
+  virtual boost::asio::awaitable<boost::system::result<auth::Principal>> verify(
+      std::string_view bearer_token) = 0;
+};
+
+// Counts requests per key in a window. Implemented over Redis in core; returns how long to
+// wait when the limit is reached.
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  virtual boost::asio::awaitable<std::optional<std::chrono::seconds>> hit(
+      const std::string& key, const RateLimit& limit) = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, TokenVerifier* verifier, RateLimiter* limiter,
+             metrics::Registry* metrics, bool access_log);
+  boost::asio::awaitable<Response> handle(Request& request);
+
+ private:
+  const Router& router_;
+  TokenVerifier* verifier_;
+  RateLimiter* limiter_;
+  metrics::Registry* metrics_;
+  bool access_log_;
+};
+
+}  // namespace huicai::http

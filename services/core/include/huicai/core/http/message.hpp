@@ -1,0 +1,57 @@
+#pragma once
+// Plain request and response structs. Handlers see only these; Beast stays inside the server's
+// own source files so handler files compile in a fraction of the time.
+
+#include <huicai/core/auth/roles.hpp>
+
+#include <boost/json/fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace huicai::http {
+
+enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
+std::string_view to_string(Method method);
+Method method_from_string(std::string_view text);
+
+using Headers = std::vector<std::pair<std::string, std::string>>;  // names in lower case
+
+struct Request {
+  Method method = Method::get;
+  std::string target;  // as sent: path and query
+  std::string path;    // decoded path without the query
+  std::string query;   // raw query string without '?'
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  std::string request_id;  // from X-Request-Id when sane, else generated
+
+  // Filled by the router and middleware before the handler runs.
+  std::vector<std::pair<std::string, std::string>> path_params;
+  const auth::AccessRule* rule = nullptr;
+  std::optional<auth::Principal> principal;
+
+  std::string_view header(std::string_view lower_case_name) const;  // "" when absent
+  std::string_view path_param(std::string_view name) const;         // "" when absent
+  std::optional<std::string> query_param(std::string_view name) const;  // percent-decoded
+  // The caller, or throws Problem 401 (only reached on a public route by mistake).
+  const auth::Principal& caller() const;
+  // Throws Problem 403 (or 404 when hide_existence) unless the caller may access the owner.
+  void require_access(const auth::Owner& owner, bool hide_existence = false) const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;  // Content-Type defaults to application/json when a body is set
+  std::string body;
+
+  Response& set_header(std::string name, std::string value);
+  static Response json(int status, const boost::json::value& body);
+  static Response empty(int status);  // 204, 304, ...
+};
+
+}  // namespace huicai::http

@@ -1,0 +1,52 @@
+#pragma once
+// Routes: method + pattern ("/v1/orders/{order_id}") + access rule + handler. Every route
+// declares its rule: registering one without a rule is impossible by construction, and the
+// matrix test enumerates routes() to check each against the authorization table.
+
+#include <huicai/core/auth/roles.hpp>
+#include <huicai/core/http/message.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace huicai::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+struct RateLimit {
+  int requests = 0;  // per caller (account, or IP when public) per window; 0 = no limit
+  std::chrono::seconds window{60};
+};
+
+struct Route {
+  Method method;
+  std::string pattern;   // segments; "{name}" captures one segment
+  std::string service;   // owning service, e.g. "catalog" (for metrics and OpenAPI checks)
+  auth::AccessRule rule;
+  Handler handler;
+  RateLimit rate_limit;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;                              // null: no match
+  std::vector<std::pair<std::string, std::string>> params;   // captured segments
+  std::vector<Method> allowed;                               // when path matched, method did not
+};
+
+class Router {
+ public:
+  // Throws std::logic_error on a duplicate (method, pattern) or a malformed pattern.
+  void add(Route route);
+  RouteMatch match(Method method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace huicai::http
