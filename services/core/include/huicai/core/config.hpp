@@ -33,6 +33,9 @@ struct Config {
   std::string mysql_user = "huicai";
   std::string mysql_password = "huicai-dev";
   std::string mysql_database = "huicai";
+  // Used only by `huicai migrate` (DDL needs more than the app user's SELECT/INSERT/UPDATE/DELETE).
+  std::string mysql_admin_user = "huicai_admin";          // HUICAI_MYSQL_ADMIN_USER
+  std::string mysql_admin_password = "huicai-admin-dev";  // HUICAI_MYSQL_ADMIN_PASSWORD
   std::size_t mysql_pool_size = 8;
   std::size_t mysql_queue_limit = 2048;  // waiting calls beyond this get 503
   std::chrono::seconds mysql_connect_timeout{3};

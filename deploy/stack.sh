@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# The local stack: MariaDB 10.11 and Redis 7 as plain background processes (no systemd), data,
+# sockets, pid files and logs under .stack/ of this checkout, bound to 127.0.0.1 only.
+#
+#   deploy/stack.sh start [--migrate PATH_TO_HUICAI]   start both (idempotent), provision the
+#                                                      database and users, optionally migrate
+#   deploy/stack.sh stop                               stop both, wait until they exited
+#   deploy/stack.sh status                             say what runs; exit 0 only if both answer
+#   deploy/stack.sh restart-mysql | stop-mysql | start-mysql | stop-redis | start-redis
+#                                                      one server only (restart tests use them)
+#
+# Settings (environment, defaults in brackets):
+#   HUICAI_MYSQL_PORT [13306]   HUICAI_REDIS_PORT [16379]   HUICAI_STACK_DIR [<checkout>/.stack]
+#   HUICAI_MYSQL_DATABASE [huicai]
+#   HUICAI_MYSQL_USER [huicai]              HUICAI_MYSQL_PASSWORD [huicai-dev]
+#   HUICAI_MYSQL_ADMIN_USER [huicai_admin]  HUICAI_MYSQL_ADMIN_PASSWORD [huicai-admin-dev]
+#   HUICAI_STACK_WAIT_SECONDS [60]          how long to wait for a server to answer
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+stack=${HUICAI_STACK_DIR:-$root/.stack}
+mysql_port=${HUICAI_MYSQL_PORT:-13306}
+redis_port=${HUICAI_REDIS_PORT:-16379}
+database=${HUICAI_MYSQL_DATABASE:-huicai}
+app_user=${HUICAI_MYSQL_USER:-huicai}
+app_password=${HUICAI_MYSQL_PASSWORD:-huicai-dev}
+admin_user=${HUICAI_MYSQL_ADMIN_USER:-huicai_admin}
+admin_password=${HUICAI_MYSQL_ADMIN_PASSWORD:-huicai-admin-dev}
+wait_seconds=${HUICAI_STACK_WAIT_SECONDS:-60}
+
+mysql_dir=$stack/mysql
+mysql_data=$mysql_dir/data
+mysql_socket=$mysql_dir/mysqld.sock
+mysql_pid=$mysql_dir/mysqld.pid
+mysql_log=$mysql_dir/mariadb.err
+mysql_conf=$mysql_dir/my.cnf
+redis_dir=$stack/redis
+redis_pid=$redis_dir/redis.pid
+redis_log=$redis_dir/redis.log
+redis_conf=$redis_dir/redis.conf
+
+# The OS user the servers run as. MariaDB refuses to run as root unless told to (--user=root);
+# in CI we are root. mariadb-install-db gives this OS user a unix_socket account, which is how
+# this script talks to the server as its superuser (no password anywhere).
+os_user=$(id -un)
+
+say() { echo "stack: $*"; }
+fail() {
+  echo "stack: error: $*" >&2
+  exit 1
+}
+
+# Prints the pid in $1 if that process is alive.
+live_pid() {
+  local file=$1 pid
+  [ -s "$file" ] || return 1
+  pid=$(cat "$file" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# Waits for process $1 to exit, up to $2 seconds.
+wait_exit() {
+  local pid=$1 limit=$2 waited=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= limit * 10)); then return 1; fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+show_log_tail() {
+  echo "----- last lines of $1 -----" >&2
+  tail -n 30 "$1" >&2 2>/dev/null || echo "(no log)" >&2
+  echo "-----" >&2
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+mysql_superuser() { mariadb --no-defaults --protocol=socket --socket="$mysql_socket" -u "$os_user" "$@"; }
+
+mysql_answers() {
+  mariadb-admin --no-defaults --protocol=socket --socket="$mysql_socket" -u "$os_user" \
+    --connect-timeout=2 ping >/dev/null 2>&1
+}
+
+write_mysql_config() {
+  # Regenerated on every start so a changed port takes effect; the data directory persists.
+  cat >"$mysql_conf" <<EOF
+# Written by deploy/stack.sh; edits are overwritten on the next start.
+[mariadbd]
+datadir = $mysql_data
+socket = $mysql_socket
+pid-file = $mysql_pid
+log-error = $mysql_log
+bind-address = 127.0.0.1
+port = $mysql_port
+skip-name-resolve
+# Text: utf8mb4 everywhere. unicode_ci, not _bin, for the server default: names and search keys
+# people type compare without regard to case and accents (a county named the same way twice is
+# the same county). Columns that hold opaque tokens or keys declare utf8mb4_bin themselves.
+character-set-server = utf8mb4
+collation-server = utf8mb4_unicode_ci
+# REPEATABLE READ alone allows lost updates in MariaDB; with snapshot isolation a write to a
+# row changed since the transaction's snapshot fails with 1020, which the pool retries.
+transaction-isolation = REPEATABLE-READ
+innodb_snapshot_isolation = ON
+sql_mode = STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION
+default-storage-engine = InnoDB
+innodb_buffer_pool_size = 512M
+innodb_log_file_size = 64M
+# Durability over speed: every COMMIT reaches the log on disk before it is acknowledged.
+innodb_flush_log_at_trx_commit = 1
+# Lock waits give up well before the clients' 10 s read timeout, so the client sees 1205 (which
+# the pool retries) rather than a dropped connection.
+innodb_lock_wait_timeout = 5
+max_connections = 500
+max_allowed_packet = 64M
+performance_schema = OFF
+EOF
+}
+
+start_mysql() {
+  mkdir -p "$mysql_dir"
+  if live_pid "$mysql_pid" >/dev/null && mysql_answers; then
+    say "MariaDB already running on 127.0.0.1:$mysql_port"
+    return 0
+  fi
+  if pid=$(live_pid "$mysql_pid"); then
+    # Alive but not answering yet (another start is under way): wait for it below.
+    say "MariaDB (pid $pid) is starting"
+  else
+    write_mysql_config
+    if [ ! -d "$mysql_data/mysql" ]; then
+      say "initialising MariaDB data directory in $mysql_data"
+      rm -rf "$mysql_data" && mkdir -p "$mysql_data"
+      if ! mariadb-install-db --no-defaults --datadir="$mysql_data" --user="$os_user" \
+        --auth-root-authentication-method=socket --skip-test-db \
+        >"$mysql_dir/install.log" 2>&1; then
+        show_log_tail "$mysql_dir/install.log"
+        fail "mariadb-install-db failed"
+      fi
+    fi
+    # setsid: the server must not die with the shell (or ctest) that started it.
+    setsid mariadbd --defaults-file="$mysql_conf" --user="$os_user" </dev/null \
+      >>"$mysql_dir/mariadbd.out" 2>&1 &
+  fi
+  local waited=0
+  until mysql_answers; do
+    if ((waited >= wait_seconds * 10)); then
+      show_log_tail "$mysql_log"
+      fail "MariaDB did not answer on $mysql_socket within ${wait_seconds}s"
+    fi
+    if ((waited > 20)) && ! live_pid "$mysql_pid" >/dev/null && ! pgrep -f -- "--defaults-file=$mysql_conf" >/dev/null; then
+      show_log_tail "$mysql_log"
+      fail "MariaDB exited during start"
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  say "MariaDB up on 127.0.0.1:$mysql_port"
+}
+
+provision_mysql() {
+  # Idempotent; runs on every start so changed passwords in the environment take effect.
+  # The admin user may also create throwaway databases named huicai_test_* (integration tests).
+  mysql_superuser <<EOF
+CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$app_user'@'127.0.0.1' IDENTIFIED BY '$app_password';
+CREATE USER IF NOT EXISTS '$app_user'@'localhost' IDENTIFIED BY '$app_password';
+ALTER USER '$app_user'@'127.0.0.1' IDENTIFIED BY '$app_password';
+ALTER USER '$app_user'@'localhost' IDENTIFIED BY '$app_password';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$database\`.* TO '$app_user'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$database\`.* TO '$app_user'@'localhost';
+CREATE USER IF NOT EXISTS '$admin_user'@'127.0.0.1' IDENTIFIED BY '$admin_password';
+CREATE USER IF NOT EXISTS '$admin_user'@'localhost' IDENTIFIED BY '$admin_password';
+ALTER USER '$admin_user'@'127.0.0.1' IDENTIFIED BY '$admin_password';
+ALTER USER '$admin_user'@'localhost' IDENTIFIED BY '$admin_password';
+GRANT ALL PRIVILEGES ON \`$database\`.* TO '$admin_user'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`$database\`.* TO '$admin_user'@'localhost';
+GRANT ALL PRIVILEGES ON \`huicai\\_test\\_%\`.* TO '$admin_user'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`huicai\\_test\\_%\`.* TO '$admin_user'@'localhost';
+EOF
+}
+
+stop_mysql() {
+  local pid
+  if ! pid=$(live_pid "$mysql_pid"); then
+    say "MariaDB not running"
+    return 0
+  fi
+  kill -TERM "$pid"
+  if ! wait_exit "$pid" "$wait_seconds"; then
+    show_log_tail "$mysql_log"
+    fail "MariaDB (pid $pid) did not exit within ${wait_seconds}s"
+  fi
+  say "MariaDB stopped"
+}
+
+# ---------------------------------------------------------------- Redis
+
+redis_answers() {
+  [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]
+}
+
+write_redis_config() {
+  cat >"$redis_conf" <<EOF
+# Written by deploy/stack.sh; edits are overwritten on the next start.
+bind 127.0.0.1
+port $redis_port
+protected-mode no
+daemonize no
+pidfile $redis_pid
+logfile $redis_log
+dir $redis_dir
+# Streams (events) must survive a restart: append-only file, fsync every second.
+appendonly yes
+appendfsync everysec
+save ""
+EOF
+}
+
+start_redis() {
+  mkdir -p "$redis_dir"
+  if live_pid "$redis_pid" >/dev/null && redis_answers; then
+    say "Redis already running on 127.0.0.1:$redis_port"
+    return 0
+  fi
+  if ! live_pid "$redis_pid" >/dev/null; then
+    write_redis_config
+    setsid redis-server "$redis_conf" </dev/null >>"$redis_dir/redis.out" 2>&1 &
+  fi
+  local waited=0
+  until redis_answers; do
+    if ((waited >= wait_seconds * 10)); then
+      show_log_tail "$redis_log"
+      fail "Redis did not answer on 127.0.0.1:$redis_port within ${wait_seconds}s"
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  say "Redis up on 127.0.0.1:$redis_port"
+}
+
+stop_redis() {
+  local pid
+  if ! pid=$(live_pid "$redis_pid"); then
+    say "Redis not running"
+    return 0
+  fi
+  kill -TERM "$pid"
+  if ! wait_exit "$pid" "$wait_seconds"; then
+    show_log_tail "$redis_log"
+    fail "Redis (pid $pid) did not exit within ${wait_seconds}s"
+  fi
+  say "Redis stopped"
+}
+
+# ---------------------------------------------------------------- commands
+
+status() {
+  local ok=0 pid
+  if pid=$(live_pid "$mysql_pid") && mysql_answers; then
+    say "MariaDB running (pid $pid) on 127.0.0.1:$mysql_port, data in $mysql_data"
+  else
+    say "MariaDB not running"
+    ok=1
+  fi
+  if pid=$(live_pid "$redis_pid") && redis_answers; then
+    say "Redis running (pid $pid) on 127.0.0.1:$redis_port, data in $redis_dir"
+  else
+    say "Redis not running"
+    ok=1
+  fi
+  return $ok
+}
+
+migrate() {
+  local binary=$1
+  [ -x "$binary" ] || fail "--migrate: $binary is not an executable"
+  say "migrating with $binary"
+  (cd "$root" && HUICAI_MYSQL_PORT=$mysql_port HUICAI_MYSQL_DATABASE=$database \
+    HUICAI_MYSQL_ADMIN_USER=$admin_user HUICAI_MYSQL_ADMIN_PASSWORD=$admin_password \
+    "$binary" migrate "$root/db/migrations") || fail "migration failed"
+}
+
+command=${1:-}
+shift || true
+case "$command" in
+  start)
+    migrate_binary=
+    while (($#)); do
+      case "$1" in
+        --migrate)
+          [ $# -ge 2 ] || fail "--migrate needs the path of the huicai binary"
+          migrate_binary=$2
+          shift 2
+          ;;
+        *) fail "unknown option $1" ;;
+      esac
+    done
+    start_mysql
+    provision_mysql
+    start_redis
+    if [ -n "$migrate_binary" ]; then migrate "$migrate_binary"; fi
+    ;;
+  stop)
+    stop_redis
+    stop_mysql
+    ;;
+  status) status ;;
+  start-mysql)
+    start_mysql
+    provision_mysql
+    ;;
+  stop-mysql) stop_mysql ;;
+  restart-mysql)
+    stop_mysql
+    start_mysql
+    provision_mysql
+    ;;
+  start-redis) start_redis ;;
+  stop-redis) stop_redis ;;
+  *)
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    [ -n "$command" ] && [ "$command" != help ] && [ "$command" != --help ] && exit 2
+    exit 0
+    ;;
+esac
