@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The first Quick start command: install packages, build, start MariaDB and Redis, migrate,
+# load the demo data and run every service in one background process. Safe to run again: it
+# rebuilds what changed and restarts the server. Stop everything with: bash deploy/down.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash deploy/install.sh
+bash deploy/build.sh huicai
+huicai=$root/build/services/all_in_one/huicai
+
+bash deploy/stack.sh start --migrate "$huicai"
+"$huicai" seed
+
+# Restart the server if one is running from an earlier `up`.
+mkdir -p .stack
+pid_file=.stack/huicai.pid
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  kill -TERM "$(cat "$pid_file")"
+  for _ in $(seq 100); do kill -0 "$(cat "$pid_file")" 2>/dev/null || break; sleep 0.1; done
+fi
+port=${HUICAI_HTTP_PORT:-8080}
+HUICAI_HTTP_PORT=$port nohup "$huicai" serve >>.stack/huicai.log 2>&1 &
+echo $! >"$pid_file"
+
+for _ in $(seq 150); do
+  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+    cat <<MSG
+
+Huicai is running (pid $(cat "$pid_file"), log .stack/huicai.log):
+  API          http://127.0.0.1:$port/v1/
+  health       http://127.0.0.1:$port/healthz   readiness http://127.0.0.1:$port/readyz
+  metrics      http://127.0.0.1:$port/metrics
+  OpenAPI      docs/openapi.yaml
+  demo logins  docs/demo-accounts.md (printed above by 'huicai seed')
+Stop everything: bash deploy/down.sh
+MSG
+    exit 0
+  fi
+  if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "up: the server exited; last log lines:" >&2
+    tail -n 30 .stack/huicai.log >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+echo "up: the server did not become ready in 30 s; see .stack/huicai.log" >&2
+exit 1
