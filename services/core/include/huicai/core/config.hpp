@@ -1,7 +1,8 @@
 #pragma once
 // Every setting Huicai reads, in one place. Each comes from an environment variable with a
-// default that works with deploy/stack.sh. README.md lists the same table; a unit test checks
-// that the two agree (config_test.cpp reads README.md).
+// default that works with deploy/stack.sh. The table of variables is defined once, in
+// src/config.cpp (from_environment() and entries() both use it); docs/configuration.md lists the
+// same table and tests/unit/core/config_test.cpp fails when the two disagree.
 
 #include <chrono>
 #include <cstdint>

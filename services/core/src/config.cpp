@@ -1,0 +1,218 @@
+// Configuration from HUICAI_* environment variables. The table below is the single list of
+// settings: from_environment() parses with it and entries() documents it, so a setting cannot
+// be read without also being listed (and config_test.cpp checks docs/configuration.md).
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <huicai/core/config.hpp>
+#include <limits>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+
+namespace huicai {
+namespace {
+
+// One setting: how to show its current value and how to read it from text.
+struct Setting {
+  std::string name;
+  std::string description;
+  std::function<std::string(const Config&)> show;
+  std::function<void(Config&, std::string_view text)> parse;  // throws std::invalid_argument
+};
+
+// Limits checked on top of the type's own range.
+struct Bounds {
+  std::uint64_t minimum = 0;
+  std::uint64_t maximum = std::numeric_limits<std::uint64_t>::max();
+};
+
+std::string upper_case(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return result;
+}
+
+// Decimal digits only: no sign, no spaces, no "0x", no trailing text.
+std::uint64_t parse_unsigned(std::string_view text, const Bounds& bounds) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
+    throw std::invalid_argument("expected a non-negative integer");
+  }
+  if (value < bounds.minimum || value > bounds.maximum) {
+    throw std::invalid_argument("expected an integer from " + std::to_string(bounds.minimum) +
+                                " to " + std::to_string(bounds.maximum));
+  }
+  return value;
+}
+
+bool parse_bool(std::string_view text) {
+  for (std::string_view yes : {"1", "true", "yes", "on"}) {
+    if (text == yes) {
+      return true;
+    }
+  }
+  for (std::string_view no : {"0", "false", "no", "off"}) {
+    if (text == no) {
+      return false;
+    }
+  }
+  throw std::invalid_argument("expected true/false, 1/0, yes/no or on/off");
+}
+
+template <class T>
+struct is_duration : std::false_type {};
+template <class Rep, class Period>
+struct is_duration<std::chrono::duration<Rep, Period>> : std::true_type {};
+
+// The variable name says the unit of a duration: HUICAI_HTTP_READ_TIMEOUT_MS,
+// HUICAI_MYSQL_CONNECT_TIMEOUT_SECONDS.
+template <class T>
+std::string unit_suffix() {
+  if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+    return "_MS";
+  } else if constexpr (std::is_same_v<T, std::chrono::seconds>) {
+    return "_SECONDS";
+  } else {
+    static_assert(!is_duration<T>::value, "add a suffix for this duration unit");
+    return "";
+  }
+}
+
+// Builds the Setting for Config::*member, named HUICAI_<MEMBER><unit suffix>.
+template <class T>
+Setting setting(std::string_view member_name, T Config::*member, std::string description,
+                Bounds bounds = {}) {
+  Setting result;
+  result.name = "HUICAI_" + upper_case(member_name) + unit_suffix<T>();
+  result.description = std::move(description);
+  result.show = [member](const Config& config) -> std::string {
+    const T& value = config.*member;
+    if constexpr (std::is_same_v<T, std::string>) {
+      return value;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      return value ? "true" : "false";
+    } else if constexpr (is_duration<T>::value) {
+      return std::to_string(value.count());
+    } else {
+      return std::to_string(value);
+    }
+  };
+  result.parse = [member, bounds](Config& config, std::string_view text) {
+    T& value = config.*member;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (text.size() < bounds.minimum) {
+        throw std::invalid_argument("expected at least " + std::to_string(bounds.minimum) +
+                                    " characters");
+      }
+      value = std::string(text);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      value = parse_bool(text);
+    } else if constexpr (is_duration<T>::value) {
+      Bounds limited = bounds;
+      limited.maximum = std::min<std::uint64_t>(
+          limited.maximum, static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()));
+      value = T(static_cast<typename T::rep>(parse_unsigned(text, limited)));
+    } else {
+      static_assert(std::is_integral_v<T> && std::is_unsigned_v<T>, "unsupported setting type");
+      Bounds limited = bounds;
+      limited.maximum = std::min<std::uint64_t>(limited.maximum, std::numeric_limits<T>::max());
+      value = static_cast<T>(parse_unsigned(text, limited));
+    }
+  };
+  return result;
+}
+
+#define HUICAI_SETTING(member, ...) setting(#member, &Config::member, __VA_ARGS__)
+
+constexpr Bounds at_least_one{1};
+constexpr Bounds any_port{0, 65'535};
+constexpr Bounds non_empty{1};
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      // HTTP
+      HUICAI_SETTING(http_address, "Address the HTTP server binds to", non_empty),
+      HUICAI_SETTING(http_port, "HTTP port (0 picks a free port)", any_port),
+      HUICAI_SETTING(http_header_limit, "Largest request head in bytes (beyond: 431)",
+                     at_least_one),
+      HUICAI_SETTING(http_body_limit, "Largest request body in bytes (beyond: 413)"),
+      HUICAI_SETTING(http_read_timeout, "Time allowed to receive one whole request", at_least_one),
+      HUICAI_SETTING(http_idle_timeout, "Keep-alive connection closed after this idle time",
+                     at_least_one),
+      HUICAI_SETTING(http_shutdown_deadline,
+                     "On SIGTERM, in-flight requests get this long before the process exits"),
+      HUICAI_SETTING(http_max_connections, "Open connections beyond this are refused",
+                     at_least_one),
+      // MySQL / MariaDB
+      HUICAI_SETTING(mysql_host, "MySQL/MariaDB host", non_empty),
+      HUICAI_SETTING(mysql_port, "MySQL/MariaDB port", Bounds{1, 65'535}),
+      HUICAI_SETTING(mysql_user, "Application user (SELECT/INSERT/UPDATE/DELETE only)", non_empty),
+      HUICAI_SETTING(mysql_password, "Application user's password"),
+      HUICAI_SETTING(mysql_database, "Database name", non_empty),
+      HUICAI_SETTING(mysql_admin_user,
+                     "User `huicai migrate` runs DDL as (all privileges on the database)",
+                     non_empty),
+      HUICAI_SETTING(mysql_admin_password, "Password of the migrate user"),
+      HUICAI_SETTING(mysql_pool_size, "Connections (and pool threads) per process", at_least_one),
+      HUICAI_SETTING(mysql_queue_limit,
+                     "Queries waiting for a connection beyond this are answered 503"),
+      HUICAI_SETTING(mysql_connect_timeout, "Connect timeout", at_least_one),
+      HUICAI_SETTING(mysql_read_timeout, "Read timeout of one query", at_least_one),
+      HUICAI_SETTING(mysql_write_timeout, "Write timeout of one query", at_least_one),
+      // Redis
+      HUICAI_SETTING(redis_host, "Redis IP address (an IP: hiredis resolves names blocking)",
+                     non_empty),
+      HUICAI_SETTING(redis_port, "Redis port", Bounds{1, 65'535}),
+      HUICAI_SETTING(redis_command_timeout, "Deadline of one Redis command", at_least_one),
+      // Tokens and passwords
+      HUICAI_SETTING(token_secret,
+                     "HMAC key that signs tokens, at least 32 characters (change in production)",
+                     Bounds{32}),
+      HUICAI_SETTING(access_token_ttl, "Lifetime of an access token", at_least_one),
+      HUICAI_SETTING(refresh_token_ttl, "Lifetime of a refresh token", at_least_one),
+      HUICAI_SETTING(password_hash_concurrency, "Password hashes computed at the same time",
+                     at_least_one),
+      // Logging
+      HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
+  };
+  return table;
+}
+
+#undef HUICAI_SETTING
+
+}  // namespace
+
+Config Config::from_environment() {
+  Config config;
+  for (const Setting& entry : settings()) {
+    const char* text = std::getenv(entry.name.c_str());
+    if (text == nullptr) {
+      continue;
+    }
+    try {
+      entry.parse(config, text);
+    } catch (const std::invalid_argument& error) {
+      // The value is not echoed: it may be a secret.
+      throw std::invalid_argument(entry.name + ": " + error.what());
+    }
+  }
+  return config;
+}
+
+std::vector<ConfigEntry> Config::entries() {
+  const Config defaults;
+  std::vector<ConfigEntry> result;
+  result.reserve(settings().size());
+  for (const Setting& entry : settings()) {
+    result.push_back({entry.name, entry.show(defaults), entry.description});
+  }
+  return result;
+}
+
+}  // namespace huicai
