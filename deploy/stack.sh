@@ -280,7 +280,7 @@ migrate() {
   say "migrating with $binary"
   (cd "$root" && HUICAI_MYSQL_PORT=$mysql_port HUICAI_MYSQL_DATABASE=$database \
     HUICAI_MYSQL_ADMIN_USER=$admin_user HUICAI_MYSQL_ADMIN_PASSWORD=$admin_password \
-    "$binary" migrate "$root/db/migrations") || fail "migration failed"
+    "$binary" migrate --dir "$root/db/migrations") || fail "migration failed"
 }
 
 command=${1:-}

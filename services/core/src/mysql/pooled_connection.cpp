@@ -1,0 +1,122 @@
+#include "mysql/pooled_connection.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+
+#include <huicai/core/mysql/driver.hpp>
+#include <string>
+
+namespace huicai::mysql {
+namespace {
+
+// Beyond this many distinct statements on one connection the cache starts over, so a caller
+// that builds SQL text dynamically cannot exhaust the server's max_prepared_stmt_count.
+constexpr std::size_t kStatementCacheLimit = 512;
+
+// Must match what deploy/stack.sh gives the server, so behaviour does not depend on which
+// server we talk to (a managed MySQL may have another default).
+constexpr const char* kSessionSetup =
+    "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
+    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+    "NO_ENGINE_SUBSTITUTION'";
+constexpr const char* kIsolationSetup = "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+
+}  // namespace
+
+PooledConnection::PooledConnection(const PoolOptions& options) : options_(options) {}
+
+PooledConnection::~PooledConnection() {
+  drop();
+}
+
+void PooledConnection::open() {
+  drop();
+  sql::ConnectOptionsMap properties;
+  properties["hostName"] =
+      sql::SQLString("tcp://" + options_.host + ":" + std::to_string(options_.port));
+  properties["userName"] = sql::SQLString(options_.user);
+  properties["password"] = sql::SQLString(options_.password);
+  if (!options_.database.empty()) properties["schema"] = sql::SQLString(options_.database);
+  properties["OPT_CONNECT_TIMEOUT"] = static_cast<int>(options_.connect_timeout.count());
+  properties["OPT_READ_TIMEOUT"] = static_cast<int>(options_.read_timeout.count());
+  properties["OPT_WRITE_TIMEOUT"] = static_cast<int>(options_.write_timeout.count());
+  properties["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  // Never reconnect silently: the new session would have lost autocommit=0 (the rest of a
+  // transaction would autocommit statement by statement) and every cached prepared statement
+  // (1243 from then on). We drop the connection ourselves and open a new one.
+  properties["OPT_RECONNECT"] = false;
+
+  std::unique_ptr<sql::Connection> connection(initialize_driver().connect(properties));
+  {
+    std::unique_ptr<sql::Statement> setup(connection->createStatement());
+    setup->execute(kSessionSetup);
+    setup->execute(kIsolationSetup);
+  }
+  connection->setAutoCommit(true);
+  connection_ = std::move(connection);
+  mark_used();
+}
+
+void PooledConnection::drop() {
+  // Statements first: they belong to the connection. Closing either on a dead socket may
+  // throw; the server side goes away with the socket anyway.
+  for (auto& [text, statement] : statements_) {
+    try {
+      statement->close();
+    } catch (...) {
+    }
+  }
+  statements_.clear();
+  if (connection_) {
+    try {
+      connection_->close();
+    } catch (...) {
+    }
+    connection_.reset();
+  }
+}
+
+void PooledConnection::drop_if_stale(std::chrono::steady_clock::duration idle_limit) {
+  if (!connection_) return;
+  if (std::chrono::steady_clock::now() - last_used_ < idle_limit) return;
+  bool valid = false;
+  try {
+    valid = connection_->isValid();
+  } catch (...) {
+  }
+  if (!valid) drop();
+}
+
+sql::PreparedStatement& PooledConnection::prepare(const std::string& sql) {
+  if (auto found = statements_.find(sql); found != statements_.end()) {
+    found->second->clearParameters();
+    return *found->second;
+  }
+  if (statements_.size() >= kStatementCacheLimit) {
+    for (auto& [text, statement] : statements_) statement->close();
+    statements_.clear();
+  }
+  std::unique_ptr<sql::PreparedStatement> statement(native().prepareStatement(sql));
+  auto& stored = statements_[sql];
+  stored = std::move(statement);
+  return *stored;
+}
+
+sql::Connection& PooledConnection::native() {
+  if (!connection_) {
+    // Only reachable when a job keeps using a Session after its connection failed and was
+    // dropped mid-job; 2006 makes the pool treat it as the connection failure it is.
+    throw sql::SQLException("MySQL connection was dropped", "HY000", 2006);
+  }
+  return *connection_;
+}
+
+void PooledConnection::execute_direct(const std::string& sql) {
+  std::unique_ptr<sql::Statement> statement(native().createStatement());
+  statement->execute(sql);
+}
+
+}  // namespace huicai::mysql

@@ -1,0 +1,47 @@
+#pragma once
+// One Connector/C++ connection and its prepared statements, confined to one pool thread.
+// It may be absent (never opened, or dropped after a failure); open() replaces it.
+
+#include <chrono>
+#include <huicai/core/mysql/pool.hpp>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+}  // namespace sql
+
+namespace huicai::mysql {
+
+class PooledConnection final : public Session {
+ public:
+  explicit PooledConnection(const PoolOptions& options);
+  ~PooledConnection() override;
+
+  // Session
+  sql::PreparedStatement& prepare(const std::string& sql) override;
+  sql::Connection& native() override;
+  void execute_direct(const std::string& sql) override;
+
+  bool is_open() const { return connection_ != nullptr; }
+  // Connects and sets the session up (UTC, strict sql_mode, REPEATABLE READ, autocommit).
+  // Throws sql::SQLException when the server cannot be reached.
+  void open();
+  // Forgets the connection and every statement prepared on it; never throws.
+  void drop();
+  // A connection unused for a while may have been closed by a server restart: ask it (one
+  // round trip) before lending it out, and drop it if it does not answer.
+  void drop_if_stale(std::chrono::steady_clock::duration idle_limit);
+  void mark_used() { last_used_ = std::chrono::steady_clock::now(); }
+  std::size_t cached_statements() const { return statements_.size(); }
+
+ private:
+  const PoolOptions& options_;
+  std::unique_ptr<sql::Connection> connection_;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  std::chrono::steady_clock::time_point last_used_{};
+};
+
+}  // namespace huicai::mysql
