@@ -4,6 +4,7 @@
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
 #include <huicai/core/mysql/driver.hpp>
@@ -116,7 +117,11 @@ sql::Connection& PooledConnection::native() {
 
 void PooledConnection::execute_direct(const std::string& sql) {
   std::unique_ptr<sql::Statement> statement(native().createStatement());
-  statement->execute(sql);
+  // A statement that does return rows (a SELECT in a migration) must have them fetched and
+  // freed, or the connection is out of sync (2014) for the next command.
+  if (statement->execute(sql)) {
+    std::unique_ptr<sql::ResultSet> discarded(statement->getResultSet());
+  }
 }
 
 }  // namespace huicai::mysql

@@ -32,12 +32,10 @@ class Splitter {
       } else if (c == ';') {
         finish_statement(i_);
         advance();
-        start_ = i_;
-        start_line_ = line_;
       } else {
         if (!is_space(c)) {
           if (!has_code_) check_delimiter();
-          has_code_ = true;
+          mark_code();
         }
         advance();
       }
@@ -54,7 +52,7 @@ class Splitter {
 
   void skip_quoted(char quote) {
     const int opened_at = line_;
-    has_code_ = true;
+    mark_code();
     advance();
     while (i_ < script_.size()) {
       const char c = script_[i_];
@@ -84,7 +82,7 @@ class Splitter {
     const int opened_at = line_;
     // /*! ... */ and /*M! ... */ are executable comments: they are code for the server.
     if (script_.compare(i_, 3, "/*!") == 0 || script_.compare(i_, 4, "/*M!") == 0) {
-      has_code_ = true;
+      mark_code();
     }
     advance();
     advance();
@@ -95,6 +93,14 @@ class Splitter {
     }
     advance();
     advance();
+  }
+
+  // Remembers where the statement's code starts: comments before it are not part of it.
+  void mark_code() {
+    if (has_code_) return;
+    has_code_ = true;
+    code_start_ = i_;
+    code_line_ = line_;
   }
 
   void check_delimiter() {
@@ -110,23 +116,18 @@ class Splitter {
 
   void finish_statement(std::size_t end) {
     if (has_code_) {
-      std::string_view text = script_.substr(start_, end - start_);
-      int line = start_line_;
-      while (!text.empty() && is_space(text.front())) {
-        if (text.front() == '\n') ++line;
-        text.remove_prefix(1);
-      }
+      std::string_view text = script_.substr(code_start_, end - code_start_);
       while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-      statements_.push_back({std::string(text), line});
+      statements_.push_back({std::string(text), code_line_});
     }
     has_code_ = false;
   }
 
   std::string_view script_;
   std::size_t i_ = 0;
-  std::size_t start_ = 0;
+  std::size_t code_start_ = 0;
   int line_ = 1;
-  int start_line_ = 1;
+  int code_line_ = 1;
   bool has_code_ = false;
   std::vector<ScriptStatement> statements_;
 };
