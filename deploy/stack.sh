@@ -8,6 +8,7 @@
 #   deploy/stack.sh status                             say what runs; exit 0 only if both answer
 #   deploy/stack.sh restart-mysql | stop-mysql | start-mysql | stop-redis | start-redis
 #                                                      one server only (restart tests use them)
+#   deploy/stack.sh kill-mysql | kill-redis            SIGKILL (crash tests), wait until gone
 #
 # Settings (environment, defaults in brackets):
 #   HUICAI_MYSQL_PORT [13306]   HUICAI_REDIS_PORT [16379]   HUICAI_STACK_DIR [<checkout>/.stack]
@@ -196,6 +197,18 @@ stop_mysql() {
   say "MariaDB stopped"
 }
 
+# Sends SIGKILL to the server whose pid file is $1 (crash tests) and waits until it is gone.
+kill_server() {
+  local pid_file=$1 what=$2 pid
+  if ! pid=$(live_pid "$pid_file"); then
+    say "$what not running"
+    return 0
+  fi
+  kill -KILL "$pid"
+  wait_exit "$pid" 10 || fail "$what (pid $pid) survived SIGKILL"
+  say "$what killed"
+}
+
 # ---------------------------------------------------------------- Redis
 
 redis_answers() {
@@ -318,10 +331,12 @@ case "$command" in
     start_mysql
     provision_mysql
     ;;
+  kill-mysql) kill_server "$mysql_pid" MariaDB ;;
+  kill-redis) kill_server "$redis_pid" Redis ;;
   start-redis) start_redis ;;
   stop-redis) stop_redis ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     [ -n "$command" ] && [ "$command" != help ] && [ "$command" != --help ] && exit 2
     exit 0
     ;;
