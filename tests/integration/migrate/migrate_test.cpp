@@ -52,7 +52,10 @@ class Scratch {
     std::ofstream(directory_ / file_name, std::ios::binary) << text;
   }
   void remove(const std::string& file_name) { std::filesystem::remove(directory_ / file_name); }
-  int migrate() { return Application::migrate(config_, directory_.string()); }
+  int migrate() { return migrate_from(directory_.string()); }
+  int migrate_from(const std::string& directory) {
+    return Application::migrate(config_, directory);
+  }
 
   std::int64_t number(const std::string& sql) {
     return pool_->run_blocking([&](Session& session) {
@@ -201,4 +204,14 @@ TEST_CASE("two migrate runs at once apply each file exactly once", "[migrate]") 
   CHECK(second == 0);
   CHECK(scratch.number("SELECT COUNT(*) FROM schema_migrations") == 2);
   CHECK(scratch.number("SELECT COUNT(*) FROM notes") == 2);
+}
+
+TEST_CASE("the repository's migrations apply to an empty database, twice", "[migrate]") {
+  Scratch scratch;
+  const std::string directory = std::string(HUICAI_SOURCE_DIR) + "/db/migrations";
+  REQUIRE(scratch.migrate_from(directory) == 0);
+  const auto applied = scratch.number("SELECT COUNT(*) FROM schema_migrations");
+  CHECK(applied >= 1);
+  REQUIRE(scratch.migrate_from(directory) == 0);
+  CHECK(scratch.number("SELECT COUNT(*) FROM schema_migrations") == applied);
 }
