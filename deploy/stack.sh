@@ -9,6 +9,7 @@
 #   deploy/stack.sh restart-mysql | stop-mysql | start-mysql | stop-redis | start-redis
 #                                                      one server only (restart tests use them)
 #   deploy/stack.sh kill-mysql | kill-redis            SIGKILL (crash tests), wait until gone
+#   deploy/stack.sh freeze-mysql | thaw-mysql          SIGSTOP / SIGCONT (hung-server tests)
 #
 # Settings (environment, defaults in brackets):
 #   HUICAI_MYSQL_PORT [13306]   HUICAI_REDIS_PORT [16379]   HUICAI_STACK_DIR [<checkout>/.stack]
@@ -333,10 +334,18 @@ case "$command" in
     ;;
   kill-mysql) kill_server "$mysql_pid" MariaDB ;;
   kill-redis) kill_server "$redis_pid" Redis ;;
+  freeze-mysql | thaw-mysql)
+    pid=$(live_pid "$mysql_pid") || fail "MariaDB not running"
+    if [ "$command" = freeze-mysql ]; then
+      kill -STOP "$pid" && say "MariaDB frozen (SIGSTOP)"
+    else
+      kill -CONT "$pid" && say "MariaDB thawed (SIGCONT)"
+    fi
+    ;;
   start-redis) start_redis ;;
   stop-redis) stop_redis ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     [ -n "$command" ] && [ "$command" != help ] && [ "$command" != --help ] && exit 2
     exit 0
     ;;

@@ -158,3 +158,36 @@ TEST_CASE("MariaDB killed with queries in flight: they fail fast, then the pool 
   stack("start-mysql");
   expect_recovery(io, pool);
 }
+
+TEST_CASE("MariaDB frozen (SIGSTOP): calls end within the timeouts, then recover",
+          "[restarts][mysql]") {
+  struct ThawAtEnd {
+    ~ThawAtEnd() {
+      const std::string line = std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh thaw-mysql";
+      (void)std::system(line.c_str());
+    }
+  } thaw_at_end;
+  IoThread io;
+  auto options = restart_options();
+  options.read_timeout = 2s;
+  options.write_timeout = 2s;
+  options.connect_timeout = 2s;
+  options.queue_timeout = 20s;
+  Pool pool(io.executor(), options);
+  REQUIRE(wait(call(io, pool, 1, false)).value == 1);
+  REQUIRE(wait(call(io, pool, 2, true)).value == 2);
+
+  stack("freeze-mysql");
+  // On an open connection the read timeout ends the call; on a new one the connect timeout
+  // (the TCP handshake succeeds, the server's greeting never comes).
+  auto on_open_connection = call(io, pool, 3, false);
+  auto in_transaction = call(io, pool, 4, true);
+  for (auto* future : {&on_open_connection, &in_transaction}) {
+    const Outcome outcome = wait(std::move(*future));
+    INFO("other error: " << outcome.other_error);
+    CHECK(outcome.unavailable);
+    CHECK(outcome.took < 15s);
+  }
+  stack("thaw-mysql");
+  expect_recovery(io, pool);
+}
