@@ -1,0 +1,101 @@
+#include "app/health_routes.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <huicai/core/app/context.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/core/log.hpp>
+#include <huicai/core/metrics.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/redis/client.hpp>
+
+namespace huicai::app {
+namespace {
+
+namespace asio = boost::asio;
+
+// Each check answers with the failure's cause, or an empty string when the dependency is fine.
+asio::awaitable<std::string> check_mysql(mysql::Pool& pool) {
+  std::string failure;
+  try {
+    if (!co_await pool.ping()) failure = "SELECT 1 failed";
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+  co_return failure;
+}
+
+asio::awaitable<std::string> check_redis(redis::Client& client) {
+  // Built outside the co_await: GCC 12 miscompiles a braced list of literals in a coroutine.
+  std::vector<std::string> ping{std::string("PING")};
+  auto reply = co_await client.command(std::move(ping));
+  if (!reply) co_return reply.error().message();
+  if (reply->is_error()) co_return reply->text;
+  co_return std::string{};
+}
+
+}  // namespace
+
+void register_health_routes(Context& context, http::Router& router) {
+  router.add(
+      http::Route{http::Method::get,
+                  "/healthz",
+                  "core",
+                  auth::AccessRule::public_route(),
+                  [](http::Request&) -> asio::awaitable<http::Response> {
+                    co_return http::Response::json(200, boost::json::object{{"status", "ok"}});
+                  },
+                  {}});
+
+  router.add(http::Route{
+      http::Method::get,
+      "/readyz",
+      "core",
+      auth::AccessRule::public_route(),
+      [&context](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto mysql_failure = co_await check_mysql(context.db());
+        const auto redis_failure = co_await check_redis(context.redis());
+        if (mysql_failure.empty() && redis_failure.empty()) {
+          co_return http::Response::json(
+              200, boost::json::object{{"status", "ready"}, {"mysql", "ok"}, {"redis", "ok"}});
+        }
+        boost::json::array failing;
+        boost::json::object causes;
+        if (!mysql_failure.empty()) {
+          failing.push_back("mysql");
+          causes["mysql"] = mysql_failure;
+        }
+        if (!redis_failure.empty()) {
+          failing.push_back("redis");
+          causes["redis"] = redis_failure;
+        }
+        log::warn("not ready", {{"request_id", request.request_id}, {"causes", causes}});
+        std::string names;
+        for (const auto& name : failing) {
+          if (!names.empty()) names += " and ";
+          names += name.as_string().c_str();
+        }
+        co_return http::Problem(503, "not-ready", "Not ready", names + " not answering")
+            .with("failing", failing)
+            .with_header("retry-after", "1")
+            .to_response(request.path, request.request_id);
+      },
+      {}});
+
+  router.add(http::Route{http::Method::get,
+                         "/metrics",
+                         "core",
+                         auth::AccessRule::public_route(),
+                         [&context](http::Request&) -> asio::awaitable<http::Response> {
+                           http::Response response;
+                           response.body = context.metrics().render();
+                           response.set_header("content-type",
+                                               "text/plain; version=0.0.4; charset=utf-8");
+                           co_return response;
+                         },
+                         {}});
+}
+
+}  // namespace huicai::app

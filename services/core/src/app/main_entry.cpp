@@ -1,0 +1,81 @@
+// The command line every service main forwards to:
+//   huicai [serve]                    run the HTTP server until SIGTERM/SIGINT
+//   huicai migrate [--dir DIR]        apply pending migrations (default db/migrations)
+//   huicai seed                       load every service's demo data (idempotent)
+//   huicai config                     list every HUICAI_* variable with its default
+#include <cstdio>
+#include <exception>
+#include <huicai/core/app/application.hpp>
+#include <huicai/core/log.hpp>
+#include <huicai/core/mysql/driver.hpp>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+namespace huicai::app {
+namespace {
+
+void print_usage(const char* program) {
+  std::cerr << "usage: " << program << " [serve|migrate [--dir DIR]|seed|config|help]\n"
+            << "Settings come from HUICAI_* environment variables; `" << program
+            << " config` lists them.\n";
+}
+
+int print_config() {
+  for (const auto& entry : Config::entries()) {
+    std::cout << entry.name << "=" << entry.default_value << "\n    " << entry.description << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
+  const std::string_view command = argc > 1 ? argv[1] : "serve";
+  if (command == "help" || command == "--help" || command == "-h") {
+    print_usage(argv[0]);
+    return 0;
+  }
+  if (command == "config") return print_config();
+
+  try {
+    const Config config = Config::from_environment();
+    // Connector/C++'s driver initialisation is not thread-safe: do it before any thread starts.
+    mysql::initialize_driver();
+
+    if (command == "migrate") {
+      std::string directory = "db/migrations";
+      for (int i = 2; i < argc; ++i) {
+        const std::string_view argument = argv[i];
+        if (argument == "--dir" && i + 1 < argc) {
+          directory = argv[++i];
+        } else if (argument.starts_with("--dir=")) {
+          directory = std::string(argument.substr(6));
+        } else {
+          print_usage(argv[0]);
+          return 2;
+        }
+      }
+      return Application::migrate(config, directory);
+    }
+    if (command == "seed") {
+      Application application(config, std::move(services));
+      return application.load_demo_data();
+    }
+    if (command == "serve") {
+      Application application(config, std::move(services));
+      application.start();
+      // One line on stdout for scripts and tests that started us on port 0.
+      std::cout << "listening on http://" << config.http_address << ":" << application.port()
+                << std::endl;
+      return application.run(true);
+    }
+  } catch (const std::exception& error) {
+    log::error("fatal", {{"command", command}, {"error", error.what()}});
+    return 1;
+  }
+  print_usage(argv[0]);
+  return 2;
+}
+
+}  // namespace huicai::app

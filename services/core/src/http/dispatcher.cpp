@@ -1,0 +1,201 @@
+// The request pipeline between the transport and a handler. No Beast: this file sees only the
+// plain message structs, so it compiles as fast as a handler.
+#include <chrono>
+#include <exception>
+#include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/errors.hpp>
+#include <huicai/core/http/dispatcher.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/log.hpp>
+#include <huicai/core/metrics.hpp>
+
+#include "http/request_id.hpp"
+
+namespace huicai::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string allow_header(const std::vector<Method>& methods) {
+  std::string text;
+  for (auto method : methods) {
+    if (!text.empty()) text += ", ";
+    text += to_string(method);
+  }
+  return text;
+}
+
+// "Bearer <token>", scheme case-insensitive (RFC 9110 11.1). Empty when absent or another scheme.
+std::string_view bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return {};
+  }
+  auto token = authorization.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
+
+std::string rate_limit_key(const Route& route, const Request& request) {
+  std::string key = route.service;
+  key += ':';
+  key += to_string(route.method);
+  key += ' ';
+  key += route.pattern;
+  key += ':';
+  if (request.principal) {
+    key += "account:" + std::to_string(request.principal->account_id);
+  } else {
+    key += "ip:" + request.remote_address;
+  }
+  return key;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const Router& router, TokenVerifier* verifier, RateLimiter* limiter,
+                       metrics::Registry* metrics, bool access_log)
+    : router_(router),
+      verifier_(verifier),
+      limiter_(limiter),
+      metrics_(metrics),
+      access_log_(access_log) {
+  if (metrics_) {
+    metrics_->describe("huicai_http_requests_total", "HTTP requests by route pattern and status",
+                       "counter");
+    metrics_->describe("huicai_http_request_duration_seconds",
+                       "HTTP request latency by route pattern", "histogram");
+  }
+}
+
+boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
+  const auto started = Clock::now();
+  const auto client_id = request.header("x-request-id");
+  request.request_id =
+      is_sane_request_id(client_id) ? std::string(client_id) : generate_request_id();
+
+  const Route* route = nullptr;
+  Response response;
+  // co_await is not allowed inside a catch block: remember the outcome and build it after.
+  std::exception_ptr failure;
+  try {
+    const auto match = router_.match(request.method, request.path);
+    if (!match.route) {
+      if (match.allowed.empty()) {
+        throw Problem(404, "not-found", "Not found", "no route for this path");
+      }
+      throw Problem(405, "method-not-allowed", "Method not allowed",
+                    std::string(to_string(request.method)) + " is not allowed here")
+          .with_header("allow", allow_header(match.allowed));
+    }
+    route = match.route;
+    request.path_params = match.params;
+    request.rule = &route->rule;
+
+    if (!route->rule.is_public) {
+      const auto token = bearer_token(request.header("authorization"));
+      if (token.empty()) {
+        throw Problem(401, "unauthenticated", "Authentication required",
+                      "send Authorization: Bearer <token>")
+            .with_header("www-authenticate", "Bearer realm=\"huicai\"");
+      }
+      if (!verifier_) {
+        throw ServiceUnavailable("tokens", "no token verifier configured");
+      }
+      auto principal = co_await verifier_->verify(token);
+      if (!principal) {
+        if (principal.error() == auth::make_error_code(auth::TokenError::unavailable)) {
+          throw ServiceUnavailable("redis", "token revocation list unavailable");
+        }
+        throw Problem(401, "invalid-token", "Invalid token",
+                      "the bearer token is " + principal.error().message())
+            .with_header("www-authenticate", "Bearer realm=\"huicai\", error=\"invalid_token\"");
+      }
+      request.principal = std::move(*principal);
+      if (!request.principal->allowed_by(route->rule)) {
+        throw Problem(403, "forbidden", "Forbidden",
+                      "none of the caller's roles may use this route");
+      }
+    }
+
+    if (limiter_ && route->rate_limit.requests > 0) {
+      const auto wait = co_await limiter_->hit(rate_limit_key(*route, request), route->rate_limit);
+      if (wait) {
+        const auto seconds = std::max<long long>(1, wait->count());
+        throw Problem(429, "rate-limited", "Too many requests", "retry after the given seconds")
+            .with_header("retry-after", std::to_string(seconds));
+      }
+    }
+
+    response = co_await route->handler(request);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const Problem& problem) {
+      response = problem.to_response(request.path, request.request_id);
+    } catch (const ServiceUnavailable& unavailable) {
+      log::warn("dependency unavailable", {{"request_id", request.request_id},
+                                           {"dependency", unavailable.dependency()},
+                                           {"error", unavailable.what()}});
+      response = Problem(503, "service-unavailable", "Service unavailable",
+                         unavailable.dependency() + " is unavailable, retry later")
+                     .with("dependency", boost::json::string(unavailable.dependency()))
+                     .with_header("retry-after",
+                                  std::to_string(std::max(1, unavailable.retry_after_seconds())))
+                     .to_response(request.path, request.request_id);
+    } catch (const std::exception& error) {
+      // The client gets no details: they may hold SQL or internal names.
+      log::error("unhandled exception in handler",
+                 {{"request_id", request.request_id}, {"error", error.what()}});
+      response = Problem(500, "internal-error", "Internal server error",
+                         "the error was logged with this request id")
+                     .to_response(request.path, request.request_id);
+    } catch (...) {
+      log::error("unhandled non-standard exception in handler",
+                 {{"request_id", request.request_id}});
+      response = Problem(500, "internal-error", "Internal server error",
+                         "the error was logged with this request id")
+                     .to_response(request.path, request.request_id);
+    }
+  }
+
+  if (!response.body.empty() &&
+      response.headers.end() ==
+          std::find_if(response.headers.begin(), response.headers.end(),
+                       [](const auto& header) { return header.first == "content-type"; })) {
+    response.set_header("content-type", "application/json");
+  }
+  response.set_header("x-request-id", request.request_id);
+
+  const auto elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  const std::string route_label = route ? route->pattern : "unmatched";
+  const std::string service_label = route ? route->service : "";
+  if (metrics_) {
+    metrics_->increment("huicai_http_requests_total",
+                        {{"service", service_label},
+                         {"route", route_label},
+                         {"method", std::string(to_string(request.method))},
+                         {"status", std::to_string(response.status)}});
+    metrics_->observe("huicai_http_request_duration_seconds",
+                      {{"service", service_label}, {"route", route_label}}, elapsed);
+  }
+  if (access_log_) {
+    boost::json::object fields{{"request_id", request.request_id},
+                               {"method", to_string(request.method)},
+                               {"path", request.path},
+                               {"route", route_label},
+                               {"status", response.status},
+                               {"duration_ms", elapsed * 1000.0},
+                               {"remote", request.remote_address}};
+    if (request.principal) fields["account_id"] = request.principal->account_id;
+    log::info("access", std::move(fields));
+  }
+  co_return response;
+}
+
+}  // namespace huicai::http

@@ -1,0 +1,167 @@
+// The HTTP server's transport behaviour, through a real socket: keep-alive, limits, malformed
+// input, timeouts, overload.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <huicai/core/log.hpp>
+#include <string>
+
+#include "http_client.hpp"
+#include "test_app.hpp"
+#include "test_routes.hpp"
+
+using huicai::test::CloseState;
+using huicai::test::HttpClient;
+using huicai::test::TestApp;
+using namespace std::chrono_literals;
+
+namespace {
+
+TestApp make_app(std::function<void(huicai::Config&)> adjust = {}) {
+  return TestApp({huicai::test::test_service_entry()}, [adjust](huicai::Config& config) {
+    config.access_log = false;
+    config.http_body_limit = 4 * 1024;
+    config.http_header_limit = 2 * 1024;
+    config.http_idle_timeout = 400ms;
+    config.http_read_timeout = 2s;
+    if (adjust) adjust(config);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("keep-alive serves several requests on one connection", "[http]") {
+  auto app = make_app([](huicai::Config& config) { config.http_idle_timeout = 5s; });
+  HttpClient client(app.host(), app.port());
+  std::uint16_t first_port = 0;
+  for (int i = 0; i < 5; ++i) {
+    const auto response = client.get("/test/echo?i=" + std::to_string(i));
+    REQUIRE(response.status == 200);
+    CHECK(response.keep_alive);
+    CHECK(response.json().at("query").as_string() == "i=" + std::to_string(i));
+    if (i == 0) first_port = client.local_port();
+    CHECK(client.local_port() == first_port);
+  }
+  CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("pipelined requests are answered in order on one connection", "[http]") {
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  client.send_raw(
+      "GET /test/echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /test/echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(client.read_response().json().at("query").as_string() == "n=1");
+  CHECK(client.read_response().json().at("query").as_string() == "n=2");
+  CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("a body over the limit is 413 and the connection closes", "[http]") {
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  const auto response = client.post("/test/echo", std::string(5 * 1024, 'x'));
+  CHECK(response.status == 413);
+  CHECK(response.header("content-type") == "application/problem+json");
+  CHECK(response.json().at("status").as_int64() == 413);
+  CHECK(!response.header("x-request-id").empty());
+  CHECK(!response.keep_alive);
+
+  // A body within the limit on a fresh connection is fine.
+  const auto fine = client.post("/test/echo", std::string(4 * 1024, 'x'));
+  CHECK(fine.status == 200);
+  CHECK(fine.json().at("body_size").as_int64() == 4 * 1024);
+}
+
+TEST_CASE("a header section over the limit is 431", "[http]") {
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  const auto response = client.get("/test/echo", {{"x-padding", std::string(3 * 1024, 'p')}});
+  CHECK(response.status == 431);
+  CHECK(response.header("content-type") == "application/problem+json");
+  CHECK(!response.keep_alive);
+}
+
+TEST_CASE("a malformed request is 400 and the server closes the connection", "[http]") {
+  auto app = make_app([](huicai::Config& config) { config.http_idle_timeout = 10s; });
+  const char* garbage[] = {
+      "THIS IS NOT HTTP\r\n\r\n",
+      "GET /test/echo HTTP/9.9\r\n\r\n",
+      "GET /test/echo HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
+      "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+  };
+  for (const char* bytes : garbage) {
+    INFO(bytes);
+    HttpClient client(app.host(), app.port());
+    client.send_raw(bytes);
+    const auto response = client.read_response();
+    CHECK(response.status == 400);
+    CHECK(response.header("content-type") == "application/problem+json");
+    CHECK(!response.header("x-request-id").empty());
+    // Closed by the server, long before the 10 s idle timeout.
+    CHECK(client.wait_for_close(3s) == CloseState::closed);
+  }
+}
+
+TEST_CASE("an idle keep-alive connection is closed after the idle timeout", "[http]") {
+  auto app = make_app();  // idle timeout 400 ms
+  HttpClient client(app.host(), app.port());
+  REQUIRE(client.get("/test/echo").status == 200);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(client.wait_for_close(5s) == CloseState::closed);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited >= 300ms);
+  CHECK(waited < 3s);
+}
+
+TEST_CASE("a request that stalls half-way is dropped after the read timeout", "[http]") {
+  auto app = make_app([](huicai::Config& config) {
+    config.http_read_timeout = 500ms;
+    config.http_idle_timeout = 10s;
+  });
+  HttpClient client(app.host(), app.port());
+  client.send_raw("GET /test/echo HTTP/1.1\r\nHost: x\r\n");  // header never finished
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(client.wait_for_close(5s) == CloseState::closed);
+  CHECK(std::chrono::steady_clock::now() - started < 3s);
+}
+
+TEST_CASE("connections beyond max_connections get 503 with Retry-After", "[http]") {
+  auto app = make_app([](huicai::Config& config) {
+    config.http_max_connections = 2;
+    config.http_idle_timeout = 10s;
+  });
+  HttpClient first(app.host(), app.port());
+  HttpClient second(app.host(), app.port());
+  REQUIRE(first.get("/test/echo").status == 200);
+  REQUIRE(second.get("/test/echo").status == 200);
+  HttpClient third(app.host(), app.port());
+  const auto rejected = third.get("/test/echo");
+  CHECK(rejected.status == 503);
+  CHECK(rejected.header("retry-after") == "1");
+  // The two admitted connections still work.
+  CHECK(first.get("/test/echo").status == 200);
+  first.close();
+  // Once a slot is free (the server notices the close), new connections are admitted.
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    HttpClient retry(app.host(), app.port());
+    status = retry.get("/test/echo").status;
+    if (status == 200) break;
+  }
+  CHECK(status == 200);
+}
+
+TEST_CASE("HEAD answers like GET without a body", "[http]") {
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  const auto get = client.get("/test/echo");
+  const auto head = client.request("HEAD", "/test/echo");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(!head.header("content-length").empty());
+  CHECK(head.header("content-type") == "application/json");
+  // The connection is still usable: the server did not send body bytes after the HEAD headers.
+  CHECK(client.get("/test/echo").status == 200);
+  CHECK(client.connections_opened() == 1);
+  (void)get;
+}

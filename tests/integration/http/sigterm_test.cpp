@@ -1,0 +1,145 @@
+// SIGTERM with a slow request in flight: the request completes, then the process exits 0.
+// Runs huicai-test-server as a child process.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <string>
+
+#include "http_client.hpp"
+
+using huicai::test::CloseState;
+using huicai::test::HttpClient;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A child process with its stdout on a pipe we read line by line with deadlines.
+class ServerProcess {
+ public:
+  ServerProcess() {
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      ::dup2(pipe_fds[1], 1);
+      ::close(pipe_fds[0]);
+      ::close(pipe_fds[1]);
+      ::setenv("HUICAI_HTTP_PORT", "0", 1);
+      ::setenv("HUICAI_HTTP_SHUTDOWN_DEADLINE_MS", "10000", 1);
+      const char* path = HUICAI_TEST_SERVER_PATH;
+      ::execl(path, path, "serve", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    stdout_fd_ = pipe_fds[0];
+  }
+  ~ServerProcess() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  }
+
+  // The next stdout line containing `needle`, or "" when the deadline passes first.
+  std::string wait_for_line(const std::string& needle, std::chrono::milliseconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (true) {
+      const auto newline = pending_.find('\n');
+      if (newline != std::string::npos) {
+        auto line = pending_.substr(0, newline);
+        pending_.erase(0, newline + 1);
+        if (line.find(needle) != std::string::npos) return line;
+        continue;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return {};
+      pollfd descriptor{stdout_fd_, POLLIN, 0};
+      if (::poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) return {};
+      char chunk[1024];
+      const auto count = ::read(stdout_fd_, chunk, sizeof chunk);
+      if (count <= 0) return {};
+      pending_.append(chunk, static_cast<std::size_t>(count));
+    }
+  }
+
+  // The exit status, or nullopt when it has not exited within the deadline.
+  std::optional<int> wait_exit(std::chrono::milliseconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      const auto result = ::waitpid(pid_, &status, WNOHANG);
+      if (result == pid_) {
+        exited_ = true;
+        return status;
+      }
+      ::usleep(10'000);  // polling a child's state: there is no waitpid with a timeout
+    }
+    return std::nullopt;
+  }
+
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string pending_;
+  bool exited_ = false;
+};
+
+std::uint16_t port_from(const std::string& line) {
+  const auto colon = line.rfind(':');
+  REQUIRE(colon != std::string::npos);
+  return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM lets the in-flight request finish, then the process exits 0",
+          "[http][sigterm]") {
+  ServerProcess server;
+  const auto listening = server.wait_for_line("listening on", 15s);
+  REQUIRE(!listening.empty());
+  const auto port = port_from(listening);
+
+  HttpClient slow_client("127.0.0.1", port);
+  slow_client.send_raw("GET /test/slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(!server.wait_for_line("slow request started", 10s).empty());
+
+  // An idle keep-alive connection: stopping closes it instead of waiting for its timeout.
+  HttpClient idle_client("127.0.0.1", port);
+  REQUIRE(idle_client.get("/test/echo").status == 200);
+
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+
+  CHECK(idle_client.wait_for_close(5s) == CloseState::closed);
+
+  const auto response = slow_client.read_response();
+  CHECK(response.status == 200);
+  CHECK(response.json().at("slept_ms").as_int64() == 1500);
+  CHECK(!response.keep_alive);  // answered with Connection: close
+
+  const auto status = server.wait_exit(10s);
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+  CHECK(std::chrono::steady_clock::now() - signalled < 10s);
+}
+
+TEST_CASE("SIGTERM on an idle server exits 0 promptly", "[http][sigterm]") {
+  ServerProcess server;
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+  const auto status = server.wait_exit(5s);
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+}
