@@ -4,14 +4,12 @@
 // round trip; revocation (logout, password change) is checked in Redis, with MySQL as the record.
 // The identity service issues tokens; the core verifies them on every request.
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <chrono>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/dispatcher.hpp>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/system/result.hpp>
-
-#include <chrono>
 #include <string>
 
 namespace huicai::redis {
@@ -42,6 +40,13 @@ class TokenService : public http::TokenVerifier {
   // in Redis until it would have expired anyway.
   boost::asio::awaitable<void> revoke_token(const std::string& token_id);
   boost::asio::awaitable<void> revoke_account_tokens_before_now(std::uint64_t account_id);
+  // The same marks at a given time: identity writes the revocation to MySQL first (the record)
+  // and then here, and rebuilds Redis from that record after Redis lost its data. The
+  // account mark only ever moves forward.
+  boost::asio::awaitable<void> revoke_token_until(const std::string& token_id,
+                                                  std::chrono::system_clock::time_point expires_at);
+  boost::asio::awaitable<void> revoke_account_tokens_before(
+      std::uint64_t account_id, std::chrono::system_clock::time_point issued_up_to);
 
  private:
   const Config& config_;

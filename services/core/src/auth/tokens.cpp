@@ -1,0 +1,323 @@
+// Access tokens: base64url(JSON claims) "." base64url(HMAC-SHA256(claims part)).
+//
+// Why not JWT: we need exactly one algorithm, one key and our own claims; a fixed format leaves
+// no "alg" header to downgrade. The MAC is checked (in constant time) before the claims are
+// parsed, so unauthenticated input never reaches the JSON parser beyond base64 decoding.
+//
+// Revocation lives in Redis under keys hash-tagged per account, so one MGET checks both the
+// token id and the account's "revoked before" mark on one cluster slot:
+//   huicai:{acct:<id>}:revoked:<jti>        set by logout, TTL = an access token's lifetime
+//   huicai:{acct:<id>}:revoked_before       ms timestamp, set by password change/reset
+// The identity service records each revocation in MySQL first (identity_token_revocations) and
+// can rebuild these keys from there. When Redis cannot answer, verify() fails closed: it throws
+// ServiceUnavailable, which the dispatcher answers with 503 + Retry-After. Accepting tokens we
+// cannot check would let a logged-out or stolen token through exactly when Redis is down.
+#include <sodium.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/errors.hpp>
+#include <huicai/core/redis/client.hpp>
+#include <stdexcept>
+
+namespace huicai::auth {
+
+namespace {
+
+class TokenCategory : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "huicai.token"; }
+  std::string message(int value) const override {
+    switch (static_cast<TokenError>(value)) {
+      case TokenError::malformed:
+        return "malformed token";
+      case TokenError::bad_signature:
+        return "bad token signature";
+      case TokenError::expired:
+        return "token expired";
+      case TokenError::revoked:
+        return "token revoked";
+      case TokenError::unavailable:
+        return "revocation list unavailable";
+    }
+    return "unknown token error";
+  }
+};
+
+using MacKey = std::array<unsigned char, crypto_auth_hmacsha256_KEYBYTES>;
+
+// The MAC key is derived from the configured secret with a domain label, so the same secret
+// used elsewhere (e.g. refresh token hashing) never yields the same key.
+MacKey derive_key(const std::string& secret) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  static constexpr std::string_view kLabel = "huicai.access-token.v1";
+  MacKey key{};
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), reinterpret_cast<const unsigned char*>(kLabel.data()),
+                     kLabel.size());
+  return key;
+}
+
+std::string base64url(const unsigned char* data, std::size_t size) {
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(size, variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), data, size, variant);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac_of(const MacKey& key,
+                                                               std::string_view text) {
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256(mac.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                         text.size(), key.data());
+  return mac;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string revoked_token_key(std::uint64_t account_id, std::string_view token_id) {
+  return "huicai:{acct:" + std::to_string(account_id) + "}:revoked:" + std::string(token_id);
+}
+std::string revoked_before_key(std::uint64_t account_id) {
+  return "huicai:{acct:" + std::to_string(account_id) + "}:revoked_before";
+}
+
+// Token ids are "<account id>.<random>": revoke_token() only gets the id and still needs the
+// account to build the hash-tagged key.
+std::optional<std::uint64_t> account_of_token_id(std::string_view token_id) {
+  auto dot = token_id.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot > 20) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : token_id.substr(0, dot)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+struct Claims {
+  Principal principal;
+  std::int64_t issued_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+std::optional<std::uint64_t> optional_uint(const boost::json::object& object, const char* key) {
+  const boost::json::value* value = object.if_contains(key);
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  if (value->is_uint64()) return value->as_uint64();
+  if (value->is_int64() && value->as_int64() >= 0) {
+    return static_cast<std::uint64_t>(value->as_int64());
+  }
+  throw std::invalid_argument(key);
+}
+
+// Throws on any shape mismatch; the caller maps that to `malformed`. Only reached for tokens
+// whose MAC verified, i.e. that we issued ourselves.
+Claims parse_claims(std::string_view json) {
+  boost::json::object object = boost::json::parse(json).as_object();
+  Claims claims;
+  Principal& principal = claims.principal;
+  principal.account_id = optional_uint(object, "sub").value();
+  principal.login = boost::json::value_to<std::string>(object.at("login"));
+  for (const boost::json::value& role : object.at("roles").as_array()) {
+    auto parsed = role_from_string(role.as_string());
+    if (parsed) principal.roles.push_back(*parsed);  // a role this build does not know: ignore
+  }
+  principal.unit_id = optional_uint(object, "unit_id");
+  principal.unit_path = boost::json::value_to<std::string>(object.at("unit_path"));
+  principal.supplier_id = optional_uint(object, "supplier_id");
+  principal.county_id = optional_uint(object, "county_id");
+  principal.token_id = boost::json::value_to<std::string>(object.at("jti"));
+  claims.issued_at_ms = object.at("iat_ms").to_number<std::int64_t>();
+  claims.expires_at_ms = object.at("exp_ms").to_number<std::int64_t>();
+  return claims;
+}
+
+boost::json::value optional_json(const std::optional<std::uint64_t>& value) {
+  if (value) return *value;
+  return nullptr;
+}
+
+}  // namespace
+
+const boost::system::error_category& token_category() noexcept {
+  static const TokenCategory category;
+  return category;
+}
+
+boost::system::error_code make_error_code(TokenError error) noexcept {
+  return {static_cast<int>(error), token_category()};
+}
+
+TokenService::TokenService(const Config& config, redis::Client& redis)
+    : config_(config), redis_(redis) {
+  if (config_.token_secret.size() < 32) {
+    throw std::invalid_argument("HUICAI_TOKEN_SECRET must be at least 32 characters");
+  }
+}
+
+IssuedToken TokenService::issue_access(const Principal& principal) const {
+  std::array<unsigned char, 16> random{};
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  randombytes_buf(random.data(), random.size());
+  IssuedToken issued;
+  issued.token_id =
+      std::to_string(principal.account_id) + "." + base64url(random.data(), random.size());
+
+  const std::int64_t issued_at = now_ms();
+  const std::int64_t expires_at =
+      issued_at +
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.access_token_ttl).count();
+  issued.expires_at = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::milliseconds(expires_at)));
+
+  boost::json::array roles;
+  for (Role role : principal.roles) roles.emplace_back(to_string(role));
+  boost::json::object claims{
+      {"sub", principal.account_id},
+      {"login", principal.login},
+      {"roles", std::move(roles)},
+      {"unit_id", optional_json(principal.unit_id)},
+      {"unit_path", principal.unit_path},
+      {"supplier_id", optional_json(principal.supplier_id)},
+      {"county_id", optional_json(principal.county_id)},
+      {"jti", issued.token_id},
+      {"iat_ms", issued_at},
+      {"exp_ms", expires_at},
+  };
+  const std::string json = boost::json::serialize(claims);
+  const std::string body =
+      base64url(reinterpret_cast<const unsigned char*>(json.data()), json.size());
+  const auto mac = mac_of(derive_key(config_.token_secret), body);
+  issued.token = body + "." + base64url(mac.data(), mac.size());
+  return issued;
+}
+
+namespace {
+
+// Everything that needs no I/O, kept out of the coroutine (GCC 12 miscompiles std::array locals
+// in coroutine frames: "array used as initializer").
+boost::system::result<Claims> decode_verified(std::string_view token, const std::string& secret) {
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos || token.size() > 4096) return TokenError::malformed;
+  const std::string_view body = token.substr(0, dot);
+  auto mac = from_base64url(token.substr(dot + 1));
+  if (!mac || mac->size() != crypto_auth_hmacsha256_BYTES) return TokenError::malformed;
+  const auto expected = mac_of(derive_key(secret), body);
+  if (crypto_verify_32(expected.data(), reinterpret_cast<const unsigned char*>(mac->data())) != 0) {
+    return TokenError::bad_signature;
+  }
+  Claims claims;
+  try {
+    auto json = from_base64url(body);
+    if (!json) return TokenError::malformed;
+    claims = parse_claims(*json);
+  } catch (const std::exception&) {
+    return TokenError::malformed;
+  }
+  if (claims.expires_at_ms <= now_ms()) return TokenError::expired;
+  return claims;
+}
+
+}  // namespace
+
+boost::asio::awaitable<boost::system::result<Principal>> TokenService::verify(
+    std::string_view bearer_token) {
+  auto decoded = decode_verified(bearer_token, config_.token_secret);
+  if (!decoded) co_return decoded.error();
+  Claims claims = std::move(*decoded);
+
+  const std::uint64_t account = claims.principal.account_id;
+  // Fail closed: command_or_throw turns "Redis unreachable" into ServiceUnavailable (503).
+  // Arguments built outside the co_await: GCC 12 rejects a braced list of strings there.
+  std::vector<std::string> check = {"MGET", revoked_token_key(account, claims.principal.token_id),
+                                    revoked_before_key(account)};
+  redis::Reply reply = co_await redis_.command_or_throw(std::move(check));
+  if (reply.is_error() || reply.type != redis::Reply::Type::array || reply.elements.size() != 2) {
+    throw ServiceUnavailable("redis", "unexpected reply to the revocation check");
+  }
+  if (!reply.elements[0].is_nil()) co_return make_error_code(TokenError::revoked);
+  if (reply.elements[1].type == redis::Reply::Type::string) {
+    std::int64_t revoked_before = 0;
+    try {
+      revoked_before = std::stoll(reply.elements[1].text);
+    } catch (const std::exception&) {
+      throw ServiceUnavailable("redis", "corrupt revoked_before mark");
+    }
+    if (claims.issued_at_ms <= revoked_before) co_return make_error_code(TokenError::revoked);
+  }
+  co_return std::move(claims.principal);
+}
+
+boost::asio::awaitable<void> TokenService::revoke_token(const std::string& token_id) {
+  co_await revoke_token_until(token_id,
+                              std::chrono::system_clock::now() + config_.access_token_ttl);
+}
+
+boost::asio::awaitable<void> TokenService::revoke_account_tokens_before_now(
+    std::uint64_t account_id) {
+  co_await revoke_account_tokens_before(account_id, std::chrono::system_clock::now());
+}
+
+boost::asio::awaitable<void> TokenService::revoke_token_until(
+    const std::string& token_id, std::chrono::system_clock::time_point expires_at) {
+  auto account = account_of_token_id(token_id);
+  if (!account) throw std::invalid_argument("not a token id issued by this service");
+  const auto remaining_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                expires_at - std::chrono::system_clock::now())
+                                .count();
+  if (remaining_ms <= 0) co_return;  // expired already: nothing left to revoke
+  std::vector<std::string> set = {"SET", revoked_token_key(*account, token_id), "1", "PX",
+                                  std::to_string(remaining_ms)};
+  redis::Reply reply = co_await redis_.command_or_throw(std::move(set));
+  if (reply.is_error()) throw ServiceUnavailable("redis", reply.text);
+}
+
+boost::asio::awaitable<void> TokenService::revoke_account_tokens_before(
+    std::uint64_t account_id, std::chrono::system_clock::time_point issued_up_to) {
+  // Every token issued up to the mark expires within one access-token lifetime of it, so the
+  // mark can go then. The script keeps the later of two marks: a rebuild replaying an older
+  // revocation must not shorten a newer one.
+  static const std::string kKeepLatest =
+      "local current = redis.call('GET', KEYS[1]) "
+      "if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end "
+      "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1";
+  const auto mark_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(issued_up_to.time_since_epoch())
+          .count();
+  const auto ttl_ms =
+      mark_ms - now_ms() +
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.access_token_ttl).count();
+  if (ttl_ms <= 0) co_return;
+  std::vector<std::string> eval = {"EVAL",
+                                   kKeepLatest,
+                                   "1",
+                                   revoked_before_key(account_id),
+                                   std::to_string(mark_ms),
+                                   std::to_string(ttl_ms)};
+  redis::Reply reply = co_await redis_.command_or_throw(std::move(eval));
+  if (reply.is_error()) throw ServiceUnavailable("redis", reply.text);
+}
+
+}  // namespace huicai::auth

@@ -1,0 +1,28 @@
+#pragma once
+// The identity service: org tree (group -> subsidiaries -> units), accounts and roles, login,
+// access and refresh tokens, revocation, and the audit log every privileged action lands in.
+
+#include <cstdint>
+#include <huicai/core/app/context.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace huicai::identity {
+
+void register_service(app::Context& context, http::Router& router);
+// Idempotent (natural keys): the group, seven subsidiaries and their units, one account per
+// role. Prints the demo accounts and their passwords.
+void load_demo_data(app::Context& context);
+app::ServiceEntry service_entry();
+
+// The demo accounts load_demo_data creates (also listed in docs/demo-accounts.md).
+struct DemoAccount {
+  std::string login;
+  std::string password;
+  std::string role;
+  std::string scope;  // human description: unit code, supplier, county
+};
+std::vector<DemoAccount> demo_accounts();
+
+}  // namespace huicai::identity

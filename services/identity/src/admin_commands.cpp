@@ -1,0 +1,292 @@
+#include "admin_commands.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <huicai/core/auth/password_hasher.hpp>
+#include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/config.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/redis/client.hpp>
+#include <iostream>
+#include <stdexcept>
+
+#include "account_repository.hpp"
+#include "audit_log.hpp"
+#include "org_repository.hpp"
+#include "routes.hpp"
+#include "sessions.hpp"
+
+namespace huicai::identity {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: huicai-identity-admin <command> [options]\n"
+    "  create-unit     --code CODE --name NAME --kind KIND [--parent PARENT_CODE]\n"
+    "  create-account  --login LOGIN --name DISPLAY_NAME --password PASSWORD [--unit UNIT_CODE]\n"
+    "  grant-role      --login LOGIN --role ROLE [--supplier-id ID] [--county-id ID]\n"
+    "  revoke-role     --login LOGIN --role ROLE\n"
+    "  reset-password  --login LOGIN --password PASSWORD\n"
+    "Settings (database, Redis) come from the HUICAI_* environment, see docs/configuration.md.\n";
+
+using Options = std::map<std::string, std::string, std::less<>>;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Options parse_options(const std::vector<std::string>& arguments) {
+  Options options;
+  for (std::size_t i = 1; i < arguments.size(); i += 2) {
+    if (arguments[i].rfind("--", 0) != 0 || i + 1 >= arguments.size()) {
+      throw UsageError("expected --name value pairs, got " + arguments[i]);
+    }
+    options[arguments[i].substr(2)] = arguments[i + 1];
+  }
+  return options;
+}
+
+const std::string& required(const Options& options, const char* name) {
+  auto found = options.find(name);
+  if (found == options.end()) throw UsageError(std::string("missing --") + name);
+  return found->second;
+}
+
+std::optional<std::string> optional_option(const Options& options, const char* name) {
+  auto found = options.find(name);
+  if (found == options.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<std::uint64_t> optional_id(const Options& options, const char* name) {
+  auto text = optional_option(options, name);
+  if (!text) return std::nullopt;
+  try {
+    return std::stoull(*text);
+  } catch (const std::exception&) {
+    throw UsageError(std::string("--") + name + " must be a number");
+  }
+}
+
+mysql::PoolOptions pool_options(const Config& config) {
+  mysql::PoolOptions options;
+  options.host = config.mysql_host;
+  options.port = config.mysql_port;
+  options.user = config.mysql_user;
+  options.password = config.mysql_password;
+  options.database = config.mysql_database;
+  options.size = 1;
+  options.connect_timeout = config.mysql_connect_timeout;
+  options.read_timeout = config.mysql_read_timeout;
+  options.write_timeout = config.mysql_write_timeout;
+  return options;
+}
+
+Account account_by_login(mysql::Session& session, const std::string& login) {
+  auto account = find_account_by_login(session, normalize_login(login));
+  if (!account) throw UsageError("no account with login " + login);
+  return *account;
+}
+
+AuditEntry cli_entry(std::string action, std::string target_type, std::string target_id) {
+  return audit_entry_for_tool("cli", std::move(action), std::move(target_type),
+                              std::move(target_id));
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Runs one command; returns revocations to push to Redis after the commit.
+std::vector<Revocation> execute(const std::string& command, const Options& options,
+                                const Config& config, mysql::Pool& pool) {
+  std::vector<Revocation> revocations;
+  if (command == "create-unit") {
+    const auto& code = required(options, "code");
+    const auto& name = required(options, "name");
+    const auto& kind = required(options, "kind");
+    if (!is_known_unit_kind(kind)) throw UsageError("unknown unit kind " + kind);
+    auto parent_code = optional_option(options, "parent");
+    auto unit = pool.run_blocking(
+        [&](mysql::Session& session) {
+          std::optional<OrgUnit> parent;
+          if (parent_code) {
+            parent = find_unit_by_code(session, *parent_code);
+            if (!parent) throw UsageError("no unit with code " + *parent_code);
+          }
+          OrgUnit created = insert_unit(session, parent, code, name, kind);
+          auto entry = cli_entry("org_unit.created", "org_unit", std::to_string(created.id));
+          entry.after = to_json(created);
+          append_audit(session, entry);
+          return created;
+        },
+        true);
+    std::cout << boost::json::serialize(to_json(unit)) << "\n";
+  } else if (command == "create-account") {
+    const std::string login = normalize_login(required(options, "login"));
+    const auto& name = required(options, "name");
+    const auto& password = required(options, "password");
+    if (auto problem = login_problem(login); !problem.empty()) throw UsageError("login " + problem);
+    if (auto problem = password_problem(password); !problem.empty()) {
+      throw UsageError("password " + problem);
+    }
+    auto unit_code = optional_option(options, "unit");
+    const auto hash =
+        auth::hash_password_blocking(password, auth::PasswordHashParameters::interactive());
+    auto account = pool.run_blocking(
+        [&](mysql::Session& session) {
+          std::optional<std::uint64_t> unit_id;
+          if (unit_code) {
+            auto unit = find_unit_by_code(session, *unit_code);
+            if (!unit) throw UsageError("no unit with code " + *unit_code);
+            unit_id = unit->id;
+          }
+          const auto id = insert_account(session, login, name, hash, unit_id);
+          auto created = find_account(session, id).value();
+          auto entry = cli_entry("account.created", "account", std::to_string(id));
+          entry.after = to_json(created);
+          append_audit(session, entry);
+          return created;
+        },
+        true);
+    std::cout << boost::json::serialize(to_json(account)) << "\n";
+  } else if (command == "grant-role" || command == "revoke-role") {
+    const auto& login = required(options, "login");
+    auto role = auth::role_from_string(required(options, "role"));
+    if (!role) throw UsageError("unknown role " + required(options, "role"));
+    const auto supplier_id = optional_id(options, "supplier-id");
+    const auto county_id = optional_id(options, "county-id");
+    if ((*role == auth::Role::supplier_staff) != supplier_id.has_value() &&
+        command == "grant-role") {
+      throw UsageError("--supplier-id is required for supplier_staff and only for it");
+    }
+    if ((*role == auth::Role::county_officer) != county_id.has_value() && command == "grant-role") {
+      throw UsageError("--county-id is required for county_officer and only for it");
+    }
+    const bool granting = command == "grant-role";
+    auto account = pool.run_blocking(
+        [&](mysql::Session& session) {
+          Account target = account_by_login(session, login);
+          if (granting) {
+            RoleAssignment assignment{*role, std::nullopt, supplier_id, county_id};
+            if (is_unit_role(*role)) {
+              if (!target.unit_id) throw UsageError("the account has no unit");
+              assignment.unit_id = target.unit_id;
+            }
+            if (!insert_role(session, target.id, assignment, std::nullopt)) {
+              throw UsageError("the account already holds " + std::string(auth::to_string(*role)));
+            }
+          } else {
+            if (!delete_role(session, target.id, *role)) {
+              throw UsageError("the account does not hold " + std::string(auth::to_string(*role)));
+            }
+            revocations = {Revocation{target.id, std::nullopt, now_ms(),
+                                      std::chrono::system_clock::now() + config.access_token_ttl}};
+            record_revocation(session, revocations.front(), "role_revoked");
+          }
+          auto entry = cli_entry(granting ? "role.granted" : "role.revoked", "account",
+                                 std::to_string(target.id));
+          entry.before = to_json(target);
+          auto updated = find_account(session, target.id).value();
+          entry.after = to_json(updated);
+          append_audit(session, entry);
+          return updated;
+        },
+        true);
+    std::cout << boost::json::serialize(to_json(account)) << "\n";
+  } else if (command == "reset-password") {
+    const auto& login = required(options, "login");
+    const auto& password = required(options, "password");
+    if (auto problem = password_problem(password); !problem.empty()) {
+      throw UsageError("password " + problem);
+    }
+    const auto hash =
+        auth::hash_password_blocking(password, auth::PasswordHashParameters::interactive());
+    pool.run_blocking(
+        [&](mysql::Session& session) {
+          Account target = account_by_login(session, login);
+          update_password(session, target.id, std::nullopt, hash);
+          revoke_account_refresh_tokens(session, target.id);
+          revocations = {Revocation{target.id, std::nullopt, now_ms(),
+                                    std::chrono::system_clock::now() + config.access_token_ttl}};
+          record_revocation(session, revocations.front(), "password_reset");
+          append_audit(session,
+                       cli_entry("account.password_reset", "account", std::to_string(target.id)));
+        },
+        true);
+    std::cout << "password reset for " << login << "; its tokens are revoked\n";
+  } else {
+    throw UsageError("unknown command " + command);
+  }
+  return revocations;
+}
+
+}  // namespace
+
+int run_admin_command(const std::vector<std::string>& arguments) {
+  if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "help") {
+    std::cout << kUsage;
+    return arguments.empty() ? 2 : 0;
+  }
+  try {
+    const Config config = Config::from_environment();
+    const Options options = parse_options(arguments);
+    boost::asio::io_context io;
+    mysql::Pool pool(io.get_executor(), pool_options(config));
+    auto revocations = execute(arguments[0], options, config, pool);
+    if (!revocations.empty()) {
+      // Also in Redis now, so the tokens stop working at once (the MySQL record alone would
+      // take effect at the next identity start-up replay).
+      redis::ClientOptions redis_options;
+      redis_options.host = config.redis_host;
+      redis_options.port = config.redis_port;
+      redis_options.command_timeout = config.redis_command_timeout;
+      redis::Client redis(io.get_executor(), redis_options);
+      auth::TokenService tokens(config, redis);
+      std::exception_ptr failure;
+      boost::asio::co_spawn(
+          io,
+          [&]() -> boost::asio::awaitable<void> {
+            redis.start();
+            // Commands fail with not_connected until the connection is up: retry briefly.
+            for (int attempt = 0;; ++attempt) {
+              try {
+                co_await push_revocations(tokens, revocations);
+                break;
+              } catch (const std::exception&) {
+                if (attempt >= 20) throw;
+              }
+              boost::asio::steady_timer timer(io, std::chrono::milliseconds(100));
+              co_await timer.async_wait(boost::asio::use_awaitable);
+            }
+            co_await redis.stop();
+          },
+          [&](std::exception_ptr error) { failure = error; });
+      io.run();
+      if (failure) {
+        std::cerr << "warning: revocation recorded in MySQL but not pushed to Redis; it takes "
+                     "effect when the identity service next starts\n";
+      }
+    }
+    pool.close();
+    return 0;
+  } catch (const UsageError& error) {
+    std::cerr << "error: " << error.what() << "\n" << kUsage;
+    return 2;
+  } catch (const http::Problem& problem) {
+    std::cerr << "error: " << problem.what() << "\n";
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace huicai::identity

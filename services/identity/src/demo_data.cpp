@@ -1,0 +1,128 @@
+// Demo data: the org tree of 国家能源集团 and one account per role (docs/demo-accounts.md).
+// Idempotent by natural key: units by code, accounts by login; what exists is left alone.
+#include <huicai/core/auth/password_hasher.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/identity/service.hpp>
+#include <iostream>
+
+#include "account_repository.hpp"
+#include "audit_log.hpp"
+#include "org_repository.hpp"
+
+namespace huicai::identity {
+
+namespace {
+
+// The catalog's demo rows have fixed ids (db/migrations/0201_catalog_counties.sql): county 1 is
+// 米脂县 and supplier 1 a cooperative there. See docs/demo-accounts.md.
+constexpr std::uint64_t kDemoCountyId = 1;
+constexpr std::uint64_t kDemoSupplierId = 1;
+constexpr const char* kDemoPassword = "Huicai-demo-2026";
+
+struct DemoSubsidiary {
+  const char* code;
+  const char* name;
+};
+constexpr DemoSubsidiary kSubsidiaries[] = {
+    {"shendong", "神东煤炭"},       {"pingzhuang", "平庄煤业"}, {"longyuan", "龙源电力"},
+    {"tibet", "西藏公司"},          {"qinghai", "青海公司"},    {"daduhe", "大渡河"},
+    {"sichuan-energy", "四川能源"},
+};
+struct DemoUnit {
+  const char* suffix;
+  const char* name;
+  const char* kind;
+};
+constexpr DemoUnit kUnits[] = {
+    {"canteen", "食堂", "canteen"}, {"union", "工会", "union"}, {"office", "办公室", "office"}};
+
+struct DemoAccountSpec {
+  const char* login;
+  const char* display_name;
+  auth::Role role;
+  const char* unit_code;  // nullptr: no unit
+  std::optional<std::uint64_t> supplier_id;
+  std::optional<std::uint64_t> county_id;
+};
+const DemoAccountSpec kAccounts[] = {
+    {"demo.employee", "演示 职工", auth::Role::employee, "shendong.canteen", {}, {}},
+    {"demo.buyer", "演示 采购员", auth::Role::unit_buyer, "shendong.canteen", {}, {}},
+    {"demo.approver", "演示 审批人", auth::Role::unit_approver, "shendong.canteen", {}, {}},
+    {"demo.unitadmin", "演示 单位管理员", auth::Role::unit_admin, "shendong", {}, {}},
+    {"demo.supplier", "演示 合作社", auth::Role::supplier_staff, nullptr, kDemoSupplierId, {}},
+    {"demo.county", "演示 县扶贫办", auth::Role::county_officer, nullptr, {}, kDemoCountyId},
+    {"demo.operator", "演示 平台运营", auth::Role::operator_, nullptr, {}, {}},
+    {"demo.finance", "演示 财务", auth::Role::finance, nullptr, {}, {}},
+    {"demo.auditor", "演示 审计", auth::Role::auditor, nullptr, {}, {}},
+};
+
+OrgUnit ensure_unit(mysql::Session& session, const std::optional<OrgUnit>& parent,
+                    const std::string& code, const std::string& name, const std::string& kind) {
+  if (auto existing = find_unit_by_code(session, code)) return *existing;
+  OrgUnit unit = insert_unit(session, parent, code, name, kind);
+  auto entry =
+      audit_entry_for_tool("demo-loader", "org_unit.created", "org_unit", std::to_string(unit.id));
+  entry.after = to_json(unit);
+  append_audit(session, entry);
+  return unit;
+}
+
+}  // namespace
+
+std::vector<DemoAccount> demo_accounts() {
+  std::vector<DemoAccount> accounts;
+  for (const auto& spec : kAccounts) {
+    std::string scope = spec.unit_code     ? std::string("unit ") + spec.unit_code
+                        : spec.supplier_id ? "supplier " + std::to_string(*spec.supplier_id)
+                        : spec.county_id   ? "county " + std::to_string(*spec.county_id)
+                                           : "platform";
+    accounts.push_back(
+        {spec.login, kDemoPassword, std::string(auth::to_string(spec.role)), std::move(scope)});
+  }
+  return accounts;
+}
+
+void load_demo_data(app::Context& context) {
+  // One hash for all demo accounts: they share the documented password.
+  const std::string password_hash =
+      auth::hash_password_blocking(kDemoPassword, auth::PasswordHashParameters::interactive());
+  std::size_t created_accounts = context.db().run_blocking(
+      [&](mysql::Session& session) {
+        OrgUnit group = ensure_unit(session, std::nullopt, "chnenergy", "国家能源集团", "group");
+        for (const auto& subsidiary : kSubsidiaries) {
+          OrgUnit parent =
+              ensure_unit(session, group, subsidiary.code, subsidiary.name, "subsidiary");
+          for (const auto& unit : kUnits) {
+            ensure_unit(session, parent, std::string(subsidiary.code) + "." + unit.suffix,
+                        std::string(subsidiary.name) + unit.name, unit.kind);
+          }
+        }
+        std::size_t created = 0;
+        for (const auto& spec : kAccounts) {
+          if (find_account_by_login(session, spec.login)) continue;
+          std::optional<std::uint64_t> unit_id;
+          if (spec.unit_code) unit_id = find_unit_by_code(session, spec.unit_code).value().id;
+          const auto id =
+              insert_account(session, spec.login, spec.display_name, password_hash, unit_id);
+          RoleAssignment assignment{spec.role, is_unit_role(spec.role) ? unit_id : std::nullopt,
+                                    spec.supplier_id, spec.county_id};
+          insert_role(session, id, assignment, std::nullopt);
+          auto entry =
+              audit_entry_for_tool("demo-loader", "account.created", "account", std::to_string(id));
+          entry.after = to_json(find_account(session, id).value());
+          append_audit(session, entry);
+          ++created;
+        }
+        return created;
+      },
+      /*in_transaction=*/true);
+
+  std::cout << "identity: demo org tree ready; " << created_accounts
+            << " demo account(s) created. Demo logins (password for all: " << kDemoPassword
+            << "):\n";
+  for (const auto& account : demo_accounts()) {
+    std::cout << "  " << account.login << "  (" << account.role << ", " << account.scope << ")\n";
+  }
+}
+
+}  // namespace huicai::identity

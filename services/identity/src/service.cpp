@@ -1,0 +1,41 @@
+#include <huicai/core/log.hpp>
+#include <huicai/identity/service.hpp>
+
+#include "routes.hpp"
+#include "sessions.hpp"
+
+namespace huicai::identity {
+
+namespace {
+// Waiting hash jobs per hashing thread before login answers 503: a few hundred milliseconds of
+// work, beyond which a client is better off retrying than waiting.
+constexpr std::size_t kHashQueuePerThread = 16;
+}  // namespace
+
+IdentityState::IdentityState(app::Context& context, LoginPolicy policy)
+    : context(context),
+      hasher(context.config().password_hash_concurrency,
+             kHashQueuePerThread *
+                 std::max<std::size_t>(1, context.config().password_hash_concurrency)),
+      login_limiter(context.redis(), policy) {}
+
+void register_service(app::Context& context, http::Router& router) {
+  auto state = std::make_shared<IdentityState>(context, LoginPolicy{});
+  register_auth_routes(state, router);
+  register_org_routes(state, router);
+  register_account_routes(state, router);
+  register_audit_routes(state, router);
+
+  // Redis may have lost revocations (restart without persistence, failover): put back what the
+  // MySQL record says is still in force. Retried with backoff until it succeeds once.
+  context.spawn_background("identity-revocation-replay", [state]() -> boost::asio::awaitable<void> {
+    const auto pushed = co_await replay_revocations(state->db(), state->tokens());
+    log::info("revocations replayed into redis", {{"count", pushed}});
+  });
+}
+
+app::ServiceEntry service_entry() {
+  return app::ServiceEntry{"identity", &register_service, &load_demo_data};
+}
+
+}  // namespace huicai::identity

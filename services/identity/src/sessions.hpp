@@ -1,0 +1,45 @@
+#pragma once
+// Issuing a login session (access token + refresh token) and pushing revocations to Redis.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/config.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "account_repository.hpp"
+#include "token_repository.hpp"
+
+namespace huicai::identity {
+
+struct IssuedSession {
+  auth::IssuedToken access;
+  std::string refresh_token;
+  std::chrono::seconds access_ttl{0};
+  std::chrono::seconds refresh_ttl{0};
+  Account account;
+};
+
+// Signs an access token for the account and stores a new refresh token in `family_id` (a new
+// family when empty). Runs inside the caller's transaction (pure CPU + one INSERT).
+IssuedSession issue_session(mysql::Session& session, const auth::TokenService& tokens,
+                            const Config& config, const Account& account,
+                            std::string family_id = {});
+
+// {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "account"}
+boost::json::object to_json(const IssuedSession& issued);
+
+// Pushes recorded revocations to Redis after the transaction that recorded them committed.
+// Redis down -> ServiceUnavailable (503): the record is in MySQL and will be replayed.
+boost::asio::awaitable<void> push_revocations(auth::TokenService& tokens,
+                                              const std::vector<Revocation>& revocations);
+
+// Replays every unexpired revocation from MySQL into Redis (start-up, after Redis lost data).
+// Returns how many were pushed.
+boost::asio::awaitable<std::size_t> replay_revocations(mysql::Pool& pool,
+                                                       auth::TokenService& tokens);
+
+}  // namespace huicai::identity
