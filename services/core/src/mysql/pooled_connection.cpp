@@ -97,7 +97,14 @@ sql::PreparedStatement& PooledConnection::prepare(const std::string& sql) {
     return *found->second;
   }
   if (statements_.size() >= kStatementCacheLimit) {
-    for (auto& [text, statement] : statements_) statement->close();
+    for (auto& [text, statement] : statements_) {
+      try {
+        statement->close();
+      } catch (...) {
+        // Freed with the connection at the latest; a real connection failure shows up on the
+        // prepare below.
+      }
+    }
     statements_.clear();
   }
   std::unique_ptr<sql::PreparedStatement> statement(native().prepareStatement(sql));
