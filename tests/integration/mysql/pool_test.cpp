@@ -370,3 +370,53 @@ TEST_CASE("an unreachable server fails fast with ServiceUnavailable", "[mysql][p
   CHECK_FALSE(io.run<bool>([&]() { return pool.ping(); }));
   CHECK(pool.stats().failures >= 1);
 }
+
+namespace {
+
+// Kills the session the job runs on, as a server restart or a network cut would.
+void kill_own_connection(Session& session) {
+  const auto id = select_int(session, "SELECT CONNECTION_ID()");
+  session.execute_direct("KILL CONNECTION " + std::to_string(id));
+}
+
+}  // namespace
+
+TEST_CASE("a transaction whose connection dies before COMMIT runs again on a new connection",
+          "[mysql][pool]") {
+  IoThread io;
+  TestTable table(io, "lost", "id INT PRIMARY KEY, attempt INT NOT NULL");
+  Pool pool(io.executor(), mysql_test_options(false, 1));
+  const auto before = pool.stats();
+  int attempts = 0;
+  pool.run_blocking(
+      [&](Session& session) {
+        ++attempts;
+        auto& insert = session.prepare("INSERT INTO " + table.name() + " VALUES (1, ?)");
+        huicai::mysql::bind(insert, attempts).executeUpdate();
+        if (attempts == 1) kill_own_connection(session);  // never committed
+      },
+      true);
+  CHECK(attempts == 2);
+  const auto after = pool.stats();
+  CHECK(after.transaction_retries == before.transaction_retries + 1);
+  CHECK(after.reconnects == before.reconnects + 1);
+  pool.run_blocking([&](Session& session) {
+    CHECK(select_int(session, "SELECT COUNT(*) FROM " + table.name()) == 1);
+    CHECK(select_int(session, "SELECT attempt FROM " + table.name()) == 2);
+  });
+}
+
+TEST_CASE("an autocommit call whose connection dies is not rerun; the next call reconnects",
+          "[mysql][pool]") {
+  IoThread io;
+  Pool pool(io.executor(), mysql_test_options(false, 1));
+  int attempts = 0;
+  CHECK_THROWS_AS(pool.run_blocking([&](Session& session) {
+    ++attempts;
+    kill_own_connection(session);
+  }),
+                  ServiceUnavailable);
+  CHECK(attempts == 1);
+  CHECK(pool.run_blocking([](Session& session) { return select_int(session, "SELECT 5"); }) == 5);
+  CHECK(pool.stats().reconnects >= 1);
+}
