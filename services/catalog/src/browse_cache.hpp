@@ -1,0 +1,105 @@
+#pragma once
+// The cache in front of browse and product detail, shared by every server instance through
+// Redis and kept per process for speed.
+//
+// Correctness rests on one Redis counter, the catalog version ("huicai:{catalog}:version"):
+// every committed catalog write bumps it (after COMMIT), and every cached page is filed under
+// the version that was current before its data was read from MySQL. A reader first learns the
+// current version, then serves a page only if it was filed under that version. So a change
+// committed and bumped before a read starts is always visible to that read, on any instance.
+//
+// Learning the version is one GET per request in the worst case; concurrent readers share it:
+// a reader joins the next GET to be sent (never one already in flight, which could predate
+// the reader's arrival and miss a write), so under load one GET answers a whole batch.
+//
+// The version key starts at a random value when missing: if Redis loses its data, new
+// versions never collide with versions that per-process caches still hold.
+//
+// Redis down -> pages are read from MySQL (nothing cached, nothing served stale).
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <huicai/core/app/context.hpp>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace huicai::catalog {
+
+struct CachedPage {
+  std::string body;
+  std::string etag;
+};
+
+struct BrowseCacheStats {
+  std::uint64_t local_hits = 0;
+  std::uint64_t redis_hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t bypassed = 0;  // Redis unavailable: served from MySQL
+  std::uint64_t version_reads = 0;
+};
+
+class BrowseCache {
+ public:
+  explicit BrowseCache(app::Context& context);
+
+  // The page for `key`, from this process, Redis or `load` (MySQL), in that order. `load` may
+  // return nullopt (e.g. not found, or not cacheable for this caller): nothing is stored.
+  boost::asio::awaitable<std::optional<CachedPage>> get_or_load(
+      const std::string& key,
+      std::function<boost::asio::awaitable<std::optional<CachedPage>>()> load);
+
+  // Call after every committed catalog write. A failed bump is retried in the background and,
+  // until it succeeds, this process serves from MySQL only.
+  boost::asio::awaitable<void> changed();
+
+  BrowseCacheStats stats() const;
+  static std::string version_key();
+
+ private:
+  using Waiter = std::function<void(std::optional<std::string>)>;
+  boost::asio::awaitable<std::optional<std::string>> current_version();
+  void enqueue_waiter(Waiter waiter);
+  void start_version_read();
+  boost::asio::awaitable<std::optional<std::string>> read_version_from_redis();
+  boost::asio::awaitable<bool> bump_version();
+  std::optional<CachedPage> local_find(const std::string& key, const std::string& version);
+  void local_store(const std::string& key, const std::string& version, const CachedPage& page);
+
+  app::Context& context_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+
+  // Guarded by strand_.
+  std::vector<Waiter> next_batch_;
+  bool read_in_flight_ = false;
+
+  struct LocalEntry {
+    std::string version;
+    CachedPage page;
+    std::chrono::steady_clock::time_point stored_at;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, LocalEntry> local_;
+  bool bump_pending_ = false;
+  BrowseCacheStats stats_;
+};
+
+}  // namespace huicai::catalog
+
+namespace huicai::catalog {
+// Builds a Redis command's words. GCC 12 rejects braced lists of strings inside coroutines
+// ("array used as initializer"), so coroutines call this ordinary function instead.
+template <class... Parts>
+std::vector<std::string> redis_words(Parts&&... parts) {
+  std::vector<std::string> words;
+  words.reserve(sizeof...(parts));
+  (words.emplace_back(std::forward<Parts>(parts)), ...);
+  return words;
+}
+}  // namespace huicai::catalog

@@ -1,0 +1,138 @@
+#include "browse_repository.hpp"
+
+#include <variant>
+
+#include "repository_support.hpp"
+
+namespace huicai::catalog {
+namespace {
+
+using Parameter = std::variant<std::int64_t, std::string>;
+
+struct SortSpec {
+  const char* key_expression;  // the sort key as selected (for the cursor)
+  const char* column;          // the column compared in the keyset condition
+  bool ascending;
+};
+
+SortSpec sort_spec(const std::string& sort) {
+  if (sort == "price_asc") return {"CAST(p.min_price_fen AS CHAR)", "p.min_price_fen", true};
+  if (sort == "price_desc") return {"CAST(p.min_price_fen AS CHAR)", "p.min_price_fen", false};
+  if (sort == "sales") return {"CAST(p.sales_count AS CHAR)", "p.sales_count", false};
+  return {"DATE_FORMAT(p.listed_at, '%Y-%m-%d %H:%i:%s.%f')", "p.listed_at", false};
+}
+
+}  // namespace
+
+BrowsePage browse_products(mysql::Session& session, const BrowseQuery& query) {
+  const SortSpec sort = sort_spec(query.sort);
+  std::vector<Parameter> parameters;
+  std::string sql =
+      "SELECT p.id, p.title, p.min_price_fen, p.sales_count, "
+      "DATE_FORMAT(p.listed_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS listed_at, ";
+  sql += sort.key_expression;
+  sql +=
+      " AS sort_key, p.county_id, co.name AS county_name, p.supplier_id, "
+      "sup.name AS supplier_name, p.category_id, cat.name AS category_name, "
+      "(SELECT i.url FROM catalog_product_images i WHERE i.product_id = p.id "
+      " ORDER BY i.position LIMIT 1) AS image_url, "
+      "EXISTS (SELECT 1 FROM catalog_certifications c WHERE c.status = 'active' "
+      " AND c.valid_from <= CURRENT_DATE AND c.valid_to >= CURRENT_DATE "
+      " AND ((c.scope = 'product' AND c.target_id = p.id) "
+      "  OR (c.scope = 'supplier' AND c.target_id = p.supplier_id))) AS certified "
+      "FROM catalog_products p "
+      "JOIN catalog_suppliers sup ON sup.id = p.supplier_id "
+      "JOIN catalog_counties co ON co.id = p.county_id "
+      "JOIN catalog_categories cat ON cat.id = p.category_id "
+      "WHERE p.status = 'listed' AND sup.status = 'active' AND p.min_price_fen IS NOT NULL";
+  if (query.county_id) {
+    sql += " AND p.county_id = ?";
+    parameters.emplace_back(*query.county_id);
+  }
+  if (query.category_id) {
+    sql +=
+        " AND cat.path LIKE CONCAT((SELECT root.path FROM catalog_categories root "
+        "WHERE root.id = ?), '%')";
+    parameters.emplace_back(*query.category_id);
+  }
+  if (query.supplier_id) {
+    sql += " AND p.supplier_id = ?";
+    parameters.emplace_back(*query.supplier_id);
+  }
+  if (query.min_price_fen) {
+    sql += " AND p.min_price_fen >= ?";
+    parameters.emplace_back(*query.min_price_fen);
+  }
+  if (query.max_price_fen) {
+    sql += " AND p.min_price_fen <= ?";
+    parameters.emplace_back(*query.max_price_fen);
+  }
+  if (query.certified_only) {
+    sql +=
+        " AND EXISTS (SELECT 1 FROM catalog_certifications c WHERE c.status = 'active' "
+        "AND c.valid_from <= CURRENT_DATE AND c.valid_to >= CURRENT_DATE "
+        "AND ((c.scope = 'product' AND c.target_id = p.id) "
+        "OR (c.scope = 'supplier' AND c.target_id = p.supplier_id)))";
+  }
+  if (!query.terms.empty()) {
+    // A product matches when it has every term of the query.
+    sql += " AND p.id IN (SELECT t.product_id FROM catalog_search_terms t WHERE t.term IN (";
+    for (std::size_t i = 0; i < query.terms.size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      parameters.emplace_back(query.terms[i]);
+    }
+    sql += ") GROUP BY t.product_id HAVING COUNT(*) = ?)";
+    parameters.emplace_back(static_cast<std::int64_t>(query.terms.size()));
+  }
+  if (query.after) {
+    const char* beyond = sort.ascending ? ">" : "<";
+    sql += std::string(" AND (") + sort.column + " " + beyond + " ? OR (" + sort.column +
+           " = ? AND p.id " + beyond + " ?))";
+    // Integer keys are bound as integers: MariaDB compares an integer column with a string
+    // as floating point.
+    Parameter key = query.after->key;
+    if (query.sort != "newest") key = std::stoll(query.after->key);
+    parameters.push_back(key);
+    parameters.push_back(key);
+    parameters.emplace_back(query.after->id);
+  }
+  const char* direction = sort.ascending ? " ASC" : " DESC";
+  sql += std::string(" ORDER BY ") + sort.column + direction + ", p.id" + direction + " LIMIT ?";
+  parameters.emplace_back(static_cast<std::int64_t>(query.limit + 1));
+
+  auto& select = session.prepare(sql);
+  int index = 1;
+  for (const auto& parameter : parameters) {
+    std::visit([&](const auto& value) { mysql::bind_one(select, index++, value); }, parameter);
+  }
+  auto rows = mysql::query(select);
+  BrowsePage page;
+  std::string last_key;
+  std::int64_t last_id = 0;
+  while (rows->next()) {
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      page.next = BrowseCursor{query.sort, last_key, last_id, 0};
+      break;
+    }
+    boost::json::object item;
+    last_id = rows->getInt64("id");
+    last_key = mysql::get_string(*rows, "sort_key");
+    item["id"] = last_id;
+    item["title"] = mysql::get_string(*rows, "title");
+    item["min_price_fen"] = rows->getInt64("min_price_fen");
+    item["sales_count"] = rows->getInt64("sales_count");
+    item["listed_at"] = nullable_string(*rows, "listed_at");
+    item["county"] = {{"id", rows->getInt64("county_id")},
+                      {"name", mysql::get_string(*rows, "county_name")}};
+    item["supplier"] = {{"id", rows->getInt64("supplier_id")},
+                        {"name", mysql::get_string(*rows, "supplier_name")}};
+    item["category"] = {{"id", rows->getInt64("category_id")},
+                        {"name", mysql::get_string(*rows, "category_name")}};
+    item["image_url"] = nullable_string(*rows, "image_url");
+    item["certified"] = rows->getInt("certified") != 0;
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
+}  // namespace huicai::catalog

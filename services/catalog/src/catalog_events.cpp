@@ -1,0 +1,114 @@
+#include "catalog_events.hpp"
+
+#include <huicai/events/v1/catalog.pb.h>
+
+#include <huicai/core/events/outbox.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+namespace huicai::catalog {
+namespace {
+
+void enqueue(mysql::Session& session, std::string type, std::int64_t aggregate_id,
+             const google::protobuf::Message& message, const std::string& request_id) {
+  events::OutgoingEvent event;
+  event.stream = kStream;
+  event.type = std::move(type);
+  event.aggregate_id = std::to_string(aggregate_id);
+  event.payload = message.SerializeAsString();
+  event.request_id = request_id;
+  events::enqueue(session, kOutboxTable, kProducer, event);
+}
+
+}  // namespace
+
+void enqueue_product_listed(mysql::Session& session, std::int64_t product_id,
+                            std::int64_t actor_account_id, const std::string& request_id) {
+  events::v1::ProductListed message;
+  {
+    auto& select = session.prepare(
+        "SELECT supplier_id, county_id, category_id, title, version FROM catalog_products "
+        "WHERE id = ?");
+    auto row = mysql::query(mysql::bind(select, product_id));
+    if (!row->next()) return;
+    message.set_product_id(product_id);
+    message.set_supplier_id(row->getInt64("supplier_id"));
+    message.set_county_id(row->getInt64("county_id"));
+    message.set_category_id(row->getInt64("category_id"));
+    message.set_title(mysql::get_string(*row, "title"));
+    message.set_version(row->getInt64("version"));
+    message.set_actor_account_id(actor_account_id);
+  }
+  auto& skus = session.prepare(
+      "SELECT id, spec, sale_unit, net_weight_grams, price_fen FROM catalog_skus "
+      "WHERE product_id = ? AND status = 'active' ORDER BY position, id");
+  auto rows = mysql::query(mysql::bind(skus, product_id));
+  while (rows->next()) {
+    auto* sku = message.add_skus();
+    sku->set_sku_id(rows->getInt64("id"));
+    sku->set_spec(mysql::get_string(*rows, "spec"));
+    sku->set_sale_unit(mysql::get_string(*rows, "sale_unit"));
+    sku->set_net_weight_grams(rows->getInt64("net_weight_grams"));
+    sku->set_price_fen(rows->getInt64("price_fen"));
+  }
+  enqueue(session, "catalog.product_listed.v1", product_id, message, request_id);
+}
+
+void enqueue_product_delisted(mysql::Session& session, std::int64_t product_id,
+                              const std::string& reason, std::int64_t actor_account_id,
+                              const std::string& request_id) {
+  events::v1::ProductDelisted message;
+  auto& select =
+      session.prepare("SELECT supplier_id, county_id, version FROM catalog_products WHERE id = ?");
+  auto row = mysql::query(mysql::bind(select, product_id));
+  if (!row->next()) return;
+  message.set_product_id(product_id);
+  message.set_supplier_id(row->getInt64("supplier_id"));
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_reason(reason);
+  message.set_version(row->getInt64("version"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.product_delisted.v1", product_id, message, request_id);
+}
+
+void enqueue_price_changed(mysql::Session& session, const PriceChange& change,
+                           std::int64_t actor_account_id, const std::string& request_id) {
+  events::v1::PriceChanged message;
+  message.set_sku_id(change.sku_id);
+  message.set_product_id(change.product_id);
+  message.set_supplier_id(change.supplier_id);
+  message.set_county_id(change.county_id);
+  message.set_old_price_fen(change.old_price_fen);
+  message.set_new_price_fen(change.new_price_fen);
+  message.set_price_history_id(change.price_history_id);
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.price_changed.v1", change.product_id, message, request_id);
+}
+
+void enqueue_certification_changed(mysql::Session& session, std::int64_t certification_id,
+                                   const std::string& change, std::int64_t actor_account_id,
+                                   const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT certificate_number, issuing_body, scope, target_id, county_id, "
+      "DATE_FORMAT(valid_from, '%Y-%m-%d') AS valid_from, "
+      "DATE_FORMAT(valid_to, '%Y-%m-%d') AS valid_to, status "
+      "FROM catalog_certifications WHERE id = ?");
+  auto row = mysql::query(mysql::bind(select, certification_id));
+  if (!row->next()) return;
+  events::v1::CertificationChanged message;
+  message.set_certification_id(certification_id);
+  message.set_change(change == "revoked" ? events::v1::CertificationChanged::REVOKED
+                                         : events::v1::CertificationChanged::CREATED);
+  message.set_certificate_number(mysql::get_string(*row, "certificate_number"));
+  message.set_issuing_body(mysql::get_string(*row, "issuing_body"));
+  message.set_scope(mysql::get_string(*row, "scope"));
+  message.set_target_id(row->getInt64("target_id"));
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_valid_from(mysql::get_string(*row, "valid_from"));
+  message.set_valid_to(mysql::get_string(*row, "valid_to"));
+  message.set_status(mysql::get_string(*row, "status"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.certification_changed.v1", certification_id, message, request_id);
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,43 @@
+#pragma once
+// Catalog events, written to catalog_outbox inside the caller's transaction (the relay
+// publishes them to the "catalog" stream). Payloads are the messages of
+// proto/huicai/events/v1/catalog.proto.
+
+#include <cstdint>
+#include <string>
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::catalog {
+
+inline constexpr const char* kOutboxTable = "catalog_outbox";
+inline constexpr const char* kProducer = "catalog";
+inline constexpr const char* kStream = "catalog";
+
+// Reads the product and its active SKUs in the same transaction for the payload.
+void enqueue_product_listed(mysql::Session& session, std::int64_t product_id,
+                            std::int64_t actor_account_id, const std::string& request_id);
+void enqueue_product_delisted(mysql::Session& session, std::int64_t product_id,
+                              const std::string& reason, std::int64_t actor_account_id,
+                              const std::string& request_id);
+
+struct PriceChange {
+  std::int64_t sku_id = 0;
+  std::int64_t product_id = 0;
+  std::int64_t supplier_id = 0;
+  std::int64_t county_id = 0;
+  std::int64_t old_price_fen = 0;
+  std::int64_t new_price_fen = 0;
+  std::int64_t price_history_id = 0;
+};
+void enqueue_price_changed(mysql::Session& session, const PriceChange& change,
+                           std::int64_t actor_account_id, const std::string& request_id);
+
+// change: "created" or "revoked"; reads the certification row for the payload.
+void enqueue_certification_changed(mysql::Session& session, std::int64_t certification_id,
+                                   const std::string& change, std::int64_t actor_account_id,
+                                   const std::string& request_id);
+
+}  // namespace huicai::catalog

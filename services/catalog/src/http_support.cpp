@@ -1,0 +1,94 @@
+#include "http_support.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/value.hpp>
+#include <charconv>
+#include <huicai/catalog/etag.hpp>
+
+namespace huicai::catalog {
+
+boost::json::object parse_json_object(const http::Request& request) {
+  boost::json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  boost::system::error_code error;
+  auto value = boost::json::parse(request.body, error, {}, options);
+  if (error) {
+    throw http::Problem(400, "malformed-json", "Malformed JSON", error.message());
+  }
+  if (!value.is_object()) {
+    throw http::Problem(400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+  }
+  return std::move(value.get_object());
+}
+
+std::int64_t id_param(const http::Request& request, std::string_view name) {
+  const auto text = request.path_param(name);
+  std::int64_t id = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (result.ec != std::errc{} || result.ptr != text.data() + text.size() || id <= 0) {
+    throw not_found(name);
+  }
+  return id;
+}
+
+std::optional<std::int64_t> if_match_version(const http::Request& request) {
+  const auto parsed = parse_if_match(request.header("if-match"));
+  switch (parsed.kind) {
+    case IfMatch::absent:
+      return std::nullopt;
+    case IfMatch::version:
+      return parsed.version;
+    case IfMatch::unparseable:
+      break;
+  }
+  throw http::Problem(412, "precondition-failed", "Precondition failed",
+                      "If-Match must carry an ETag this API issued, like \"v3\"");
+}
+
+std::int64_t actor_id(const http::Request& request) {
+  return static_cast<std::int64_t>(request.caller().account_id);
+}
+
+bool caller_has(const http::Request& request, auth::Role role) {
+  return request.principal.has_value() && request.principal->has_role(role);
+}
+
+http::Problem not_found(std::string_view what) {
+  return http::Problem(404, "not-found", "Not found", "no such " + std::string(what));
+}
+
+http::Problem precondition_failed(std::int64_t current_version) {
+  http::Problem problem(412, "precondition-failed", "Precondition failed",
+                        "the resource changed since it was read (If-Match does not match)");
+  problem.with("current_etag", boost::json::string(version_etag(current_version)))
+      .with_header("ETag", version_etag(current_version));
+  return problem;
+}
+
+http::Problem conflict(std::string slug, std::string title, std::string detail) {
+  return http::Problem(409, std::move(slug), std::move(title), std::move(detail));
+}
+
+http::Response json_with_etag(const http::Request& request, int status, std::string body,
+                              const std::string& etag) {
+  if (status == 200 && if_none_match_hits(request.header("if-none-match"), etag)) {
+    auto response = http::Response::empty(304);
+    response.set_header("etag", etag);
+    return response;
+  }
+  http::Response response;
+  response.status = status;
+  response.body = std::move(body);
+  response.set_header("content-type", "application/json");
+  response.set_header("etag", etag);
+  return response;
+}
+
+void add_route(http::Router& router, http::Method method, std::string pattern,
+               auth::AccessRule rule, http::Handler handler) {
+  router.add(
+      http::Route{method, std::move(pattern), "catalog", std::move(rule), std::move(handler), {}});
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,38 @@
+#pragma once
+// Small helpers every catalog route uses: body parsing, path ids, preconditions, ETags and the
+// problems the catalog raises. Kept here so route files read as the workflow they implement.
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <huicai/core/auth/roles.hpp>
+#include <huicai/core/http/message.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/router.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace huicai::catalog {
+
+// Parses the body as a JSON object. Invalid UTF-8 inside strings is let through so the field
+// validator can name the field; anything that is not a JSON object is a 400.
+boost::json::object parse_json_object(const http::Request& request);
+// A positive integer path parameter; anything else is a 404 (no such resource).
+std::int64_t id_param(const http::Request& request, std::string_view name);
+// The version an If-Match header asks for (nullopt when absent); 412 when it is unreadable.
+std::optional<std::int64_t> if_match_version(const http::Request& request);
+std::int64_t actor_id(const http::Request& request);
+bool caller_has(const http::Request& request, auth::Role role);
+
+http::Problem not_found(std::string_view what);
+http::Problem precondition_failed(std::int64_t current_version);
+http::Problem conflict(std::string slug, std::string title, std::string detail);
+
+// A JSON response with an ETag; 304 (no body) when If-None-Match already has it.
+http::Response json_with_etag(const http::Request& request, int status, std::string body,
+                              const std::string& etag);
+
+void add_route(http::Router& router, http::Method method, std::string pattern,
+               auth::AccessRule rule, http::Handler handler);
+
+}  // namespace huicai::catalog

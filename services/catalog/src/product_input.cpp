@@ -1,0 +1,68 @@
+#include "product_input.hpp"
+
+namespace huicai::catalog {
+
+SkuFields read_sku_fields(FieldValidator& fields, bool creating) {
+  SkuFields sku;
+  sku.spec = fields.text("spec", {creating, 1, 64});
+  sku.sale_unit = fields.text("sale_unit", {creating, 1, 16});
+  sku.net_weight_grams = fields.integer("net_weight_grams", {creating, 1, kMaxNetWeightGrams});
+  sku.price_fen = fields.integer("price_fen", {creating, 1, kMaxPriceFen});
+  sku.market_reference_price_fen =
+      fields.integer("market_reference_price_fen", {false, 1, kMaxPriceFen});
+  sku.clear_market_reference = fields.is_null("market_reference_price_fen");
+  sku.status = fields.choice("status", false, {"active", "inactive"});
+  return sku;
+}
+
+ProductFields read_product_fields(FieldValidator& fields, bool creating) {
+  ProductFields product;
+  product.title = fields.text("title", {creating, 2, 60});
+  product.description = fields.text("description", {false, 0, 2000});
+  product.category_id = fields.integer("category_id", {creating, 1, INT64_MAX});
+  product.origin_county_id = fields.integer("origin_county_id", {false, 1, INT64_MAX});
+  if (const auto* images = fields.array("image_urls", false, 9)) {
+    std::vector<std::string> urls;
+    for (std::size_t i = 0; i < images->size(); ++i) {
+      const auto name = "image_urls[" + std::to_string(i) + "]";
+      const auto& value = (*images)[i];
+      if (!value.is_string()) {
+        fields.fail(name, "must be a string");
+        continue;
+      }
+      std::string url(value.get_string());
+      if (!(url.starts_with("https://") || url.starts_with("http://")) || url.size() > 500 ||
+          url.find_first_of(" \t\r\n\"<>") != std::string::npos) {
+        fields.fail(name, "must be an http(s) URL of at most 500 characters");
+        continue;
+      }
+      urls.push_back(std::move(url));
+    }
+    product.image_urls = std::move(urls);
+  }
+  if (creating) {
+    if (const auto* skus = fields.array("skus", true, 20)) {
+      if (skus->empty()) fields.fail("skus", "must have at least one SKU");
+      for (std::size_t i = 0; i < skus->size(); ++i) {
+        const auto prefix = "skus[" + std::to_string(i) + "].";
+        if (!(*skus)[i].is_object()) {
+          fields.fail("skus[" + std::to_string(i) + "]", "must be an object");
+          continue;
+        }
+        auto nested = fields.nested((*skus)[i].get_object(), fields.path(prefix));
+        product.skus.push_back(read_sku_fields(nested, true));
+      }
+      for (std::size_t i = 0; i < product.skus.size(); ++i) {
+        for (std::size_t k = 0; k < i; ++k) {
+          if (product.skus[i].spec && product.skus[k].spec &&
+              *product.skus[i].spec == *product.skus[k].spec) {
+            fields.fail("skus[" + std::to_string(i) + "].spec", "repeats another SKU's spec");
+          }
+        }
+      }
+    }
+  }
+  return product;
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,181 @@
+// /v1/certifications: aid-product certification records. County officers certify products and
+// suppliers of their own county (operators anywhere); a certification is revoked, never
+// deleted. Each change is an event (ordering and aidstats snapshot certification).
+#include <boost/json/serialize.hpp>
+#include <huicai/catalog/etag.hpp>
+#include <huicai/catalog/field_validator.hpp>
+
+#include "catalog_events.hpp"
+#include "certification_repository.hpp"
+#include "http_support.hpp"
+#include "repository_support.hpp"
+#include "routes.hpp"
+
+namespace huicai::catalog {
+namespace {
+namespace asio = boost::asio;
+
+http::Response certification_response(const http::Request& request, int status,
+                                      const boost::json::object& certification) {
+  auto body = boost::json::serialize(certification);
+  return json_with_etag(request, status, std::move(body),
+                        versioned_content_etag(certification.at("version").as_int64(), body));
+}
+
+auth::Owner owner_of(const boost::json::object& certification) {
+  auth::Owner owner;
+  owner.county_id = static_cast<std::uint64_t>(certification.at("county_id").as_int64());
+  return owner;
+}
+
+std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
+                                           std::vector<http::FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text || text->empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const auto value = std::stoll(*text, &used);
+    if (used == text->size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  errors.push_back({name, "must be a positive integer"});
+  return std::nullopt;
+}
+
+}  // namespace
+
+void register_certification_routes(http::Router& router, const StatePtr& state) {
+  add_route(
+      router, http::Method::get, "/v1/certifications", access::back_office_readers(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto& caller = request.caller();
+        std::vector<http::FieldError> errors;
+        CertificationFilter filter;
+        filter.scope = request.query_param("scope");
+        if (filter.scope && filter.scope->empty()) filter.scope.reset();
+        if (filter.scope && *filter.scope != "product" && *filter.scope != "supplier") {
+          errors.push_back({"scope", "must be product or supplier"});
+        }
+        filter.target_id = positive_query(request, "target_id", errors);
+        filter.county_id = positive_query(request, "county", errors);
+        if (auto after = positive_query(request, "cursor", errors)) filter.after_id = *after;
+        if (auto limit = positive_query(request, "limit", errors)) {
+          filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
+        }
+        if (!errors.empty()) throw validation_problem(errors);
+        const bool sees_all = caller.has_role(auth::Role::operator_) ||
+                              caller.has_role(auth::Role::auditor) ||
+                              caller.has_role(auth::Role::finance);
+        if (!sees_all) {
+          if (caller.has_role(auth::Role::county_officer) && caller.county_id) {
+            filter.county_id = static_cast<std::int64_t>(*caller.county_id);
+          } else if (caller.has_role(auth::Role::supplier_staff) && caller.supplier_id) {
+            filter.supplier_id = static_cast<std::int64_t>(*caller.supplier_id);
+          } else {
+            throw http::Problem(403, "forbidden", "Forbidden", "no county or supplier in scope");
+          }
+        }
+        auto items = co_await state->context.db().run(
+            [&](mysql::Session& session) { return list_certifications(session, filter); });
+        boost::json::object body;
+        const bool full = static_cast<int>(items.size()) == filter.limit;
+        body["next_cursor"] =
+            full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
+                 : boost::json::value(nullptr);
+        body["items"] = std::move(items);
+        auto text = boost::json::serialize(body);
+        const auto etag = content_etag(text);
+        co_return json_with_etag(request, 200, std::move(text), etag);
+      });
+
+  add_route(router, http::Method::get, "/v1/certifications/{certification_id}",
+            access::back_office_readers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "certification_id");
+              auto result = co_await state->context.db().run(
+                  [&](mysql::Session& session)
+                      -> std::pair<std::optional<boost::json::object>, CertificationTarget> {
+                    auto certification = find_certification(session, id);
+                    if (!certification) return {std::nullopt, {}};
+                    auto target = find_certification_target(
+                        session, std::string(certification->at("scope").as_string()),
+                        certification->at("target_id").as_int64());
+                    return {certification, target.value_or(CertificationTarget{})};
+                  });
+              if (!result.first) throw not_found("certification");
+              auth::Owner owner = owner_of(*result.first);
+              owner.supplier_id = static_cast<std::uint64_t>(result.second.supplier_id);
+              request.require_access(owner, true);
+              co_return certification_response(request, 200, *result.first);
+            });
+
+  add_route(router, http::Method::post, "/v1/certifications", access::county_officer_or_operator(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto number = fields.text("certificate_number", {true, 3, 64});
+              auto issuing_body = fields.text("issuing_body", {true, 2, 128});
+              auto scope = fields.choice("scope", true, {"product", "supplier"});
+              auto target_id = fields.integer("target_id", {true, 1, INT64_MAX});
+              auto valid_from = fields.date("valid_from", true);
+              auto valid_to = fields.date("valid_to", true);
+              if (valid_from && valid_to && *valid_to < *valid_from) {
+                fields.fail("valid_to", "must not be before valid_from");
+              }
+              fields.throw_if_failed();
+              CertificationFields certification{*number,    *issuing_body, *scope,
+                                                *target_id, *valid_from,   *valid_to};
+              const auto actor = actor_id(request);
+              auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
+                auto target = find_certification_target(session, certification.scope,
+                                                        certification.target_id);
+                if (!target)
+                  throw validation_problem({{"target_id", "unknown " + certification.scope}});
+                auth::Owner owner;
+                owner.county_id = static_cast<std::uint64_t>(target->county_id);
+                request.require_access(owner);
+                try {
+                  const auto id =
+                      insert_certification(session, certification, target->county_id, actor);
+                  enqueue_certification_changed(session, id, "created", actor, request.request_id);
+                  return *find_certification(session, id);
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict("duplicate-certification", "Certificate exists",
+                                 "this issuing body already has a certificate with this number");
+                }
+              });
+              co_await state->cache.changed();
+              auto response = certification_response(request, 201, created);
+              response.set_header(
+                  "location", "/v1/certifications/" + std::to_string(created.at("id").as_int64()));
+              co_return response;
+            });
+
+  add_route(router, http::Method::post, "/v1/certifications/{certification_id}/revoke",
+            access::county_officer_or_operator(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "certification_id");
+              const auto expected = if_match_version(request);
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto reason = fields.text("reason", {true, 2, 500});
+              fields.throw_if_failed();
+              const auto actor = actor_id(request);
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                auto current = find_certification(session, id);
+                if (!current) throw not_found("certification");
+                request.require_access(owner_of(*current), true);
+                if (revoke_certification(session, id, expected, *reason) == 0) {
+                  throw_cas_failure(read_row_state(session, "catalog_certifications", id), expected,
+                                    "certification", "revoke");
+                }
+                enqueue_certification_changed(session, id, "revoked", actor, request.request_id);
+                return *find_certification(session, id);
+              });
+              co_await state->cache.changed();
+              co_return certification_response(request, 200, updated);
+            });
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,345 @@
+// Product management: supplier staff create products with SKUs and edit their own supplier's
+// products; operators review. Listing workflow (compare-and-set on status and version):
+//   draft -> submitted -> approved | rejected(reason) -> listed -> delisted(reason)
+// Every write bumps the product's version (its ETag); If-Match mismatch -> 412. Every price is
+// recorded in the price history; list, delist and price changes are events.
+#include <boost/json/serialize.hpp>
+#include <huicai/catalog/etag.hpp>
+#include <huicai/catalog/workflows.hpp>
+
+#include "catalog_events.hpp"
+#include "category_repository.hpp"
+#include "county_repository.hpp"
+#include "http_support.hpp"
+#include "product_input.hpp"
+#include "product_repository.hpp"
+#include "repository_support.hpp"
+#include "routes.hpp"
+
+namespace huicai::catalog {
+namespace {
+namespace asio = boost::asio;
+
+auth::Owner owner_of(const ProductKey& key) {
+  auth::Owner owner;
+  owner.supplier_id = static_cast<std::uint64_t>(key.supplier_id);
+  owner.county_id = static_cast<std::uint64_t>(key.county_id);
+  return owner;
+}
+
+http::Response product_response(const http::Request& request, int status,
+                                const boost::json::object& product) {
+  auto body = boost::json::serialize(product);
+  return json_with_etag(request, status, std::move(body),
+                        versioned_content_etag(product.at("version").as_int64(), body));
+}
+
+std::int64_t caller_supplier(const http::Request& request) {
+  const auto& caller = request.caller();
+  if (!caller.supplier_id) {
+    throw http::Problem(403, "forbidden", "Forbidden", "the account belongs to no supplier");
+  }
+  return static_cast<std::int64_t>(*caller.supplier_id);
+}
+
+// Loads the product's owner keys and checks the caller reaches them (404 for strangers, so
+// other suppliers cannot probe which products exist).
+ProductKey load_owned(mysql::Session& session, const http::Request& request,
+                      std::int64_t product_id) {
+  auto key = load_product_key(session, product_id);
+  if (!key.exists) throw not_found("product");
+  request.require_access(owner_of(key), true);
+  return key;
+}
+
+std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
+                                           std::vector<http::FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text || text->empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const auto value = std::stoll(*text, &used);
+    if (used == text->size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  errors.push_back({name, "must be a positive integer"});
+  return std::nullopt;
+}
+
+http::Response page_response(const http::Request& request, boost::json::array items, int limit) {
+  boost::json::object body;
+  const bool full = static_cast<int>(items.size()) == limit;
+  body["next_cursor"] =
+      full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
+           : boost::json::value(nullptr);
+  body["items"] = std::move(items);
+  auto text = boost::json::serialize(body);
+  const auto etag = content_etag(text);
+  return json_with_etag(request, 200, std::move(text), etag);
+}
+
+void register_transition(http::Router& router, const StatePtr& state, const std::string& action,
+                         auth::AccessRule rule) {
+  const Transition* transition = find_transition(product_transitions(), action);
+  add_route(router, http::Method::post, "/v1/products/{product_id}/" + action, std::move(rule),
+            [state, transition](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "product_id");
+              const auto expected = if_match_version(request);
+              std::optional<std::string> reason;
+              if (!request.body.empty()) {
+                const auto body = parse_json_object(request);
+                FieldValidator fields(body);
+                reason = fields.text("reason", {transition->needs_reason, 2, 500});
+                fields.throw_if_failed();
+              } else if (transition->needs_reason) {
+                throw validation_problem({{"reason", "is required"}});
+              }
+              std::string from_csv;
+              for (auto status : transition->from) {
+                from_csv += (from_csv.empty() ? "" : ",") + std::string(status);
+              }
+              const std::string to(transition->to);
+              const auto actor = actor_id(request);
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                auto key = load_owned(session, request, id);
+                if (to == "submitted" && count_active_skus(session, id) == 0) {
+                  throw conflict("no-active-sku", "No active SKU", "a product needs an active SKU");
+                }
+                if (to == "listed") {
+                  const auto status = supplier_status(session, key.supplier_id, nullptr);
+                  if (status != "active") {
+                    throw conflict("supplier-not-active", "Supplier not active",
+                                   "only products of active suppliers can be listed");
+                  }
+                }
+                if (move_product(session, id, expected, from_csv, to, reason) == 0) {
+                  throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
+                                    "product", std::string(transition->action));
+                }
+                if (to == "listed") enqueue_product_listed(session, id, actor, request.request_id);
+                if (key.status == "listed" && to == "delisted") {
+                  enqueue_product_delisted(session, id, reason.value_or(""), actor,
+                                           request.request_id);
+                }
+                return *product_detail(session, id);
+              });
+              co_await state->cache.changed();
+              co_return product_response(request, 200, updated);
+            });
+}
+
+}  // namespace
+
+void register_product_routes(http::Router& router, const StatePtr& state) {
+  add_route(router, http::Method::post, "/v1/products", access::supplier_staff_only(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto supplier_id = caller_supplier(request);
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto product = read_product_fields(fields, true);
+              const auto static_errors = fields.errors();
+              const auto actor = actor_id(request);
+              auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
+                // References are checked here so one 422 lists them with the static errors.
+                auto errors = static_errors;
+                std::int64_t supplier_county = 0;
+                const auto status = supplier_status(session, supplier_id, &supplier_county);
+                if (!status) throw not_found("supplier");
+                if (product.category_id && !find_category(session, *product.category_id)) {
+                  errors.push_back({"category_id", "unknown category"});
+                }
+                if (product.origin_county_id) {
+                  if (!county_exists(session, *product.origin_county_id)) {
+                    errors.push_back({"origin_county_id", "unknown county"});
+                  } else if (*product.origin_county_id != supplier_county) {
+                    errors.push_back({"origin_county_id", "must be the supplier's county"});
+                  }
+                }
+                if (!errors.empty()) throw validation_problem(errors);
+                if (*status != "active") {
+                  throw conflict("supplier-not-active", "Supplier not active",
+                                 "the supplier must be approved before it adds products");
+                }
+                try {
+                  const auto id =
+                      insert_product(session, supplier_id, supplier_county, product, actor);
+                  return *product_detail(session, id);
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict("duplicate-product", "Product exists",
+                                 "the supplier already has a product with this title");
+                }
+              });
+              co_await state->cache.changed();
+              auto response = product_response(request, 201, created);
+              response.set_header("location",
+                                  "/v1/products/" + std::to_string(created.at("id").as_int64()));
+              co_return response;
+            });
+
+  add_route(router, http::Method::patch, "/v1/products/{product_id}", access::supplier_staff_only(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "product_id");
+              const auto expected = if_match_version(request);
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto product = read_product_fields(fields, false);
+              if (fields.present("origin_county_id")) {
+                fields.fail("origin_county_id", "cannot change: it is the supplier's county");
+              }
+              const auto static_errors = fields.errors();
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                load_owned(session, request, id);
+                auto errors = static_errors;
+                if (product.category_id && !find_category(session, *product.category_id)) {
+                  errors.push_back({"category_id", "unknown category"});
+                }
+                if (!errors.empty()) throw validation_problem(errors);
+                try {
+                  if (update_product_content(session, id, expected, product) == 0) {
+                    throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
+                                      "product",
+                                      "edit (only draft, rejected or delisted products)");
+                  }
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict("duplicate-product", "Product exists",
+                                 "the supplier already has a product with this title");
+                }
+                return *product_detail(session, id);
+              });
+              co_await state->cache.changed();
+              co_return product_response(request, 200, updated);
+            });
+
+  add_route(
+      router, http::Method::post, "/v1/products/{product_id}/skus", access::supplier_staff_only(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto id = id_param(request, "product_id");
+        const auto expected = if_match_version(request);
+        const auto body = parse_json_object(request);
+        FieldValidator fields(body);
+        auto sku = read_sku_fields(fields, true);
+        fields.throw_if_failed();
+        const auto actor = actor_id(request);
+        auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+          load_owned(session, request, id);
+          if (bump_product_version(session, id, expected) == 0) {
+            throw_cas_failure(read_row_state(session, "catalog_products", id), expected, "product",
+                              "add a SKU");
+          }
+          try {
+            insert_sku(session, id, sku, 1000, actor);
+          } catch (const sql::SQLException& error) {
+            if (!is_duplicate_key(error)) throw;
+            throw conflict("duplicate-sku", "SKU exists", "the product has a SKU with this spec");
+          }
+          refresh_min_price(session, id);
+          return *product_detail(session, id);
+        });
+        co_await state->cache.changed();
+        co_return product_response(request, 201, updated);
+      });
+
+  add_route(router, http::Method::patch, "/v1/products/{product_id}/skus/{sku_id}",
+            access::supplier_staff_only(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "product_id");
+              const auto sku_id = id_param(request, "sku_id");
+              const auto expected = if_match_version(request);
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto sku = read_sku_fields(fields, false);
+              fields.throw_if_failed();
+              const auto actor = actor_id(request);
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                load_owned(session, request, id);
+                if (bump_product_version(session, id, expected) == 0) {
+                  throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
+                                    "product", "change a SKU");
+                }
+                std::optional<PriceChange> change;
+                try {
+                  change = update_sku(session, id, sku_id, sku, actor);
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict("duplicate-sku", "SKU exists",
+                                 "the product has a SKU with this spec");
+                }
+                if (change) enqueue_price_changed(session, *change, actor, request.request_id);
+                return *product_detail(session, id);
+              });
+              co_await state->cache.changed();
+              co_return product_response(request, 200, updated);
+            });
+
+  add_route(router, http::Method::get, "/v1/products/{product_id}/price-history",
+            access::back_office_readers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "product_id");
+              std::vector<http::FieldError> errors;
+              const auto after = positive_query(request, "cursor", errors).value_or(0);
+              const int limit = static_cast<int>(std::min<std::int64_t>(
+                  positive_query(request, "limit", errors).value_or(50), 100));
+              if (!errors.empty()) throw validation_problem(errors);
+              auto items = co_await state->context.db().run([&](mysql::Session& session) {
+                load_owned(session, request, id);
+                return price_history(session, id, after, limit);
+              });
+              co_return page_response(request, std::move(items), limit);
+            });
+
+  add_route(router, http::Method::get, "/v1/suppliers/{supplier_id}/products",
+            access::back_office_readers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto supplier_id = id_param(request, "supplier_id");
+              std::vector<http::FieldError> errors;
+              const auto after = positive_query(request, "cursor", errors).value_or(0);
+              const int limit = static_cast<int>(std::min<std::int64_t>(
+                  positive_query(request, "limit", errors).value_or(50), 100));
+              auto status = request.query_param("status");
+              if (status && status->empty()) status.reset();
+              if (status && !is_product_status(*status)) {
+                errors.push_back({"status", "is not a product status"});
+              }
+              if (!errors.empty()) throw validation_problem(errors);
+              auto items = co_await state->context.db().run([&](mysql::Session& session) {
+                std::int64_t county_id = 0;
+                if (!supplier_status(session, supplier_id, &county_id)) {
+                  throw not_found("supplier");
+                }
+                auth::Owner owner;
+                owner.supplier_id = static_cast<std::uint64_t>(supplier_id);
+                owner.county_id = static_cast<std::uint64_t>(county_id);
+                request.require_access(owner, true);
+                return product_summaries(session, supplier_id, status, after, limit);
+              });
+              co_return page_response(request, std::move(items), limit);
+            });
+
+  // The review queue: products waiting for an operator (default: submitted).
+  add_route(router, http::Method::get, "/v1/review/products", access::reviewers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              std::vector<http::FieldError> errors;
+              const auto after = positive_query(request, "cursor", errors).value_or(0);
+              const int limit = static_cast<int>(std::min<std::int64_t>(
+                  positive_query(request, "limit", errors).value_or(50), 100));
+              std::optional<std::string> status = request.query_param("status");
+              if (!status || status->empty()) status = "submitted";
+              if (!is_product_status(*status))
+                errors.push_back({"status", "is not a product status"});
+              if (!errors.empty()) throw validation_problem(errors);
+              auto items = co_await state->context.db().run([&](mysql::Session& session) {
+                return product_summaries(session, std::nullopt, status, after, limit);
+              });
+              co_return page_response(request, std::move(items), limit);
+            });
+
+  register_transition(router, state, "submit", access::supplier_staff_only());
+  register_transition(router, state, "approve", access::operator_only());
+  register_transition(router, state, "reject", access::operator_only());
+  register_transition(router, state, "list", access::supplier_editors());
+  register_transition(router, state, "delist", access::supplier_editors());
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,256 @@
+// /v1/suppliers: onboarding of cooperatives, enterprises and family farms.
+//   apply (county officer of the county, or operator) -> recommend (county officer)
+//   -> approve | reject(reason) (operator); active <-> suspended(reason) (operator).
+// Supplier staff read and edit their own supplier's contact and bank details. The bank account
+// number is masked for everyone but finance.
+#include <boost/json/serialize.hpp>
+#include <huicai/catalog/etag.hpp>
+#include <huicai/catalog/field_validator.hpp>
+#include <huicai/catalog/workflows.hpp>
+
+#include "county_repository.hpp"
+#include "http_support.hpp"
+#include "repository_support.hpp"
+#include "routes.hpp"
+#include "supplier_repository.hpp"
+
+namespace huicai::catalog {
+namespace {
+
+namespace asio = boost::asio;
+
+bool all_of_chars(const std::string& text, std::string_view allowed) {
+  return text.find_first_not_of(allowed) == std::string::npos;
+}
+
+SupplierFields read_supplier_fields(FieldValidator& fields, bool creating) {
+  SupplierFields supplier;
+  supplier.name = fields.text("name", {creating, 2, 128});
+  supplier.kind = fields.choice("kind", creating, {"cooperative", "enterprise", "family_farm"});
+  if (creating) supplier.county_id = fields.integer("county_id", {true, 1, INT64_MAX});
+  supplier.credit_code = fields.text("credit_code", {false, 18, 18});
+  if (supplier.credit_code &&
+      !all_of_chars(*supplier.credit_code, "0123456789ABCDEFGHJKLMNPQRTUWXY")) {
+    fields.fail("credit_code", "must be an 18-character unified social credit code");
+  }
+  supplier.contact_name = fields.text("contact_name", {creating, 1, 64});
+  supplier.contact_phone = fields.text("contact_phone", {creating, 5, 32});
+  if (supplier.contact_phone && !all_of_chars(*supplier.contact_phone, "0123456789+- ")) {
+    fields.fail("contact_phone", "must contain only digits, spaces, '+' and '-'");
+  }
+  supplier.address = fields.text("address", {false, 0, 255});
+  supplier.bank_name = fields.text("bank_name", {false, 2, 128});
+  supplier.bank_account_name = fields.text("bank_account_name", {false, 2, 128});
+  supplier.bank_account_number = fields.text("bank_account_number", {false, 8, 40});
+  if (supplier.bank_account_number &&
+      !all_of_chars(*supplier.bank_account_number, "0123456789 -")) {
+    fields.fail("bank_account_number", "must contain only digits, spaces and '-'");
+  }
+  return supplier;
+}
+
+bool sees_bank_account(const http::Request& request) {
+  return caller_has(request, auth::Role::finance);
+}
+
+http::Response supplier_response(const http::Request& request, int status,
+                                 const boost::json::object& supplier) {
+  auto body = boost::json::serialize(supplier);
+  return json_with_etag(request, status, std::move(body),
+                        versioned_content_etag(supplier.at("version").as_int64(), body));
+}
+
+auth::Owner owner_of(const boost::json::object& supplier) {
+  auth::Owner owner;
+  owner.supplier_id = static_cast<std::uint64_t>(supplier.at("id").as_int64());
+  owner.county_id =
+      static_cast<std::uint64_t>(supplier.at("county").as_object().at("id").as_int64());
+  return owner;
+}
+
+// One onboarding action: check the caller reaches the supplier, then compare-and-set.
+void register_supplier_action(http::Router& router, const StatePtr& state,
+                              const std::string& action, auth::AccessRule rule,
+                              const char* actor_column) {
+  const Transition* transition = find_transition(supplier_transitions(), action);
+  add_route(
+      router, http::Method::post, "/v1/suppliers/{supplier_id}/" + action, std::move(rule),
+      [state, transition, actor_column](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto id = id_param(request, "supplier_id");
+        const auto expected = if_match_version(request);
+        std::optional<std::string> reason;
+        if (!request.body.empty()) {
+          const auto body = parse_json_object(request);
+          FieldValidator fields(body);
+          reason = fields.text("reason", {transition->needs_reason, 2, 500});
+          fields.throw_if_failed();
+        } else if (transition->needs_reason) {
+          throw validation_problem({{"reason", "is required"}});
+        }
+        std::string from_csv;
+        for (auto status : transition->from)
+          from_csv += (from_csv.empty() ? "" : ",") + std::string(status);
+        const auto actor = actor_id(request);
+        const bool show_bank = sees_bank_account(request);
+        auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+          auto current = find_supplier(session, id, false);
+          if (!current) throw not_found("supplier");
+          request.require_access(owner_of(*current), true);
+          if (move_supplier(session, id, expected, from_csv, std::string(transition->to), reason,
+                            actor_column, actor) == 0) {
+            throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
+                              "supplier", std::string(transition->action));
+          }
+          return *find_supplier(session, id, show_bank);
+        });
+        co_await state->cache.changed();
+        co_return supplier_response(request, 200, updated);
+      });
+}
+
+}  // namespace
+
+void register_supplier_routes(http::Router& router, const StatePtr& state) {
+  add_route(
+      router, http::Method::get, "/v1/suppliers", access::back_office_readers(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto& caller = request.caller();
+        SupplierFilter filter;
+        std::vector<http::FieldError> errors;
+        const auto read_id = [&](const char* name) -> std::optional<std::int64_t> {
+          auto text = request.query_param(name);
+          if (!text || text->empty()) return std::nullopt;
+          try {
+            std::size_t used = 0;
+            const auto value = std::stoll(*text, &used);
+            if (used == text->size() && value > 0) return value;
+          } catch (const std::exception&) {
+          }
+          errors.push_back({name, "must be a positive integer"});
+          return std::nullopt;
+        };
+        filter.county_id = read_id("county");
+        if (auto after = read_id("cursor")) filter.after_id = *after;
+        if (auto limit = read_id("limit"))
+          filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
+        filter.status = request.query_param("status");
+        if (filter.status && filter.status->empty()) filter.status.reset();
+        if (filter.status && !is_supplier_status(*filter.status)) {
+          errors.push_back({"status", "is not a supplier status"});
+        }
+        if (!errors.empty()) throw validation_problem(errors);
+        // Narrow to what the caller may see, from the strongest role it holds.
+        const bool sees_all = caller.has_role(auth::Role::operator_) ||
+                              caller.has_role(auth::Role::auditor) ||
+                              caller.has_role(auth::Role::finance);
+        if (!sees_all) {
+          if (caller.has_role(auth::Role::county_officer) && caller.county_id) {
+            filter.county_id = static_cast<std::int64_t>(*caller.county_id);
+          } else if (caller.has_role(auth::Role::supplier_staff) && caller.supplier_id) {
+            filter.supplier_id = static_cast<std::int64_t>(*caller.supplier_id);
+          } else {
+            throw http::Problem(403, "forbidden", "Forbidden", "no supplier in scope");
+          }
+        }
+        const bool show_bank = sees_bank_account(request);
+        auto items = co_await state->context.db().run(
+            [&](mysql::Session& session) { return list_suppliers(session, filter, show_bank); });
+        boost::json::object body;
+        const bool full = static_cast<int>(items.size()) == filter.limit;
+        body["next_cursor"] =
+            full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
+                 : boost::json::value(nullptr);
+        body["items"] = std::move(items);
+        auto text = boost::json::serialize(body);
+        const auto etag = content_etag(text);
+        co_return json_with_etag(request, 200, std::move(text), etag);
+      });
+
+  add_route(router, http::Method::get, "/v1/suppliers/{supplier_id}", access::back_office_readers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "supplier_id");
+              const bool show_bank = sees_bank_account(request);
+              auto supplier = co_await state->context.db().run(
+                  [&](mysql::Session& session) { return find_supplier(session, id, show_bank); });
+              if (!supplier) throw not_found("supplier");
+              request.require_access(owner_of(*supplier), true);
+              co_return supplier_response(request, 200, *supplier);
+            });
+
+  // Applying: the county officer registers a cooperative of the county (or an operator does).
+  add_route(router, http::Method::post, "/v1/suppliers", access::county_officer_or_operator(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto supplier = read_supplier_fields(fields, true);
+              if (!supplier.contact_name && fields.ok()) fields.fail("contact_name", "is required");
+              fields.throw_if_failed();
+              auth::Owner owner;
+              owner.county_id = static_cast<std::uint64_t>(*supplier.county_id);
+              request.require_access(owner);
+              const auto actor = actor_id(request);
+              const bool show_bank = sees_bank_account(request);
+              auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
+                if (!county_exists(session, *supplier.county_id)) {
+                  throw validation_problem({{"county_id", "unknown county"}});
+                }
+                try {
+                  const auto id = insert_supplier(session, supplier, "applied", actor);
+                  return *find_supplier(session, id, show_bank);
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict(
+                      "duplicate-supplier", "Supplier exists",
+                      "a supplier with this name (in this county) or credit code exists");
+                }
+              });
+              co_await state->cache.changed();
+              auto response = supplier_response(request, 201, created);
+              response.set_header("location",
+                                  "/v1/suppliers/" + std::to_string(created.at("id").as_int64()));
+              co_return response;
+            });
+
+  add_route(router, http::Method::patch, "/v1/suppliers/{supplier_id}", access::supplier_editors(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "supplier_id");
+              const auto expected = if_match_version(request);
+              const auto body = parse_json_object(request);
+              FieldValidator fields(body);
+              auto supplier = read_supplier_fields(fields, false);
+              fields.throw_if_failed();
+              const bool show_bank = sees_bank_account(request);
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                auto current = find_supplier(session, id, false);
+                if (!current) throw not_found("supplier");
+                request.require_access(owner_of(*current), true);
+                try {
+                  if (update_supplier(session, id, expected, supplier) == 0) {
+                    throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
+                                      "supplier", "update");
+                  }
+                } catch (const sql::SQLException& error) {
+                  if (!is_duplicate_key(error)) throw;
+                  throw conflict(
+                      "duplicate-supplier", "Supplier exists",
+                      "a supplier with this name (in this county) or credit code exists");
+                }
+                return *find_supplier(session, id, show_bank);
+              });
+              co_await state->cache.changed();
+              co_return supplier_response(request, 200, updated);
+            });
+
+  register_supplier_action(router, state, "recommend", access::county_officer_only(),
+                           "recommended_by_account_id");
+  register_supplier_action(router, state, "approve", access::operator_only(),
+                           "reviewed_by_account_id");
+  register_supplier_action(router, state, "reject", access::operator_only(),
+                           "reviewed_by_account_id");
+  register_supplier_action(router, state, "suspend", access::operator_only(),
+                           "reviewed_by_account_id");
+  register_supplier_action(router, state, "reinstate", access::operator_only(),
+                           "reviewed_by_account_id");
+}
+
+}  // namespace huicai::catalog

@@ -1,0 +1,34 @@
+// Registration of the catalog service: its routes, the browse cache they share, and the relay
+// that publishes catalog_outbox to the "catalog" stream.
+#include <huicai/catalog/service.hpp>
+#include <huicai/core/events/relay.hpp>
+#include <huicai/core/http/router.hpp>
+#include <memory>
+
+#include "catalog_events.hpp"
+#include "catalog_state.hpp"
+#include "routes.hpp"
+
+namespace huicai::catalog {
+
+void register_service(app::Context& context, http::Router& router) {
+  auto state = std::make_shared<CatalogState>(context);
+  register_county_routes(router, state);
+  register_category_routes(router, state);
+  register_supplier_routes(router, state);
+  register_certification_routes(router, state);
+  register_product_routes(router, state);
+  register_browse_routes(router, state);
+
+  context.spawn_background("catalog-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
+    events::Relay relay(context.db(), context.redis(),
+                        events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
+    co_await relay.run();
+  });
+}
+
+app::ServiceEntry service_entry() {
+  return app::ServiceEntry{"catalog", &register_service, &load_demo_data};
+}
+
+}  // namespace huicai::catalog
