@@ -10,7 +10,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -35,7 +34,7 @@ enum class Error {
   not_connected = 1,  // no connection now (reconnecting in the background)
   timeout,            // no answer within the deadline; the connection is reset
   shutting_down,
-  protocol,           // hiredis reported an error on the connection
+  protocol,  // hiredis reported an error on the connection
 };
 const boost::system::error_category& redis_category() noexcept;
 boost::system::error_code make_error_code(Error error) noexcept;
@@ -72,7 +71,12 @@ class Client {
   boost::asio::awaitable<boost::system::result<Reply>> command(
       std::vector<std::string> arguments,
       std::optional<std::chrono::milliseconds> deadline = std::nullopt);
-  // Same, but a transport error becomes huicai::ServiceUnavailable("redis", ...).
+  // Sends the commands back to back (one round trip) and returns each reply, in order. One
+  // deadline covers the whole batch; a transport error fails every reply not yet received.
+  boost::asio::awaitable<std::vector<boost::system::result<Reply>>> pipeline(
+      std::vector<std::vector<std::string>> commands,
+      std::optional<std::chrono::milliseconds> deadline = std::nullopt);
+  // Same as command(), but a transport error becomes huicai::ServiceUnavailable("redis", ...).
   boost::asio::awaitable<Reply> command_or_throw(
       std::vector<std::string> arguments,
       std::optional<std::chrono::milliseconds> deadline = std::nullopt);
