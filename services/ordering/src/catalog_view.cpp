@@ -1,0 +1,35 @@
+#include "catalog_view.hpp"
+
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+namespace huicai::ordering {
+
+std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int64_t sku_id) {
+  auto& select = session.prepare(
+      "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
+      "sale_unit, net_weight_grams, price_fen, is_orderable, certificate_id, certificate_number, "
+      "supplier_name, county_name FROM catalog_orderable_sku WHERE sku_id = ?");
+  mysql::bind(select, sku_id);
+  auto row = mysql::query(select);
+  if (!row->next()) return std::nullopt;
+  OrderableSku sku;
+  sku.sku_id = row->getInt64("sku_id");
+  sku.product_id = row->getInt64("product_id");
+  sku.supplier_id = row->getInt64("supplier_id");
+  sku.county_id = row->getInt64("county_id");
+  sku.category_id = row->getInt64("category_id");
+  sku.product_title = mysql::get_string(*row, "product_title");
+  sku.sku_spec = mysql::get_string(*row, "sku_spec");
+  sku.sale_unit = mysql::get_string(*row, "sale_unit");
+  sku.net_weight_grams = row->getInt64("net_weight_grams");
+  sku.price_fen = row->getInt64("price_fen");
+  sku.is_orderable = row->getInt("is_orderable") != 0;
+  sku.certificate_id = mysql::get_optional_int64(*row, "certificate_id");
+  sku.certificate_number = mysql::get_optional_string(*row, "certificate_number");
+  sku.supplier_name = mysql::get_string(*row, "supplier_name");
+  sku.county_name = mysql::get_string(*row, "county_name");
+  return sku;
+}
+
+}  // namespace huicai::ordering

@@ -1,0 +1,156 @@
+#include "order_events.hpp"
+
+#include <huicai/events/v1/ordering.pb.h>
+
+#include <chrono>
+#include <huicai/core/events/outbox.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+namespace huicai::ordering {
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void fill_line(huicai::events::v1::OrderLineSnapshot& out, const LineRecord& line) {
+  out.set_line_id(line.id);
+  out.set_fulfilment_id(line.fulfilment_id);
+  out.set_sku_id(line.sku_id);
+  out.set_product_id(line.product_id);
+  out.set_supplier_id(line.supplier_id);
+  out.set_county_id(line.county_id);
+  out.set_category_id(line.category_id);
+  out.set_quantity(line.quantity);
+  out.set_unit_price_fen(line.unit_price_fen);
+  out.set_line_total_fen(line.line_total_fen);
+  out.set_certified(line.certified);
+  out.set_certificate_id(line.certificate_id.value_or(0));
+  out.set_certificate_number(line.certificate_number.value_or(""));
+  if (line.accepted_amount_fen) {
+    out.set_has_acceptance(true);
+    out.set_accepted_quantity(line.accepted_quantity.value_or(0));
+    out.set_accepted_weight_grams(line.accepted_weight_grams.value_or(0));
+    out.set_accepted_amount_fen(*line.accepted_amount_fen);
+  }
+}
+
+void enqueue(mysql::Session& session, std::string_view name, std::int64_t order_id,
+             const std::string& payload, const Actor& actor) {
+  events::OutgoingEvent event;
+  event.stream = std::string(kStream);
+  event.type = "ordering." + std::string(name) + ".v1";
+  event.aggregate_id = std::to_string(order_id);
+  event.payload = payload;
+  event.request_id = actor.request_id;
+  events::enqueue(session, kOutboxTable, kProducer, event);
+}
+
+}  // namespace
+
+void record_history(mysql::Session& session, std::int64_t order_id,
+                    std::optional<std::int64_t> fulfilment_id, std::string_view from_status,
+                    std::string_view to_status, const Actor& actor) {
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_order_history (order_id, fulfilment_id, from_status, to_status, "
+      "actor_account_id, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  std::optional<std::string_view> from;
+  if (!from_status.empty()) from = from_status;
+  std::optional<std::int64_t> actor_id;
+  if (actor.account_id != 0) actor_id = actor.account_id;
+  mysql::bind(insert, order_id, fulfilment_id, from, to_status, actor_id,
+              actor.reason.substr(0, 500), actor.request_id.substr(0, 64));
+  insert.executeUpdate();
+}
+
+void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::string_view name,
+                        std::string_view from_status, const Actor& actor) {
+  huicai::events::v1::OrderChanged message;
+  message.set_order_id(order.id);
+  message.set_from_status(std::string(from_status));
+  message.set_to_status(order.status);
+  message.set_buyer_account_id(order.buyer_account_id);
+  message.set_buyer_kind(order.buyer_kind);
+  message.set_unit_id(order.unit_id.value_or(0));
+  message.set_unit_path(order.unit_path);
+  message.set_fund_plan(order.fund_plan);
+  message.set_total_fen(order.total_fen);
+  for (const auto& share : order.fund_shares()) {
+    auto* out = message.add_fund_shares();
+    out->set_source(std::string(to_string(share.source)));
+    out->set_amount_fen(share.amount_fen);
+  }
+  for (const auto& line : order.lines) fill_line(*message.add_lines(), line);
+  message.set_occurred_at_us(now_us());
+  message.set_actor_account_id(actor.account_id);
+  message.set_reason(actor.reason);
+  message.set_budget_year(order.budget_year);
+  enqueue(session, name, order.id, message.SerializeAsString(), actor);
+}
+
+void emit_fulfilment_changed(mysql::Session& session, const OrderRecord& order,
+                             const FulfilmentRecord& fulfilment, std::string_view name,
+                             std::string_view from_status, const Actor& actor) {
+  huicai::events::v1::FulfilmentChanged message;
+  message.set_order_id(order.id);
+  message.set_fulfilment_id(fulfilment.id);
+  message.set_supplier_id(fulfilment.supplier_id);
+  message.set_county_id(fulfilment.county_id);
+  message.set_from_status(std::string(from_status));
+  message.set_to_status(fulfilment.status);
+  message.set_buyer_account_id(order.buyer_account_id);
+  message.set_buyer_kind(order.buyer_kind);
+  message.set_unit_id(order.unit_id.value_or(0));
+  message.set_unit_path(order.unit_path);
+  message.set_subtotal_fen(fulfilment.subtotal_fen);
+  message.set_accepted_fen(fulfilment.accepted_fen.value_or(0));
+  for (const auto& line : order.lines) {
+    if (line.fulfilment_id == fulfilment.id) fill_line(*message.add_lines(), line);
+  }
+  message.set_carrier(fulfilment.carrier.value_or(""));
+  message.set_tracking_number(fulfilment.tracking_number.value_or(""));
+  message.set_batch_number(fulfilment.batch_number.value_or(""));
+  message.set_occurred_at_us(now_us());
+  message.set_actor_account_id(actor.account_id);
+  message.set_reason(actor.reason);
+  enqueue(session, name, order.id, message.SerializeAsString(), actor);
+}
+
+void emit_refund_completed(mysql::Session& session, const OrderRecord& order,
+                           const RefundForEvent& refund, const Actor& actor) {
+  huicai::events::v1::RefundCompleted message;
+  message.set_refund_id(refund.refund_id);
+  message.set_order_id(order.id);
+  message.set_fulfilment_id(refund.fulfilment_id);
+  message.set_reason_kind(refund.reason_kind);
+  message.set_amount_fen(refund.amount_fen);
+  for (const auto& share : refund.shares) {
+    auto* out = message.add_fund_shares();
+    out->set_source(std::string(to_string(share.source)));
+    out->set_amount_fen(share.amount_fen);
+  }
+  for (const auto& amount : refund.lines) {
+    for (const auto& line : order.lines) {
+      if (line.id != amount.line_id) continue;
+      auto* out = message.add_lines();
+      out->set_line_id(line.id);
+      out->set_sku_id(line.sku_id);
+      out->set_supplier_id(line.supplier_id);
+      out->set_county_id(line.county_id);
+      out->set_certified(line.certified);
+      out->set_amount_fen(amount.amount_fen);
+    }
+  }
+  message.set_buyer_account_id(order.buyer_account_id);
+  message.set_buyer_kind(order.buyer_kind);
+  message.set_unit_id(order.unit_id.value_or(0));
+  message.set_unit_path(order.unit_path);
+  message.set_occurred_at_us(now_us());
+  message.set_after_sale_id(refund.after_sale_id);
+  enqueue(session, "refund_completed", order.id, message.SerializeAsString(), actor);
+}
+
+}  // namespace huicai::ordering

@@ -1,0 +1,157 @@
+#include "payments.hpp"
+
+#include <cppconn/exception.h>
+
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+#include <stdexcept>
+
+#include "fund_ledger.hpp"
+#include "order_transitions.hpp"
+#include "payment_channel.hpp"
+
+namespace huicai::ordering {
+namespace {
+
+boost::json::object intent_json(const std::string& intent_id, std::int64_t order_id,
+                                std::int64_t amount_fen, const std::string& status,
+                                std::string_view channel) {
+  boost::json::object object;
+  object["intent_id"] = intent_id;
+  object["order_id"] = order_id;
+  object["amount_fen"] = amount_fen;
+  object["status"] = status;
+  object["channel"] = std::string(channel);
+  object["confirm_url"] = "/v1/payments/sandbox/" + intent_id + "/confirm";
+  return object;
+}
+
+std::int64_t last_insert_id(mysql::Session& session) {
+  auto& select = session.prepare("SELECT LAST_INSERT_ID() AS id");
+  auto row = mysql::query(select);
+  row->next();
+  return row->getInt64("id");
+}
+
+// The money arrived for an order that no longer wants it: record it and give it all back.
+void refund_late_payment(mysql::Session& session, PaymentChannel& channel, OrderRecord& order,
+                         std::int64_t payment_id, const std::string& intent_id,
+                         std::int64_t amount_fen, const Actor& actor) {
+  channel.refund(session, intent_id, amount_fen);
+  auto& update = session.prepare(
+      "UPDATE ordering_payments SET status = 'refunded', refunded_fen = amount_fen "
+      "WHERE id = ? AND status = 'succeeded'");
+  mysql::bind(update, payment_id);
+  if (update.executeUpdate() != 1) throw std::logic_error("late payment changed underneath");
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_refunds (order_id, reason_kind, amount_fen, personal_fen, status, "
+      "completed_at) VALUES (?, 'late_payment', ?, ?, 'completed', NOW(6))");
+  mysql::bind(insert, order.id, amount_fen, amount_fen);
+  insert.executeUpdate();
+  const std::int64_t refund_id = last_insert_id(session);
+  // The ledger shows the money coming in and going straight back out.
+  const FundAccount account{order.buyer_account_id, order.unit_id, order.budget_year};
+  move_funds(session, order.id, account, FundSource::personal, Movement::capture, amount_fen);
+  move_funds(session, order.id, account, FundSource::personal, Movement::refund, amount_fen,
+             refund_id);
+  RefundForEvent event;
+  event.refund_id = refund_id;
+  event.reason_kind = "late_payment";
+  event.amount_fen = amount_fen;
+  event.shares = {{FundSource::personal, amount_fen}};
+  emit_refund_completed(session, order, event, actor);
+}
+
+}  // namespace
+
+boost::json::object create_payment_intent(mysql::Session& session, const OrderRecord& order,
+                                          PaymentChannel& channel) {
+  if (order.status != "pending_payment" || order.personal_fen <= 0) {
+    throw_invalid_transition("the order", order.status, "paid");
+  }
+  auto& existing = session.prepare(
+      "SELECT intent_id, amount_fen, status FROM ordering_payments WHERE order_id = ? AND "
+      "status = 'pending' ORDER BY id LIMIT 1");
+  mysql::bind(existing, order.id);
+  auto row = mysql::query(existing);
+  if (row->next()) {
+    return intent_json(mysql::get_string(*row, "intent_id"), order.id, row->getInt64("amount_fen"),
+                       mysql::get_string(*row, "status"), channel.name());
+  }
+  auto intent = channel.create_intent(session, order.id, order.personal_fen);
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_payments (intent_id, order_id, channel, amount_fen, status) "
+      "VALUES (?, ?, ?, ?, 'pending')");
+  mysql::bind(insert, intent.intent_id, order.id, channel.name(), intent.amount_fen);
+  insert.executeUpdate();
+  return intent_json(intent.intent_id, order.id, intent.amount_fen, "pending", channel.name());
+}
+
+CallbackResult apply_callback(mysql::Session& session, PaymentChannel& channel,
+                              const ChannelCallback& callback, const Actor& actor) {
+  auto& select = session.prepare(
+      "SELECT id, order_id, amount_fen, status FROM ordering_payments WHERE intent_id = ? AND "
+      "channel = ? FOR UPDATE");
+  mysql::bind(select, callback.intent_id, channel.name());
+  auto row = mysql::query(select);
+  if (!row->next()) {
+    throw http::Problem(422, "unknown-payment-intent", "Unknown payment intent",
+                        "no payment intent " + callback.intent_id);
+  }
+  const std::int64_t payment_id = row->getInt64("id");
+  const std::int64_t order_id = row->getInt64("order_id");
+  const std::int64_t amount_fen = row->getInt64("amount_fen");
+  const std::string status = mysql::get_string(*row, "status");
+  if (callback.amount_fen != amount_fen) {
+    throw http::Problem(422, "payment-amount-mismatch", "Payment amount mismatch",
+                        "the callback reports " + std::to_string(callback.amount_fen) +
+                            " fen, the intent is for " + std::to_string(amount_fen))
+        .with("expected_fen", amount_fen)
+        .with("reported_fen", callback.amount_fen);
+  }
+  if (callback.status != "succeeded") {
+    throw http::Problem(422, "payment-status-unsupported", "Unsupported payment status",
+                        "only succeeded callbacks are handled");
+  }
+
+  CallbackResult result{"paid", order_id};
+  try {
+    auto& insert = session.prepare(
+        "INSERT INTO ordering_payment_callbacks (channel, channel_event_id, intent_id, outcome) "
+        "VALUES (?, ?, ?, 'received')");
+    mysql::bind(insert, channel.name(), callback.channel_event_id, callback.intent_id);
+    insert.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
+    result.outcome = "duplicate";
+    return result;
+  }
+
+  if (status != "pending") {
+    result.outcome = "already_settled";
+  } else {
+    auto& succeed = session.prepare(
+        "UPDATE ordering_payments SET status = 'succeeded', channel_ref = ?, "
+        "succeeded_at = NOW(6) WHERE id = ? AND status = 'pending'");
+    mysql::bind(succeed, callback.channel_ref, payment_id);
+    if (succeed.executeUpdate() != 1) throw std::logic_error("payment changed under its lock");
+    auto order = load_order(session, order_id, true);
+    if (!order) throw std::logic_error("payment for a missing order");
+    if (order->status == "pending_payment") {
+      mark_paid(session, *order, actor);
+    } else {
+      refund_late_payment(session, channel, *order, payment_id, callback.intent_id, amount_fen,
+                          actor);
+      result.outcome = "late_payment_refunded";
+    }
+  }
+  auto& outcome = session.prepare(
+      "UPDATE ordering_payment_callbacks SET outcome = ? WHERE channel = ? AND "
+      "channel_event_id = ?");
+  mysql::bind(outcome, result.outcome, channel.name(), callback.channel_event_id);
+  outcome.executeUpdate();
+  return result;
+}
+
+}  // namespace huicai::ordering

@@ -1,0 +1,55 @@
+#pragma once
+// Placing an order, as one local transaction: price every line from the catalog view, reserve
+// stock line by line in SKU order (a conditional UPDATE each), split the lines into one
+// fulfilment per supplier, hold the fund sources, write order, fulfilments, lines (with their
+// catalog snapshot), history, approval request and the outbox events. Any failure throws and
+// the whole transaction rolls back: stock, balances and orders stay as they were.
+// It is a plain function of a Session so the benchmark can run the very same SQL directly.
+
+#include <chrono>
+#include <cstdint>
+#include <huicai/ordering/fund_math.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "order_events.hpp"
+#include "order_records.hpp"
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::ordering {
+
+inline constexpr std::int64_t kMaxLineQuantity = 9999;
+inline constexpr std::size_t kMaxOrderLines = 50;
+
+struct PlacementLine {
+  std::int64_t sku_id = 0;
+  std::int64_t quantity = 0;
+};
+
+struct PlacementInput {
+  std::int64_t buyer_account_id = 0;
+  std::string buyer_kind;  // "employee" or "unit"
+  std::optional<std::int64_t> unit_id;
+  std::string unit_path;
+  FundPlan plan = FundPlan::personal;
+  std::vector<PlacementLine> lines;  // validated: 1..50 lines, quantities 1..9999
+  std::string note;
+  int year = 0;  // budget / allowance year
+  std::chrono::seconds payment_timeout{1800};
+  std::chrono::seconds approval_timeout{3 * 24 * 3600};
+  bool remove_from_cart = false;
+  Actor actor;
+};
+
+// Returns the order as stored. Throws http::Problem for the buyer's mistakes (422 unknown or
+// delisted SKU, 409 stock / allowance / budget short).
+OrderRecord place_order(mysql::Session& session, const PlacementInput& input);
+
+// The year budgets and allowances are booked in: the calendar year in China (UTC+8).
+int current_budget_year();
+
+}  // namespace huicai::ordering

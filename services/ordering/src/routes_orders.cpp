@@ -1,0 +1,368 @@
+// Orders: place (from the cart or given lines, under an Idempotency-Key), read one, list with
+// filters and keyset pagination, cancel before payment or approval, and the order's history.
+#include <boost/json/serialize.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/core/json.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+#include "order_records.hpp"
+#include "order_transitions.hpp"
+#include "place_order.hpp"
+#include "service_state.hpp"
+
+namespace huicai::ordering {
+namespace {
+
+using auth::Role;
+using auth::Scope;
+
+struct OrderLineInput {
+  std::int64_t sku_id = 0;
+  std::int64_t quantity = 0;
+};
+BOOST_DESCRIBE_STRUCT(OrderLineInput, (), (sku_id, quantity))
+
+struct PlaceOrderBody {
+  std::optional<std::vector<OrderLineInput>> lines;
+  std::optional<bool> from_cart;
+  std::string fund_plan;
+  std::optional<std::string> note;
+};
+BOOST_DESCRIBE_STRUCT(PlaceOrderBody, (), (lines, from_cart, fund_plan, note))
+
+// Prices and amounts come from the catalog, never from the client: a body that tries to send
+// one is refused outright rather than silently ignored.
+bool looks_like_amount(std::string_view key) {
+  for (std::string_view word : {"price", "amount", "total", "_fen", "cost"}) {
+    if (key.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+void reject_client_amounts(const boost::json::value& body) {
+  std::vector<http::FieldError> errors;
+  auto check = [&](const boost::json::object& object, const std::string& prefix) {
+    for (const auto& [key, value] : object) {
+      if (looks_like_amount(key)) {
+        errors.push_back({prefix + std::string(key), "prices and amounts are set by the server"});
+      }
+    }
+  };
+  if (!body.is_object()) return;
+  check(body.as_object(), "");
+  if (const auto* lines = body.as_object().if_contains("lines"); lines && lines->is_array()) {
+    for (std::size_t i = 0; i < lines->as_array().size(); ++i) {
+      const auto& line = lines->as_array()[i];
+      if (line.is_object()) check(line.as_object(), "lines[" + std::to_string(i) + "].");
+    }
+  }
+  if (!errors.empty()) {
+    throw http::Problem(422, "client-supplied-amount", "Prices are not accepted from clients",
+                        "remove " + errors.front().field +
+                            ": prices and amounts are set by the "
+                            "server from the catalog")
+        .with_field_errors(errors);
+  }
+}
+
+PlacementInput placement_from(const http::Request& request, const ServiceState& state) {
+  const auto parsed = json_detail::parse_body(request.body);
+  reject_client_amounts(parsed);
+  const auto body = decode_json_value<PlaceOrderBody>(parsed);
+  const auto& caller = request.caller();
+
+  Validator check;
+  const bool from_cart = body.from_cart.value_or(false);
+  if (from_cart) {
+    check.require(!body.lines.has_value(), "lines", "give lines or from_cart, not both");
+  } else if (check.require(body.lines.has_value(), "lines", "is required unless from_cart")) {
+    check.require(!body.lines->empty() && body.lines->size() <= kMaxOrderLines, "lines",
+                  "must have 1 to " + std::to_string(kMaxOrderLines) + " lines");
+    for (std::size_t i = 0; i < body.lines->size(); ++i) {
+      const auto& line = (*body.lines)[i];
+      const std::string at = "lines[" + std::to_string(i) + "].";
+      check.require(line.sku_id > 0, at + "sku_id", "must be positive");
+      check.require(line.quantity > 0 && line.quantity <= kMaxLineQuantity, at + "quantity",
+                    "must be between 1 and " + std::to_string(kMaxLineQuantity));
+    }
+  }
+  const auto plan = fund_plan_from_string(body.fund_plan);
+  check.require(plan.has_value(), "fund_plan",
+                "must be personal, allowance, allowance_then_personal or unit_budget");
+  check.require(body.note.value_or("").size() <= 500, "note", "at most 500 bytes");
+  check.throw_if_any();
+
+  PlacementInput input;
+  input.buyer_account_id = static_cast<std::int64_t>(caller.account_id);
+  if (caller.unit_id) input.unit_id = static_cast<std::int64_t>(*caller.unit_id);
+  input.unit_path = caller.unit_path;
+  input.plan = *plan;
+  if (*plan == FundPlan::unit_budget) {
+    if (!caller.has_role(Role::unit_buyer) || !caller.unit_id) {
+      throw http::Problem(403, "forbidden", "Forbidden",
+                          "only a unit buyer may charge the unit budget");
+    }
+    input.buyer_kind = "unit";
+  } else {
+    if (!caller.has_role(Role::employee)) {
+      throw http::Problem(403, "forbidden", "Forbidden",
+                          "personal and allowance orders are for employees");
+    }
+    input.buyer_kind = "employee";
+  }
+  if (body.lines) {
+    for (const auto& line : *body.lines) input.lines.push_back({line.sku_id, line.quantity});
+  }
+  input.remove_from_cart = from_cart;
+  input.note = body.note.value_or("");
+  input.year = current_budget_year();
+  input.payment_timeout = state.settings.payment_timeout;
+  input.approval_timeout = state.settings.approval_timeout;
+  input.actor = actor_of(request);
+  return input;
+}
+
+std::vector<PlacementLine> cart_lines(mysql::Session& session, std::int64_t account_id) {
+  auto& select = session.prepare(
+      "SELECT sku_id, quantity FROM ordering_cart_items WHERE account_id = ? ORDER BY sku_id "
+      "FOR UPDATE");
+  mysql::bind(select, account_id);
+  auto rows = mysql::query(select);
+  std::vector<PlacementLine> lines;
+  while (rows->next()) lines.push_back({rows->getInt64("sku_id"), rows->getInt64("quantity")});
+  if (lines.empty()) {
+    throw http::Problem(422, "cart-empty", "Cart is empty", "there is nothing in the cart");
+  }
+  if (lines.size() > kMaxOrderLines) {
+    throw http::Problem(422, "validation-failed", "Too many lines",
+                        "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
+  }
+  return lines;
+}
+
+// Read rules: the buyer, the unit's roles for unit orders, finance, auditors and operators.
+auth::AccessRule order_read_rule() {
+  return auth::AccessRule::roles({{Role::employee, Scope::own_account},
+                                  {Role::unit_buyer, Scope::own_unit},
+                                  {Role::unit_approver, Scope::own_unit},
+                                  {Role::unit_admin, Scope::unit_subtree},
+                                  {Role::finance, Scope::any},
+                                  {Role::auditor, Scope::any},
+                                  {Role::operator_, Scope::any}});
+}
+auth::AccessRule buyer_rule() {
+  return auth::AccessRule::roles(
+      {{Role::employee, Scope::own_account}, {Role::unit_buyer, Scope::own_unit}});
+}
+
+boost::json::object order_summary(sql::ResultSet& row) {
+  boost::json::object object;
+  object["id"] = row.getInt64("id");
+  object["buyer_account_id"] = row.getInt64("buyer_account_id");
+  object["buyer_kind"] = mysql::get_string(row, "buyer_kind");
+  auto unit_id = mysql::get_optional_int64(row, "unit_id");
+  object["unit_id"] = unit_id ? boost::json::value(*unit_id) : boost::json::value(nullptr);
+  object["unit_path"] = mysql::get_string(row, "unit_path");
+  object["status"] = mysql::get_string(row, "status");
+  object["fund_plan"] = mysql::get_string(row, "fund_plan");
+  object["total_fen"] = row.getInt64("total_fen");
+  object["refunded_fen"] = row.getInt64("refunded_fen");
+  object["line_count"] = row.getInt("line_count");
+  object["created_at"] = iso_time(mysql::get_string(row, "created_at"));
+  return object;
+}
+
+// The widest view the caller's roles give on the order list.
+struct ListScope {
+  std::string condition;  // SQL condition on ordering_orders
+  std::vector<std::string> parameters;
+};
+ListScope list_scope(const auth::Principal& caller) {
+  if (caller.has_role(Role::finance) || caller.has_role(Role::auditor) ||
+      caller.has_role(Role::operator_)) {
+    return {"1 = 1", {}};
+  }
+  if (caller.has_role(Role::unit_admin) && !caller.unit_path.empty()) {
+    return {"buyer_kind = 'unit' AND unit_path LIKE ?", {caller.unit_path + "%"}};
+  }
+  if ((caller.has_role(Role::unit_buyer) || caller.has_role(Role::unit_approver)) &&
+      !caller.unit_path.empty()) {
+    return {"buyer_kind = 'unit' AND unit_path = ?", {caller.unit_path}};
+  }
+  return {"buyer_account_id = ?", {std::to_string(caller.account_id)}};
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> place_order_route(State state, http::Request& request) {
+  auto input = placement_from(request, *state);
+  co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
+    PlacementInput attempt = input;
+    if (attempt.remove_from_cart) attempt.lines = cart_lines(session, attempt.buyer_account_id);
+    auto order = place_order(session, attempt);
+    auto response = http::Response::json(201, order_to_json(order));
+    response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
+    return response;
+  });
+}
+
+void add_order_routes(http::Router& router, State state) {
+  router.add(
+      http::Route{http::Method::post,
+                  "/v1/orders",
+                  "ordering",
+                  buyer_rule(),
+                  [state](http::Request& request) { return place_order_route(state, request); },
+                  {}});
+
+  router.add(http::Route{http::Method::get,
+                         "/v1/orders/{order_id}",
+                         "ordering",
+                         order_read_rule(),
+                         [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+                           const auto order_id = path_id(request, "order_id");
+                           auto order =
+                               co_await state->context.db().run([&](mysql::Session& session) {
+                                 return load_order(session, order_id);
+                               });
+                           if (!order)
+                             throw http::Problem(404, "not-found", "Not found", "no such order");
+                           request.require_access(order->owner(), true);
+                           co_return http::Response::json(200, order_to_json(*order));
+                         },
+                         {}});
+
+  router.add(http::Route{
+      http::Method::get,
+      "/v1/orders/{order_id}/history",
+      "ordering",
+      order_read_rule(),
+      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+        const auto order_id = path_id(request, "order_id");
+        auto result = co_await state->context.db().run(
+            [&](mysql::Session& session)
+                -> std::optional<std::pair<auth::Owner, boost::json::array>> {
+              auto order = load_order(session, order_id);
+              if (!order) return std::nullopt;
+              auto& select = session.prepare(
+                  "SELECT id, fulfilment_id, from_status, to_status, actor_account_id, reason, "
+                  "request_id, at FROM ordering_order_history WHERE order_id = ? ORDER BY id");
+              mysql::bind(select, order_id);
+              auto rows = mysql::query(select);
+              boost::json::array entries;
+              while (rows->next()) {
+                boost::json::object entry;
+                entry["id"] = rows->getInt64("id");
+                auto fulfilment = mysql::get_optional_int64(*rows, "fulfilment_id");
+                entry["fulfilment_id"] =
+                    fulfilment ? boost::json::value(*fulfilment) : boost::json::value(nullptr);
+                auto from = mysql::get_optional_string(*rows, "from_status");
+                entry["from_status"] =
+                    from ? boost::json::value(*from) : boost::json::value(nullptr);
+                entry["to_status"] = mysql::get_string(*rows, "to_status");
+                auto actor = mysql::get_optional_int64(*rows, "actor_account_id");
+                entry["actor_account_id"] =
+                    actor ? boost::json::value(*actor) : boost::json::value(nullptr);
+                entry["reason"] = mysql::get_string(*rows, "reason");
+                entry["request_id"] = mysql::get_string(*rows, "request_id");
+                entry["at"] = iso_time(mysql::get_string(*rows, "at"));
+                entries.push_back(std::move(entry));
+              }
+              return std::make_pair(order->owner(), std::move(entries));
+            });
+        if (!result) throw http::Problem(404, "not-found", "Not found", "no such order");
+        request.require_access(result->first, true);
+        co_return http::Response::json(200,
+                                       boost::json::object{{"items", std::move(result->second)}});
+      },
+      {}});
+
+  router.add(http::Route{
+      http::Method::post,
+      "/v1/orders/{order_id}/cancel",
+      "ordering",
+      buyer_rule(),
+      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+        const auto order_id = path_id(request, "order_id");
+        const auto actor = actor_of(request, "cancelled by the buyer");
+        auto order = co_await state->context.db().transaction([&](mysql::Session& session) {
+          auto order = load_order(session, order_id, true);
+          if (!order) throw http::Problem(404, "not-found", "Not found", "no such order");
+          request.require_access(order->owner(), true);
+          end_order(session, *order, OrderStatus::cancelled, actor);
+          return *order;
+        });
+        co_return http::Response::json(200, order_to_json(order));
+      },
+      {}});
+
+  router.add(http::Route{
+      http::Method::get,
+      "/v1/orders",
+      "ordering",
+      order_read_rule(),
+      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+        const auto& caller = request.caller();
+        auto scope = list_scope(caller);
+        std::string sql =
+            "SELECT id, buyer_account_id, buyer_kind, unit_id, unit_path, status, fund_plan, "
+            "total_fen, refunded_fen, line_count, created_at FROM ordering_orders WHERE " +
+            scope.condition;
+        std::vector<std::string> parameters = scope.parameters;
+        Validator check;
+        if (auto status = request.query_param("status")) {
+          check.require(order_status_from_string(*status).has_value(), "status", "unknown status");
+          sql += " AND status = ?";
+          parameters.push_back(*status);
+        }
+        if (auto from = request.query_param("created_from")) {
+          sql += " AND created_at >= ?";
+          parameters.push_back(*from);
+        }
+        if (auto to = request.query_param("created_to")) {
+          sql += " AND created_at < ?";
+          parameters.push_back(*to);
+        }
+        std::int64_t limit = 20;
+        if (auto text = request.query_param("limit")) {
+          try {
+            limit = std::stoll(*text);
+          } catch (...) {
+            limit = 0;
+          }
+          check.require(limit >= 1 && limit <= 100, "limit", "must be between 1 and 100");
+        }
+        if (auto cursor = request.query_param("cursor")) {
+          std::int64_t before = 0;
+          try {
+            before = std::stoll(*cursor);
+          } catch (...) {
+          }
+          check.require(before > 0, "cursor", "not a cursor from a previous page");
+          sql += " AND id < ?";
+          parameters.push_back(std::to_string(before));
+        }
+        check.throw_if_any();
+        sql += " ORDER BY id DESC LIMIT " + std::to_string(limit + 1);
+        auto page = co_await state->context.db().run([&](mysql::Session& session) {
+          auto& select = session.prepare(sql);
+          int index = 1;
+          for (const auto& parameter : parameters) mysql::bind_one(select, index++, parameter);
+          auto rows = mysql::query(select);
+          boost::json::array items;
+          while (rows->next()) items.push_back(order_summary(*rows));
+          return items;
+        });
+        boost::json::value next_cursor = nullptr;
+        if (static_cast<std::int64_t>(page.size()) > limit) {
+          page.pop_back();
+          next_cursor = std::to_string(page.back().as_object().at("id").as_int64());
+        }
+        co_return http::Response::json(
+            200, boost::json::object{{"items", std::move(page)}, {"next_cursor", next_cursor}});
+      },
+      {}});
+}
+
+}  // namespace huicai::ordering

@@ -1,0 +1,140 @@
+// Payments through the channel: an intent for the order's personal share (Idempotency-Key),
+// the sandbox's redirect-free confirm (the buyer "pays"; the channel then calls us back
+// asynchronously), and the signed callback endpoint the channel calls.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/core/log.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+#include "order_events.hpp"
+#include "order_records.hpp"
+#include "payments.hpp"
+#include "service_state.hpp"
+
+namespace huicai::ordering {
+namespace {
+
+using auth::Role;
+using auth::Scope;
+
+}  // namespace
+
+// Verifies and applies one callback; what the HTTP route and the sandbox's own delivery share.
+boost::asio::awaitable<http::Response> handle_sandbox_callback(State state, std::string body,
+                                                               std::string signature,
+                                                               std::string request_id) {
+  if (!state->sandbox.verify_signature(body, signature)) {
+    throw http::Problem(401, "bad-signature", "Bad signature",
+                        "the callback signature does not match its body");
+  }
+  auto callback = state->sandbox.parse_callback(body);
+  if (!callback) {
+    throw http::Problem(422, "malformed-callback", "Malformed callback",
+                        "the callback body is not a payment notification");
+  }
+  Actor actor{0, "payment channel callback", request_id};
+  auto result = co_await state->context.db().transaction([&](mysql::Session& session) {
+    return apply_callback(session, state->sandbox, *callback, actor);
+  });
+  co_return http::Response::json(
+      200, boost::json::object{{"outcome", result.outcome}, {"order_id", result.order_id}});
+}
+
+namespace {
+
+// The sandbox delivers its callback like a real channel would: later, on its own, retrying a
+// few times when we cannot take it.
+boost::asio::awaitable<void> deliver_callback(State state, std::string body,
+                                              std::string signature) {
+  boost::asio::steady_timer timer(state->context.io());
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    try {
+      co_await handle_sandbox_callback(state, body, signature, "");
+      co_return;
+    } catch (const std::exception& error) {
+      log::warn("sandbox callback delivery failed",
+                {{"error", error.what()}, {"attempt", attempt}});
+    }
+    timer.expires_after(std::chrono::milliseconds(200 << attempt));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+}
+
+}  // namespace
+
+void add_payment_routes(http::Router& router, State state) {
+  router.add(http::Route{
+      http::Method::post,
+      "/v1/orders/{order_id}/payment-intents",
+      "ordering",
+      auth::AccessRule::roles({{Role::employee, Scope::own_account}}),
+      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+        const auto order_id = path_id(request, "order_id");
+        co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
+          auto order = load_order(session, order_id, true);
+          if (!order) throw http::Problem(404, "not-found", "Not found", "no such order");
+          request.require_access(order->owner(), true);
+          return http::Response::json(201, create_payment_intent(session, *order, state->sandbox));
+        });
+      },
+      {}});
+
+  router.add(http::Route{
+      http::Method::post,
+      "/v1/payments/sandbox/{intent_id}/confirm",
+      "ordering",
+      auth::AccessRule::roles({{Role::employee, Scope::own_account}}),
+      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+        const std::string intent_id(request.path_param("intent_id"));
+        auto signed_callback = co_await state->context.db().transaction(
+            [&](mysql::Session& session) -> std::optional<SandboxChannel::SignedCallback> {
+              auto& select = session.prepare(
+                  "SELECT o.buyer_account_id FROM ordering_payments p JOIN ordering_orders o ON "
+                  "o.id = p.order_id WHERE p.intent_id = ?");
+              mysql::bind(select, intent_id);
+              auto row = mysql::query(select);
+              if (!row->next()) return std::nullopt;
+              auth::Owner owner;
+              owner.account_id = static_cast<std::uint64_t>(row->getInt64("buyer_account_id"));
+              request.require_access(owner, true);
+              return state->sandbox.confirm(session, intent_id);
+            });
+        if (!signed_callback) {
+          throw http::Problem(404, "not-found", "Not found", "no such payment intent");
+        }
+        boost::asio::co_spawn(
+            state->context.io(),
+            deliver_callback(state, signed_callback->body, signed_callback->signature),
+            boost::asio::detached);
+        boost::json::object answer{
+            {"intent_id", intent_id},
+            {"status", "confirmed"},
+            {"callback", boost::json::object{{"body", signed_callback->body},
+                                             {"signature", signed_callback->signature}}}};
+        co_return http::Response::json(202, answer);
+      },
+      {}});
+
+  // Called by the channel, not by a user: authenticated by the HMAC signature instead of a
+  // token.
+  router.add(http::Route{http::Method::post,
+                         "/v1/payments/callbacks/sandbox",
+                         "ordering",
+                         auth::AccessRule::public_route(),
+                         [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+                           co_return co_await handle_sandbox_callback(
+                               state, request.body,
+                               std::string(request.header("x-huicai-signature")),
+                               request.request_id);
+                         },
+                         {}});
+}
+
+}  // namespace huicai::ordering

@@ -1,0 +1,71 @@
+// Registration of the ordering service: its routes and its background workers.
+#include <charconv>
+#include <huicai/core/app/context.hpp>
+#include <huicai/core/events/relay.hpp>
+#include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/ordering/expiry_sweeper.hpp>
+#include <huicai/ordering/service.hpp>
+
+#include "service_state.hpp"
+
+namespace huicai::ordering {
+
+ServiceState::ServiceState(app::Context& context_in, OrderingSettings settings_in)
+    : context(context_in),
+      settings(std::move(settings_in)),
+      idempotency(context_in.db()),
+      sandbox(settings.sandbox_secret) {}
+
+std::int64_t path_id(const http::Request& request, std::string_view name) {
+  const auto text = request.path_param(name);
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
+    throw http::Problem(404, "not-found", "Not found", "no such resource");
+  }
+  return value;
+}
+
+Actor actor_of(const http::Request& request, std::string reason) {
+  Actor actor;
+  if (request.principal)
+    actor.account_id = static_cast<std::int64_t>(request.principal->account_id);
+  actor.reason = std::move(reason);
+  actor.request_id = request.request_id;
+  return actor;
+}
+
+void register_service(app::Context& context, http::Router& router) {
+  auto state = std::make_shared<ServiceState>(context, OrderingSettings::from_environment());
+  add_cart_routes(router, state);
+  add_order_routes(router, state);
+  add_payment_routes(router, state);
+  add_approval_routes(router, state);
+  add_fulfilment_routes(router, state);
+  add_after_sales_routes(router, state);
+  add_inventory_routes(router, state);
+  add_fund_routes(router, state);
+#if !HUICAI_ORDERING_STANDIN_OUTBOX
+  context.spawn_background("ordering-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
+    events::Relay relay(context.db(), context.redis(),
+                        events::RelayOptions{std::string(kOutboxTable), std::string(kProducer)},
+                        &context.metrics());
+    co_await relay.run();
+  });
+#endif
+  if (state->settings.sweep_interval.count() > 0) {
+    context.spawn_background("ordering-expiry-sweeper", [state]() {
+      return run_sweeper(state->context.db(), state->settings.sweep_interval,
+                         state->settings.auto_receive_after);
+    });
+  }
+}
+
+void load_demo_data(app::Context& /*context*/) {}
+
+app::ServiceEntry service_entry() {
+  return app::ServiceEntry{"ordering", &register_service, &load_demo_data};
+}
+
+}  // namespace huicai::ordering

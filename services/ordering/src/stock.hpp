@@ -1,0 +1,21 @@
+#pragma once
+// Stock of a SKU, owned by ordering. reserve: available -> reserved (placing an order);
+// release: reserved -> available (the order ended unpaid, rejected or cancelled);
+// ship: reserved -> sold (the goods left). Each is one conditional UPDATE in the caller's
+// transaction; never read-then-write.
+
+#include <cstdint>
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::ordering {
+
+// Throws Problem 409 "insufficient-stock" naming the SKU and what is left when it does not fit.
+void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+// Throws std::logic_error when the books disagree (less reserved than released).
+void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+void ship_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+
+}  // namespace huicai::ordering
