@@ -69,25 +69,25 @@ TEST_CASE("forged, tampered and malformed tokens are rejected before Redis", "[t
     other.token_secret = "another-secret-that-is-long-enough-0123456789";
     TokenService forger(other, redis.client);
     auto result = verify(tokens, redis, forger.issue_access(sample_principal()).token);
-    REQUIRE_FALSE(result);
+    REQUIRE_FALSE(result.has_value());
     CHECK(result.error() == make_error_code(TokenError::bad_signature));
   }
   SECTION("claims changed after signing") {
     auto result = verify(tokens, redis, flip_char(token, dot / 2));
-    REQUIRE_FALSE(result);
+    REQUIRE_FALSE(result.has_value());
     CHECK(result.error() == make_error_code(TokenError::bad_signature));
   }
   SECTION("signature changed") {
     auto result = verify(tokens, redis, flip_char(token, dot + 3));
-    REQUIRE_FALSE(result);
+    REQUIRE_FALSE(result.has_value());
     CHECK((result.error() == make_error_code(TokenError::bad_signature) ||
            result.error() == make_error_code(TokenError::malformed)));
   }
   SECTION("garbage") {
-    for (std::string bad : {"", "abc", "a.b", ".", "abc.", token.substr(0, dot), token + "x",
+    for (const std::string& bad : std::vector<std::string>{"", "abc", "a.b", ".", "abc.", token.substr(0, dot), token + "x",
                             std::string(5000, 'a') + "." + "b"}) {
       auto result = verify(tokens, redis, bad);
-      CHECK_FALSE(result);
+      CHECK_FALSE(result.has_value());
     }
   }
 }
@@ -98,7 +98,7 @@ TEST_CASE("an expired token is rejected as expired", "[tokens]") {
   NoRedis redis;
   TokenService tokens(config, redis.client);
   auto result = verify(tokens, redis, tokens.issue_access(sample_principal()).token);
-  REQUIRE_FALSE(result);
+  REQUIRE_FALSE(result.has_value());
   CHECK(result.error() == make_error_code(TokenError::expired));
 }
 

@@ -67,6 +67,17 @@ PasswordHasher::~PasswordHasher() {
   pool_->threads.join();
 }
 
+namespace {
+
+// The job runs inside this coroutine on a hashing thread. A named function taking the job by
+// value (not a capturing lambda coroutine): the job then lives in this coroutine's own frame.
+template <class Job>
+boost::asio::awaitable<std::invoke_result_t<Job&>> run_job(Job job) {
+  co_return job();
+}
+
+}  // namespace
+
 template <class Job>
 boost::asio::awaitable<std::invoke_result_t<Job&>> PasswordHasher::submit(Job job) {
   // Admission first: beyond the limit the caller gets 503 right away.
@@ -78,33 +89,36 @@ boost::asio::awaitable<std::invoke_result_t<Job&>> PasswordHasher::submit(Job jo
     std::atomic<std::size_t>& pending;
     ~Release() { pending.fetch_sub(1); }
   } release{pending_};
-  using Result = std::invoke_result_t<Job&>;
   // co_spawn onto the pool and await with use_awaitable: the job runs on a hashing thread and
   // this coroutine resumes on its own executor with the result (or the job's exception).
-  co_return co_await boost::asio::co_spawn(
-      pool_->threads.get_executor(),
-      [job = std::move(job)]() mutable -> boost::asio::awaitable<Result> { co_return job(); },
-      boost::asio::use_awaitable);
+  auto work = run_job(std::move(job));
+  co_return co_await boost::asio::co_spawn(pool_->threads.get_executor(), std::move(work),
+                                           boost::asio::use_awaitable);
 }
 
+// Jobs are named locals before co_await: GCC 12 destroys a capturing lambda temporary inside a
+// co_await expression twice.
 boost::asio::awaitable<std::string> PasswordHasher::hash(std::string password) {
-  co_return co_await submit([password = std::move(password), parameters = parameters_] {
+  auto job = [password = std::move(password), parameters = parameters_] {
     return hash_password_blocking(password, parameters);
-  });
+  };
+  co_return co_await submit(std::move(job));
 }
 
 boost::asio::awaitable<PasswordCheck> PasswordHasher::check(std::string stored_hash,
                                                             std::string password) {
-  co_return co_await submit([stored_hash = std::move(stored_hash), password = std::move(password),
-                             parameters = parameters_] {
+  auto job = [stored_hash = std::move(stored_hash), password = std::move(password),
+              parameters = parameters_] {
     return check_password_blocking(stored_hash, password, parameters);
-  });
+  };
+  co_return co_await submit(std::move(job));
 }
 
 boost::asio::awaitable<void> PasswordHasher::check_against_dummy(std::string password) {
-  co_await submit([this, password = std::move(password)] {
+  auto job = [this, password = std::move(password)] {
     return check_password_blocking(dummy_hash_, password, parameters_).matches;
-  });
+  };
+  co_await submit(std::move(job));
 }
 
 }  // namespace huicai::auth

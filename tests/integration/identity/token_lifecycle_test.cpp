@@ -1,0 +1,196 @@
+// Access and refresh tokens over their life: refresh rotation and reuse detection, logout,
+// password change, expiry, and revocations surviving a Redis that lost them.
+#include <chrono>
+#include <thread>
+
+#include <huicai/core/redis/client.hpp>
+
+#include "identity_world.hpp"
+
+using namespace huicai;
+using namespace huicai::test;
+using namespace huicai::test::identity_world;
+
+namespace {
+
+struct Session {
+  std::string access;
+  std::string refresh;
+};
+
+struct LifecycleWorld {
+  explicit LifecycleWorld(std::function<void(Config&)> adjust = {})
+      : app(identity_only(), [adjust](Config& config) {
+          config.access_log = false;
+          if (adjust) adjust(config);
+        }) {}
+  TestApp app;
+  HttpClient client{app.host(), app.port()};
+  std::string operator_token = mint(app, platform_principal(auth::Role::operator_));
+
+  AccountRef employee() {
+    auto unit = create_unit(client, operator_token, std::nullopt, "life-" + unique_suffix());
+    auto account = create_account(client, operator_token, "life." + unique_suffix(), unit.id);
+    grant_role(client, operator_token, account.id, "employee");
+    return account;
+  }
+  Session session_of(const AccountRef& account, const std::string& password = {}) {
+    auto result = login(client, account.login, password.empty() ? account.password : password);
+    INFO(result.response.body);
+    REQUIRE(result.response.status == 200);
+    return {result.access_token, result.refresh_token};
+  }
+  HttpResponse refresh(const std::string& refresh_token) {
+    return client.post(
+        "/v1/auth/refresh",
+        boost::json::serialize(boost::json::object{{"refresh_token", refresh_token}}));
+  }
+  int me(const std::string& access) { return client.get("/v1/me", bearer(access)).status; }
+};
+
+}  // namespace
+
+TEST_CASE("refresh rotates; the old refresh token is rejected and ends the session",
+          "[identity][tokens]") {
+  LifecycleWorld world;
+  auto account = world.employee();
+  auto first = world.session_of(account);
+
+  auto rotated = world.refresh(first.refresh);
+  INFO(rotated.body);
+  REQUIRE(rotated.status == 200);
+  const std::string second_access(rotated.json().at("access_token").as_string());
+  const std::string second_refresh(rotated.json().at("refresh_token").as_string());
+  CHECK(second_refresh != first.refresh);
+  CHECK(world.me(second_access) == 200);
+
+  // The first refresh token again: someone kept a copy. Refused, and the family is over.
+  auto reused = world.refresh(first.refresh);
+  CHECK(reused.status == 401);
+  CHECK(problem_type(reused) == "https://huicai.dev/problems/refresh-token-reused");
+  CHECK(world.refresh(second_refresh).status == 401);
+  CHECK(world.me(second_access) == 401);
+  CHECK(world.me(first.access) == 401);
+
+  // Another session of the same account is not affected.
+  auto other = world.session_of(account);
+  CHECK(world.me(other.access) == 200);
+  CHECK(world.refresh("not-a-refresh-token").status == 401);
+}
+
+TEST_CASE("logout revokes the access token and its refresh token", "[identity][tokens]") {
+  LifecycleWorld world;
+  auto account = world.employee();
+  auto session = world.session_of(account);
+  auto other = world.session_of(account);
+  REQUIRE(world.me(session.access) == 200);
+
+  auto out = world.client.post("/v1/auth/logout", "", bearer(session.access));
+  CHECK(out.status == 204);
+  CHECK(world.me(session.access) == 401);
+  CHECK(world.refresh(session.refresh).status == 401);
+  CHECK(world.me(other.access) == 200);  // logout ends this session only
+  CHECK(world.client.post("/v1/auth/logout", "").status == 401);
+}
+
+TEST_CASE("a password change revokes every token of the account", "[identity][tokens]") {
+  LifecycleWorld world;
+  auto account = world.employee();
+  auto first = world.session_of(account);
+  auto second = world.session_of(account);
+  const std::string new_password = "Another-Horse-77";
+
+  auto wrong = post_json(world.client, "/v1/auth/password",
+                         boost::json::object{{"current_password", "Not-the-password-1"},
+                                             {"new_password", new_password}},
+                         first.access);
+  CHECK(wrong.status == 422);
+  auto weak = post_json(
+      world.client, "/v1/auth/password",
+      boost::json::object{{"current_password", account.password}, {"new_password", "short"}},
+      first.access);
+  CHECK(weak.status == 422);
+
+  auto changed = post_json(
+      world.client, "/v1/auth/password",
+      boost::json::object{{"current_password", account.password}, {"new_password", new_password}},
+      first.access);
+  INFO(changed.body);
+  REQUIRE(changed.status == 204);
+  CHECK(world.me(first.access) == 401);
+  CHECK(world.me(second.access) == 401);
+  CHECK(world.refresh(first.refresh).status == 401);
+  CHECK(world.refresh(second.refresh).status == 401);
+  CHECK(login(world.client, account.login, account.password).response.status == 401);
+  auto fresh = world.session_of(account, new_password);
+  CHECK(world.me(fresh.access) == 200);
+}
+
+TEST_CASE("an access token stops working when it expires", "[identity][tokens]") {
+  LifecycleWorld world([](Config& config) { config.access_token_ttl = std::chrono::seconds(1); });
+  auto account = world.employee();
+  auto session = world.session_of(account);
+  CHECK(world.me(session.access) == 200);
+  // Bounded wait for the expiry (1 s lifetime), polling rather than sleeping a guess.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = world.me(session.access);
+  }
+  CHECK(status == 401);
+  // The refresh token outlives it and gives a new one.
+  auto renewed = world.refresh(session.refresh);
+  CHECK(renewed.status == 200);
+}
+
+TEST_CASE("a forged or tampered token is 401", "[identity][tokens]") {
+  LifecycleWorld world;
+  auto account = world.employee();
+  auto session = world.session_of(account);
+  auto tampered = session.access;
+  tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
+  CHECK(world.me(tampered) == 401);
+  Config other = world.app.config();
+  other.token_secret = "a-different-secret-of-enough-length-123456";
+  auth::TokenService forger(other, world.app.context().redis());
+  auto principal = platform_principal(auth::Role::operator_);
+  CHECK(world.client.get("/v1/org/units", bearer(forger.issue_access(principal).token)).status ==
+        401);
+  CHECK(world.client.get("/v1/org/units").status == 401);
+}
+
+TEST_CASE("revocations lost by Redis are put back from MySQL at start-up", "[identity][tokens]") {
+  std::string access;
+  std::uint64_t account_id = 0;
+  {
+    LifecycleWorld world;
+    auto account = world.employee();
+    account_id = account.id;
+    auto session = world.session_of(account);
+    access = session.access;
+    REQUIRE(world.client.post("/v1/auth/logout", "", bearer(access)).status == 204);
+    REQUIRE(world.me(access) == 401);
+    // Redis forgets: delete the account's revocation keys.
+    world.app.run<int>([&]() -> boost::asio::awaitable<int> {
+      // Named vectors: GCC 12 rejects braced lists of strings inside co_await.
+      std::vector<std::string> find = {"KEYS",
+                                       "huicai:{acct:" + std::to_string(account_id) + "}:*"};
+      auto keys = co_await world.app.context().redis().command_or_throw(std::move(find));
+      for (const auto& key : keys.elements) {
+        std::vector<std::string> del = {"DEL", key.text};
+        co_await world.app.context().redis().command_or_throw(std::move(del));
+      }
+      co_return 0;
+    });
+    CHECK(world.me(access) == 200);  // the loss is real: the token works again
+  }
+  LifecycleWorld restarted;  // start-up replays the MySQL record
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  int status = 200;
+  while (status != 401 && std::chrono::steady_clock::now() < deadline) {
+    status = restarted.me(access);
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(status == 401);
+}
