@@ -17,6 +17,7 @@
 
 #include "account_repository.hpp"
 #include "audit_log.hpp"
+#include "identity_events.hpp"
 #include "org_repository.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
@@ -125,6 +126,7 @@ std::vector<Revocation> execute(const std::string& command, const Options& optio
           auto entry = cli_entry("org_unit.created", "org_unit", std::to_string(created.id));
           entry.after = to_json(created);
           append_audit(session, entry);
+          enqueue_org_unit_created(session, created, "");
           return created;
         },
         true);
@@ -153,6 +155,7 @@ std::vector<Revocation> execute(const std::string& command, const Options& optio
           auto entry = cli_entry("account.created", "account", std::to_string(id));
           entry.after = to_json(created);
           append_audit(session, entry);
+          enqueue_account_created(session, created, "");
           return created;
         },
         true);
@@ -183,6 +186,7 @@ std::vector<Revocation> execute(const std::string& command, const Options& optio
             if (!insert_role(session, target.id, assignment, std::nullopt)) {
               throw UsageError("the account already holds " + std::string(auth::to_string(*role)));
             }
+            enqueue_role_granted(session, target.id, assignment, std::nullopt, "");
           } else {
             if (!delete_role(session, target.id, *role)) {
               throw UsageError("the account does not hold " + std::string(auth::to_string(*role)));
@@ -190,6 +194,7 @@ std::vector<Revocation> execute(const std::string& command, const Options& optio
             revocations = {Revocation{target.id, std::nullopt, now_ms(),
                                       std::chrono::system_clock::now() + config.access_token_ttl}};
             record_revocation(session, revocations.front(), "role_revoked");
+            enqueue_role_revoked(session, target.id, *role, std::nullopt, "");
           }
           auto entry = cli_entry(granting ? "role.granted" : "role.revoked", "account",
                                  std::to_string(target.id));

@@ -7,6 +7,7 @@
 
 #include "account_repository.hpp"
 #include "audit_log.hpp"
+#include "identity_events.hpp"
 #include "org_repository.hpp"
 
 namespace huicai::identity {
@@ -64,6 +65,7 @@ OrgUnit ensure_unit(mysql::Session& session, const std::optional<OrgUnit>& paren
       audit_entry_for_tool("demo-loader", "org_unit.created", "org_unit", std::to_string(unit.id));
   entry.after = to_json(unit);
   append_audit(session, entry);
+  enqueue_org_unit_created(session, unit, "");
   return unit;
 }
 
@@ -107,10 +109,13 @@ void load_demo_data(app::Context& context) {
           RoleAssignment assignment{spec.role, is_unit_role(spec.role) ? unit_id : std::nullopt,
                                     spec.supplier_id, spec.county_id};
           insert_role(session, id, assignment, std::nullopt);
+          auto created = find_account(session, id).value();
           auto entry =
               audit_entry_for_tool("demo-loader", "account.created", "account", std::to_string(id));
-          entry.after = to_json(find_account(session, id).value());
+          entry.after = to_json(created);
           append_audit(session, entry);
+          enqueue_account_created(session, created, "");
+          enqueue_role_granted(session, id, assignment, std::nullopt, "");
           ++created;
         }
         return created;

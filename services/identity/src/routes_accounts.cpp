@@ -10,6 +10,7 @@
 
 #include "account_repository.hpp"
 #include "audit_log.hpp"
+#include "identity_events.hpp"
 #include "org_repository.hpp"
 #include "request_input.hpp"
 #include "routes.hpp"
@@ -111,6 +112,7 @@ awaitable<http::Response> create(const StatePtr& state, http::Request& request) 
     auto entry = audit_entry_for(request, "account.created", "account", std::to_string(id));
     entry.after = to_json(created);
     append_audit(session, entry);
+    enqueue_account_created(session, created, request.request_id);
     return created;
   });
   co_return http::Response::json(201, to_json(account));
@@ -159,6 +161,8 @@ awaitable<http::Response> grant(const StatePtr& state, http::Request& request) {
     auto updated = find_account(session, target.id).value();
     entry.after = to_json(updated);
     append_audit(session, entry);
+    enqueue_role_granted(session, target.id, assignment, request.caller().account_id,
+                         request.request_id);
     return updated;
   });
   co_return http::Response::json(200, to_json(account));
@@ -188,6 +192,8 @@ awaitable<http::Response> revoke(const StatePtr& state, http::Request& request) 
     auto updated = find_account(session, target.id).value();
     entry.after = to_json(updated);
     append_audit(session, entry);
+    enqueue_role_revoked(session, target.id, *role, request.caller().account_id,
+                         request.request_id);
     return updated;
   });
   std::vector<Revocation> pushed{stale_tokens};

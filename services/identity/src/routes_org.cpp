@@ -5,6 +5,7 @@
 #include <huicai/core/validation.hpp>
 
 #include "audit_log.hpp"
+#include "identity_events.hpp"
 #include "org_repository.hpp"
 #include "request_input.hpp"
 #include "routes.hpp"
@@ -99,6 +100,7 @@ awaitable<http::Response> create(const StatePtr& state, http::Request& request) 
     auto entry = audit_entry_for(request, "org_unit.created", "org_unit", std::to_string(unit.id));
     entry.after = to_json(unit);
     append_audit(session, entry);
+    enqueue_org_unit_created(session, unit, request.request_id);
     return unit;
   });
   co_return http::Response::json(201, to_json(created));

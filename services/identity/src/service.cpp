@@ -1,6 +1,8 @@
+#include <huicai/core/events/relay.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/identity/service.hpp>
 
+#include "identity_events.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
 
@@ -25,6 +27,12 @@ void register_service(app::Context& context, http::Router& router) {
   register_org_routes(state, router);
   register_account_routes(state, router);
   register_audit_routes(state, router);
+
+  context.spawn_background("identity-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
+    events::Relay relay(context.db(), context.redis(),
+                        events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
+    co_await relay.run();
+  });
 
   // Redis may have lost revocations (restart without persistence, failover): put back what the
   // MySQL record says is still in force. Retried with backoff until it succeeds once.

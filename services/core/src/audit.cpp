@@ -1,0 +1,88 @@
+#include <huicai/events/v1/audit.pb.h>
+
+#include <chrono>
+#include <huicai/core/audit.hpp>
+#include <huicai/core/auth/roles.hpp>
+#include <huicai/core/events/outbox.hpp>
+#include <huicai/core/http/message.hpp>
+
+namespace huicai::audit {
+
+bool must_audit(const auth::Principal& caller) {
+  using auth::Role;
+  return caller.has_role(Role::operator_) || caller.has_role(Role::finance) ||
+         caller.has_role(Role::unit_admin) || caller.has_role(Role::county_officer);
+}
+
+Entry entry_for(const http::Request& request, std::string action, std::string target_type,
+                std::string target_id) {
+  Entry entry;
+  const auth::Principal& caller = request.caller();
+  entry.actor_account_id = caller.account_id;
+  entry.actor_login = caller.login;
+  if (request.rule != nullptr) {
+    for (const auth::RoleGrant& grant : request.rule->grants) {
+      if (caller.has_role(grant.role)) {
+        entry.actor_role = std::string(auth::to_string(grant.role));
+        break;
+      }
+    }
+  }
+  entry.action = std::move(action);
+  entry.target_type = std::move(target_type);
+  entry.target_id = std::move(target_id);
+  entry.request_id = request.request_id;
+  return entry;
+}
+
+std::string encode(const Entry& entry) {
+  events::v1::AuditRecorded message;
+  message.set_service(entry.service);
+  message.set_actor_account_id(entry.actor_account_id.value_or(0));
+  message.set_actor_login(entry.actor_login);
+  message.set_actor_role(entry.actor_role);
+  message.set_action(entry.action);
+  message.set_target_type(entry.target_type);
+  message.set_target_id(entry.target_id);
+  message.set_before_json(entry.before_json);
+  message.set_after_json(entry.after_json);
+  message.set_request_id(entry.request_id);
+  message.set_occurred_at_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+  return message.SerializeAsString();
+}
+
+std::optional<Entry> decode(std::string_view payload) {
+  events::v1::AuditRecorded message;
+  if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return std::nullopt;
+  }
+  Entry entry;
+  entry.service = message.service();
+  if (message.actor_account_id() != 0) entry.actor_account_id = message.actor_account_id();
+  entry.actor_login = message.actor_login();
+  entry.actor_role = message.actor_role();
+  entry.action = message.action();
+  entry.target_type = message.target_type();
+  entry.target_id = message.target_id();
+  entry.before_json = message.before_json();
+  entry.after_json = message.after_json();
+  entry.request_id = message.request_id();
+  return entry;
+}
+
+std::string record(mysql::Session& session, std::string_view outbox_table,
+                   std::string_view producer, const Entry& entry) {
+  Entry complete = entry;
+  if (complete.service.empty()) complete.service = std::string(producer);
+  events::OutgoingEvent event;
+  event.stream = std::string(producer);
+  event.type = std::string(kEventType);
+  event.aggregate_id = complete.target_type + ":" + complete.target_id;
+  event.payload = encode(complete);
+  event.request_id = complete.request_id;
+  return events::enqueue(session, outbox_table, producer, event);
+}
+
+}  // namespace huicai::audit
