@@ -2,14 +2,16 @@
 // Consumes a Redis Stream in a consumer group. Each event is handled inside one MySQL
 // transaction together with an insert into the consumer's processed-events table keyed by
 // event id, so a redelivered or replayed event changes nothing. XACK after commit. Messages
-// pending longer than `reclaim_after` on a dead consumer are claimed (XAUTOCLAIM).
+// pending longer than `reclaim_after` on a dead consumer are claimed (XAUTOCLAIM). On start the
+// consumer first re-reads its own pending messages (delivered before a crash, never acked).
+// Details and the processed-events table shape: services/core/src/events/README.md.
 
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace huicai::mysql {
 class Pool;
@@ -33,14 +35,15 @@ struct ReceivedEvent {
 };
 
 struct ConsumerOptions {
-  std::string stream;            // logical stream, e.g. "ordering"
-  std::string group;             // e.g. "settlement"
-  std::string consumer_name;     // unique per process, e.g. host:pid
-  std::string processed_table;   // e.g. "settlement_processed_events"
+  std::string stream;           // logical stream, e.g. "ordering"
+  std::string group;            // e.g. "settlement"
+  std::string consumer_name;    // unique per process, e.g. host:pid
+  std::string processed_table;  // e.g. "settlement_processed_events"
   std::size_t batch_size = 100;
   std::chrono::milliseconds block{1'000};
   std::chrono::milliseconds reclaim_after{30'000};
-  bool start_from_beginning = true;  // a new group reads the stream from "0"
+  bool start_from_beginning = true;              // a new group reads the stream from "0"
+  std::chrono::milliseconds error_backoff{500};  // run(): pause after MySQL/Redis failures
 };
 
 // Runs inside the transaction; throw to roll back (the event stays pending and is retried).
@@ -51,7 +54,7 @@ class Consumer {
   // `redis` should be a client of its own: XREADGROUP BLOCK holds the connection.
   Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options, EventHandler handler);
   boost::asio::awaitable<std::size_t> poll_once();  // reads, handles, acks one batch
-  boost::asio::awaitable<void> run();                // until cancelled
+  boost::asio::awaitable<void> run();               // until cancelled
 
  private:
   mysql::Pool& pool_;
@@ -59,6 +62,12 @@ class Consumer {
   ConsumerOptions options_;
   EventHandler handler_;
   bool group_ready_ = false;
+  // Own pending history (ID 0 onwards) is read before new messages ('>').
+  bool history_done_ = false;
+  std::string history_cursor_ = "0";
+  // XAUTOCLAIM scans the pending list in pages; a full scan at most every reclaim_after / 2.
+  std::string reclaim_cursor_ = "0-0";
+  std::chrono::steady_clock::time_point next_reclaim_{};
 };
 
 }  // namespace huicai::events

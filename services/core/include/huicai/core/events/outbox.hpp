@@ -3,8 +3,9 @@
 // transaction as the state change; the Relay publishes them to Redis Streams afterwards. Redis
 // down means events wait in the table, never that they are lost.
 //
-// Each owning service has `<service>_outbox` (see db/migrations/0001_core_outbox_template.sql
-// for the columns) and `<service>_processed_events` for what it consumes.
+// Each owning service has `<service>_outbox` and `<service>_processed_events` for what it
+// consumes, created by its own migration in the shape given in services/core/src/events/README.md
+// (db/migrations/0002_core_selftest_events.sql is an example).
 
 #include <cstdint>
 #include <string>

@@ -1,0 +1,67 @@
+// Writing events into a service's outbox table, inside the caller's transaction.
+#include <sodium.h>
+
+#include <huicai/core/events/outbox.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+#include <stdexcept>
+
+#include "events/sql_names.hpp"
+
+namespace huicai::events {
+
+std::string stream_key(std::string_view stream) {
+  std::string key = "huicai:{";
+  key += stream;
+  key += "}:events";
+  return key;
+}
+
+std::string new_uuid() {
+  static const bool sodium_ready = sodium_init() >= 0;
+  if (!sodium_ready) throw std::runtime_error("libsodium failed to initialise");
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
+    text += hex[bytes[i] >> 4];
+    text += hex[bytes[i] & 0x0f];
+  }
+  return text;
+}
+
+std::string enqueue(mysql::Session& session, std::string_view outbox_table,
+                    std::string_view producer, const OutgoingEvent& event) {
+  const auto table = checked_table_name(outbox_table, "outbox table");
+  // A service writes only its own outbox: "ordering" -> "ordering_outbox".
+  if (table != std::string(producer) + "_outbox") {
+    throw std::invalid_argument("producer \"" + std::string(producer) +
+                                "\" may only write its own outbox, not " + table);
+  }
+  if (event.stream.empty() || event.stream.size() > 64 ||
+      event.stream.find_first_of("{}") != std::string::npos) {
+    throw std::invalid_argument("event stream must be 1-64 characters without braces");
+  }
+  if (event.type.empty() || event.type.size() > 128) {
+    throw std::invalid_argument("event type must be 1-128 characters");
+  }
+  if (event.aggregate_id.size() > 64 || event.request_id.size() > 64) {
+    throw std::invalid_argument("aggregate_id and request_id are at most 64 characters");
+  }
+  auto event_id = new_uuid();
+  auto& insert = session.prepare(
+      "INSERT INTO " + table +
+      " (event_id, stream, event_type, aggregate_id, payload, request_id, occurred_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  mysql::bind(insert, event_id, event.stream, event.type, event.aggregate_id, event.payload,
+              event.request_id, utc_datetime_now());
+  insert.executeUpdate();
+  return event_id;
+}
+
+}  // namespace huicai::events

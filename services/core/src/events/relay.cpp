@@ -1,0 +1,239 @@
+// The outbox relay: claim -> XADD -> mark, in three steps, because a pool transaction cannot
+// await Redis (see README.md in this folder for the full argument).
+//
+//   1. Claim (one short transaction): SELECT ... FOR UPDATE SKIP LOCKED the oldest unpublished
+//      rows that nobody else holds a live lease on, and give them a lease (claimed_by = this
+//      relay, claimed_until = now + lease). Concurrent relays skip each other's locked rows
+//      while claiming and each other's leased rows afterwards.
+//   2. XADD every claimed row (one pipelined round trip) to its stream, field "e" = Envelope.
+//   3. Mark the rows Redis accepted as published.
+//
+// A crash or error between 2 and 3 leaves rows unpublished with a lease: they are published
+// again (by this relay at once, by others when the lease ends). That duplicate is harmless:
+// consumers deduplicate by event id. A row is never lost: it stays in MySQL until marked.
+#include <cppconn/statement.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+#include <huicai/core/errors.hpp>
+#include <huicai/core/events/outbox.hpp>
+#include <huicai/core/events/relay.hpp>
+#include <huicai/core/log.hpp>
+#include <huicai/core/metrics.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+#include <huicai/core/redis/client.hpp>
+#include <memory>
+
+#include "events/sql_names.hpp"
+#include "huicai/events/v1/envelope.pb.h"
+
+namespace huicai::events {
+
+namespace {
+
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::string stream;
+  huicai::events::v1::Envelope envelope;
+};
+
+std::string id_list(const std::vector<std::int64_t>& ids) {
+  std::string list;
+  for (auto id : ids) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(id);
+  }
+  return list;
+}
+
+// Step 1, on a pool thread inside a transaction.
+std::vector<OutboxRow> claim_rows(mysql::Session& session, const std::string& table,
+                                  const std::string& producer, const std::string& relay_id,
+                                  std::size_t batch_size, std::chrono::milliseconds lease) {
+  // Our own unexpired claims come first in id order, so a batch that failed to publish is
+  // retried before newer rows and a single relay keeps the outbox order.
+  auto& select = session.prepare(
+      "SELECT id, event_id, stream, event_type, aggregate_id, payload, request_id,"
+      " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', occurred_at) AS occurred_us"
+      " FROM " +
+      table +
+      " WHERE published_at IS NULL"
+      " AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(6) OR claimed_by = ?)"
+      " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+  mysql::bind(select, relay_id, static_cast<int>(batch_size));
+  auto result = mysql::query(select);
+  std::vector<OutboxRow> rows;
+  std::vector<std::int64_t> ids;
+  while (result->next()) {
+    OutboxRow row;
+    row.id = result->getInt64("id");
+    row.stream = mysql::get_string(*result, "stream");
+    auto& envelope = row.envelope;
+    envelope.set_event_id(mysql::get_string(*result, "event_id"));
+    envelope.set_type(mysql::get_string(*result, "event_type"));
+    envelope.set_occurred_at_us(result->getInt64("occurred_us"));
+    envelope.set_producer(producer);
+    envelope.set_aggregate_id(mysql::get_string(*result, "aggregate_id"));
+    envelope.set_payload(mysql::get_string(*result, "payload"));
+    envelope.set_request_id(mysql::get_string(*result, "request_id"));
+    ids.push_back(row.id);
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return rows;
+  // The id list varies per batch: a plain statement, so the per-connection cache of prepared
+  // statements does not fill up with one entry per list. Ids are integers and relay_id is
+  // made of [A-Za-z0-9@:._-] (make_relay_id), so nothing needs quoting.
+  session.execute_direct("UPDATE " + table + " SET claimed_by = '" + relay_id +
+                         "', claimed_until = UTC_TIMESTAMP(6) + INTERVAL " +
+                         std::to_string(lease.count() * 1000) + " MICROSECOND WHERE id IN (" +
+                         id_list(ids) + ")");
+  return rows;
+}
+
+// Step 3, autocommit. Only rows still unpublished: another relay may have published them after
+// our lease ended, and its mark stays.
+void mark_published(mysql::Session& session, const std::string& table,
+                    const std::vector<std::int64_t>& ids) {
+  session.execute_direct("UPDATE " + table +
+                         " SET published_at = UTC_TIMESTAMP(6), claimed_by = NULL,"
+                         " claimed_until = NULL WHERE id IN (" +
+                         id_list(ids) + ") AND published_at IS NULL");
+}
+
+// "<producer>@<host>:<pid>:<random>": unique per Relay object, readable in the table, and
+// only [A-Za-z0-9@:._-] so it can be spliced into SQL text.
+std::string make_relay_id(const std::string& producer) {
+  char host[64] = {};
+  gethostname(host, sizeof host - 1);
+  auto id = producer + "@" + host + ":" + std::to_string(getpid()) + ":" + new_uuid().substr(0, 8);
+  for (auto& c : id) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '@' || c == ':' || c == '.' || c == '_' || c == '-';
+    if (!safe) c = '_';
+  }
+  return id.substr(0, 64);
+}
+
+// Helpers kept out of coroutine bodies: GCC 12 miscompiles braced initializer lists there.
+std::vector<std::string> xadd_command(const OutboxRow& row) {
+  // No MAXLEN: the stream is the history that replays and rebuilds read.
+  return {"XADD", stream_key(row.stream), "*", "e", row.envelope.SerializeAsString()};
+}
+
+void count(metrics::Registry* metrics, const std::string& name, const std::string& producer,
+           double by = 1) {
+  if (metrics) metrics->increment(name, {{"producer", producer}}, by);
+}
+
+void log_relay_failure(const std::string& producer, const std::string& reason) {
+  log::warn("outbox relay cannot publish, retrying", {{"producer", producer}, {"reason", reason}});
+}
+
+void log_relay_recovered(const std::string& producer) {
+  log::info("outbox relay publishing again", {{"producer", producer}});
+}
+
+}  // namespace
+
+Relay::Relay(mysql::Pool& pool, redis::Client& redis, RelayOptions options,
+             metrics::Registry* metrics)
+    : pool_(pool),
+      redis_(redis),
+      options_(std::move(options)),
+      metrics_(metrics),
+      relay_id_(make_relay_id(options_.producer)) {
+  checked_table_name(options_.outbox_table, "outbox table");
+  if (metrics_) {
+    metrics_->describe("huicai_outbox_published_total", "Outbox events published to Redis",
+                       "counter");
+    metrics_->describe("huicai_outbox_relay_errors_total",
+                       "Outbox relay batches that failed (MySQL or Redis unavailable)", "counter");
+  }
+}
+
+boost::asio::awaitable<std::size_t> Relay::publish_batch() {
+  const auto table = options_.outbox_table;
+  const auto producer = options_.producer;
+  const auto relay_id = relay_id_;
+  const auto batch_size = options_.batch_size;
+  const auto lease = options_.claim_lease;
+  // Named, not a temporary inside co_await: GCC 12 destroys closure temporaries in a co_await
+  // expression twice.
+  auto claim = [table, producer, relay_id, batch_size, lease](mysql::Session& session) {
+    return claim_rows(session, table, producer, relay_id, batch_size, lease);
+  };
+  std::vector<OutboxRow> rows = co_await pool_.transaction(claim);
+  if (rows.empty()) co_return 0;
+
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(rows.size());
+  for (const auto& row : rows) commands.push_back(xadd_command(row));
+  auto replies = co_await redis_.pipeline(std::move(commands));
+
+  std::vector<std::int64_t> published;
+  std::string failure;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (replies[i] && replies[i]->type == redis::Reply::Type::string) {
+      published.push_back(rows[i].id);
+    } else if (failure.empty()) {
+      failure = replies[i] ? replies[i]->text : replies[i].error().message();
+    }
+  }
+  if (!published.empty()) {
+    auto mark = [table, published](mysql::Session& session) {
+      mark_published(session, table, published);
+    };
+    co_await pool_.run(mark);
+    count(metrics_, "huicai_outbox_published_total", producer,
+          static_cast<double>(published.size()));
+  }
+  if (published.size() < rows.size()) {
+    // The rest keep their lease and come first in our next batch.
+    throw ServiceUnavailable("redis", "XADD failed for " +
+                                          std::to_string(rows.size() - published.size()) +
+                                          " outbox rows: " + failure);
+  }
+  co_return published.size();
+}
+
+boost::asio::awaitable<void> Relay::run() {
+  auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(executor);
+  bool failing = false;
+  for (;;) {
+    auto state = co_await boost::asio::this_coro::cancellation_state;
+    if (state.cancelled() != boost::asio::cancellation_type::none) co_return;
+    std::chrono::milliseconds pause{0};
+    try {
+      const auto published = co_await publish_batch();
+      if (failing) log_relay_recovered(options_.producer);
+      failing = false;
+      // A full batch means more may be waiting: go on at once.
+      if (published < options_.batch_size) pause = options_.idle_poll;
+    } catch (const boost::system::system_error& error) {
+      if (error.code() == boost::asio::error::operation_aborted) co_return;
+      if (!failing) log_relay_failure(options_.producer, error.what());
+      failing = true;
+      pause = options_.error_backoff;
+    } catch (const std::exception& error) {
+      // ServiceUnavailable (MySQL or Redis down) and anything else: the rows stay in the
+      // outbox, nothing is lost; try again after a pause.
+      if (!failing) log_relay_failure(options_.producer, error.what());
+      failing = true;
+      pause = options_.error_backoff;
+      count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
+    }
+    if (pause.count() > 0) {
+      timer.expires_after(pause);
+      auto [error] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (error == boost::asio::error::operation_aborted) co_return;
+    }
+  }
+}
+
+}  // namespace huicai::events
