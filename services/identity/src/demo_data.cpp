@@ -109,12 +109,12 @@ void load_demo_data(app::Context& context) {
           RoleAssignment assignment{spec.role, is_unit_role(spec.role) ? unit_id : std::nullopt,
                                     spec.supplier_id, spec.county_id};
           insert_role(session, id, assignment, std::nullopt);
-          auto created = find_account(session, id).value();
+          auto account = find_account(session, id).value();
           auto entry =
               audit_entry_for_tool("demo-loader", "account.created", "account", std::to_string(id));
-          entry.after = to_json(created);
+          entry.after = to_json(account);
           append_audit(session, entry);
-          enqueue_account_created(session, created, "");
+          enqueue_account_created(session, account, "");
           enqueue_role_granted(session, id, assignment, std::nullopt, "");
           ++created;
         }
