@@ -1,4 +1,4 @@
-#include "browse_cache.hpp"
+#include <huicai/catalog/browse_cache.hpp>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>

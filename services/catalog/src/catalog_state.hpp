@@ -6,7 +6,7 @@
 #include <huicai/core/auth/roles.hpp>
 #include <memory>
 
-#include "browse_cache.hpp"
+#include <huicai/catalog/browse_cache.hpp>
 
 namespace huicai::catalog {
 

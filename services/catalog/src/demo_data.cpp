@@ -14,7 +14,7 @@
 #include <huicai/core/redis/client.hpp>
 #include <map>
 
-#include "browse_cache.hpp"
+#include <huicai/catalog/browse_cache.hpp>
 #include "category_repository.hpp"
 #include "certification_repository.hpp"
 #include "county_repository.hpp"

@@ -10,7 +10,7 @@
 #include <huicai/catalog/search_terms.hpp>
 #include <huicai/catalog/text_rules.hpp>
 
-#include "browse_cache.hpp"
+#include <huicai/catalog/browse_cache.hpp>
 #include "browse_repository.hpp"
 #include "http_support.hpp"
 #include "product_repository.hpp"
