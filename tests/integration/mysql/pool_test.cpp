@@ -406,7 +406,7 @@ TEST_CASE("a transaction whose connection dies before COMMIT runs again on a new
   });
 }
 
-TEST_CASE("an autocommit call whose connection dies is not rerun; the next call reconnects",
+TEST_CASE("an autocommit call whose connection dies is not rerun, the next call reconnects",
           "[mysql][pool]") {
   IoThread io;
   Pool pool(io.executor(), mysql_test_options(false, 1));
