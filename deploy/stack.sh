@@ -10,6 +10,8 @@
 #                                                      one server only (restart tests use them)
 #   deploy/stack.sh kill-mysql | kill-redis            SIGKILL (crash tests), wait until gone
 #   deploy/stack.sh freeze-mysql | thaw-mysql          SIGSTOP / SIGCONT (hung-server tests)
+#   deploy/stack.sh reset-db                           drop and recreate the application database
+#                                                      (development: after editing a migration)
 #
 # Settings (environment, defaults in brackets):
 #   HUICAI_MYSQL_PORT [13306]   HUICAI_REDIS_PORT [16379]   HUICAI_STACK_DIR [<checkout>/.stack]
@@ -342,10 +344,16 @@ case "$command" in
       kill -CONT "$pid" && say "MariaDB thawed (SIGCONT)"
     fi
     ;;
+  reset-db)
+    start_mysql
+    mysql_superuser -e "DROP DATABASE IF EXISTS \`$database\`"
+    provision_mysql
+    say "database $database is empty again; run: deploy/stack.sh start --migrate PATH_TO_HUICAI"
+    ;;
   start-redis) start_redis ;;
   stop-redis) stop_redis ;;
   *)
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     [ -n "$command" ] && [ "$command" != help ] && [ "$command" != --help ] && exit 2
     exit 0
     ;;
