@@ -1,5 +1,6 @@
 // What every response carries and how errors become problem+json, through a real server.
 #include <catch2/catch.hpp>
+#include <huicai/core/auth/tokens.hpp>
 #include <string>
 
 #include "http_client.hpp"

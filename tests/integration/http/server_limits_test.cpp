@@ -84,7 +84,8 @@ TEST_CASE("a malformed request is 400 and the server closes the connection", "[h
   auto app = make_app([](huicai::Config& config) { config.http_idle_timeout = 10s; });
   const char* garbage[] = {
       "THIS IS NOT HTTP\r\n\r\n",
-      "GET /test/echo HTTP/9.9\r\n\r\n",
+      "GET /test/echo HTTP/1.x\r\n\r\n",
+      "GET /test/echo HTTP/2.0\r\n\r\n",  // Beast speaks only 1.0 and 1.1
       "GET /test/echo HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
       "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
   };
@@ -99,6 +100,19 @@ TEST_CASE("a malformed request is 400 and the server closes the connection", "[h
     // Closed by the server, long before the 10 s idle timeout.
     CHECK(client.wait_for_close(3s) == CloseState::closed);
   }
+}
+
+TEST_CASE("Expect: 100-continue gets an interim 100 before the body is sent", "[http]") {
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  client.send_raw(
+      "POST /test/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  CHECK(client.read_response().status == 100);
+  client.send_raw("hello");
+  const auto response = client.read_response();
+  CHECK(response.status == 200);
+  CHECK(response.json().at("body_size").as_int64() == 5);
 }
 
 TEST_CASE("an idle keep-alive connection is closed after the idle timeout", "[http]") {

@@ -10,7 +10,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -145,10 +147,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       parser.body_limit(options.body_limit);
-      stream_.expires_after(options.read_timeout);
-      auto [read_error, read_count] =
-          co_await bhttp::async_read(stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      (void)read_count;
+      stream_.expires_after(options.read_timeout);  // one deadline for the whole request
+      const auto read_error = co_await read_request(buffer, parser);
       if (read_error) {
         if (is_parse_error(read_error) && read_error != bhttp::error::end_of_stream &&
             read_error != bhttp::error::partial_message) {
@@ -189,6 +189,29 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
   }
 
  private:
+  // Reads the header, answers "Expect: 100-continue" (curl sends it for bodies over 1 KiB and
+  // would otherwise pause a second), then reads the body. Limits are checked by the parser: a
+  // Content-Length over the body limit fails right after the header.
+  asio::awaitable<error_code> read_request(beast::flat_buffer& buffer,
+                                           bhttp::request_parser<bhttp::string_body>& parser) {
+    auto [header_error, header_count] = co_await bhttp::async_read_header(
+        stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)header_count;
+    if (header_error) co_return header_error;
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+      bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
+      auto [continue_error, continue_count] =
+          co_await bhttp::async_write(stream_, proceed, asio::as_tuple(asio::use_awaitable));
+      (void)continue_count;
+      if (continue_error) co_return continue_error;
+    }
+    if (parser.is_done()) co_return error_code{};
+    auto [body_error, body_count] =
+        co_await bhttp::async_read(stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)body_count;
+    co_return body_error;
+  }
+
   asio::awaitable<Response> call_handler(Request& request) {
     // The dispatcher never throws; this guards a handler wired without one (tests, tools).
     try {
@@ -214,8 +237,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       slug = "header-too-large";
       title = "Request header fields too large";
     }
+    co_await answer_and_close(status, slug, title, error.message());
+  }
+
+  // Answers a request the session rejects itself; the caller closes the connection after.
+  asio::awaitable<void> answer_and_close(int status, std::string_view slug, std::string_view title,
+                                         std::string_view reason) {
     const auto request_id = generate_request_id();
-    log_transport_error(request_id, status, error.message());
+    log_transport_error(request_id, status, reason);
     auto message = to_beast(transport_problem(status, slug, title, request_id), 11, false, false);
     stream_.expires_after(state_->options.read_timeout);
     co_await bhttp::async_write(stream_, message, asio::as_tuple(asio::use_awaitable));
