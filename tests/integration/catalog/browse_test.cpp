@@ -11,7 +11,8 @@ namespace {
 
 std::set<std::int64_t> ids_of(const HttpResponse& response) {
   std::set<std::int64_t> ids;
-  for (const auto& item : response.json().at("items").as_array()) {
+  const auto body = response.json();
+  for (const auto& item : body.at("items").as_array()) {
     ids.insert(item.at("id").as_int64());
   }
   return ids;
@@ -80,7 +81,8 @@ TEST_CASE("filters, sorting and validation of browse parameters", "[catalog][bro
 
   auto ascending = buyer->get("/v1/products?" + scope + "&sort=price_asc");
   REQUIRE(ascending.status == 200);
-  const auto& items = ascending.json().at("items").as_array();
+  const auto ascending_body = ascending.json();
+  const auto& items = ascending_body.at("items").as_array();
   REQUIRE(items.size() == 2);
   CHECK(items[0].at("id") == cheap);
   CHECK(items[1].at("id") == dear);
@@ -221,11 +223,12 @@ TEST_CASE("keyset pages neither skip nor repeat while products are being listed"
       auto page = buyer->get("/v1/products?county=" + std::to_string(county) + "&sort=" + sort +
                              "&limit=5" + (cursor.empty() ? "" : "&cursor=" + cursor));
       REQUIRE(page.status == 200);
-      for (const auto& item : page.json().at("items").as_array()) {
+      const auto body = page.json();
+      for (const auto& item : body.at("items").as_array()) {
         seen.push_back(item.at("id").as_int64());
       }
       ++pages;
-      const auto& next = page.json().at("next_cursor");
+      const auto next = body.at("next_cursor");
       if (next.is_null() || pages > 40) break;
       cursor = std::string(next.as_string());
     }

@@ -259,7 +259,8 @@ TEST_CASE("one 422 lists every invalid field and nothing is written", "[catalog]
   REQUIRE(response.status == 422);
   CHECK(response.header("content-type").find("problem+json") != std::string::npos);
   std::set<std::string> fields;
-  for (const auto& error : response.json().at("errors").as_array()) {
+  const auto problem = response.json();
+  for (const auto& error : problem.at("errors").as_array()) {
     fields.insert(std::string(error.at("field").as_string()));
   }
   for (const char* field : {"title", "description", "category_id", "origin_county_id",
@@ -287,7 +288,8 @@ TEST_CASE("every price change is kept in the history", "[catalog][prices]") {
   REQUIRE(staff->patch(sku, json({{"spec", "1kg 装"}}), kJson).status == 200);
   auto history = staff->get(base + "/price-history");
   REQUIRE(history.status == 200);
-  const auto& items = history.json().at("items").as_array();
+  const auto history_body = history.json();
+  const auto& items = history_body.at("items").as_array();
   REQUIRE(items.size() == 3);
   CHECK(items[0].at("old_price_fen").is_null());
   CHECK(items[0].at("new_price_fen") == 1000);
