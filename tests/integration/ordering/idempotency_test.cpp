@@ -1,0 +1,103 @@
+// The Idempotency-Key contract of POST /v1/orders: replay, reuse with another body, a key still
+// in progress, and two identical requests racing.
+#include <catch2/catch.hpp>
+
+#include "ordering_world.hpp"
+
+using namespace huicai;
+using namespace huicai::test;
+using namespace huicai::test::ordering;
+
+TEST_CASE("same key and body replays the first response", "[ordering][idempotency]") {
+  World world;
+  auto catalog = world.make_catalog(50, 50);
+  auto app = start_app();
+  auto buyer = employee();
+  auto client = client_for(*app, buyer);
+  const std::string k = "replay-" + world.suffix;
+
+  auto first = client->post("/v1/orders", order_body(catalog, 1, 1), key(k));
+  REQUIRE(first.status == 201);
+  auto second = client->post("/v1/orders", order_body(catalog, 1, 1), key(k));
+  CHECK(second.status == 201);
+  CHECK(second.body == first.body);
+  CHECK(second.header("idempotent-replayed") == "true");
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = " +
+                     std::to_string(buyer.account_id)) == 1);
+  CHECK(world.reserved(catalog.sku_a) == 1);
+
+  SECTION("same key with another body is 422 and changes nothing") {
+    auto other = client->post("/v1/orders", order_body(catalog, 2, 1), key(k));
+    CHECK(other.status == 422);
+    CHECK(other.json().at("type").as_string().ends_with("idempotency-key-reused"));
+    CHECK(world.reserved(catalog.sku_a) == 1);
+  }
+  SECTION("the key is scoped to the caller: another buyer may use it") {
+    auto another = client_for(*app, employee());
+    CHECK(another->post("/v1/orders", order_body(catalog, 1, 1), key(k)).status == 201);
+    CHECK(world.reserved(catalog.sku_a) == 2);
+  }
+}
+
+TEST_CASE("a key whose first request is still running answers 409", "[ordering][idempotency]") {
+  World world;
+  auto catalog = world.make_catalog(50, 50);
+  auto app = start_app();
+  auto buyer = employee();
+  auto client = client_for(*app, buyer);
+  const std::string k = "running-" + world.suffix;
+  const std::string body = order_body(catalog, 1, 0);
+  // The first request is mid-flight: its claim exists with a live lease (as written by claim()).
+  http::Request fake;
+  fake.method = http::Method::post;
+  fake.path = "/v1/orders";
+  fake.body = body;
+  world.execute(
+      "INSERT INTO ordering_idempotency_keys (account_id, idempotency_key, request_hash, status, "
+      "attempt_token, lease_until) VALUES (" + std::to_string(buyer.account_id) + ", '" + k +
+      "', SHA2(CONCAT('POST /v1/orders\\n', '" + body + "'), 256), 'in_progress', 'other', "
+      "NOW(6) + INTERVAL 60 SECOND)");
+  auto response = client->post("/v1/orders", body, key(k));
+  CHECK(response.status == 409);
+  CHECK(response.json().at("type").as_string().ends_with("idempotency-key-in-progress"));
+  CHECK(world.reserved(catalog.sku_a) == 0);
+
+  // Once its lease has run out (the process died), a retry takes the key over and succeeds.
+  world.execute("UPDATE ordering_idempotency_keys SET lease_until = NOW(6) - INTERVAL 1 SECOND "
+                "WHERE account_id = " + std::to_string(buyer.account_id));
+  CHECK(client->post("/v1/orders", body, key(k)).status == 201);
+  CHECK(world.reserved(catalog.sku_a) == 1);
+}
+
+TEST_CASE("two identical requests racing make one order", "[ordering][idempotency]") {
+  World world;
+  auto catalog = world.make_catalog(1000, 1000);
+  auto app = start_app();
+  for (int round = 0; round < 10; ++round) {
+    auto buyer = employee();
+    auto first = client_for(*app, buyer);
+    auto second = client_for(*app, buyer);
+    const std::string k = "pair-" + world.suffix + std::to_string(round);
+    const auto body = order_body(catalog, 1, 1);
+    std::atomic<bool> go{false};
+    test::HttpResponse a, b;
+    std::thread ta([&] {
+      while (!go) std::this_thread::yield();
+      a = first->post("/v1/orders", body, key(k));
+    });
+    std::thread tb([&] {
+      while (!go) std::this_thread::yield();
+      b = second->post("/v1/orders", body, key(k));
+    });
+    go = true;
+    ta.join();
+    tb.join();
+    // One creates; the other either waits its turn and replays it, or is told it is running.
+    CHECK((a.status == 201 || a.status == 409));
+    CHECK((b.status == 201 || b.status == 409));
+    CHECK((a.status == 201 || b.status == 201));
+    if (a.status == 201 && b.status == 201) CHECK(a.body == b.body);
+    CHECK(world.scalar("SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = " +
+                       std::to_string(buyer.account_id)) == 1);
+  }
+}
