@@ -56,7 +56,8 @@ TEST_CASE("a unit admin manages its own subtree", "[identity][admin]") {
   CHECK(removed.status == 200);
   auto listed = world.client.get("/v1/org/units?limit=200", bearer(world.admin_token));
   REQUIRE(listed.status == 200);
-  for (const auto& item : listed.json().at("items").as_array()) {
+  const auto listed_json = listed.json();
+  for (const auto& item : listed_json.at("items").as_array()) {
     CHECK(std::string(item.at("path").as_string()).rfind(world.mine.path, 0) == 0);
   }
 }
@@ -198,7 +199,8 @@ TEST_CASE("privileged actions are audited and auditors can query them", "[identi
                        bearer(world.auditor_token));
   INFO(trail.body);
   REQUIRE(trail.status == 200);
-  const auto& items = trail.json().at("items").as_array();
+  const auto trail_json = trail.json();
+  const auto& items = trail_json.at("items").as_array();
   REQUIRE(items.size() == 2);
   // Newest first.
   CHECK(items[0].at("action").as_string() == "role.granted");
