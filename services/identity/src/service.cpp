@@ -2,6 +2,7 @@
 #include <huicai/core/log.hpp>
 #include <huicai/identity/service.hpp>
 
+#include "audit_consumer.hpp"
 #include "identity_events.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
@@ -33,6 +34,8 @@ void register_service(app::Context& context, http::Router& router) {
                         events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
     co_await relay.run();
   });
+
+  start_audit_consumers(context);
 
   // Redis may have lost revocations (restart without persistence, failover): put back what the
   // MySQL record says is still in force. Retried with backoff until it succeeds once.
