@@ -46,14 +46,12 @@ void register_service(app::Context& context, http::Router& router) {
   add_after_sales_routes(router, state);
   add_inventory_routes(router, state);
   add_fund_routes(router, state);
-#if !HUICAI_ORDERING_STANDIN_OUTBOX
   context.spawn_background("ordering-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
                         events::RelayOptions{std::string(kOutboxTable), std::string(kProducer)},
                         &context.metrics());
     co_await relay.run();
   });
-#endif
   if (state->settings.sweep_interval.count() > 0) {
     context.spawn_background("ordering-expiry-sweeper", [state]() {
       return run_sweeper(state->context.db(), state->settings.sweep_interval,

@@ -54,8 +54,10 @@ TEST_CASE("a key whose first request is still running answers 409", "[ordering][
   fake.body = body;
   world.execute(
       "INSERT INTO ordering_idempotency_keys (account_id, idempotency_key, request_hash, status, "
-      "attempt_token, lease_until) VALUES (" + std::to_string(buyer.account_id) + ", '" + k +
-      "', SHA2(CONCAT('POST /v1/orders\\n', '" + body + "'), 256), 'in_progress', 'other', "
+      "attempt_token, lease_until) VALUES (" +
+      std::to_string(buyer.account_id) + ", '" + k + "', SHA2(CONCAT('POST /v1/orders\\n', '" +
+      body +
+      "'), 256), 'in_progress', 'other', "
       "NOW(6) + INTERVAL 60 SECOND)");
   auto response = client->post("/v1/orders", body, key(k));
   CHECK(response.status == 409);
@@ -63,8 +65,10 @@ TEST_CASE("a key whose first request is still running answers 409", "[ordering][
   CHECK(world.reserved(catalog.sku_a) == 0);
 
   // Once its lease has run out (the process died), a retry takes the key over and succeeds.
-  world.execute("UPDATE ordering_idempotency_keys SET lease_until = NOW(6) - INTERVAL 1 SECOND "
-                "WHERE account_id = " + std::to_string(buyer.account_id));
+  world.execute(
+      "UPDATE ordering_idempotency_keys SET lease_until = NOW(6) - INTERVAL 1 SECOND "
+      "WHERE account_id = " +
+      std::to_string(buyer.account_id));
   CHECK(client->post("/v1/orders", body, key(k)).status == 201);
   CHECK(world.reserved(catalog.sku_a) == 1);
 }

@@ -3,18 +3,17 @@
 // code never writes catalog tables; tests may set the stage), stock rows, principals with
 // random account ids, and a TestApp running the ordering service. Everything is unique per run.
 
+#include <cppconn/connection.h>
+#include <cppconn/statement.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdlib>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/service.hpp>
-
-#include <boost/json.hpp>
-#include <cppconn/connection.h>
-#include <cppconn/statement.h>
-
-#include <atomic>
-#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
@@ -76,14 +75,16 @@ class World {
     const std::string s = unique_suffix();
     c.county_id = insert(
         "INSERT INTO catalog_counties (code, name, province, prefecture, assistance_kind) VALUES "
-        "('t" + s + "', '测试县" + s + "', '陕西省', '榆林市', 'designated')");
-    c.category_id = insert(
-        "INSERT INTO catalog_categories (code, name, path) VALUES ('c" + s + "', '杂粮" + s +
-        "', '/t" + s + "/')");
+        "('t" +
+        s + "', '测试县" + s + "', '陕西省', '榆林市', 'designated')");
+    c.category_id = insert("INSERT INTO catalog_categories (code, name, path) VALUES ('c" + s +
+                           "', '杂粮" + s + "', '/t" + s + "/')");
     auto supplier = [&](const std::string& name) {
-      return insert("INSERT INTO catalog_suppliers (county_id, name, kind, status, contact_name, "
-                    "contact_phone) VALUES (" + std::to_string(c.county_id) + ", '" + name + s +
-                    "', 'cooperative', 'active', '张三', '13800000000')");
+      return insert(
+          "INSERT INTO catalog_suppliers (county_id, name, kind, status, contact_name, "
+          "contact_phone) VALUES (" +
+          std::to_string(c.county_id) + ", '" + name + s +
+          "', 'cooperative', 'active', '张三', '13800000000')");
     };
     c.supplier_a = supplier("米脂小米合作社");
     c.supplier_b = supplier("佳县红枣合作社");
@@ -91,20 +92,25 @@ class World {
                    std::int64_t grams) {
       const auto product = insert(
           "INSERT INTO catalog_products (supplier_id, county_id, category_id, title, status) "
-          "VALUES (" + std::to_string(supplier_id) + ", " + std::to_string(c.county_id) + ", " +
+          "VALUES (" +
+          std::to_string(supplier_id) + ", " + std::to_string(c.county_id) + ", " +
           std::to_string(c.category_id) + ", '" + title + s + "', 'listed')");
-      return std::make_pair(product, insert(
-          "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) "
-          "VALUES (" + std::to_string(product) + ", '标准装', '袋', " + std::to_string(grams) +
-          ", " + std::to_string(price) + ")"));
+      return std::make_pair(
+          product,
+          insert(
+              "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) "
+              "VALUES (" +
+              std::to_string(product) + ", '标准装', '袋', " + std::to_string(grams) + ", " +
+              std::to_string(price) + ")"));
     };
     auto [product_a, sku_a] = sku(c.supplier_a, "米脂小米", Catalog::price_a, 5000);
     c.sku_a = sku_a;
     c.sku_b = sku(c.supplier_b, "佳县红枣", Catalog::price_b, 500).second;
     c.certificate_a = insert(
         "INSERT INTO catalog_certifications (certificate_number, issuing_body, scope, target_id, "
-        "county_id, valid_from, valid_to) VALUES ('CERT-" + s + "', '县扶贫办', 'product', " +
-        std::to_string(product_a) + ", " + std::to_string(c.county_id) +
+        "county_id, valid_from, valid_to) VALUES ('CERT-" +
+        s + "', '县扶贫办', 'product', " + std::to_string(product_a) + ", " +
+        std::to_string(c.county_id) +
         ", CURRENT_DATE - INTERVAL 1 DAY, CURRENT_DATE + INTERVAL 300 DAY)");
     set_stock(c.sku_a, c.supplier_a, stock_a);
     set_stock(c.sku_b, c.supplier_b, stock_b);
@@ -170,7 +176,8 @@ inline auth::Principal supplier_staff(std::int64_t supplier_id) {
 inline std::unique_ptr<TestApp> start_app(const std::string& payment_timeout_seconds = "1800") {
   ::setenv("HUICAI_ORDER_SWEEP_INTERVAL_MS", "0", 1);
   ::setenv("HUICAI_ORDER_PAYMENT_TIMEOUT_SECONDS", payment_timeout_seconds.c_str(), 1);
-  return std::make_unique<TestApp>(std::vector<app::ServiceEntry>{huicai::ordering::service_entry()});
+  return std::make_unique<TestApp>(
+      std::vector<app::ServiceEntry>{huicai::ordering::service_entry()});
 }
 
 inline std::string token_for(TestApp& app, const auth::Principal& principal) {
@@ -192,6 +199,8 @@ inline std::string order_body(const Catalog& c, std::int64_t quantity_a, std::in
   return boost::json::serialize(boost::json::object{{"lines", lines}, {"fund_plan", plan}});
 }
 
-inline HeaderList key(const std::string& value) { return {{"idempotency-key", value}}; }
+inline HeaderList key(const std::string& value) {
+  return {{"idempotency-key", value}};
+}
 
 }  // namespace huicai::test::ordering

@@ -1,9 +1,10 @@
 // The sandbox payment channel end to end: intent, confirm, the asynchronous signed callback,
 // replays and forgeries that change nothing, expiry with two sweepers, and a payment that
 // arrives after expiry being refunded automatically.
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
-#include <sodium.h>
 
 #include "ordering_world.hpp"
 
@@ -14,12 +15,13 @@ using namespace huicai::test::ordering;
 namespace {
 
 // What the sandbox signs with when HUICAI_PAYMENT_SANDBOX_SECRET is not set.
-std::string sign(const std::string& body, const std::string& secret =
-                                              "huicai-sandbox-channel-secret-change-me") {
+std::string sign(const std::string& body,
+                 const std::string& secret = "huicai-sandbox-channel-secret-change-me") {
   unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
   crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(), key);
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
+                         key);
   char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
   return hex;
@@ -37,14 +39,15 @@ struct Placed {
 Placed place(HttpClient& client, const Catalog& catalog, const std::string& k,
              std::int64_t quantity_a = 1, std::int64_t quantity_b = 1,
              const std::string& plan = "personal") {
-  auto response = client.post("/v1/orders", order_body(catalog, quantity_a, quantity_b, plan), key(k));
+  auto response =
+      client.post("/v1/orders", order_body(catalog, quantity_a, quantity_b, plan), key(k));
   REQUIRE(response.status == 201);
   return {response.json().at("id").as_int64(), response.json().at("total_fen").as_int64()};
 }
 
 std::string create_intent(HttpClient& client, std::int64_t order_id, const std::string& k) {
-  auto response = client.post("/v1/orders/" + std::to_string(order_id) + "/payment-intents", "",
-                              key(k));
+  auto response =
+      client.post("/v1/orders/" + std::to_string(order_id) + "/payment-intents", "", key(k));
   REQUIRE(response.status == 201);
   return std::string(response.json().at("intent_id").as_string());
 }
@@ -137,7 +140,8 @@ TEST_CASE("expiry releases stock exactly once with two sweepers", "[ordering][ex
   auto client = client_for(*app, employee());
   std::vector<std::int64_t> orders;
   for (int i = 0; i < 6; ++i) {
-    orders.push_back(place(*client, catalog, "exp-" + world.suffix + std::to_string(i), 2, 1).order_id);
+    orders.push_back(
+        place(*client, catalog, "exp-" + world.suffix + std::to_string(i), 2, 1).order_id);
   }
   REQUIRE(world.available(catalog.sku_a) == 18);
 
@@ -177,7 +181,8 @@ TEST_CASE("expiry releases stock exactly once with two sweepers", "[ordering][ex
   CHECK(world.reserved(catalog.sku_b) == 0);
 }
 
-TEST_CASE("a payment arriving after expiry is refunded automatically", "[ordering][payment][expiry]") {
+TEST_CASE("a payment arriving after expiry is refunded automatically",
+          "[ordering][payment][expiry]") {
   World world;
   auto catalog = world.make_catalog(10, 10);
   auto app = start_app("0");
@@ -195,7 +200,8 @@ TEST_CASE("a payment arriving after expiry is refunded automatically", "[orderin
   REQUIRE(wait_until(
       [&] {
         return world.scalar("SELECT COUNT(*) FROM ordering_refunds WHERE order_id = " +
-                            std::to_string(placed.order_id) + " AND reason_kind = 'late_payment'") == 1;
+                            std::to_string(placed.order_id) +
+                            " AND reason_kind = 'late_payment'") == 1;
       },
       std::chrono::seconds(10)));
   CHECK(world.scalar("SELECT refunded_fen FROM ordering_sandbox_intents WHERE intent_id = '" +

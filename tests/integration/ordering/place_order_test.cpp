@@ -55,7 +55,8 @@ TEST_CASE("an order is split per supplier and snapshots the catalog", "[ordering
                      std::to_string(order_id) + " AND to_status = 'pending_payment'") == 1);
 
   // The snapshot survives a later price change in the catalog.
-  world.execute("UPDATE catalog_skus SET price_fen = 9999 WHERE id = " + std::to_string(catalog.sku_a));
+  world.execute("UPDATE catalog_skus SET price_fen = 9999 WHERE id = " +
+                std::to_string(catalog.sku_a));
   auto again = client->get("/v1/orders/" + std::to_string(order_id));
   REQUIRE(again.status == 200);
   CHECK(again.json().at("total_fen").as_int64() == 2 * Catalog::price_a + 3 * Catalog::price_b);
@@ -94,11 +95,14 @@ TEST_CASE("bad orders change nothing", "[ordering][place]") {
     CHECK(post(order_body(catalog, 10000, 0)).status == 422);
   }
   SECTION("unknown and delisted SKU") {
-    auto unknown = post(R"({"fund_plan":"personal","lines":[{"sku_id":999999999999,"quantity":1}]})");
+    auto unknown =
+        post(R"({"fund_plan":"personal","lines":[{"sku_id":999999999999,"quantity":1}]})");
     CHECK(unknown.status == 422);
     CHECK(unknown.json().at("type").as_string().ends_with("sku-not-orderable"));
-    world.execute("UPDATE catalog_products SET status = 'delisted' WHERE id = (SELECT product_id "
-                  "FROM catalog_skus WHERE id = " + std::to_string(catalog.sku_b) + ")");
+    world.execute(
+        "UPDATE catalog_products SET status = 'delisted' WHERE id = (SELECT product_id "
+        "FROM catalog_skus WHERE id = " +
+        std::to_string(catalog.sku_b) + ")");
     CHECK(post(order_body(catalog, 1, 1)).status == 422);
   }
   SECTION("not enough stock names the SKU and what is left") {
@@ -139,8 +143,9 @@ TEST_CASE("last items: 64 concurrent buyers for k units, exactly k sold", "[orde
       ++ready;
       while (!go.load()) std::this_thread::yield();
       try {
-        statuses[i] = clients[i]->post("/v1/orders", order_body(catalog, 1, 0),
-                                       key("race-" + world.suffix + std::to_string(i)))
+        statuses[i] = clients[i]
+                          ->post("/v1/orders", order_body(catalog, 1, 0),
+                                 key("race-" + world.suffix + std::to_string(i)))
                           .status;
       } catch (const std::exception&) {
         statuses[i] = -1;
