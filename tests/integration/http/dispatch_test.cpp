@@ -42,7 +42,7 @@ TEST_CASE("a wrong method is 405 with Allow", "[http]") {
   CHECK(response.header("allow") == "GET, HEAD, POST");
 }
 
-TEST_CASE("every response has an X-Request-Id; a sane client id is kept", "[http]") {
+TEST_CASE("every response has an X-Request-Id and a sane client id is kept", "[http]") {
   auto app = make_app();
   HttpClient client(app.host(), app.port());
 

@@ -2,6 +2,8 @@
 // all of it in order (HTTP drain, background loops, Redis, MySQL) on SIGTERM/SIGINT.
 #include "app/context_impl.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -205,6 +207,13 @@ int ContextImpl::run(bool handle_signals) {
       log::info("signal received, stopping", {{"signal", signal_number}});
       begin_stop();
     });
+    // main_entry blocks these signals before any thread starts, so one that arrives between
+    // "listening" and here waits instead of killing the process; from now on the set takes it.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   }
   // Stays alive while the stop sequence runs, whatever else has finished.
   auto work = asio::make_work_guard(io_);

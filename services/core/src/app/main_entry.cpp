@@ -3,6 +3,9 @@
 //   huicai migrate [--dir DIR]        apply pending migrations (default db/migrations)
 //   huicai seed                       load every service's demo data (idempotent)
 //   huicai config                     list every HUICAI_* variable with its default
+#include <pthread.h>
+
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <huicai/core/app/application.hpp>
@@ -63,6 +66,13 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
       return application.load_demo_data();
     }
     if (command == "serve") {
+      // SIGTERM/SIGINT stay blocked (in every thread started from here on) until the I/O loop has
+      // its handler in place: a stop request right after "listening" is then a graceful stop.
+      sigset_t stop_signals;
+      sigemptyset(&stop_signals);
+      sigaddset(&stop_signals, SIGTERM);
+      sigaddset(&stop_signals, SIGINT);
+      pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
       Application application(config, std::move(services));
       application.start();
       // One line on stdout for scripts and tests that started us on port 0.
