@@ -1,0 +1,35 @@
+// The demo loader: idempotent, and every documented demo account logs in with its role.
+#include "identity_world.hpp"
+
+using namespace huicai;
+using namespace huicai::test;
+using namespace huicai::test::identity_world;
+
+TEST_CASE("every demo account logs in with the documented password and holds its role",
+          "[identity][demo]") {
+  TestApp app(identity_only(), [](Config& config) { config.access_log = false; });
+  // Twice: the second run must find everything in place and change nothing. (Called directly:
+  // Application::load_demo_data is the `huicai seed` tool, for an app that is not running.)
+  huicai::identity::load_demo_data(app.context());
+  huicai::identity::load_demo_data(app.context());
+  HttpClient client(app.host(), app.port());
+  const auto accounts = huicai::identity::demo_accounts();
+  REQUIRE(accounts.size() == 9);
+  for (const auto& account : accounts) {
+    INFO(account.login);
+    auto session = login(client, account.login, account.password);
+    INFO(session.response.body);
+    REQUIRE(session.response.status == 200);
+    auto me = client.get("/v1/me", bearer(session.access_token));
+    REQUIRE(me.status == 200);
+    const auto me_json = me.json();
+    REQUIRE(me_json.at("roles").as_array().size() == 1);
+    CHECK(me_json.at("roles").at(0).at("role").as_string() == account.role);
+  }
+  // The demo unit admin sees its subsidiary's units only.
+  auto admin = login(client, "demo.unitadmin", "Huicai-demo-2026");
+  auto units = client.get("/v1/org/units", bearer(admin.access_token));
+  REQUIRE(units.status == 200);
+  const auto units_json = units.json();
+  CHECK(units_json.at("items").as_array().size() == 4);  // 神东煤炭 and its three units
+}
