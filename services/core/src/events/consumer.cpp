@@ -6,7 +6,6 @@
 // Every message is handled in its own MySQL transaction that first inserts (group, event id)
 // into the processed-events table; a duplicate (0 rows inserted) skips the handler. XACK after
 // the commit. So redelivery, reclaiming and replaying the stream from 0 change nothing.
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -284,27 +283,29 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
 }
 
 boost::asio::awaitable<void> Consumer::run() {
-  auto executor = co_await boost::asio::this_coro::executor;
-  boost::asio::steady_timer timer(executor);
-  bool failing = false;
-  for (;;) {
-    auto state = co_await boost::asio::this_coro::cancellation_state;
-    if (state.cancelled() != boost::asio::cancellation_type::none) co_return;
-    try {
-      co_await poll_once();
-      if (failing) log_consumer_recovered(options_);
-      failing = false;
-      continue;
-    } catch (const boost::system::system_error& error) {
-      if (error.code() == boost::asio::error::operation_aborted) co_return;
-      if (!failing) log_consumer_failure(options_, error.what());
-    } catch (const std::exception& error) {
-      if (!failing) log_consumer_failure(options_, error.what());
+  // Cancellation ends the loop quietly; see Relay::run for why the catch wraps everything.
+  try {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    bool failing = false;
+    for (;;) {
+      try {
+        co_await poll_once();
+        if (failing) log_consumer_recovered(options_);
+        failing = false;
+        continue;
+      } catch (const boost::system::system_error& error) {
+        if (error.code() == boost::asio::error::operation_aborted) throw;
+        if (!failing) log_consumer_failure(options_, error.what());
+      } catch (const std::exception& error) {
+        // Redis or MySQL unavailable: nothing was acknowledged that was not committed.
+        if (!failing) log_consumer_failure(options_, error.what());
+      }
+      failing = true;
+      timer.expires_after(options_.error_backoff);
+      co_await timer.async_wait(boost::asio::use_awaitable);
     }
-    failing = true;
-    timer.expires_after(options_.error_backoff);
-    auto [error] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (error == boost::asio::error::operation_aborted) co_return;
+  } catch (const boost::system::system_error& error) {
+    if (error.code() != boost::asio::error::operation_aborted) throw;
   }
 }
 

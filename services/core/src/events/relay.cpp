@@ -11,10 +11,8 @@
 // A crash or error between 2 and 3 leaves rows unpublished with a lease: they are published
 // again (by this relay at once, by others when the lease ends). That duplicate is harmless:
 // consumers deduplicate by event id. A row is never lost: it stays in MySQL until marked.
-#include <cppconn/statement.h>
 #include <unistd.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,7 +25,6 @@
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
-#include <memory>
 
 #include "events/sql_names.hpp"
 #include "huicai/events/v1/envelope.pb.h"
@@ -202,37 +199,41 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
 }
 
 boost::asio::awaitable<void> Relay::run() {
-  auto executor = co_await boost::asio::this_coro::executor;
-  boost::asio::steady_timer timer(executor);
-  bool failing = false;
-  for (;;) {
-    auto state = co_await boost::asio::this_coro::cancellation_state;
-    if (state.cancelled() != boost::asio::cancellation_type::none) co_return;
-    std::chrono::milliseconds pause{0};
-    try {
-      const auto published = co_await publish_batch();
-      if (failing) log_relay_recovered(options_.producer);
-      failing = false;
-      // A full batch means more may be waiting: go on at once.
-      if (published < options_.batch_size) pause = options_.idle_poll;
-    } catch (const boost::system::system_error& error) {
-      if (error.code() == boost::asio::error::operation_aborted) co_return;
-      if (!failing) log_relay_failure(options_.producer, error.what());
-      failing = true;
-      pause = options_.error_backoff;
-    } catch (const std::exception& error) {
-      // ServiceUnavailable (MySQL or Redis down) and anything else: the rows stay in the
-      // outbox, nothing is lost; try again after a pause.
-      if (!failing) log_relay_failure(options_.producer, error.what());
-      failing = true;
-      pause = options_.error_backoff;
-      count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
+  // Cancellation (the app stopping its background tasks) ends the loop quietly. With Asio's
+  // default throw_if_cancelled every co_await after a cancellation throws operation_aborted,
+  // wherever the loop is: hence one catch around all of it.
+  try {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    bool failing = false;
+    for (;;) {
+      std::chrono::milliseconds wait{0};
+      try {
+        const auto published = co_await publish_batch();
+        if (failing) log_relay_recovered(options_.producer);
+        failing = false;
+        // A full batch means more may be waiting: go on at once.
+        if (published < options_.batch_size) wait = options_.idle_poll;
+      } catch (const boost::system::system_error& error) {
+        if (error.code() == boost::asio::error::operation_aborted) throw;
+        if (!failing) log_relay_failure(options_.producer, error.what());
+        failing = true;
+        wait = options_.error_backoff;
+        count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
+      } catch (const std::exception& error) {
+        // ServiceUnavailable (MySQL or Redis down) and anything else: the rows stay in the
+        // outbox, nothing is lost; try again after a pause.
+        if (!failing) log_relay_failure(options_.producer, error.what());
+        failing = true;
+        wait = options_.error_backoff;
+        count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
+      }
+      if (wait.count() > 0) {
+        timer.expires_after(wait);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+      }
     }
-    if (pause.count() > 0) {
-      timer.expires_after(pause);
-      auto [error] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-      if (error == boost::asio::error::operation_aborted) co_return;
-    }
+  } catch (const boost::system::system_error& error) {
+    if (error.code() != boost::asio::error::operation_aborted) throw;
   }
 }
 
