@@ -10,7 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <huicai/core/mysql/pool.hpp>
@@ -91,7 +90,8 @@ struct Pool::Impl {
           error = std::current_exception();
         }
         busy.fetch_sub(1);
-        job->complete(error);
+        // Moved, so the waiting side holds the last reference to the exception.
+        job->complete(std::move(error));
       }
     }  // the connection closes on this thread, like everything else done with it
     driver.threadEnd();
@@ -196,16 +196,24 @@ boost::asio::awaitable<void> Pool::execute(std::function<void(Session&)> job, bo
 
 void Pool::execute_blocking(std::function<void(Session&)> job, bool in_transaction) {
   // Never call from a pool thread (from inside a job): it would wait for itself.
-  std::promise<void> done;
-  auto finished = done.get_future();
-  impl_->submit(Job{std::move(job), in_transaction, {}, [&done](std::exception_ptr error) {
-                      if (error) {
-                        done.set_exception(error);
-                      } else {
-                        done.set_value();
-                      }
+  // A mutex-guarded slot rather than std::promise: set_exception keeps a copy of the exception
+  // on the pool thread until after the waiter woke, and the reference then dropped there is
+  // invisible to ThreadSanitizer (libstdc++ is not instrumented). Here the waiter owns it alone.
+  struct Outcome {
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::exception_ptr error;
+  } outcome;
+  impl_->submit(Job{std::move(job), in_transaction, {}, [&outcome](std::exception_ptr error) {
+                      std::lock_guard lock(outcome.mutex);
+                      outcome.error = std::move(error);
+                      outcome.done = true;
+                      outcome.finished.notify_one();
                     }});
-  finished.get();
+  std::unique_lock lock(outcome.mutex);
+  outcome.finished.wait(lock, [&] { return outcome.done; });
+  if (outcome.error) std::rethrow_exception(std::move(outcome.error));
 }
 
 boost::asio::awaitable<bool> Pool::ping() {
