@@ -89,7 +89,8 @@ void check_formatting(Money money) {
   const std::string display = money.to_display_string();
   const std::uint64_t fen = magnitude(money.fen());
   if (fen < 1'000'000) {
-    require(display == (money.fen() < 0 ? "-¥" : "¥") + Money::from_fen(fen).to_yuan_string());
+    require(display == (money.fen() < 0 ? "-¥" : "¥") +
+                           Money::from_fen(static_cast<std::int64_t>(fen)).to_yuan_string());
   } else if (fen < 10'000'000'000ULL) {
     require(display == money.to_wan_yuan_string());
   } else {

@@ -264,7 +264,7 @@ TEST_CASE("docs/configuration.md documents every setting with its default", "[co
     std::string before, after, line;
     bool in_table = false, past_table = false;
     while (std::getline(in, line)) {
-      const bool is_row = line.rfind("|", 0) == 0;
+      const bool is_row = line.rfind('|', 0) == 0;
       if (is_row && !past_table) {
         in_table = true;
         continue;

@@ -49,6 +49,7 @@ class Money {
   std::string to_wan_yuan_string() const;
   std::string to_yi_yuan_string() const;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>
   friend constexpr auto operator<=>(Money, Money) = default;
 
  private:
