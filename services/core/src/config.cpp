@@ -104,6 +104,7 @@ Setting setting(std::string_view member_name, T Config::*member, std::string des
     }
   };
   result.parse = [member, bounds](Config& config, std::string_view text) {
+    (void)bounds;  // booleans have none
     T& value = config.*member;
     if constexpr (std::is_same_v<T, std::string>) {
       if (text.size() < bounds.minimum) {
