@@ -121,6 +121,9 @@ void JobRunner::run_once_in_autocommit(PooledConnection& connection,
 void JobRunner::run_transaction(PooledConnection& connection,
                                 const std::function<void(Session&)>& job) {
   const int max_attempts = std::max(1, options_.max_transaction_attempts);
+  // Retries also stop once the call has taken longer than one read timeout: eight 5 s lock
+  // waits in a row would otherwise hold a request for 40 s.
+  const auto retry_until = std::chrono::steady_clock::now() + options_.read_timeout;
   for (int attempt = 1;; ++attempt) {
     ensure_open(connection);
     bool commit_sent = false;
@@ -144,7 +147,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
       }
       roll_back(connection);
       if (errors::is_transaction_conflict(error.getErrorCode())) {
-        if (attempt < max_attempts) {
+        if (attempt < max_attempts && std::chrono::steady_clock::now() < retry_until) {
           counters_.transaction_retries.fetch_add(1, std::memory_order_relaxed);
           back_off(attempt);
           continue;
