@@ -8,6 +8,7 @@
 #include "catalog_events.hpp"
 #include "catalog_state.hpp"
 #include "routes.hpp"
+#include "sales_counter.hpp"
 
 namespace huicai::catalog {
 
@@ -25,6 +26,7 @@ void register_service(app::Context& context, http::Router& router) {
                         events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
     co_await relay.run();
   });
+  start_sales_counter(context);
 }
 
 app::ServiceEntry service_entry() {
