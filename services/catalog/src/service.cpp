@@ -3,6 +3,7 @@
 #include <huicai/catalog/service.hpp>
 #include <huicai/core/events/relay.hpp>
 #include <huicai/core/http/router.hpp>
+#include <huicai/core/metrics.hpp>
 #include <memory>
 
 #include "catalog_events.hpp"
@@ -20,6 +21,25 @@ void register_service(app::Context& context, http::Router& router) {
   register_certification_routes(router, state);
   register_product_routes(router, state);
   register_browse_routes(router, state);
+
+  // Cache effectiveness on /metrics (counters read on each scrape).
+  context.metrics().describe("huicai_catalog_cache_total",
+                             "Catalog browse/detail reads by cache outcome", "counter");
+  std::weak_ptr<CatalogState> weak = state;
+  context.metrics().add_collector([weak](metrics::Registry& registry) {
+    const auto alive = weak.lock();
+    if (!alive) return;
+    const auto stats = alive->cache.stats();
+    const auto set = [&](const char* outcome, std::uint64_t value) {
+      registry.set_gauge("huicai_catalog_cache_total", {{"outcome", outcome}},
+                         static_cast<double>(value));
+    };
+    set("local_hit", stats.local_hits);
+    set("redis_hit", stats.redis_hits);
+    set("miss", stats.misses);
+    set("bypassed", stats.bypassed);
+    set("version_read", stats.version_reads);
+  });
 
   context.spawn_background("catalog-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
