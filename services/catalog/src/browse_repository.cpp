@@ -50,9 +50,10 @@ BrowsePage browse_products(mysql::Session& session, const BrowseQuery& query) {
     parameters.emplace_back(*query.county_id);
   }
   if (query.category_id) {
+    // A prefix test without LIKE: '_' in category codes would be a wildcard there.
     sql +=
-        " AND cat.path LIKE CONCAT((SELECT root.path FROM catalog_categories root "
-        "WHERE root.id = ?), '%')";
+        " AND EXISTS (SELECT 1 FROM catalog_categories root WHERE root.id = ? "
+        "AND LEFT(cat.path, CHAR_LENGTH(root.path)) = root.path)";
     parameters.emplace_back(*query.category_id);
   }
   if (query.supplier_id) {
