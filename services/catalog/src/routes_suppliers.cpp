@@ -183,17 +183,21 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
               const auto body = parse_json_object(request);
               FieldValidator fields(body);
               auto supplier = read_supplier_fields(fields, true);
-              if (!supplier.contact_name && fields.ok()) fields.fail("contact_name", "is required");
-              fields.throw_if_failed();
-              auth::Owner owner;
-              owner.county_id = static_cast<std::uint64_t>(*supplier.county_id);
-              request.require_access(owner);
+              const auto static_errors = fields.errors();
+              if (supplier.county_id) {
+                auth::Owner owner;
+                owner.county_id = static_cast<std::uint64_t>(*supplier.county_id);
+                request.require_access(owner);
+              }
               const auto actor = actor_id(request);
               const bool show_bank = sees_bank_account(request);
               auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
-                if (!county_exists(session, *supplier.county_id)) {
-                  throw validation_problem({{"county_id", "unknown county"}});
+                // The county is checked here so one 422 names it with the other fields.
+                auto errors = static_errors;
+                if (supplier.county_id && !county_exists(session, *supplier.county_id)) {
+                  errors.push_back({"county_id", "unknown county"});
                 }
+                if (!errors.empty()) throw validation_problem(errors);
                 try {
                   const auto id = insert_supplier(session, supplier, "applied", actor);
                   return *find_supplier(session, id, show_bank);

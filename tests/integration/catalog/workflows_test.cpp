@@ -302,3 +302,23 @@ TEST_CASE("every price change is kept in the history", "[catalog][prices]") {
   CHECK(detail.json().at("min_price_fen") == 1050);
   CHECK(detail.json().at("skus").as_array()[0].at("above_market_reference") == false);
 }
+
+TEST_CASE("a supplier application lists an unknown county with the other bad fields",
+          "[catalog][validation]") {
+  CatalogWorld world;
+  auto op = world.client(world.operator_());
+  auto response = op->post("/v1/suppliers",
+                           json({{"name", unique("无县合作社")},
+                                 {"kind", "collective"},
+                                 {"county_id", 987654321},
+                                 {"contact_name", "钱七"},
+                                 {"contact_phone", "call me"},
+                                 {"bank_account_number", "12-AB"}}),
+                           kJson);
+  INFO(response.body);
+  REQUIRE(response.status == 422);
+  for (const char* field : {"kind", "county_id", "contact_phone", "bank_account_number"}) {
+    INFO(field);
+    CHECK(response.body.find(std::string("\"") + field + "\"") != std::string::npos);
+  }
+}
