@@ -1,5 +1,6 @@
 // The request pipeline between the transport and a handler. No Beast: this file sees only the
 // plain message structs, so it compiles as fast as a handler.
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <huicai/core/auth/tokens.hpp>
@@ -172,7 +173,8 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
   }
   response.set_header("x-request-id", request.request_id);
 
-  const auto elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+  const auto elapsed_time = Clock::now() - started;
+  const auto elapsed = std::chrono::duration<double>(elapsed_time).count();
   const std::string route_label = route ? route->pattern : "unmatched";
   const std::string service_label = route ? route->service : "";
   if (metrics_) {
@@ -185,13 +187,15 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
                       {{"service", service_label}, {"route", route_label}}, elapsed);
   }
   if (access_log_) {
-    boost::json::object fields{{"request_id", request.request_id},
-                               {"method", to_string(request.method)},
-                               {"path", request.path},
-                               {"route", route_label},
-                               {"status", response.status},
-                               {"duration_ms", elapsed * 1000.0},
-                               {"remote", request.remote_address}};
+    boost::json::object fields{
+        {"request_id", request.request_id},
+        {"method", to_string(request.method)},
+        {"path", request.path},
+        {"route", route_label},
+        {"status", response.status},
+        {"duration_us",
+         std::chrono::duration_cast<std::chrono::microseconds>(elapsed_time).count()},
+        {"remote", request.remote_address}};
     if (request.principal) fields["account_id"] = request.principal->account_id;
     log::info("access", std::move(fields));
   }
