@@ -278,3 +278,32 @@ TEST_CASE("a duplicate stream entry (relay crashed before marking) has one effec
   CHECK(effects.rows == 2);
   CHECK(effects.amount_fen == 1100);
 }
+
+// Not run by ctest (hidden tag): `integration_events_tests "[.bench]"` prints throughput.
+TEST_CASE("benchmark: relay and consumer throughput", "[.bench]") {
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  constexpr int transactions = 100;
+  constexpr int per_transaction = 20;
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < transactions; ++i) spine.enqueue(amounts(per_transaction));
+  std::chrono::duration<double> enqueue_took = std::chrono::steady_clock::now() - started;
+
+  Relay relay(spine.pool, spine.redis, spine.relay_options(200));
+  started = std::chrono::steady_clock::now();
+  spine.relay_all(relay);
+  std::chrono::duration<double> relay_took = std::chrono::steady_clock::now() - started;
+
+  const std::string group = "selftest-bench-" + spine.suffix;
+  auto consumer = spine.make_consumer(group, "c1");
+  started = std::chrono::steady_clock::now();
+  const long long total = transactions * per_transaction;
+  REQUIRE(spine.consume_until(
+      *consumer, [&] { return spine.effects(group).rows >= total; }, 300s));
+  std::chrono::duration<double> consume_took = std::chrono::steady_clock::now() - started;
+  WARN(total << " events: enqueue " << enqueue_took.count() << " s ("
+             << transactions / enqueue_took.count() << " tx/s of " << per_transaction << "), relay "
+             << relay_took.count() << " s (" << total / relay_took.count() << " events/s), consume "
+             << consume_took.count() << " s (" << total / consume_took.count()
+             << " events/s, one transaction each)");
+}

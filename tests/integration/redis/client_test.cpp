@@ -226,3 +226,29 @@ TEST_CASE("stop fails commands in flight with shutting_down and later ones too",
   CHECK(after.error() == Error::shutting_down);
   CHECK_FALSE(client.connected());
 }
+
+// Not run by ctest (hidden tag): `integration_redis_tests "[.bench]"` prints throughput.
+TEST_CASE("benchmark: commands per second from 64 coroutines on one connection", "[.bench]") {
+  ConnectedClient redis;
+  auto counter = key("bench");
+  constexpr int coroutines = 64;
+  constexpr int rounds = 2'000;
+  auto worker = [&]() -> asio::awaitable<int> {
+    for (int round = 0; round < rounds; ++round) {
+      co_await redis.client.command_or_throw(args("INCR", counter));
+    }
+    co_return 0;
+  };
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<int>> results;
+  for (int number = 0; number < coroutines; ++number) {
+    results.push_back(asio::co_spawn(redis.io.io(), worker(), asio::use_future));
+  }
+  for (auto& result : results) REQUIRE(result.wait_for(120s) == std::future_status::ready);
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  const double commands = double(coroutines) * rounds;
+  WARN("redis client: " << commands << " INCR from " << coroutines << " coroutines in "
+                        << took.count() << " s = " << commands / took.count() << " commands/s");
+  CHECK(redis.must({"GET", counter}).text == std::to_string(coroutines * rounds));
+  redis.must({"DEL", counter});
+}
