@@ -22,7 +22,7 @@ namespace {
 // A child process with its stdout on a pipe we read line by line with deadlines.
 class ServerProcess {
  public:
-  ServerProcess() {
+  explicit ServerProcess(const char* shutdown_deadline_ms = "10000") {
     int pipe_fds[2];
     REQUIRE(::pipe(pipe_fds) == 0);
     pid_ = ::fork();
@@ -32,7 +32,7 @@ class ServerProcess {
       ::close(pipe_fds[0]);
       ::close(pipe_fds[1]);
       ::setenv("HUICAI_HTTP_PORT", "0", 1);
-      ::setenv("HUICAI_HTTP_SHUTDOWN_DEADLINE_MS", "10000", 1);
+      ::setenv("HUICAI_HTTP_SHUTDOWN_DEADLINE_MS", shutdown_deadline_ms, 1);
       const char* path = HUICAI_TEST_SERVER_PATH;
       ::execl(path, path, "serve", static_cast<char*>(nullptr));
       ::_exit(127);
@@ -143,4 +143,24 @@ TEST_CASE("SIGTERM on an idle server exits 0 promptly", "[http][sigterm]") {
   REQUIRE(status.has_value());
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 0);
+}
+
+TEST_CASE("a request outliving the shutdown deadline is cut off and the process still exits",
+          "[http][sigterm]") {
+  ServerProcess server("500");
+  const auto listening = server.wait_for_line("listening on", 15s);
+  REQUIRE(!listening.empty());
+  HttpClient slow_client("127.0.0.1", port_from(listening));
+  slow_client.send_raw("GET /test/slow?ms=30000 HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(!server.wait_for_line("slow request started", 10s).empty());
+
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+  CHECK(slow_client.wait_for_close(10s) == CloseState::closed);
+  const auto status = server.wait_exit(10s);
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+  // The 500 ms deadline, not the 30 s request, decides when the process ends.
+  CHECK(std::chrono::steady_clock::now() - signalled < 8s);
 }
