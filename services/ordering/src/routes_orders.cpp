@@ -173,6 +173,25 @@ boost::json::object order_summary(sql::ResultSet& row) {
   return object;
 }
 
+// "2026-10-17T08:00:00Z" or "2026-10-17" -> "2026-10-17 08:00:00" (DATETIME text); nullopt when
+// it is not that shape.
+std::optional<std::string> database_time(std::string text) {
+  if (!text.empty() && text.back() == 'Z') text.pop_back();
+  if (text.size() == 10) text += "T00:00:00";
+  if (text.size() < 19 || text.size() > 26) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool ok = (i == 4 || i == 7)     ? c == '-'
+                    : i == 10              ? c == 'T'
+                    : (i == 13 || i == 16) ? c == ':'
+                    : i == 19              ? c == '.'
+                                           : (c >= '0' && c <= '9');
+    if (!ok) return std::nullopt;
+  }
+  text[10] = ' ';
+  return text;
+}
+
 // The widest view the caller's roles give on the order list.
 struct ListScope {
   std::string condition;  // SQL condition on ordering_orders
@@ -317,12 +336,16 @@ void add_order_routes(http::Router& router, State state) {
           parameters.push_back(*status);
         }
         if (auto from = request.query_param("created_from")) {
+          check.require(database_time(*from).has_value(), "created_from",
+                        "an ISO 8601 UTC time like 2026-10-17T00:00:00Z");
           sql += " AND created_at >= ?";
-          parameters.push_back(*from);
+          parameters.push_back(database_time(*from).value_or(""));
         }
         if (auto to = request.query_param("created_to")) {
+          check.require(database_time(*to).has_value(), "created_to",
+                        "an ISO 8601 UTC time like 2026-10-18T00:00:00Z");
           sql += " AND created_at < ?";
-          parameters.push_back(*to);
+          parameters.push_back(database_time(*to).value_or(""));
         }
         std::int64_t limit = 20;
         if (auto text = request.query_param("limit")) {

@@ -13,6 +13,7 @@
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <huicai/core/redis/client.hpp>
 #include <huicai/ordering/service.hpp>
 #include <memory>
 #include <random>

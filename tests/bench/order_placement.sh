@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Benchmark (not a timed test): order placement (2 lines from 2 suppliers, an employee's personal
+# order) through HTTP with wrk at 16 and 64 connections, beside the same SQL transaction run
+# directly against MariaDB at the same concurrency (tests/bench/order_placement_tool.cpp runs
+# ordering's own place_order() through a pool of that many connections). Prints orders/s, p50,
+# p99 and the ratio, then checks that stock and order totals are consistent.
+#
+#   tests/bench/order_placement.sh [build-dir]      (default: build; a Release build is best)
+#   DURATION=20 POOL_SIZE=16 tests/bench/order_placement.sh build-release
+#
+# Fixture: catalog rows for two suppliers with one SKU each are inserted with the admin MySQL
+# user (the bench's stage, like the integration tests; ordering never writes catalog tables),
+# plus ordering_stock rows of 10,000,000 each. Orders are placed by fresh account ids.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+HUICAI="$BUILD/services/all_in_one/huicai"
+TOOL="$BUILD/services/ordering/order_placement_tool"
+DURATION=${DURATION:-15}
+PORT=${PORT:-18090}
+POOL_SIZE=${POOL_SIZE:-16}
+STOCK=10000000
+MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev huicai -N -B)
+for binary in "$HUICAI" "$TOOL"; do
+  [[ -x "$binary" ]] || { echo "missing $binary: ninja -C $BUILD huicai order_placement_tool" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+
+"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null
+
+# --- fixture -------------------------------------------------------------------------------
+S="b$(date +%s)$RANDOM"
+sql() { "${MYSQL[@]}" -e "$1"; }
+insert() { sql "$1; SELECT LAST_INSERT_ID();"; }
+COUNTY=$(insert "INSERT INTO catalog_counties (code, name, province, prefecture, assistance_kind) VALUES ('$S', '压测县$S', '陕西省', '榆林市', 'designated')")
+CATEGORY=$(insert "INSERT INTO catalog_categories (code, name, path) VALUES ('$S', '压测$S', '/$S/')")
+supplier() { insert "INSERT INTO catalog_suppliers (county_id, name, kind, status, contact_name, contact_phone) VALUES ($COUNTY, '$1$S', 'cooperative', 'active', '李四', '13900000000')"; }
+SUPPLIER_A=$(supplier 压测合作社甲)
+SUPPLIER_B=$(supplier 压测合作社乙)
+sku() {
+  local product
+  product=$(insert "INSERT INTO catalog_products (supplier_id, county_id, category_id, title, status) VALUES ($1, $COUNTY, $CATEGORY, '$2$S', 'listed')")
+  insert "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) VALUES ($product, '标准装', '袋', 500, $3)"
+}
+SKU_A=$(sku "$SUPPLIER_A" 小米 2999)
+SKU_B=$(sku "$SUPPLIER_B" 红枣 1550)
+sql "INSERT INTO ordering_stock (sku_id, supplier_id, available) VALUES ($SKU_A, $SUPPLIER_A, $STOCK), ($SKU_B, $SUPPLIER_B, $STOCK)"
+BASE=$(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 ))
+ACCOUNTS=()
+
+# --- the server ------------------------------------------------------------------------------
+LOG=$(mktemp /tmp/huicai-bench-XXXX.log)
+HUICAI_HTTP_PORT=$PORT HUICAI_ACCESS_LOG=false HUICAI_MYSQL_POOL_SIZE=$POOL_SIZE \
+  HUICAI_ORDER_SWEEP_INTERVAL_MS=0 "$HUICAI" serve >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+LUA=$(mktemp /tmp/huicai-bench-XXXX.lua)
+cat >"$LUA" <<LUA
+-- Each request a fresh Idempotency-Key: thread id + counter (+ run suffix).
+local counter = 0
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
+    ["Idempotency-Key"] = "$S-" .. tid .. "-" .. counter,
+  }, '{"fund_plan":"personal","lines":[{"sku_id":$SKU_A,"quantity":1},{"sku_id":$SKU_B,"quantity":1}]}')
+end
+LUA
+
+printf '%-6s %-11s %10s %9s %9s %7s\n' conns path orders/s p50_ms p99_ms errors
+declare -A RATE
+for CONNS in 16 64; do
+  # HTTP: wrk (2 threads on this 2-core machine), a fresh buyer per run.
+  ACCOUNT=$((BASE + CONNS)); ACCOUNTS+=("$ACCOUNT")
+  OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$LUA" "http://127.0.0.1:$PORT")
+  HTTP_RATE=$(awk '/Requests\/sec/ {print $2}' <<<"$OUT")
+  P50=$(awk '$1 == "50%" {print $2}' <<<"$OUT")
+  P99=$(awk '$1 == "99%" {print $2}' <<<"$OUT")
+  NON2XX=$(awk '/Non-2xx/ {print $5}' <<<"$OUT"); NON2XX=${NON2XX:-0}
+  CREATED=$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = $ACCOUNT")
+  printf '%-6s %-11s %10s %9s %9s %7s   (%s orders created)\n' "$CONNS" http "$HTTP_RATE" "$P50" "$P99" "$NON2XX" "$CREATED"
+  # Direct: the same transaction, same concurrency, no HTTP.
+  ACCOUNT=$((BASE + CONNS + 1)); ACCOUNTS+=("$ACCOUNT")
+  DIRECT=$("$TOOL" direct "$CONNS" "$DURATION" "$SKU_A" "$SKU_B" "$ACCOUNT")
+  D_RATE=$(sed -E 's/.*"orders_per_second":([0-9.]+).*/\1/' <<<"$DIRECT")
+  D_P50=$(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
+  D_P99=$(sed -E 's/.*"p99_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
+  D_ERR=$(sed -E 's/.*"errors":([0-9]+).*/\1/' <<<"$DIRECT")
+  printf '%-6s %-11s %10s %9s %9s %7s\n' "$CONNS" direct "$D_RATE" "${D_P50}ms" "${D_P99}ms" "$D_ERR"
+  RATE[$CONNS]=$(awk -v h="$HTTP_RATE" -v d="$D_RATE" 'BEGIN {printf "%.2f", h / d}')
+  echo "       ratio http/direct at $CONNS connections: ${RATE[$CONNS]}"
+done
+
+# --- consistency -----------------------------------------------------------------------------
+IN=$(IFS=,; echo "${ACCOUNTS[*]}")
+FAIL=0
+check() { if [[ "$2" == "$3" ]]; then echo "ok    $1 ($2)"; else echo "FAIL  $1: $2 != $3"; FAIL=1; fi; }
+for SKU in "$SKU_A" "$SKU_B"; do
+  check "SKU $SKU: available + reserved + sold = initial" \
+    "$(sql "SELECT available + reserved + sold FROM ordering_stock WHERE sku_id = $SKU")" "$STOCK"
+  check "SKU $SKU: reserved = quantity on open orders" \
+    "$(sql "SELECT reserved FROM ordering_stock WHERE sku_id = $SKU")" \
+    "$(sql "SELECT COALESCE(SUM(l.quantity), 0) FROM ordering_order_lines l JOIN ordering_orders o ON o.id = l.order_id WHERE l.sku_id = $SKU AND o.status = 'pending_payment'")"
+done
+check "Σ order totals = Σ line totals" \
+  "$(sql "SELECT COALESCE(SUM(total_fen), 0) FROM ordering_orders WHERE buyer_account_id IN ($IN)")" \
+  "$(sql "SELECT COALESCE(SUM(l.line_total_fen), 0) FROM ordering_order_lines l JOIN ordering_orders o ON o.id = l.order_id WHERE o.buyer_account_id IN ($IN)")"
+check "Σ fulfilment subtotals = Σ order totals" \
+  "$(sql "SELECT COALESCE(SUM(f.subtotal_fen), 0) FROM ordering_fulfilments f JOIN ordering_orders o ON o.id = f.order_id WHERE o.buyer_account_id IN ($IN)")" \
+  "$(sql "SELECT COALESCE(SUM(total_fen), 0) FROM ordering_orders WHERE buyer_account_id IN ($IN)")"
+check "every order has 2 fulfilments and 2 lines" \
+  "$(sql "SELECT COUNT(*) * 2 FROM ordering_orders WHERE buyer_account_id IN ($IN)")" \
+  "$(sql "SELECT COUNT(*) FROM ordering_order_lines l JOIN ordering_orders o ON o.id = l.order_id WHERE o.buyer_account_id IN ($IN)")"
+check "one order_placed event per order" \
+  "$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN ($IN)")" \
+  "$(sql "SELECT COUNT(*) FROM ordering_outbox x JOIN ordering_orders o ON x.aggregate_id = CAST(o.id AS CHAR) WHERE o.buyer_account_id IN ($IN) AND x.event_type = 'ordering.order_placed.v1'")"
+rm -f "$LUA"
+exit $FAIL
