@@ -1,4 +1,6 @@
 // The demo loader: idempotent, and every documented demo account logs in with its role.
+#include <set>
+
 #include "identity_world.hpp"
 
 using namespace huicai;
@@ -31,5 +33,13 @@ TEST_CASE("every demo account logs in with the documented password and holds its
   auto units = client.get("/v1/org/units", bearer(admin.access_token));
   REQUIRE(units.status == 200);
   const auto units_json = units.json();
-  CHECK(units_json.at("items").as_array().size() == 4);  // 神东煤炭 and its three units
+  std::set<std::string> codes;
+  for (const auto& unit : units_json.at("items").as_array()) {
+    codes.insert(std::string(unit.at("code").as_string()));
+  }
+  for (const char* code : {"shendong", "shendong.canteen", "shendong.union", "shendong.office"}) {
+    CHECK(codes.count(code) == 1);
+  }
+  CHECK(codes.count("chnenergy") == 0);
+  CHECK(codes.count("pingzhuang") == 0);
 }
