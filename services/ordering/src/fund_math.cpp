@@ -5,6 +5,10 @@
 #include <utility>
 
 namespace huicai::ordering {
+
+// 128-bit intermediate for amount x weight products that can exceed int64 (a GCC/Clang
+// extension; __extension__ keeps -Wpedantic quiet).
+__extension__ using WideInteger = __int128;
 namespace {
 
 constexpr std::array<std::pair<FundSource, std::string_view>, 3> kSourceNames{{
@@ -140,14 +144,14 @@ AcceptedAmount accepted_amount(const LineForAcceptance& line, const AcceptanceIn
       result.error = AcceptanceError::negative;
       return result;
     }
-    const __int128 shipped_grams = static_cast<__int128>(line.net_weight_grams) * line.quantity;
+    const WideInteger shipped_grams = static_cast<WideInteger>(line.net_weight_grams) * line.quantity;
     if (grams > shipped_grams) {
       result.error = AcceptanceError::more_than_shipped;
       return result;
     }
     // Pro rata in 128 bits, rounded down: line_total × grams / shipped_grams <= line_total.
     result.accepted_amount_fen = static_cast<std::int64_t>(
-        static_cast<__int128>(line.line_total_fen) * grams / shipped_grams);
+        static_cast<WideInteger>(line.line_total_fen) * grams / shipped_grams);
   }
   result.refund_fen = line.line_total_fen - result.accepted_amount_fen;
   return result;
