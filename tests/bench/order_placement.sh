@@ -27,10 +27,10 @@ for binary in "$HUICAI" "$TOOL"; do
 done
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
 
-"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null
+"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
 
 # --- fixture -------------------------------------------------------------------------------
-S="b$(date +%s)$RANDOM"
+S="b$(( $(date +%s) % 100000000 ))$(( RANDOM % 100 ))"
 sql() { "${MYSQL[@]}" -e "$1"; }
 insert() { sql "$1; SELECT LAST_INSERT_ID();"; }
 COUNTY=$(insert "INSERT INTO catalog_counties (code, name, province, prefecture, assistance_kind) VALUES ('$S', '压测县$S', '陕西省', '榆林市', 'designated')")

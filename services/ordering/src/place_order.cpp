@@ -46,6 +46,13 @@ struct PricedLine {
   std::int64_t line_total_fen = 0;
 };
 
+[[noreturn]] void throw_not_orderable(std::int64_t sku_id, bool exists) {
+  throw http::Problem(
+      422, "sku-not-orderable", "SKU not orderable",
+      "SKU " + std::to_string(sku_id) + (exists ? " is not on sale now" : " does not exist"))
+      .with("sku_id", sku_id);
+}
+
 std::optional<std::int64_t> approval_threshold(mysql::Session& session, std::int64_t unit_id) {
   auto& select = session.prepare(
       "SELECT approval_threshold_fen FROM ordering_unit_settings WHERE unit_id = ?");
@@ -66,19 +73,26 @@ int current_budget_year() {
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   const auto lines = normalized(input.lines);
 
-  // 1. Price from the catalog view and reserve stock, in SKU order.
+  // 1. Reserve stock first, in SKU order, before any plain SELECT: with
+  // innodb_snapshot_isolation a locking write to a row changed after the transaction's read view
+  // was opened fails with 1020, and the stock rows are the hottest rows there are. Writing them
+  // before the first consistent read means no read view exists yet, so concurrent buyers queue on
+  // the row lock instead of failing and retrying.
+  for (const auto& line : lines) {
+    if (try_reserve_stock(session, line.sku_id, line.quantity)) continue;
+    // Not reserved: an unknown or delisted SKU is the buyer's mistake (422), otherwise 409.
+    auto sku = read_orderable_sku(session, line.sku_id);
+    if (!sku || !sku->is_orderable) throw_not_orderable(line.sku_id, sku.has_value());
+    throw_insufficient_stock(session, line.sku_id, line.quantity);
+  }
+
+  // 2. Price every line from the catalog view (inside this transaction).
   std::vector<PricedLine> priced;
   priced.reserve(lines.size());
   std::int64_t total_fen = 0;
   for (const auto& line : lines) {
     auto sku = read_orderable_sku(session, line.sku_id);
-    if (!sku || !sku->is_orderable) {
-      throw http::Problem(
-          422, "sku-not-orderable", "SKU not orderable",
-          "SKU " + std::to_string(line.sku_id) + (sku ? " is not on sale now" : " does not exist"))
-          .with("sku_id", line.sku_id);
-    }
-    reserve_stock(session, line.sku_id, line.quantity);
+    if (!sku || !sku->is_orderable) throw_not_orderable(line.sku_id, sku.has_value());
     auto line_total_fen = line_total(sku->price_fen, line.quantity);
     if (!line_total_fen || total_fen > INT64_MAX - *line_total_fen) {
       throw http::Problem(422, "amount-too-large", "Amount too large",
@@ -88,7 +102,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     priced.push_back({std::move(*sku), line.quantity, *line_total_fen});
   }
 
-  // 2. Fund plan: split the total and hold the non-channel sources.
+  // 3. Fund plan: split the total and hold the non-channel sources.
   FundAccount account{input.buyer_account_id, input.unit_id, input.year};
   std::int64_t allowance_available = 0;
   if (input.plan == FundPlan::allowance || input.plan == FundPlan::allowance_then_personal) {
@@ -108,7 +122,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     if (share.source == FundSource::unit_budget) budget_fen = share.amount_fen;
   }
 
-  // 3. Where it starts: approval for unit orders above the threshold, payment when there is a
+  // 4. Where it starts: approval for unit orders above the threshold, payment when there is a
   // personal share, otherwise paid straight away (allowance or budget captured now).
   OrderStatus status = OrderStatus::paid;
   std::chrono::seconds timeout{0};
@@ -125,7 +139,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   }
   const std::string status_name(to_string(status));
 
-  // 4. The order row.
+  // 5. The order row.
   const bool waits = status != OrderStatus::paid;
   auto& insert_order = session.prepare(
       "INSERT INTO ordering_orders (buyer_account_id, buyer_kind, unit_id, unit_path, status, "
@@ -139,7 +153,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   insert_order.executeUpdate();
   const std::int64_t order_id = last_insert_id(session);
 
-  // 5. One fulfilment per supplier, then the lines with their snapshot.
+  // 6. One fulfilment per supplier, then the lines with their snapshot.
   std::map<std::int64_t, std::int64_t> subtotal_by_supplier;
   std::map<std::int64_t, std::int64_t> county_by_supplier;
   for (const auto& line : priced) {
@@ -174,7 +188,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     insert_line.executeUpdate();
   }
 
-  // 6. Fund holds (and captures when already paid), approval request, cart clean-up.
+  // 7. Fund holds (and captures when already paid), approval request, cart clean-up.
   for (const auto& share : *shares) {
     if (share.source == FundSource::personal) continue;  // collected by the payment channel
     move_funds(session, order_id, account, share.source, Movement::hold, share.amount_fen);
@@ -199,7 +213,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     }
   }
 
-  // 7. History and events, from the order as stored.
+  // 8. History and events, from the order as stored.
   auto order = load_order(session, order_id);
   if (!order) throw std::logic_error("order vanished inside its own transaction");
   record_history(session, order_id, std::nullopt, "", status_name, input.actor);

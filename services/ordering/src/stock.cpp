@@ -8,12 +8,20 @@
 
 namespace huicai::ordering {
 
-void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
+bool try_reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
   auto& reserve = session.prepare(
       "UPDATE ordering_stock SET available = available - ?, reserved = reserved + ?, "
       "version = version + 1 WHERE sku_id = ? AND available >= ?");
   mysql::bind(reserve, quantity, quantity, sku_id, quantity);
-  if (reserve.executeUpdate() == 1) return;
+  return reserve.executeUpdate() == 1;
+}
+
+void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
+  if (try_reserve_stock(session, sku_id, quantity)) return;
+  throw_insufficient_stock(session, sku_id, quantity);
+}
+
+void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
   // Not enough: tell the buyer what is left (read after the failed update, for the message
   // only; the decision was the conditional update's).
   auto& left = session.prepare("SELECT available FROM ordering_stock WHERE sku_id = ?");

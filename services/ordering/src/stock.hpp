@@ -14,6 +14,11 @@ namespace huicai::ordering {
 
 // Throws Problem 409 "insufficient-stock" naming the SKU and what is left when it does not fit.
 void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+// The conditional UPDATE alone: true when reserved (no plain SELECT, see place_order.cpp).
+bool try_reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+// Problem 409 "insufficient-stock" with what is left now.
+[[noreturn]] void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id,
+                                           std::int64_t quantity);
 // Throws std::logic_error when the books disagree (less reserved than released).
 void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
 void ship_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
