@@ -5,7 +5,7 @@
 
 using namespace catalog_test;
 
-TEST_CASE("supplier onboarding: apply, recommend, approve; officers act only in their county",
+TEST_CASE("supplier onboarding: apply, recommend, approve, with officers acting in their county",
           "[catalog][suppliers]") {
   CatalogWorld world;
   const auto county = world.create_county();
