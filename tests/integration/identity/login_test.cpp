@@ -83,7 +83,7 @@ TEST_CASE("wrong password and unknown login get the same 401 in similar time",
   CHECK(wrong_seconds > unknown_seconds * 0.3);
 }
 
-TEST_CASE("five wrong passwords lock the login; the right one is then refused with 429",
+TEST_CASE("five wrong passwords lock the login, and the right one is then refused with 429",
           "[identity][login]") {
   LoginWorld world;
   auto account = world.employee();

@@ -50,7 +50,7 @@ struct LifecycleWorld {
 
 }  // namespace
 
-TEST_CASE("refresh rotates; the old refresh token is rejected and ends the session",
+TEST_CASE("refresh rotates, the old refresh token is rejected and ends the session",
           "[identity][tokens]") {
   LifecycleWorld world;
   auto account = world.employee();

@@ -74,7 +74,7 @@ double relay_errors(huicai::metrics::Registry& metrics) {
 
 }  // namespace
 
-TEST_CASE("with Redis stopped commands fail fast; once it is back the same client works",
+TEST_CASE("with Redis stopped commands fail fast, and once it is back the same client works",
           "[redis][restart]") {
   EventSpineHarness spine;
   REQUIRE(spine.redis_connected());

@@ -35,7 +35,7 @@ TEST_CASE("every role round-trips through its name", "[roles]") {
   CHECK_FALSE(role_from_string("").has_value());
 }
 
-TEST_CASE("allowed_by needs one granted role; empty rules deny", "[roles]") {
+TEST_CASE("allowed_by needs one granted role, and empty rules deny", "[roles]") {
   auto caller = unit_caller(Role::employee, "/1/4/17/");
   CHECK(caller.allowed_by(AccessRule::roles({{Role::employee, Scope::own_account}})));
   CHECK_FALSE(caller.allowed_by(AccessRule::roles({{Role::operator_, Scope::any}})));
