@@ -4,6 +4,7 @@
 #include <huicai/core/events/relay.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
+#include <huicai/core/mysql/pool.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
 #include <huicai/ordering/service.hpp>
 
@@ -60,7 +61,15 @@ void register_service(app::Context& context, http::Router& router) {
   }
 }
 
-void load_demo_data(app::Context& /*context*/) {}
+// Demo stock: every SKU the catalog's demo data made orderable gets 1,000 units, once (rows that
+// exist are left alone, so seeding twice changes nothing and never undoes real sales).
+void load_demo_data(app::Context& context) {
+  context.db().run_blocking([](mysql::Session& session) {
+    session.execute_direct(
+        "INSERT IGNORE INTO ordering_stock (sku_id, supplier_id, available) "
+        "SELECT sku_id, supplier_id, 1000 FROM catalog_orderable_sku WHERE is_orderable = 1");
+  });
+}
 
 app::ServiceEntry service_entry() {
   return app::ServiceEntry{"ordering", &register_service, &load_demo_data};
