@@ -81,3 +81,26 @@ TEST_CASE("an unapproved unit order times out and releases budget and stock",
   CHECK(world.available(catalog.sku_a) == 10);
   CHECK(world.events_of(order_id, "order_expired") == 1);
 }
+
+TEST_CASE("the buyer cancels an unpaid order once", "[ordering][cancel]") {
+  World world;
+  auto catalog = world.make_catalog(10, 10);
+  auto app = start_app();
+  auto buyer = client_for(*app, employee());
+  auto order = buyer->post("/v1/orders", order_body(catalog, 3, 2), key("cancel-" + world.suffix));
+  REQUIRE(order.status == 201);
+  const auto order_id = order.json().at("id").as_int64();
+  const auto url = "/v1/orders/" + std::to_string(order_id) + "/cancel";
+  CHECK(client_for(*app, employee())->post(url, "").status == 404);  // not theirs
+  auto cancelled = buyer->post(url, "");
+  REQUIRE(cancelled.status == 200);
+  CHECK(cancelled.json().at("status").as_string() == "cancelled");
+  CHECK(world.available(catalog.sku_a) == 10);
+  CHECK(world.available(catalog.sku_b) == 10);
+  CHECK(world.reserved(catalog.sku_a) == 0);
+  CHECK(world.events_of(order_id, "order_cancelled") == 1);
+  auto again = buyer->post(url, "");
+  CHECK(again.status == 409);
+  CHECK(again.json().at("current_status").as_string() == "cancelled");
+  CHECK(world.available(catalog.sku_a) == 10);
+}
