@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/value_to.hpp>
 #include <catch2/catch.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
