@@ -174,7 +174,10 @@ TEST_CASE("expiry releases stock exactly once with two sweepers", "[ordering][ex
     CHECK(world.events_of(id, "order_expired") == 1);
     ++ours;
   }
-  CHECK(one.expired + two.expired >= ours);  // other runs' leftovers may be swept too
+  // Not asserted: how many each sweeper expired. Under `ctest -j2` another test's sweeper may
+  // expire these orders first; what must hold is that each order expired once, with one event,
+  // and its stock came back once (checked above and below).
+  INFO("these sweepers expired " << one.expired << " + " << two.expired << " of " << ours);
   CHECK(world.available(catalog.sku_a) == 30);
   CHECK(world.reserved(catalog.sku_a) == 0);
   CHECK(world.available(catalog.sku_b) == 30);
