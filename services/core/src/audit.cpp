@@ -14,20 +14,22 @@ bool must_audit(const auth::Principal& caller) {
          caller.has_role(Role::unit_admin) || caller.has_role(Role::county_officer);
 }
 
+std::string acting_role(const http::Request& request) {
+  if (request.rule == nullptr) return {};
+  const auth::Principal& caller = request.caller();
+  for (const auth::RoleGrant& grant : request.rule->grants) {
+    if (caller.has_role(grant.role)) return std::string(auth::to_string(grant.role));
+  }
+  return {};
+}
+
 Entry entry_for(const http::Request& request, std::string action, std::string target_type,
                 std::string target_id) {
   Entry entry;
   const auth::Principal& caller = request.caller();
   entry.actor_account_id = caller.account_id;
   entry.actor_login = caller.login;
-  if (request.rule != nullptr) {
-    for (const auth::RoleGrant& grant : request.rule->grants) {
-      if (caller.has_role(grant.role)) {
-        entry.actor_role = std::string(auth::to_string(grant.role));
-        break;
-      }
-    }
-  }
+  entry.actor_role = acting_role(request);
   entry.action = std::move(action);
   entry.target_type = std::move(target_type);
   entry.target_id = std::move(target_id);

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <huicai/core/audit.hpp>
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -32,14 +33,7 @@ AuditEntry audit_entry_for(const http::Request& request, std::string action,
   const auth::Principal& caller = request.caller();
   entry.actor_account_id = caller.account_id;
   entry.actor_login = caller.login;
-  if (request.rule != nullptr) {
-    for (const auth::RoleGrant& grant : request.rule->grants) {
-      if (caller.has_role(grant.role)) {
-        entry.actor_role = std::string(auth::to_string(grant.role));
-        break;
-      }
-    }
-  }
+  entry.actor_role = audit::acting_role(request);
   entry.action = std::move(action);
   entry.target_type = std::move(target_type);
   entry.target_id = std::move(target_id);

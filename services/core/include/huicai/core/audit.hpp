@@ -50,6 +50,10 @@ struct Entry {
 // unit_admin, county_officer). Auditing more than that is fine; less is not.
 bool must_audit(const auth::Principal& caller);
 
+// The role the caller acted in on this route: the first of the route's granted roles the
+// caller holds ("" when the route has no rule). Shared by every audit writer.
+std::string acting_role(const http::Request& request);
+
 // The actor from the request: account, login, and the role the route's rule granted (the first
 // grant of the rule the caller holds), plus the request id.
 Entry entry_for(const http::Request& request, std::string action, std::string target_type,
