@@ -31,9 +31,7 @@ namespace {
 
 int token(std::int64_t account_id) {
   const Config config = Config::from_environment();
-  boost::asio::io_context io;
-  redis::Client redis(io.get_executor(), redis::ClientOptions{});
-  auth::TokenService tokens(config, redis);
+  auth::TokenService tokens(config);
   auth::Principal principal;
   principal.account_id = static_cast<std::uint64_t>(account_id);
   principal.login = "bench" + std::to_string(account_id);

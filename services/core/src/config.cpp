@@ -179,6 +179,12 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(refresh_token_ttl, "Lifetime of a refresh token", at_least_one),
       HUICAI_SETTING(password_hash_concurrency, "Password hashes computed at the same time",
                      at_least_one),
+      HUICAI_SETTING(revocation_poll_interval,
+                     "How often each process reads new token revocations from MySQL",
+                     at_least_one),
+      HUICAI_SETTING(revocation_max_staleness,
+                     "Token checks answer 503 when the revocations read are older than this",
+                     at_least_one),
       // Logging
       HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
   };

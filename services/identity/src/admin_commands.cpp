@@ -1,17 +1,11 @@
 #include "admin_commands.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <huicai/core/auth/password_hasher.hpp>
-#include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
-#include <huicai/core/redis/client.hpp>
 #include <iostream>
 #include <stdexcept>
 
@@ -105,9 +99,11 @@ std::int64_t now_ms() {
       .count();
 }
 
-// Runs one command; returns revocations to push to Redis after the commit.
-std::vector<Revocation> execute(const std::string& command, const Options& options,
-                                const Config& config, mysql::Pool& pool) {
+// Runs one command. Revocations it records (password reset, role revoked) need no push: every
+// running process reads them from the MySQL record within HUICAI_REVOCATION_POLL_INTERVAL_MS
+// (auth::RevocationFeed).
+void execute(const std::string& command, const Options& options, const Config& config,
+             mysql::Pool& pool) {
   std::vector<Revocation> revocations;
   if (command == "create-unit") {
     const auto& code = required(options, "code");
@@ -230,7 +226,6 @@ std::vector<Revocation> execute(const std::string& command, const Options& optio
   } else {
     throw UsageError("unknown command " + command);
   }
-  return revocations;
 }
 
 }  // namespace
@@ -245,41 +240,7 @@ int run_admin_command(const std::vector<std::string>& arguments) {
     const Options options = parse_options(arguments);
     boost::asio::io_context io;
     mysql::Pool pool(io.get_executor(), pool_options(config));
-    auto revocations = execute(arguments[0], options, config, pool);
-    if (!revocations.empty()) {
-      // Also in Redis now, so the tokens stop working at once (the MySQL record alone would
-      // take effect at the next identity start-up replay).
-      redis::ClientOptions redis_options;
-      redis_options.host = config.redis_host;
-      redis_options.port = config.redis_port;
-      redis_options.command_timeout = config.redis_command_timeout;
-      redis::Client redis(io.get_executor(), redis_options);
-      auth::TokenService tokens(config, redis);
-      std::exception_ptr failure;
-      boost::asio::co_spawn(
-          io,
-          [&]() -> boost::asio::awaitable<void> {
-            redis.start();
-            // Commands fail with not_connected until the connection is up: retry briefly.
-            for (int attempt = 0;; ++attempt) {
-              try {
-                co_await push_revocations(tokens, revocations);
-                break;
-              } catch (const std::exception&) {
-                if (attempt >= 20) throw;
-              }
-              boost::asio::steady_timer timer(io, std::chrono::milliseconds(100));
-              co_await timer.async_wait(boost::asio::use_awaitable);
-            }
-            co_await redis.stop();
-          },
-          [&](std::exception_ptr error) { failure = error; });
-      io.run();
-      if (failure) {
-        std::cerr << "warning: revocation recorded in MySQL but not pushed to Redis; it takes "
-                     "effect when the identity service next starts\n";
-      }
-    }
+    execute(arguments[0], options, config, pool);
     pool.close();
     return 0;
   } catch (const UsageError& error) {

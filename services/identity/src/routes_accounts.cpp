@@ -197,7 +197,7 @@ awaitable<http::Response> revoke(const StatePtr& state, http::Request& request) 
     return updated;
   });
   std::vector<Revocation> pushed{stale_tokens};
-  co_await push_revocations(state->tokens(), pushed);
+  apply_revocations(state->tokens(), pushed);
   co_return http::Response::json(200, to_json(account));
 }
 
@@ -229,7 +229,7 @@ awaitable<http::Response> reset_password(const StatePtr& state, http::Request& r
     append_audit(session, entry);
   });
   std::vector<Revocation> pushed{everything};
-  co_await push_revocations(state->tokens(), pushed);
+  apply_revocations(state->tokens(), pushed);
   co_return http::Response::empty(204);
 }
 

@@ -145,7 +145,7 @@ awaitable<http::Response> refresh(const StatePtr& state, http::Request& request)
     case RefreshOutcome::Kind::rotated:
       co_return http::Response::json(200, to_json(*outcome.session));
     case RefreshOutcome::Kind::reused:
-      co_await push_revocations(state->tokens(), outcome.revocations);
+      apply_revocations(state->tokens(), outcome.revocations);
       throw http::Problem(401, "refresh-token-reused", "Refresh token already used",
                           "this refresh token was used before; its session has been ended");
     case RefreshOutcome::Kind::invalid:
@@ -174,7 +174,7 @@ awaitable<http::Response> logout(const StatePtr& state, http::Request& request) 
     }
     return result;
   });
-  co_await push_revocations(state->tokens(), revocations);
+  apply_revocations(state->tokens(), revocations);
   co_return http::Response::empty(204);
 }
 
@@ -212,7 +212,7 @@ awaitable<http::Response> change_password(const StatePtr& state, http::Request& 
     append_audit(session, entry);
   });
   std::vector<Revocation> pushed{everything};
-  co_await push_revocations(state->tokens(), pushed);
+  apply_revocations(state->tokens(), pushed);
   co_return http::Response::empty(204);
 }
 

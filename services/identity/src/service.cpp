@@ -36,13 +36,6 @@ void register_service(app::Context& context, http::Router& router) {
   });
 
   start_audit_consumers(context);
-
-  // Redis may have lost revocations (restart without persistence, failover): put back what the
-  // MySQL record says is still in force. Retried with backoff until it succeeds once.
-  context.spawn_background("identity-revocation-replay", [state]() -> boost::asio::awaitable<void> {
-    const auto pushed = co_await replay_revocations(state->db(), state->tokens());
-    log::info("revocations replayed into redis", {{"count", pushed}});
-  });
 }
 
 app::ServiceEntry service_entry() {

@@ -1,7 +1,6 @@
 #include "sessions.hpp"
 
 #include <huicai/core/events/outbox.hpp>
-#include <huicai/core/mysql/pool.hpp>
 
 namespace huicai::identity {
 
@@ -33,35 +32,16 @@ boost::json::object to_json(const IssuedSession& issued) {
           {"account", to_json(issued.account)}};
 }
 
-boost::asio::awaitable<void> push_revocations(auth::TokenService& tokens,
-                                              const std::vector<Revocation>& revocations) {
+void apply_revocations(auth::TokenService& tokens, const std::vector<Revocation>& revocations) {
   for (const Revocation& revocation : revocations) {
-    if (revocation.token_id) {
-      co_await tokens.revoke_token_until(*revocation.token_id, revocation.expires_at);
-    }
+    if (revocation.token_id) tokens.revoke_token_until(*revocation.token_id, revocation.expires_at);
     if (revocation.issued_up_to_ms) {
       const auto mark = std::chrono::system_clock::time_point(
           std::chrono::duration_cast<std::chrono::system_clock::duration>(
               std::chrono::milliseconds(*revocation.issued_up_to_ms)));
-      co_await tokens.revoke_account_tokens_before(revocation.account_id, mark);
+      tokens.revoke_account_tokens_before(revocation.account_id, mark);
     }
   }
-}
-
-boost::asio::awaitable<std::size_t> replay_revocations(mysql::Pool& pool,
-                                                       auth::TokenService& tokens) {
-  std::size_t pushed = 0;
-  std::uint64_t after = 0;
-  for (;;) {
-    std::uint64_t last = after;
-    auto batch = co_await pool.run(
-        [&](mysql::Session& session) { return unexpired_revocations(session, after, 500, last); });
-    if (batch.empty()) break;
-    co_await push_revocations(tokens, batch);
-    pushed += batch.size();
-    after = last;
-  }
-  co_return pushed;
 }
 
 }  // namespace huicai::identity

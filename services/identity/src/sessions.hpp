@@ -32,14 +32,8 @@ IssuedSession issue_session(mysql::Session& session, const auth::TokenService& t
 // {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "account"}
 boost::json::object to_json(const IssuedSession& issued);
 
-// Pushes recorded revocations to Redis after the transaction that recorded them committed.
-// Redis down -> ServiceUnavailable (503): the record is in MySQL and will be replayed.
-boost::asio::awaitable<void> push_revocations(auth::TokenService& tokens,
-                                              const std::vector<Revocation>& revocations);
-
-// Replays every unexpired revocation from MySQL into Redis (start-up, after Redis lost data).
-// Returns how many were pushed.
-boost::asio::awaitable<std::size_t> replay_revocations(mysql::Pool& pool,
-                                                       auth::TokenService& tokens);
+// Makes recorded revocations take effect in this process at once, after the transaction that
+// recorded them committed; other processes read them from the record (auth::RevocationFeed).
+void apply_revocations(auth::TokenService& tokens, const std::vector<Revocation>& revocations);
 
 }  // namespace huicai::identity

@@ -130,27 +130,4 @@ void record_revocation(mysql::Session& session, const Revocation& revocation,
   insert.executeUpdate();
 }
 
-std::vector<Revocation> unexpired_revocations(mysql::Session& session, std::uint64_t after_id,
-                                              std::size_t limit, std::uint64_t& last_id) {
-  auto& select = session.prepare(
-      "SELECT id, account_id, token_id, issued_up_to_ms, "
-      "CAST(UNIX_TIMESTAMP(expires_at) * 1000 AS SIGNED) AS expires_ms "
-      "FROM identity_token_revocations WHERE id > ? AND expires_at > UTC_TIMESTAMP(6) "
-      "ORDER BY id LIMIT ?");
-  mysql::bind(select, after_id, static_cast<std::int64_t>(limit));
-  auto rows = mysql::query(select);
-  std::vector<Revocation> revocations;
-  last_id = after_id;
-  while (rows->next()) {
-    Revocation revocation;
-    last_id = rows->getUInt64("id");
-    revocation.account_id = rows->getUInt64("account_id");
-    revocation.token_id = mysql::get_optional_string(*rows, "token_id");
-    revocation.issued_up_to_ms = mysql::get_optional_int64(*rows, "issued_up_to_ms");
-    revocation.expires_at = from_ms(rows->getInt64("expires_ms"));
-    revocations.push_back(std::move(revocation));
-  }
-  return revocations;
-}
-
 }  // namespace huicai::identity

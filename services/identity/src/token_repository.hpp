@@ -67,7 +67,5 @@ struct Revocation {
 };
 void record_revocation(mysql::Session& session, const Revocation& revocation,
                        const std::string& reason);
-std::vector<Revocation> unexpired_revocations(mysql::Session& session, std::uint64_t after_id,
-                                              std::size_t limit, std::uint64_t& last_id);
 
 }  // namespace huicai::identity

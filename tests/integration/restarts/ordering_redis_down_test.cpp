@@ -1,10 +1,7 @@
-// Ordering with Redis stopped: order transitions still commit (their events wait in
-// ordering_outbox), and once Redis is back the relay delivers every event exactly once to the
-// "ordering" stream. Stops and starts the shared Redis, hence in `restarts` (run serially).
-//
-// Token checks fail closed without Redis (core's choice: a revoked token must not pass), so
-// the transitions made during the outage are the ones that need no token: the payment channel's
-// signed callbacks (order paid) and the expiry sweeper.
+// Ordering with Redis stopped: buyers still place orders and the channel's callbacks still pay
+// them (token checks need no Redis; their events wait in ordering_outbox), and once Redis is back
+// the relay delivers every event exactly once to the "ordering" stream. Stops and starts the
+// shared Redis, hence in `restarts` (run serially).
 #include <huicai/events/v1/envelope.pb.h>
 #include <sodium.h>
 
@@ -96,11 +93,30 @@ TEST_CASE("ordering events wait out a Redis outage and are delivered exactly onc
     REQUIRE(response.status == 200);
     CHECK(response.json().at("outcome").as_string() == "paid");
   }
-  std::string ids;
+  // Redis down: signed-in buyers still place orders (201), stock reserved as usual.
+  std::vector<std::int64_t> placed_during_outage;
+  for (int i = 0; i < 3; ++i) {
+    auto placed = client->post("/v1/orders", order_body(catalog, 1, 1),
+                               key("redis-down-" + world.suffix + std::to_string(i)));
+    INFO(placed.body);
+    REQUIRE(placed.status == 201);
+    placed_during_outage.push_back(placed.json().at("id").as_int64());
+  }
+  std::string outage_ids;
+  for (auto id : placed_during_outage)
+    outage_ids += (outage_ids.empty() ? "'" : ",'") + std::to_string(id) + "'";
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id IN (" + outage_ids +
+                     ") AND event_type = 'ordering.order_placed.v1' AND published_at IS NULL") ==
+        3);
+
+  std::string ids = outage_ids;
   for (const auto& order : orders)
     ids += (ids.empty() ? "'" : ",'") + std::to_string(order.id) + "'";
   CHECK(world.scalar("SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id IN (" + ids +
                      ") AND event_type = 'ordering.order_paid.v1' AND published_at IS NULL") == 5);
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id IN (" + ids +
+                     ") AND event_type = 'ordering.order_placed.v1' AND published_at IS NULL") ==
+        3);
 
   stack("start-redis");
   REQUIRE(wait_until([&] { return context.redis().connected(); }, std::chrono::seconds(15)));
@@ -121,6 +137,8 @@ TEST_CASE("ordering events wait out a Redis outage and are delivered exactly onc
   std::map<std::string, int> paid_per_order;
   std::set<std::string> ours;
   for (const auto& order : orders) ours.insert(std::to_string(order.id));
+  for (auto id : placed_during_outage) ours.insert(std::to_string(id));
+  std::map<std::string, int> placed_per_order;
   for (const auto& entry : reply.elements) {
     const auto& fields = entry.elements.at(1).elements;
     for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
@@ -130,10 +148,14 @@ TEST_CASE("ordering events wait out a Redis outage and are delivered exactly onc
       if (!ours.count(envelope.aggregate_id())) continue;
       ++seen[envelope.event_id()];
       if (envelope.type() == "ordering.order_paid.v1") ++paid_per_order[envelope.aggregate_id()];
+      if (envelope.type() == "ordering.order_placed.v1") {
+        ++placed_per_order[envelope.aggregate_id()];
+      }
     }
   }
   for (const auto& [event_id, times] : seen) CHECK(times == 1);
-  for (const auto& id : ours) CHECK(paid_per_order[id] == 1);
+  for (const auto& order : orders) CHECK(paid_per_order[std::to_string(order.id)] == 1);
+  for (auto id : placed_during_outage) CHECK(placed_per_order[std::to_string(id)] == 1);
   CHECK(seen.size() ==
         static_cast<std::size_t>(world.scalar(
             "SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id IN (" + ids + ")")));

@@ -1,12 +1,13 @@
-// Access tokens without Redis: signing, forgery, tampering, expiry, and failing closed when the
-// revocation list cannot be read.
+// Access tokens: signing, forgery, tampering, expiry, revocation from the in-memory list, and
+// failing closed when a feed-backed list is stale and MySQL cannot be read.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
+#include <huicai/core/auth/revocation_feed.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
-#include <huicai/core/redis/client.hpp>
+#include <huicai/core/mysql/pool.hpp>
 
 using namespace huicai;
 using namespace huicai::auth;
@@ -23,17 +24,10 @@ Principal sample_principal() {
   return principal;
 }
 
-// Redis pointed at a port nothing listens on, never started: every command fails.
-struct NoRedis {
+boost::system::result<Principal> verify(TokenService& tokens, const std::string& token) {
   boost::asio::io_context io;
-  redis::Client client{io.get_executor(), redis::ClientOptions{.host = "127.0.0.1", .port = 1}};
-};
-
-boost::system::result<Principal> verify(TokenService& tokens, NoRedis& redis,
-                                        const std::string& token) {
-  auto future = boost::asio::co_spawn(redis.io, tokens.verify(token), boost::asio::use_future);
-  redis.io.restart();
-  redis.io.run();
+  auto future = boost::asio::co_spawn(io, tokens.verify(token), boost::asio::use_future);
+  io.run();
   return future.get();
 }
 
@@ -46,8 +40,7 @@ std::string flip_char(std::string text, std::size_t index) {
 
 TEST_CASE("an issued token carries a token id prefixed by the account", "[tokens]") {
   Config config;
-  NoRedis redis;
-  TokenService tokens(config, redis.client);
+  TokenService tokens(config);
   auto issued = tokens.issue_access(sample_principal());
   CHECK(issued.token_id.rfind("1234.", 0) == 0);
   CHECK(issued.token.find('.') != std::string::npos);
@@ -57,36 +50,36 @@ TEST_CASE("an issued token carries a token id prefixed by the account", "[tokens
   CHECK(tokens.issue_access(sample_principal()).token_id != issued.token_id);
 }
 
-TEST_CASE("forged, tampered and malformed tokens are rejected before Redis", "[tokens]") {
+TEST_CASE("forged, tampered and malformed tokens are rejected before any lookup", "[tokens]") {
   Config config;
-  NoRedis redis;
-  TokenService tokens(config, redis.client);
+  TokenService tokens(config);
   const auto token = tokens.issue_access(sample_principal()).token;
   const auto dot = token.find('.');
 
   SECTION("signed with another secret") {
     Config other = config;
     other.token_secret = "another-secret-that-is-long-enough-0123456789";
-    TokenService forger(other, redis.client);
-    auto result = verify(tokens, redis, forger.issue_access(sample_principal()).token);
+    TokenService forger(other);
+    auto result = verify(tokens, forger.issue_access(sample_principal()).token);
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error() == make_error_code(TokenError::bad_signature));
   }
   SECTION("claims changed after signing") {
-    auto result = verify(tokens, redis, flip_char(token, dot / 2));
+    auto result = verify(tokens, flip_char(token, dot / 2));
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error() == make_error_code(TokenError::bad_signature));
   }
   SECTION("signature changed") {
-    auto result = verify(tokens, redis, flip_char(token, dot + 3));
+    auto result = verify(tokens, flip_char(token, dot + 3));
     REQUIRE_FALSE(result.has_value());
     CHECK((result.error() == make_error_code(TokenError::bad_signature) ||
            result.error() == make_error_code(TokenError::malformed)));
   }
   SECTION("garbage") {
-    for (const std::string& bad : std::vector<std::string>{"", "abc", "a.b", ".", "abc.", token.substr(0, dot), token + "x",
-                            std::string(5000, 'a') + "." + "b"}) {
-      auto result = verify(tokens, redis, bad);
+    for (const std::string& bad :
+         std::vector<std::string>{"", "abc", "a.b", ".", "abc.", token.substr(0, dot), token + "x",
+                                  std::string(5000, 'a') + "." + "b"}) {
+      auto result = verify(tokens, bad);
       CHECK_FALSE(result.has_value());
     }
   }
@@ -95,24 +88,72 @@ TEST_CASE("forged, tampered and malformed tokens are rejected before Redis", "[t
 TEST_CASE("an expired token is rejected as expired", "[tokens]") {
   Config config;
   config.access_token_ttl = std::chrono::seconds(0);
-  NoRedis redis;
-  TokenService tokens(config, redis.client);
-  auto result = verify(tokens, redis, tokens.issue_access(sample_principal()).token);
+  TokenService tokens(config);
+  auto result = verify(tokens, tokens.issue_access(sample_principal()).token);
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error() == make_error_code(TokenError::expired));
 }
 
-TEST_CASE("a valid token fails closed when the revocation list is unreachable", "[tokens]") {
+TEST_CASE("a revoked token is refused, other tokens of the account still pass", "[tokens]") {
   Config config;
-  NoRedis redis;
-  TokenService tokens(config, redis.client);
+  TokenService tokens(config);
+  const auto first = tokens.issue_access(sample_principal());
+  const auto second = tokens.issue_access(sample_principal());
+  REQUIRE(verify(tokens, first.token).has_value());
+
+  tokens.revoke_token_until(first.token_id, first.expires_at);
+  auto refused = verify(tokens, first.token);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error() == make_error_code(TokenError::revoked));
+  CHECK(verify(tokens, second.token).has_value());
+}
+
+TEST_CASE("revoking an account's tokens up to now refuses older tokens, not newer ones",
+          "[tokens]") {
+  Config config;
+  TokenService tokens(config);
+  const auto before = tokens.issue_access(sample_principal());
+  tokens.revoke_account_tokens_before(sample_principal().account_id,
+                                      std::chrono::system_clock::now());
+  // A token issued in the same millisecond as the mark is covered too; step past it.
+  const auto mark_passed = std::chrono::system_clock::now() + std::chrono::milliseconds(2);
+  while (std::chrono::system_clock::now() < mark_passed) {
+  }
+  const auto after = tokens.issue_access(sample_principal());
+
+  auto refused = verify(tokens, before.token);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error() == make_error_code(TokenError::revoked));
+  CHECK(verify(tokens, after.token).has_value());
+
+  Principal someone_else = sample_principal();
+  someone_else.account_id = 99;
+  CHECK(verify(tokens, tokens.issue_access(someone_else).token).has_value());
+}
+
+TEST_CASE("with a feed attached, a stale list and an unreadable MySQL fail closed", "[tokens]") {
+  Config config;
+  TokenService tokens(config);
   const auto token = tokens.issue_access(sample_principal()).token;
-  CHECK_THROWS_AS(verify(tokens, redis, token), ServiceUnavailable);
+  REQUIRE(verify(tokens, token).has_value());  // no feed: the local list is all there is
+
+  boost::asio::io_context io;
+  mysql::PoolOptions nowhere;
+  nowhere.port = 1;  // nothing listens there
+  nowhere.size = 1;
+  nowhere.connect_timeout = std::chrono::seconds(1);
+  mysql::Pool pool(io.get_executor(), nowhere);
+  RevocationFeed feed(pool, tokens.revocations(), RevocationFeedOptions{});
+  tokens.attach_feed(feed);  // never synced: the list may be missing revocations
+
+  auto future = boost::asio::co_spawn(io, tokens.verify(token), boost::asio::use_future);
+  io.run();
+  CHECK_THROWS_AS(future.get(), ServiceUnavailable);
+  pool.close();
 }
 
 TEST_CASE("a short secret is refused at start-up", "[tokens]") {
   Config config;
   config.token_secret = "short";
-  NoRedis redis;
-  CHECK_THROWS_AS(TokenService(config, redis.client), std::invalid_argument);
+  CHECK_THROWS_AS(TokenService(config), std::invalid_argument);
 }

@@ -44,6 +44,12 @@ mysql::PoolOptions pool_options(const Config& config) {
   return options;
 }
 
+auth::RevocationFeedOptions revocation_feed_options(const Config& config) {
+  auth::RevocationFeedOptions options;
+  options.poll_interval = config.revocation_poll_interval;
+  return options;
+}
+
 http::ServerOptions server_options(const Config& config) {
   http::ServerOptions options;
   options.address = config.http_address;
@@ -64,7 +70,8 @@ ContextImpl::ContextImpl(Config config, std::vector<ServiceEntry> services)
       services_(std::move(services)),
       pool_(io_.get_executor(), pool_options(config_)),
       redis_(io_.get_executor(), redis_options()),
-      tokens_(config_, redis_),
+      tokens_(config_),
+      revocation_feed_(pool_, tokens_.revocations(), revocation_feed_options(config_)),
       rate_limiter_(redis_) {}
 
 ContextImpl::~ContextImpl() {
@@ -86,6 +93,8 @@ void ContextImpl::start() {
   if (started_.exchange(true)) return;
   redis_.start();
   redis_started_ = true;
+  tokens_.attach_feed(revocation_feed_);
+  spawn_background("revocation-feed", [this] { return revocation_feed_.run(); });
   register_health_routes(*this, router_);
   for (const auto& service : services_) {
     service.register_service(*this, router_);

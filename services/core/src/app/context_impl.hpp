@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <huicai/core/app/application.hpp>
+#include <huicai/core/auth/revocation_feed.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/http/dispatcher.hpp>
 #include <huicai/core/http/router.hpp>
@@ -60,6 +61,7 @@ class ContextImpl final : public Context {
   mysql::Pool pool_;
   redis::Client redis_;
   auth::TokenService tokens_;
+  auth::RevocationFeed revocation_feed_;
   redis::RateLimiter rate_limiter_;
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;

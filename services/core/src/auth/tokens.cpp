@@ -4,21 +4,22 @@
 // no "alg" header to downgrade. The MAC is checked (in constant time) before the claims are
 // parsed, so unauthenticated input never reaches the JSON parser beyond base64 decoding.
 //
-// Revocation lives in Redis under keys hash-tagged per account, so one MGET checks both the
-// token id and the account's "revoked before" mark on one cluster slot:
-//   huicai:{acct:<id>}:revoked:<jti>        set by logout, TTL = an access token's lifetime
-//   huicai:{acct:<id>}:revoked_before       ms timestamp, set by password change/reset
-// The identity service records each revocation in MySQL first (identity_token_revocations) and
-// can rebuild these keys from there. When Redis cannot answer, verify() fails closed: it throws
-// ServiceUnavailable, which the dispatcher answers with 503 + Retry-After. Accepting tokens we
-// cannot check would let a logged-out or stolen token through exactly when Redis is down.
+// Revocation: verify() looks the token id and the account's "revoked before" mark up in the
+// in-memory RevocationList (no I/O per request). The identity service records each revocation
+// in MySQL (identity_token_revocations) in the transaction that causes it and applies it here at
+// once; every other process's RevocationFeed copies it from MySQL within one poll interval.
+// Redis plays no part, so an authenticated request works with Redis down. When the list cannot
+// be kept fresh (MySQL unreadable for longer than revocation_max_staleness) verify() fails
+// closed with ServiceUnavailable (503): accepting tokens we cannot check would let a logged-out
+// or stolen token through exactly then. docs/adr/0001-revocation-list.md has the alternatives.
 #include <sodium.h>
 
 #include <array>
 #include <boost/json.hpp>
+#include <huicai/core/auth/revocation_feed.hpp>
+#include <huicai/core/auth/revocation_list.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
-#include <huicai/core/redis/client.hpp>
 #include <stdexcept>
 
 namespace huicai::auth {
@@ -46,6 +47,7 @@ class TokenCategory : public boost::system::error_category {
 };
 
 using MacKey = std::array<unsigned char, crypto_auth_hmacsha256_KEYBYTES>;
+static_assert(std::tuple_size_v<MacKey> == 32, "TokenService::mac_key_ has 32 bytes");
 
 // The MAC key is derived from the configured secret with a domain label, so the same secret
 // used elsewhere (e.g. refresh token hashing) never yields the same key.
@@ -95,15 +97,8 @@ std::int64_t now_ms() {
       .count();
 }
 
-std::string revoked_token_key(std::uint64_t account_id, std::string_view token_id) {
-  return "huicai:{acct:" + std::to_string(account_id) + "}:revoked:" + std::string(token_id);
-}
-std::string revoked_before_key(std::uint64_t account_id) {
-  return "huicai:{acct:" + std::to_string(account_id) + "}:revoked_before";
-}
-
-// Token ids are "<account id>.<random>": revoke_token() only gets the id and still needs the
-// account to build the hash-tagged key.
+// Token ids are "<account id>.<random>": revoke_token_until() gets only the id and still needs
+// the account for the list entry.
 std::optional<std::uint64_t> account_of_token_id(std::string_view token_id) {
   auto dot = token_id.find('.');
   if (dot == 0 || dot == std::string_view::npos || dot > 20) return std::nullopt;
@@ -169,11 +164,19 @@ boost::system::error_code make_error_code(TokenError error) noexcept {
   return {static_cast<int>(error), token_category()};
 }
 
-TokenService::TokenService(const Config& config, redis::Client& redis)
-    : config_(config), redis_(redis) {
+TokenService::TokenService(const Config& config)
+    : config_(config), revocations_(std::make_unique<RevocationList>()) {
   if (config_.token_secret.size() < 32) {
     throw std::invalid_argument("HUICAI_TOKEN_SECRET must be at least 32 characters");
   }
+  mac_key_ = derive_key(config_.token_secret);
+}
+
+TokenService::~TokenService() = default;
+
+void TokenService::attach_feed(RevocationFeed& feed) {
+  feed_ = &feed;
+  revocations_->require_sync();
 }
 
 IssuedToken TokenService::issue_access(const Principal& principal) const {
@@ -209,7 +212,7 @@ IssuedToken TokenService::issue_access(const Principal& principal) const {
   const std::string json = boost::json::serialize(claims);
   const std::string body =
       base64url(reinterpret_cast<const unsigned char*>(json.data()), json.size());
-  const auto mac = mac_of(derive_key(config_.token_secret), body);
+  const auto mac = mac_of(mac_key_, body);
   issued.token = body + "." + base64url(mac.data(), mac.size());
   return issued;
 }
@@ -218,13 +221,13 @@ namespace {
 
 // Everything that needs no I/O, kept out of the coroutine (GCC 12 miscompiles std::array locals
 // in coroutine frames: "array used as initializer").
-boost::system::result<Claims> decode_verified(std::string_view token, const std::string& secret) {
+boost::system::result<Claims> decode_verified(std::string_view token, const MacKey& key) {
   const auto dot = token.find('.');
   if (dot == std::string_view::npos || token.size() > 4096) return TokenError::malformed;
   const std::string_view body = token.substr(0, dot);
   auto mac = from_base64url(token.substr(dot + 1));
   if (!mac || mac->size() != crypto_auth_hmacsha256_BYTES) return TokenError::malformed;
-  const auto expected = mac_of(derive_key(secret), body);
+  const auto expected = mac_of(key, body);
   if (crypto_verify_32(expected.data(), reinterpret_cast<const unsigned char*>(mac->data())) != 0) {
     return TokenError::bad_signature;
   }
@@ -244,80 +247,46 @@ boost::system::result<Claims> decode_verified(std::string_view token, const std:
 
 boost::asio::awaitable<boost::system::result<Principal>> TokenService::verify(
     std::string_view bearer_token) {
-  auto decoded = decode_verified(bearer_token, config_.token_secret);
+  auto decoded = decode_verified(bearer_token, mac_key_);
   if (!decoded) co_return decoded.error();
   Claims claims = std::move(*decoded);
 
-  const std::uint64_t account = claims.principal.account_id;
-  // Fail closed: command_or_throw turns "Redis unreachable" into ServiceUnavailable (503).
-  // Arguments built outside the co_await: GCC 12 rejects a braced list of strings there.
-  std::vector<std::string> check = {"MGET", revoked_token_key(account, claims.principal.token_id),
-                                    revoked_before_key(account)};
-  redis::Reply reply = co_await redis_.command_or_throw(std::move(check));
-  if (reply.is_error() || reply.type != redis::Reply::Type::array || reply.elements.size() != 2) {
-    throw ServiceUnavailable("redis", "unexpected reply to the revocation check");
+  if (feed_ != nullptr &&
+      !revocations_->fresh(std::chrono::steady_clock::now(), config_.revocation_max_staleness)) {
+    co_await feed_->sync();  // MySQL unreadable -> ServiceUnavailable -> 503
   }
-  if (!reply.elements[0].is_nil()) co_return make_error_code(TokenError::revoked);
-  if (reply.elements[1].type == redis::Reply::Type::string) {
-    std::int64_t revoked_before = 0;
-    try {
-      revoked_before = std::stoll(reply.elements[1].text);
-    } catch (const std::exception&) {
-      throw ServiceUnavailable("redis", "corrupt revoked_before mark");
-    }
-    if (claims.issued_at_ms <= revoked_before) co_return make_error_code(TokenError::revoked);
+  if (revocations_->is_revoked(claims.principal.account_id, claims.principal.token_id,
+                               claims.issued_at_ms)) {
+    co_return make_error_code(TokenError::revoked);
   }
   co_return std::move(claims.principal);
 }
 
-boost::asio::awaitable<void> TokenService::revoke_token(const std::string& token_id) {
-  co_await revoke_token_until(token_id,
-                              std::chrono::system_clock::now() + config_.access_token_ttl);
-}
-
-boost::asio::awaitable<void> TokenService::revoke_account_tokens_before_now(
-    std::uint64_t account_id) {
-  co_await revoke_account_tokens_before(account_id, std::chrono::system_clock::now());
-}
-
-boost::asio::awaitable<void> TokenService::revoke_token_until(
-    const std::string& token_id, std::chrono::system_clock::time_point expires_at) {
+void TokenService::revoke_token_until(const std::string& token_id,
+                                      std::chrono::system_clock::time_point expires_at) {
   auto account = account_of_token_id(token_id);
   if (!account) throw std::invalid_argument("not a token id issued by this service");
-  const auto remaining_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                expires_at - std::chrono::system_clock::now())
-                                .count();
-  if (remaining_ms <= 0) co_return;  // expired already: nothing left to revoke
-  std::vector<std::string> set = {"SET", revoked_token_key(*account, token_id), "1", "PX",
-                                  std::to_string(remaining_ms)};
-  redis::Reply reply = co_await redis_.command_or_throw(std::move(set));
-  if (reply.is_error()) throw ServiceUnavailable("redis", reply.text);
+  Revocation revocation;
+  revocation.account_id = *account;
+  revocation.token_id = token_id;
+  revocation.expires_at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(expires_at.time_since_epoch()).count();
+  revocations_->apply(revocation);
 }
 
-boost::asio::awaitable<void> TokenService::revoke_account_tokens_before(
+void TokenService::revoke_account_tokens_before(
     std::uint64_t account_id, std::chrono::system_clock::time_point issued_up_to) {
-  // Every token issued up to the mark expires within one access-token lifetime of it, so the
-  // mark can go then. The script keeps the later of two marks: a rebuild replaying an older
-  // revocation must not shorten a newer one.
-  static const std::string kKeepLatest =
-      "local current = redis.call('GET', KEYS[1]) "
-      "if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end "
-      "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1";
+  // Every token issued up to the mark expires within one access-token lifetime of it.
   const auto mark_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(issued_up_to.time_since_epoch())
           .count();
-  const auto ttl_ms =
-      mark_ms - now_ms() +
+  Revocation revocation;
+  revocation.account_id = account_id;
+  revocation.issued_up_to_ms = mark_ms;
+  revocation.expires_at_ms =
+      mark_ms +
       std::chrono::duration_cast<std::chrono::milliseconds>(config_.access_token_ttl).count();
-  if (ttl_ms <= 0) co_return;
-  std::vector<std::string> eval = {"EVAL",
-                                   kKeepLatest,
-                                   "1",
-                                   revoked_before_key(account_id),
-                                   std::to_string(mark_ms),
-                                   std::to_string(ttl_ms)};
-  redis::Reply reply = co_await redis_.command_or_throw(std::move(eval));
-  if (reply.is_error()) throw ServiceUnavailable("redis", reply.text);
+  revocations_->apply(revocation);
 }
 
 }  // namespace huicai::auth

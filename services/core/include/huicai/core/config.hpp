@@ -53,6 +53,10 @@ struct Config {
   std::chrono::seconds access_token_ttl{900};
   std::chrono::seconds refresh_token_ttl{14 * 24 * 3600};
   std::size_t password_hash_concurrency = 2;
+  // How often each process copies new revocations (logout, password change) from MySQL, and
+  // how old its copy may get before token checks answer 503 rather than trust it.
+  std::chrono::milliseconds revocation_poll_interval{250};
+  std::chrono::milliseconds revocation_max_staleness{5'000};
 
   // Logging
   bool access_log = true;

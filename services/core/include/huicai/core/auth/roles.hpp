@@ -24,9 +24,9 @@ enum class Role : std::uint8_t {
   auditor,
 };
 inline constexpr Role kAllRoles[] = {
-    Role::employee,       Role::unit_buyer,     Role::unit_approver,
-    Role::unit_admin,     Role::supplier_staff, Role::county_officer,
-    Role::operator_,      Role::finance,        Role::auditor,
+    Role::employee,   Role::unit_buyer,     Role::unit_approver,
+    Role::unit_admin, Role::supplier_staff, Role::county_officer,
+    Role::operator_,  Role::finance,        Role::auditor,
 };
 std::string_view to_string(Role role);  // "employee", ..., "operator", ...
 std::optional<Role> role_from_string(std::string_view text);
@@ -48,7 +48,7 @@ struct RoleGrant {
 };
 
 struct AccessRule {
-  bool is_public = false;        // no token needed (login, health): declared, never defaulted
+  bool is_public = false;         // no token needed (login, health): declared, never defaulted
   std::vector<RoleGrant> grants;  // empty and not public = nobody (default deny)
 
   static AccessRule public_route() { return AccessRule{true, {}}; }

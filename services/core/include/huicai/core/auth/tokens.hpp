@@ -1,22 +1,25 @@
 #pragma once
 // Access and refresh tokens. Access tokens are short-lived, self-contained and signed with
 // HMAC-SHA256 (libsodium crypto_auth_hmacsha256) so every service verifies them without a
-// round trip; revocation (logout, password change) is checked in Redis, with MySQL as the record.
+// round trip; revocation (logout, password change) is checked against an in-memory
+// RevocationList that a RevocationFeed keeps in step with the record in MySQL. Verifying needs
+// no I/O and keeps working with Redis down.
 // The identity service issues tokens; the core verifies them on every request.
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/dispatcher.hpp>
+#include <memory>
 #include <string>
 
-namespace huicai::redis {
-class Client;
-}
-
 namespace huicai::auth {
+
+class RevocationFeed;
+class RevocationList;
 
 enum class TokenError { malformed = 1, bad_signature, expired, revoked, unavailable };
 const boost::system::error_category& token_category() noexcept;
@@ -30,27 +33,34 @@ struct IssuedToken {
 
 class TokenService : public http::TokenVerifier {
  public:
-  TokenService(const Config& config, redis::Client& redis);
+  explicit TokenService(const Config& config);
+  ~TokenService() override;
 
   // Signs an access token carrying the principal (roles and scopes) for config.access_token_ttl.
   IssuedToken issue_access(const Principal& principal) const;
+  // Signature, expiry, then the revocation list. With a feed attached and the list older than
+  // config.revocation_max_staleness, reads MySQL first; when that fails, throws
+  // ServiceUnavailable (503): a logged-out token must not pass because the record is unreadable.
   boost::asio::awaitable<boost::system::result<Principal>> verify(
       std::string_view bearer_token) override;
-  // Marks every access token of this token id (or of this account issued before now) revoked
-  // in Redis until it would have expired anyway.
-  boost::asio::awaitable<void> revoke_token(const std::string& token_id);
-  boost::asio::awaitable<void> revoke_account_tokens_before_now(std::uint64_t account_id);
-  // The same marks at a given time: identity writes the revocation to MySQL first (the record)
-  // and then here, and rebuilds Redis from that record after Redis lost its data. The
-  // account mark only ever moves forward.
-  boost::asio::awaitable<void> revoke_token_until(const std::string& token_id,
-                                                  std::chrono::system_clock::time_point expires_at);
-  boost::asio::awaitable<void> revoke_account_tokens_before(
-      std::uint64_t account_id, std::chrono::system_clock::time_point issued_up_to);
+
+  // Revocations this process made. The caller has already recorded them in MySQL (identity's
+  // identity_token_revocations, in the transaction that logs out or changes the password);
+  // here they take effect in this process at once, other processes read them from the record.
+  void revoke_token_until(const std::string& token_id,
+                          std::chrono::system_clock::time_point expires_at);
+  void revoke_account_tokens_before(std::uint64_t account_id,
+                                    std::chrono::system_clock::time_point issued_up_to);
+
+  // From now on the list is only trusted while the feed keeps it fresh.
+  void attach_feed(RevocationFeed& feed);
+  RevocationList& revocations() { return *revocations_; }
 
  private:
   const Config& config_;
-  redis::Client& redis_;
+  std::array<unsigned char, 32> mac_key_{};  // derived from config.token_secret once
+  std::unique_ptr<RevocationList> revocations_;
+  RevocationFeed* feed_ = nullptr;
 };
 
 }  // namespace huicai::auth
