@@ -189,6 +189,38 @@ TEST_CASE("every setting is read from its HUICAI_* variable", "[config]") {
   CHECK(config.mysql_port == 13306);
 }
 
+TEST_CASE("ordering's settings are Config entries too", "[config]") {
+  ScopedEnvironment environment;
+  clear_settings(environment);
+  const Config defaults = Config::from_environment();
+  CHECK(defaults.order_payment_timeout == std::chrono::seconds(1800));
+  CHECK(defaults.order_auto_receive == std::chrono::days(7));
+  CHECK(defaults.payment_sandbox_callback_url.empty());
+  CHECK(defaults.payment_callback_worker);
+  environment.set("HUICAI_ORDER_AUTO_RECEIVE_DAYS", "3")
+      .set("HUICAI_ORDER_SWEEP_INTERVAL_MS", "0")
+      .set("HUICAI_PAYMENT_SANDBOX_SECRET", "another-secret")
+      .set("HUICAI_PAYMENT_SANDBOX_CALLBACK_URL",
+           "http://10.0.0.5:8080/v1/payments/callbacks/sandbox")
+      .set("HUICAI_PAYMENT_CALLBACK_WORKER", "off")
+      .set("HUICAI_PAYMENT_CALLBACK_ATTEMPTS", "3")
+      .set("HUICAI_PAYMENT_CALLBACK_BACKOFF_MS", "250");
+  const Config config = Config::from_environment();
+  CHECK(config.order_auto_receive == std::chrono::days(3));
+  CHECK(config.order_sweep_interval.count() == 0);
+  CHECK(config.payment_sandbox_secret == "another-secret");
+  CHECK(config.payment_sandbox_callback_url ==
+        "http://10.0.0.5:8080/v1/payments/callbacks/sandbox");
+  CHECK_FALSE(config.payment_callback_worker);
+  CHECK(config.payment_callback_attempts == 3);
+  CHECK(config.payment_callback_backoff == std::chrono::milliseconds(250));
+  ScopedEnvironment invalid;
+  invalid.set("HUICAI_PAYMENT_CALLBACK_ATTEMPTS", "0");
+  CHECK(invalid_argument_message([] {
+          Config::from_environment();
+        }).rfind("HUICAI_PAYMENT_CALLBACK_ATTEMPTS: ", 0) == 0);
+}
+
 TEST_CASE("every setting can be overridden", "[config]") {
   // Setting each variable to its own default text must parse: the shown default is valid input.
   ScopedEnvironment environment;
