@@ -78,6 +78,8 @@ std::string unit_suffix() {
     return "_MS";
   } else if constexpr (std::is_same_v<T, std::chrono::seconds>) {
     return "_SECONDS";
+  } else if constexpr (std::is_same_v<T, std::chrono::days>) {
+    return "_DAYS";
   } else {
     static_assert(!is_duration<T>::value, "add a suffix for this duration unit");
     return "";
@@ -187,6 +189,38 @@ const std::vector<Setting>& settings() {
                      at_least_one),
       // Logging
       HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
+      // Ordering
+      HUICAI_SETTING(order_payment_timeout, "ordering: unpaid orders expire after this"),
+      HUICAI_SETTING(order_approval_timeout,
+                     "ordering: unit orders not approved expire after this"),
+      HUICAI_SETTING(order_auto_receive,
+                     "ordering: shipped fulfilments are confirmed as received after this many days",
+                     Bounds{0, 36'500}),
+      HUICAI_SETTING(order_sweep_interval, "ordering: how often the expiry sweeper runs (0 = off)"),
+      HUICAI_SETTING(payment_sandbox_secret,
+                     "ordering: HMAC key of the sandbox payment channel's callbacks (change in "
+                     "production)",
+                     non_empty),
+      HUICAI_SETTING(payment_sandbox_callback_url,
+                     "ordering: http:// URL the sandbox channel posts its callbacks to, fixed per "
+                     "payment at confirm (empty = this instance's own callback route)"),
+      HUICAI_SETTING(payment_callback_worker,
+                     "ordering: run the worker that delivers stored sandbox callbacks"),
+      HUICAI_SETTING(payment_callback_attempts,
+                     "ordering: delivery attempts of one callback before it is marked failed "
+                     "(fixed at confirm)",
+                     at_least_one),
+      HUICAI_SETTING(payment_callback_backoff,
+                     "ordering: wait after the first failed callback delivery, doubling after each "
+                     "(fixed at confirm)",
+                     at_least_one),
+      HUICAI_SETTING(payment_callback_backoff_max,
+                     "ordering: longest wait between two callback delivery attempts", at_least_one),
+      HUICAI_SETTING(payment_callback_timeout, "ordering: time allowed for one callback delivery",
+                     at_least_one),
+      HUICAI_SETTING(payment_callback_poll,
+                     "ordering: how often an idle delivery worker looks for due callbacks",
+                     at_least_one),
   };
   return table;
 }

@@ -8,6 +8,7 @@
 // database, written in the same transaction as our side. A real channel would instead record a
 // pending request here and call out from a worker after commit (the outbox pattern again).
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ class PaymentChannel {
                       std::int64_t amount_fen) = 0;
 };
 
+// Where and how the sandbox delivers one callback, fixed when the payment is confirmed (a real
+// channel likewise keeps the notify URL and its retry schedule per payment).
+struct CallbackDeliveryPolicy {
+  std::string target_url;
+  int max_attempts = 8;
+  std::chrono::milliseconds backoff{1'000};
+  std::chrono::milliseconds backoff_max{300'000};
+};
+
 // The sandbox: HMAC-SHA256 (libsodium) over the body with a shared secret, hex in the
 // X-Huicai-Signature header.
 class SandboxChannel : public PaymentChannel {
@@ -62,14 +72,17 @@ class SandboxChannel : public PaymentChannel {
   void refund(mysql::Session& session, const std::string& intent_id,
               std::int64_t amount_fen) override;
 
-  // The channel side of "the buyer paid": marks the intent confirmed once and returns the
-  // callback it will deliver (body and signature). nullopt when the intent is unknown; the
-  // same callback again when it was already confirmed (so a retried confirm is harmless).
+  // The channel side of "the buyer paid": marks the intent confirmed once and, in the same
+  // transaction, stores the signed callback for delivery (ordering_callback_deliveries, sent by
+  // CallbackDeliveryWorker). Returns the callback (body and signature); nullopt when the intent
+  // is unknown; the same callback again, and nothing stored twice, when it was already
+  // confirmed (so a retried confirm is harmless).
   struct SignedCallback {
     std::string body;
     std::string signature;
   };
-  std::optional<SignedCallback> confirm(mysql::Session& session, const std::string& intent_id);
+  std::optional<SignedCallback> confirm(mysql::Session& session, const std::string& intent_id,
+                                        const CallbackDeliveryPolicy& delivery);
   std::string sign(std::string_view body) const;
 
  private:

@@ -117,8 +117,8 @@ PlacementInput placement_from(const http::Request& request, const ServiceState& 
   input.remove_from_cart = from_cart;
   input.note = body.note.value_or("");
   input.year = current_budget_year();
-  input.payment_timeout = state.settings.payment_timeout;
-  input.approval_timeout = state.settings.approval_timeout;
+  input.payment_timeout = state.context.config().order_payment_timeout;
+  input.approval_timeout = state.context.config().order_approval_timeout;
   input.actor = actor_of(request);
   return input;
 }

@@ -1,15 +1,11 @@
 // Payments through the channel: an intent for the order's personal share (Idempotency-Key),
-// the sandbox's redirect-free confirm (the buyer "pays"; the channel then calls us back
-// asynchronously), and the signed callback endpoint the channel calls.
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+// the sandbox's redirect-free confirm (the buyer "pays"; the channel stores its callback in the
+// same transaction and a delivery worker calls us back, see callback_delivery.hpp), and the
+// signed callback endpoint the channel calls.
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
-#include <huicai/core/log.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 
@@ -47,28 +43,6 @@ boost::asio::awaitable<http::Response> handle_sandbox_callback(State state, std:
       200, boost::json::object{{"outcome", result.outcome}, {"order_id", result.order_id}});
 }
 
-namespace {
-
-// The sandbox delivers its callback like a real channel would: later, on its own, retrying a
-// few times when we cannot take it.
-boost::asio::awaitable<void> deliver_callback(State state, std::string body,
-                                              std::string signature) {
-  boost::asio::steady_timer timer(state->context.io());
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    try {
-      co_await handle_sandbox_callback(state, body, signature, "");
-      co_return;
-    } catch (const std::exception& error) {
-      log::warn("sandbox callback delivery failed",
-                {{"error", error.what()}, {"attempt", attempt}});
-    }
-    timer.expires_after(std::chrono::milliseconds(200 << attempt));
-    co_await timer.async_wait(boost::asio::use_awaitable);
-  }
-}
-
-}  // namespace
-
 void add_payment_routes(http::Router& router, State state) {
   router.add(http::Route{
       http::Method::post,
@@ -93,6 +67,7 @@ void add_payment_routes(http::Router& router, State state) {
       auth::AccessRule::roles({{Role::employee, Scope::own_account}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const std::string intent_id(request.path_param("intent_id"));
+        const auto policy = state->callback_policy();
         auto signed_callback = co_await state->context.db().transaction(
             [&](mysql::Session& session) -> std::optional<SandboxChannel::SignedCallback> {
               auto& select = session.prepare(
@@ -104,15 +79,14 @@ void add_payment_routes(http::Router& router, State state) {
               auth::Owner owner;
               owner.account_id = static_cast<std::uint64_t>(row->getInt64("buyer_account_id"));
               request.require_access(owner, true);
-              return state->sandbox.confirm(session, intent_id);
+              return state->sandbox.confirm(session, intent_id, policy);
             });
         if (!signed_callback) {
           throw http::Problem(404, "not-found", "Not found", "no such payment intent");
         }
-        boost::asio::co_spawn(
-            state->context.io(),
-            deliver_callback(state, signed_callback->body, signed_callback->signature),
-            boost::asio::detached);
+        // Stored in the confirm's transaction; the worker (of any instance) delivers it. Ours
+        // looks at once instead of at its next poll.
+        if (state->callback_worker) state->callback_worker->wake();
         boost::json::object answer{
             {"intent_id", intent_id},
             {"status", "confirmed"},

@@ -81,22 +81,34 @@ std::optional<ChannelCallback> SandboxChannel::parse_callback(std::string_view b
 }
 
 std::optional<SandboxChannel::SignedCallback> SandboxChannel::confirm(
-    mysql::Session& session, const std::string& intent_id) {
+    mysql::Session& session, const std::string& intent_id, const CallbackDeliveryPolicy& delivery) {
   auto& confirm = session.prepare(
       "UPDATE ordering_sandbox_intents SET status = 'confirmed', channel_event_id = ?, "
       "confirmed_at = NOW(6) WHERE intent_id = ? AND status = 'created'");
   mysql::bind(confirm, "evt_" + events::new_uuid(), intent_id);
-  confirm.executeUpdate();
+  const bool confirmed_now = confirm.executeUpdate() == 1;
   auto& select = session.prepare(
       "SELECT amount_fen, status, channel_event_id FROM ordering_sandbox_intents "
       "WHERE intent_id = ?");
   mysql::bind(select, intent_id);
   auto row = mysql::query(select);
   if (!row->next()) return std::nullopt;
+  const std::string event_id = mysql::get_string(*row, "channel_event_id");
   SignedCallback callback;
-  callback.body = callback_body(mysql::get_string(*row, "channel_event_id"), intent_id,
-                                row->getInt64("amount_fen"));
+  callback.body = callback_body(event_id, intent_id, row->getInt64("amount_fen"));
   callback.signature = sign(callback.body);
+  if (confirmed_now) {
+    // Same transaction as the confirm: the money is taken if and only if the callback is owed.
+    auto& store = session.prepare(
+        "INSERT INTO ordering_callback_deliveries (channel, channel_event_id, intent_id, "
+        "target_url, body, signature, max_attempts, backoff_ms, backoff_max_ms, "
+        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))");
+    mysql::bind(store, name(), event_id, intent_id, delivery.target_url, callback.body,
+                callback.signature, delivery.max_attempts,
+                static_cast<std::int64_t>(delivery.backoff.count()),
+                static_cast<std::int64_t>(delivery.backoff_max.count()));
+    store.executeUpdate();
+  }
   return callback;
 }
 

@@ -1,4 +1,5 @@
 // Registration of the ordering service: its routes and its background workers.
+#include <algorithm>
 #include <charconv>
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
@@ -12,11 +13,31 @@
 
 namespace huicai::ordering {
 
-ServiceState::ServiceState(app::Context& context_in, OrderingSettings settings_in)
+ServiceState::ServiceState(app::Context& context_in)
     : context(context_in),
-      settings(std::move(settings_in)),
       idempotency(context_in.db()),
-      sandbox(settings.sandbox_secret) {}
+      sandbox(context_in.config().payment_sandbox_secret) {}
+
+CallbackDeliveryPolicy ServiceState::callback_policy() const {
+  const Config& config = context.config();
+  CallbackDeliveryPolicy policy;
+  policy.target_url = config.payment_sandbox_callback_url;
+  if (policy.target_url.empty()) {
+    // This instance's own callback route; a wildcard bind address is reached via loopback.
+    std::string host = config.http_address;
+    if (host == "0.0.0.0") host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    policy.target_url = "http://" + host + ":" + std::to_string(context.listening_port()) +
+                        "/v1/payments/callbacks/sandbox";
+  }
+  policy.max_attempts =
+      static_cast<int>(std::min<std::size_t>(config.payment_callback_attempts, 1000));
+  policy.backoff = config.payment_callback_backoff;
+  policy.backoff_max =
+      std::max(config.payment_callback_backoff_max, config.payment_callback_backoff);
+  return policy;
+}
 
 std::int64_t path_id(const http::Request& request, std::string_view name) {
   const auto text = request.path_param(name);
@@ -38,7 +59,8 @@ Actor actor_of(const http::Request& request, std::string reason) {
 }
 
 void register_service(app::Context& context, http::Router& router) {
-  auto state = std::make_shared<ServiceState>(context, OrderingSettings::from_environment());
+  auto state = std::make_shared<ServiceState>(context);
+  const Config& config = context.config();
   add_cart_routes(router, state);
   add_order_routes(router, state);
   add_payment_routes(router, state);
@@ -53,11 +75,22 @@ void register_service(app::Context& context, http::Router& router) {
                         &context.metrics());
     co_await relay.run();
   });
-  if (state->settings.sweep_interval.count() > 0) {
+  if (config.order_sweep_interval.count() > 0) {
     context.spawn_background("ordering-expiry-sweeper", [state]() {
-      return run_sweeper(state->context.db(), state->settings.sweep_interval,
-                         state->settings.auto_receive_after);
+      const Config& settings = state->context.config();
+      return run_sweeper(
+          state->context.db(), settings.order_sweep_interval,
+          std::chrono::duration_cast<std::chrono::seconds>(settings.order_auto_receive));
     });
+  }
+  if (config.payment_callback_worker) {
+    DeliveryWorkerOptions options;
+    options.request_timeout = config.payment_callback_timeout;
+    options.idle_poll = config.payment_callback_poll;
+    state->callback_worker =
+        std::make_unique<CallbackDeliveryWorker>(context.db(), &context.metrics(), options);
+    context.spawn_background("ordering-callback-delivery",
+                             [state]() { return state->callback_worker->run(); });
   }
 }
 

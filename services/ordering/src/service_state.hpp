@@ -1,14 +1,16 @@
 #pragma once
-// What every ordering route shares: the app context, settings, the idempotency store and the
-// payment channel. Created once at registration; each handler holds a shared_ptr to it.
+// What every ordering route shares: the app context (settings are in context.config(), the
+// HUICAI_ORDER_* / HUICAI_PAYMENT_* entries), the idempotency store, the payment channel and
+// the worker that delivers its callbacks. Created once at registration; each handler holds a
+// shared_ptr to it.
 
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/auth/roles.hpp>
 #include <memory>
 
+#include "callback_delivery.hpp"
 #include "idempotency.hpp"
 #include "order_events.hpp"
-#include "ordering_settings.hpp"
 #include "payment_channel.hpp"
 
 namespace huicai::http {
@@ -18,11 +20,15 @@ class Router;
 namespace huicai::ordering {
 
 struct ServiceState {
-  ServiceState(app::Context& context, OrderingSettings settings);
+  explicit ServiceState(app::Context& context);
   app::Context& context;
-  OrderingSettings settings;
   Idempotency idempotency;
   SandboxChannel sandbox;
+  // Null when HUICAI_PAYMENT_CALLBACK_WORKER is off (another instance delivers).
+  std::unique_ptr<CallbackDeliveryWorker> callback_worker;
+
+  // Target and retry schedule of a callback confirmed now, from the settings.
+  CallbackDeliveryPolicy callback_policy() const;
 };
 using State = std::shared_ptr<ServiceState>;
 

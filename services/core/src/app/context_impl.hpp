@@ -38,6 +38,7 @@ class ContextImpl final : public Context {
   void spawn_background(std::string name,
                         std::function<boost::asio::awaitable<void>()> loop) override;
   redis::Client& dedicated_redis(std::string_view purpose) override;
+  std::uint16_t listening_port() const override { return port(); }
 
   // Application plumbing.
   void start();

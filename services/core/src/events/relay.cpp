@@ -11,8 +11,6 @@
 // A crash or error between 2 and 3 leaves rows unpublished with a lease: they are published
 // again (by this relay at once, by others when the lease ends). That duplicate is harmless:
 // consumers deduplicate by event id. A row is never lost: it stays in MySQL until marked.
-#include <unistd.h>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,6 +20,7 @@
 #include <huicai/core/events/relay.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
+#include <huicai/core/mysql/leased_claim.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -39,56 +38,34 @@ struct OutboxRow {
   huicai::events::v1::Envelope envelope;
 };
 
-std::string id_list(const std::vector<std::int64_t>& ids) {
-  std::string list;
-  for (auto id : ids) {
-    if (!list.empty()) list += ',';
-    list += std::to_string(id);
-  }
-  return list;
-}
-
-// Step 1, on a pool thread inside a transaction.
+// Step 1, on a pool thread inside a transaction (the shared lease claim, mysql/leased_claim).
 std::vector<OutboxRow> claim_rows(mysql::Session& session, const std::string& table,
                                   const std::string& producer, const std::string& relay_id,
                                   std::size_t batch_size, std::chrono::milliseconds lease) {
-  // Our own unexpired claims come first in id order, so a batch that failed to publish is
-  // retried before newer rows and a single relay keeps the outbox order.
-  auto& select = session.prepare(
-      "SELECT id, event_id, stream, event_type, aggregate_id, payload, request_id,"
-      " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', occurred_at) AS occurred_us"
-      " FROM " +
-      table +
-      " WHERE published_at IS NULL"
-      " AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(6) OR claimed_by = ?)"
-      " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
-  mysql::bind(select, relay_id, static_cast<int>(batch_size));
-  auto result = mysql::query(select);
+  mysql::LeasedClaim claim;
+  claim.table = table;
+  claim.columns =
+      "event_id, stream, event_type, aggregate_id, payload, request_id,"
+      " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', occurred_at) AS occurred_us";
+  claim.due = "published_at IS NULL";
+  claim.claimant = relay_id;
+  claim.batch_size = batch_size;
+  claim.lease = lease;
   std::vector<OutboxRow> rows;
-  std::vector<std::int64_t> ids;
-  while (result->next()) {
+  mysql::claim_with_lease(session, claim, [&](sql::ResultSet& result) {
     OutboxRow row;
-    row.id = result->getInt64("id");
-    row.stream = mysql::get_string(*result, "stream");
+    row.id = result.getInt64("id");
+    row.stream = mysql::get_string(result, "stream");
     auto& envelope = row.envelope;
-    envelope.set_event_id(mysql::get_string(*result, "event_id"));
-    envelope.set_type(mysql::get_string(*result, "event_type"));
-    envelope.set_occurred_at_us(result->getInt64("occurred_us"));
+    envelope.set_event_id(mysql::get_string(result, "event_id"));
+    envelope.set_type(mysql::get_string(result, "event_type"));
+    envelope.set_occurred_at_us(result.getInt64("occurred_us"));
     envelope.set_producer(producer);
-    envelope.set_aggregate_id(mysql::get_string(*result, "aggregate_id"));
-    envelope.set_payload(mysql::get_string(*result, "payload"));
-    envelope.set_request_id(mysql::get_string(*result, "request_id"));
-    ids.push_back(row.id);
+    envelope.set_aggregate_id(mysql::get_string(result, "aggregate_id"));
+    envelope.set_payload(mysql::get_string(result, "payload"));
+    envelope.set_request_id(mysql::get_string(result, "request_id"));
     rows.push_back(std::move(row));
-  }
-  if (rows.empty()) return rows;
-  // The id list varies per batch: a plain statement, so the per-connection cache of prepared
-  // statements does not fill up with one entry per list. Ids are integers and relay_id is
-  // made of [A-Za-z0-9@:._-] (make_relay_id), so nothing needs quoting.
-  session.execute_direct("UPDATE " + table + " SET claimed_by = '" + relay_id +
-                         "', claimed_until = UTC_TIMESTAMP(6) + INTERVAL " +
-                         std::to_string(lease.count() * 1000) + " MICROSECOND WHERE id IN (" +
-                         id_list(ids) + ")");
+  });
   return rows;
 }
 
@@ -99,21 +76,7 @@ void mark_published(mysql::Session& session, const std::string& table,
   session.execute_direct("UPDATE " + table +
                          " SET published_at = UTC_TIMESTAMP(6), claimed_by = NULL,"
                          " claimed_until = NULL WHERE id IN (" +
-                         id_list(ids) + ") AND published_at IS NULL");
-}
-
-// "<producer>@<host>:<pid>:<random>": unique per Relay object, readable in the table, and
-// only [A-Za-z0-9@:._-] so it can be spliced into SQL text.
-std::string make_relay_id(const std::string& producer) {
-  char host[64] = {};
-  gethostname(host, sizeof host - 1);
-  auto id = producer + "@" + host + ":" + std::to_string(getpid()) + ":" + new_uuid().substr(0, 8);
-  for (auto& c : id) {
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '@' || c == ':' || c == '.' || c == '_' || c == '-';
-    if (!safe) c = '_';
-  }
-  return id.substr(0, 64);
+                         mysql::id_list(ids) + ") AND published_at IS NULL");
 }
 
 // Helpers kept out of coroutine bodies: GCC 12 miscompiles braced initializer lists there.
@@ -143,7 +106,7 @@ Relay::Relay(mysql::Pool& pool, redis::Client& redis, RelayOptions options,
       redis_(redis),
       options_(std::move(options)),
       metrics_(metrics),
-      relay_id_(make_relay_id(options_.producer)) {
+      relay_id_(mysql::make_claimant_id(options_.producer)) {
   checked_table_name(options_.outbox_table, "outbox table");
   if (metrics_) {
     metrics_->describe("huicai_outbox_published_total", "Outbox events published to Redis",

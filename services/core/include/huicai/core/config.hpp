@@ -61,6 +61,20 @@ struct Config {
   // Logging
   bool access_log = true;
 
+  // Ordering: order timeouts and the sandbox payment channel's callback delivery
+  std::chrono::seconds order_payment_timeout{1800};
+  std::chrono::seconds order_approval_timeout{3 * 24 * 3600};
+  std::chrono::days order_auto_receive{7};
+  std::chrono::milliseconds order_sweep_interval{1000};  // 0 = sweeper off
+  std::string payment_sandbox_secret = "huicai-sandbox-channel-secret-change-me";
+  std::string payment_sandbox_callback_url;  // "" = this instance's own callback route
+  bool payment_callback_worker = true;
+  std::size_t payment_callback_attempts = 8;
+  std::chrono::milliseconds payment_callback_backoff{1'000};  // doubles per failed attempt
+  std::chrono::milliseconds payment_callback_backoff_max{300'000};
+  std::chrono::milliseconds payment_callback_timeout{5'000};
+  std::chrono::milliseconds payment_callback_poll{500};
+
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.
   static Config from_environment();

@@ -9,12 +9,10 @@
 // and lists itself in an app::ServiceEntry. Registration is explicit: self-registering static
 // objects get dropped by the linker from static libraries.
 
-#include <huicai/core/config.hpp>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <functional>
+#include <huicai/core/config.hpp>
 #include <string>
 #include <string_view>
 
@@ -50,6 +48,8 @@ class Context {
                                 std::function<boost::asio::awaitable<void>()> loop) = 0;
   // A Redis client of its own for a blocking consumer (XREADGROUP BLOCK).
   virtual redis::Client& dedicated_redis(std::string_view purpose) = 0;
+  // The port the HTTP server listens on once started (config().http_port may be 0 = any).
+  virtual std::uint16_t listening_port() const { return config().http_port; }
 };
 
 struct ServiceEntry {
