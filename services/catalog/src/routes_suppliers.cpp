@@ -3,6 +3,7 @@
 //   -> approve | reject(reason) (operator); active <-> suspended(reason) (operator).
 // Supplier staff read and edit their own supplier's contact and bank details. The bank account
 // number is masked for everyone but finance.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <huicai/catalog/etag.hpp>
 #include <huicai/catalog/field_validator.hpp>
@@ -48,6 +49,19 @@ SupplierFields read_supplier_fields(FieldValidator& fields, bool creating) {
     fields.fail("bank_account_number", "must contain only digits, spaces and '-'");
   }
   return supplier;
+}
+
+// The members of the supplier JSON that show the body's fields (contact and bank details are
+// nested objects there), for the audit summary of a PATCH.
+std::vector<std::string> supplier_keys(const std::vector<std::string>& body_keys) {
+  std::vector<std::string> keys;
+  for (const auto& key : body_keys) {
+    std::string shown = key.starts_with("contact_") ? "contact"
+                        : key.starts_with("bank_")  ? "bank_account"
+                                                    : key;
+    if (std::find(keys.begin(), keys.end(), shown) == keys.end()) keys.push_back(shown);
+  }
+  return keys;
 }
 
 bool sees_bank_account(const http::Request& request) {
@@ -249,7 +263,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
             throw conflict("duplicate-supplier", "Supplier exists",
                            "a supplier with this name (in this county) or credit code exists");
           }
-          const auto keys = changed_keys(body);
+          const auto keys = supplier_keys(changed_keys(body));
           audit_change(
               session, request,
               {"supplier.updated", "supplier", std::to_string(id), audit::summary(*current, keys),
