@@ -110,6 +110,29 @@ TEST_CASE("five wrong passwords lock the login, and the right one is then refuse
   CHECK(problem_type(ghost_locked) == problem_type(locked));
 }
 
+TEST_CASE("the lockout threshold and length come from HUICAI_LOGIN_* settings",
+          "[identity][login]") {
+  TestApp app{identity_only(), [](Config& config) {
+                config.access_log = false;
+                config.login_max_failures = 2;
+                config.login_lock_duration = std::chrono::seconds(60);
+              }};
+  HttpClient client{app.host(), app.port()};
+  const auto operator_token = mint(app, platform_principal(auth::Role::operator_));
+  auto unit = create_unit(client, operator_token, std::nullopt, "login-" + unique_suffix());
+  auto account = create_account(client, operator_token, "emp." + unique_suffix(), unit.id);
+  for (int i = 0; i < 2; ++i) {
+    CHECK(login(client, account.login, "Wrong-password-1").response.status == 401);
+  }
+  auto locked = login(client, account.login, account.password).response;
+  INFO(locked.body);
+  CHECK(locked.status == 429);
+  CHECK(problem_type(locked) == "https://huicai.dev/problems/login-locked");
+  const auto retry_after = std::stoi(locked.header("retry-after"));
+  CHECK(retry_after > 0);
+  CHECK(retry_after <= 60);
+}
+
 TEST_CASE("more than ten attempts a minute for one login get 429 with Retry-After",
           "[identity][login]") {
   LoginWorld world;
