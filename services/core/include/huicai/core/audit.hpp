@@ -9,10 +9,13 @@
 //
 //   co_await pool.transaction([&](mysql::Session& session) {
 //     ... approve the supplier ...
-//     auto entry = audit::entry_for(request, "supplier.approved", "supplier", id_text);
-//     entry.before_json = ...; entry.after_json = ...;
-//     audit::record(session, "catalog_outbox", "catalog", entry);
+//     audit::record_privileged(session, "catalog_outbox", "catalog", request,
+//                              {"supplier.approved", "supplier", id_text,
+//                               R"({"status":"recommended"})", R"({"status":"active"})"});
 //   });
+// record_privileged() writes nothing when the route was called in a role that is not audited
+// (supplier staff, buyers), so routes open to both call it unconditionally. Used by
+// services/catalog (catalog_events.cpp, audit_change) and services/ordering (routes_*.cpp).
 
 #include <cstdint>
 #include <optional>
