@@ -93,18 +93,8 @@ void register_supplier_action(http::Router& router, const StatePtr& state,
              audit_action](http::Request& request) -> asio::awaitable<http::Response> {
               const auto id = id_param(request, "supplier_id");
               const auto expected = if_match_version(request);
-              std::optional<std::string> reason;
-              if (!request.body.empty()) {
-                const auto body = parse_json_object(request);
-                FieldValidator fields(body);
-                reason = fields.text("reason", {transition->needs_reason, 2, 500});
-                fields.throw_if_failed();
-              } else if (transition->needs_reason) {
-                throw validation_problem({{"reason", "is required"}});
-              }
-              std::string from_csv;
-              for (auto status : transition->from)
-                from_csv += (from_csv.empty() ? "" : ",") + std::string(status);
+              const auto reason = action_reason(request, transition->needs_reason);
+              const std::string from_csv = status_list(transition->from);
               const auto actor = actor_id(request);
               const bool show_bank = sees_bank_account(request);
               auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
