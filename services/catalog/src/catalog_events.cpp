@@ -111,4 +111,15 @@ void enqueue_certification_changed(mysql::Session& session, std::int64_t certifi
   enqueue(session, "catalog.certification_changed.v1", certification_id, message, request_id);
 }
 
+void audit_change(mysql::Session& session, const http::Request& request,
+                  const audit::Change& change) {
+  audit::record_privileged(session, kOutboxTable, kProducer, request, change);
+}
+
+std::vector<std::string> changed_keys(const boost::json::object& body) {
+  std::vector<std::string> keys;
+  for (const auto& member : body) keys.emplace_back(member.key());
+  return keys;
+}
+
 }  // namespace huicai::catalog

@@ -3,11 +3,17 @@
 // publishes them to the "catalog" stream). Payloads are the messages of
 // proto/huicai/events/v1/catalog.proto.
 
+#include <boost/json/object.hpp>
 #include <cstdint>
+#include <huicai/core/audit.hpp>
 #include <string>
+#include <vector>
 
 namespace huicai::mysql {
 class Session;
+}
+namespace huicai::http {
+struct Request;
 }
 
 namespace huicai::catalog {
@@ -39,5 +45,13 @@ void enqueue_price_changed(mysql::Session& session, const PriceChange& change,
 void enqueue_certification_changed(mysql::Session& session, std::int64_t certification_id,
                                    const std::string& change, std::int64_t actor_account_id,
                                    const std::string& request_id);
+
+// Audit trail: a change made as operator or county officer is recorded in catalog_outbox in the
+// caller's transaction (identity files it in the audit log); the same call by supplier staff
+// records nothing (huicai/core/audit.hpp, record_privileged).
+void audit_change(mysql::Session& session, const http::Request& request,
+                  const audit::Change& change);
+// The member names of a PATCH body: the fields whose before/after values the summary shows.
+std::vector<std::string> changed_keys(const boost::json::object& body);
 
 }  // namespace huicai::catalog

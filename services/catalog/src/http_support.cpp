@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 #include <huicai/catalog/etag.hpp>
+#include <huicai/catalog/field_validator.hpp>
 
 namespace huicai::catalog {
 
@@ -89,6 +90,24 @@ void add_route(http::Router& router, http::Method method, std::string pattern,
                auth::AccessRule rule, http::Handler handler) {
   router.add(
       http::Route{method, std::move(pattern), "catalog", std::move(rule), std::move(handler), {}});
+}
+
+std::optional<std::string> action_reason(const http::Request& request, bool required) {
+  if (request.body.empty()) {
+    if (required) throw validation_problem({{"reason", "is required"}});
+    return std::nullopt;
+  }
+  const auto body = parse_json_object(request);
+  FieldValidator fields(body);
+  auto reason = fields.text("reason", {required, 2, 500});
+  fields.throw_if_failed();
+  return reason;
+}
+
+std::string status_list(const std::vector<std::string_view>& statuses) {
+  std::string list;
+  for (auto status : statuses) list += (list.empty() ? "" : ",") + std::string(status);
+  return list;
 }
 
 }  // namespace huicai::catalog

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace huicai::catalog {
 
@@ -23,6 +24,12 @@ std::int64_t id_param(const http::Request& request, std::string_view name);
 std::optional<std::int64_t> if_match_version(const http::Request& request);
 std::int64_t actor_id(const http::Request& request);
 bool caller_has(const http::Request& request, auth::Role role);
+
+// The "reason" of a workflow action: from an optional JSON body {"reason": "..."} (2..500
+// bytes); 422 when the action needs one and none is given.
+std::optional<std::string> action_reason(const http::Request& request, bool required);
+// "a,b,c": the statuses an action may start from, for the compare-and-set's IN list.
+std::string status_list(const std::vector<std::string_view>& statuses);
 
 http::Problem not_found(std::string_view what);
 http::Problem precondition_failed(std::int64_t current_version);

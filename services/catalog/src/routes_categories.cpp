@@ -3,6 +3,7 @@
 #include <huicai/catalog/etag.hpp>
 #include <huicai/catalog/field_validator.hpp>
 
+#include "catalog_events.hpp"
 #include "category_repository.hpp"
 #include "http_support.hpp"
 #include "repository_support.hpp"
@@ -63,7 +64,12 @@ void register_category_routes(http::Router& router, const StatePtr& state) {
                 try {
                   const auto id = insert_category(session, parent_id, *code, *name, path,
                                                   static_cast<int>(position.value_or(0)));
-                  return *find_category(session, id);
+                  auto created = *find_category(session, id);
+                  audit_change(session, request,
+                               {"category.created", "category", std::to_string(id), "",
+                                audit::summary(category_json(created),
+                                               {"code", "name", "path", "position"})});
+                  return created;
                 } catch (const sql::SQLException& error) {
                   if (!is_duplicate_key(error)) throw;
                   throw conflict("duplicate-category", "Category exists",
@@ -86,11 +92,19 @@ void register_category_routes(http::Router& router, const StatePtr& state) {
               auto position = fields.integer("position", {false, 0, 1'000'000});
               fields.throw_if_failed();
               auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                // Read for the audit summary only (a concurrent change fails the UPDATE).
+                const auto before = find_category(session, id);
                 if (update_category(session, id, expected, name, position) == 0) {
                   throw_cas_failure(read_row_state(session, "catalog_categories", id), expected,
                                     "category", "update");
                 }
-                return *find_category(session, id);
+                auto after = *find_category(session, id);
+                const auto keys = changed_keys(body);
+                audit_change(session, request,
+                             {"category.updated", "category", std::to_string(id),
+                              before ? audit::summary(category_json(*before), keys) : "",
+                              audit::summary(category_json(after), keys)});
+                return after;
               });
               co_await state->cache.changed();
               co_return category_response(request, 200, updated);

@@ -109,48 +109,53 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
               co_return certification_response(request, 200, *result.first);
             });
 
-  add_route(router, http::Method::post, "/v1/certifications", access::county_officer_or_operator(),
-            [state](http::Request& request) -> asio::awaitable<http::Response> {
-              const auto body = parse_json_object(request);
-              FieldValidator fields(body);
-              auto number = fields.text("certificate_number", {true, 3, 64});
-              auto issuing_body = fields.text("issuing_body", {true, 2, 128});
-              auto scope = fields.choice("scope", true, {"product", "supplier"});
-              auto target_id = fields.integer("target_id", {true, 1, INT64_MAX});
-              auto valid_from = fields.date("valid_from", true);
-              auto valid_to = fields.date("valid_to", true);
-              if (valid_from && valid_to && *valid_to < *valid_from) {
-                fields.fail("valid_to", "must not be before valid_from");
-              }
-              fields.throw_if_failed();
-              CertificationFields certification{*number,    *issuing_body, *scope,
-                                                *target_id, *valid_from,   *valid_to};
-              const auto actor = actor_id(request);
-              auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
-                auto target = find_certification_target(session, certification.scope,
-                                                        certification.target_id);
-                if (!target)
-                  throw validation_problem({{"target_id", "unknown " + certification.scope}});
-                auth::Owner owner;
-                owner.county_id = static_cast<std::uint64_t>(target->county_id);
-                request.require_access(owner);
-                try {
-                  const auto id =
-                      insert_certification(session, certification, target->county_id, actor);
-                  enqueue_certification_changed(session, id, "created", actor, request.request_id);
-                  return *find_certification(session, id);
-                } catch (const sql::SQLException& error) {
-                  if (!is_duplicate_key(error)) throw;
-                  throw conflict("duplicate-certification", "Certificate exists",
-                                 "this issuing body already has a certificate with this number");
-                }
-              });
-              co_await state->cache.changed();
-              auto response = certification_response(request, 201, created);
-              response.set_header(
-                  "location", "/v1/certifications/" + std::to_string(created.at("id").as_int64()));
-              co_return response;
-            });
+  add_route(
+      router, http::Method::post, "/v1/certifications", access::county_officer_or_operator(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto body = parse_json_object(request);
+        FieldValidator fields(body);
+        auto number = fields.text("certificate_number", {true, 3, 64});
+        auto issuing_body = fields.text("issuing_body", {true, 2, 128});
+        auto scope = fields.choice("scope", true, {"product", "supplier"});
+        auto target_id = fields.integer("target_id", {true, 1, INT64_MAX});
+        auto valid_from = fields.date("valid_from", true);
+        auto valid_to = fields.date("valid_to", true);
+        if (valid_from && valid_to && *valid_to < *valid_from) {
+          fields.fail("valid_to", "must not be before valid_from");
+        }
+        fields.throw_if_failed();
+        CertificationFields certification{*number,    *issuing_body, *scope,
+                                          *target_id, *valid_from,   *valid_to};
+        const auto actor = actor_id(request);
+        auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
+          auto target =
+              find_certification_target(session, certification.scope, certification.target_id);
+          if (!target) throw validation_problem({{"target_id", "unknown " + certification.scope}});
+          auth::Owner owner;
+          owner.county_id = static_cast<std::uint64_t>(target->county_id);
+          request.require_access(owner);
+          try {
+            const auto id = insert_certification(session, certification, target->county_id, actor);
+            enqueue_certification_changed(session, id, "created", actor, request.request_id);
+            auto created = *find_certification(session, id);
+            audit_change(session, request,
+                         {"certification.created", "certification", std::to_string(id), "",
+                          audit::summary(
+                              created, {"certificate_number", "issuing_body", "scope", "target_id",
+                                        "county_id", "valid_from", "valid_to", "status"})});
+            return created;
+          } catch (const sql::SQLException& error) {
+            if (!is_duplicate_key(error)) throw;
+            throw conflict("duplicate-certification", "Certificate exists",
+                           "this issuing body already has a certificate with this number");
+          }
+        });
+        co_await state->cache.changed();
+        auto response = certification_response(request, 201, created);
+        response.set_header("location",
+                            "/v1/certifications/" + std::to_string(created.at("id").as_int64()));
+        co_return response;
+      });
 
   add_route(router, http::Method::post, "/v1/certifications/{certification_id}/revoke",
             access::county_officer_or_operator(),
@@ -171,7 +176,12 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
                                     "certification", "revoke");
                 }
                 enqueue_certification_changed(session, id, "revoked", actor, request.request_id);
-                return *find_certification(session, id);
+                auto after = *find_certification(session, id);
+                audit_change(session, request,
+                             {"certification.revoked", "certification", std::to_string(id),
+                              audit::summary(*current, {"status", "version"}),
+                              audit::summary(after, {"status", "version", "status_reason"})});
+                return after;
               });
               co_await state->cache.changed();
               co_return certification_response(request, 200, updated);

@@ -4,6 +4,7 @@
 #include <huicai/catalog/etag.hpp>
 #include <huicai/catalog/field_validator.hpp>
 
+#include "catalog_events.hpp"
 #include "county_repository.hpp"
 #include "http_support.hpp"
 #include "repository_support.hpp"
@@ -75,7 +76,12 @@ void register_county_routes(http::Router& router, const StatePtr& state) {
               auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
                 try {
                   const auto id = insert_county(session, county);
-                  return *find_county(session, id);
+                  auto created = *find_county(session, id);
+                  audit_change(session, request,
+                               {"county.created", "county", std::to_string(id), "",
+                                audit::summary(created, {"code", "name", "province", "prefecture",
+                                                         "assistance_kind"})});
+                  return created;
                 } catch (const sql::SQLException& error) {
                   if (!is_duplicate_key(error)) throw;
                   throw conflict("duplicate-county", "County exists",
@@ -98,11 +104,20 @@ void register_county_routes(http::Router& router, const StatePtr& state) {
               auto county = read_county_fields(fields, false);
               fields.throw_if_failed();
               auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                // Read for the audit summary only; the snapshot makes the UPDATE below fail
+                // (and the transaction retry) if the row changed in between.
+                const auto before = find_county(session, id);
                 if (update_county(session, id, expected, county) == 0) {
                   throw_cas_failure(read_row_state(session, "catalog_counties", id), expected,
                                     "county", "update");
                 }
-                return *find_county(session, id);
+                auto after = *find_county(session, id);
+                const auto keys = changed_keys(body);
+                audit_change(
+                    session, request,
+                    {"county.updated", "county", std::to_string(id),
+                     before ? audit::summary(*before, keys) : "", audit::summary(after, keys)});
+                return after;
               });
               co_await state->cache.changed();
               co_return county_response(request, 200, updated);

@@ -79,53 +79,48 @@ http::Response page_response(const http::Request& request, boost::json::array it
 }
 
 void register_transition(http::Router& router, const StatePtr& state, const std::string& action,
-                         auth::AccessRule rule) {
+                         auth::AccessRule rule, std::string audit_action) {
   const Transition* transition = find_transition(product_transitions(), action);
-  add_route(router, http::Method::post, "/v1/products/{product_id}/" + action, std::move(rule),
-            [state, transition](http::Request& request) -> asio::awaitable<http::Response> {
-              const auto id = id_param(request, "product_id");
-              const auto expected = if_match_version(request);
-              std::optional<std::string> reason;
-              if (!request.body.empty()) {
-                const auto body = parse_json_object(request);
-                FieldValidator fields(body);
-                reason = fields.text("reason", {transition->needs_reason, 2, 500});
-                fields.throw_if_failed();
-              } else if (transition->needs_reason) {
-                throw validation_problem({{"reason", "is required"}});
-              }
-              std::string from_csv;
-              for (auto status : transition->from) {
-                from_csv += (from_csv.empty() ? "" : ",") + std::string(status);
-              }
-              const std::string to(transition->to);
-              const auto actor = actor_id(request);
-              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
-                auto key = load_owned(session, request, id);
-                if (to == "submitted" && count_active_skus(session, id) == 0) {
-                  throw conflict("no-active-sku", "No active SKU", "a product needs an active SKU");
-                }
-                if (to == "listed") {
-                  const auto status = supplier_status(session, key.supplier_id, nullptr);
-                  if (status != "active") {
-                    throw conflict("supplier-not-active", "Supplier not active",
-                                   "only products of active suppliers can be listed");
-                  }
-                }
-                if (move_product(session, id, expected, from_csv, to, reason) == 0) {
-                  throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
-                                    "product", std::string(transition->action));
-                }
-                if (to == "listed") enqueue_product_listed(session, id, actor, request.request_id);
-                if (key.status == "listed" && to == "delisted") {
-                  enqueue_product_delisted(session, id, reason.value_or(""), actor,
-                                           request.request_id);
-                }
-                return *product_detail(session, id);
-              });
-              co_await state->cache.changed();
-              co_return product_response(request, 200, updated);
-            });
+  add_route(
+      router, http::Method::post, "/v1/products/{product_id}/" + action, std::move(rule),
+      [state, transition, audit_action](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto id = id_param(request, "product_id");
+        const auto expected = if_match_version(request);
+        const auto reason = action_reason(request, transition->needs_reason);
+        const std::string from_csv = status_list(transition->from);
+        const std::string to(transition->to);
+        const auto actor = actor_id(request);
+        auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+          auto key = load_owned(session, request, id);
+          if (to == "submitted" && count_active_skus(session, id) == 0) {
+            throw conflict("no-active-sku", "No active SKU", "a product needs an active SKU");
+          }
+          if (to == "listed") {
+            const auto status = supplier_status(session, key.supplier_id, nullptr);
+            if (status != "active") {
+              throw conflict("supplier-not-active", "Supplier not active",
+                             "only products of active suppliers can be listed");
+            }
+          }
+          if (move_product(session, id, expected, from_csv, to, reason) == 0) {
+            throw_cas_failure(read_row_state(session, "catalog_products", id), expected, "product",
+                              std::string(transition->action));
+          }
+          if (to == "listed") enqueue_product_listed(session, id, actor, request.request_id);
+          if (key.status == "listed" && to == "delisted") {
+            enqueue_product_delisted(session, id, reason.value_or(""), actor, request.request_id);
+          }
+          boost::json::object after{{"status", to}};
+          if (reason) after["reason"] = *reason;
+          audit_change(session, request,
+                       {audit_action, "product", std::to_string(id),
+                        boost::json::serialize(boost::json::object{{"status", key.status}}),
+                        boost::json::serialize(after)});
+          return *product_detail(session, id);
+        });
+        co_await state->cache.changed();
+        co_return product_response(request, 200, updated);
+      });
 }
 
 }  // namespace
@@ -335,11 +330,11 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               co_return page_response(request, std::move(items), limit);
             });
 
-  register_transition(router, state, "submit", access::supplier_staff_only());
-  register_transition(router, state, "approve", access::operator_only());
-  register_transition(router, state, "reject", access::operator_only());
-  register_transition(router, state, "list", access::supplier_editors());
-  register_transition(router, state, "delist", access::supplier_editors());
+  register_transition(router, state, "submit", access::supplier_staff_only(), "product.submitted");
+  register_transition(router, state, "approve", access::operator_only(), "product.approved");
+  register_transition(router, state, "reject", access::operator_only(), "product.rejected");
+  register_transition(router, state, "list", access::supplier_editors(), "product.listed");
+  register_transition(router, state, "delist", access::supplier_editors(), "product.delisted");
 }
 
 }  // namespace huicai::catalog

@@ -3,11 +3,13 @@
 //   -> approve | reject(reason) (operator); active <-> suspended(reason) (operator).
 // Supplier staff read and edit their own supplier's contact and bank details. The bank account
 // number is masked for everyone but finance.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <huicai/catalog/etag.hpp>
 #include <huicai/catalog/field_validator.hpp>
 #include <huicai/catalog/workflows.hpp>
 
+#include "catalog_events.hpp"
 #include "county_repository.hpp"
 #include "http_support.hpp"
 #include "repository_support.hpp"
@@ -49,6 +51,19 @@ SupplierFields read_supplier_fields(FieldValidator& fields, bool creating) {
   return supplier;
 }
 
+// The members of the supplier JSON that show the body's fields (contact and bank details are
+// nested objects there), for the audit summary of a PATCH.
+std::vector<std::string> supplier_keys(const std::vector<std::string>& body_keys) {
+  std::vector<std::string> keys;
+  for (const auto& key : body_keys) {
+    std::string shown = key.starts_with("contact_") ? "contact"
+                        : key.starts_with("bank_")  ? "bank_account"
+                                                    : key;
+    if (std::find(keys.begin(), keys.end(), shown) == keys.end()) keys.push_back(shown);
+  }
+  return keys;
+}
+
 bool sees_bank_account(const http::Request& request) {
   return caller_has(request, auth::Role::finance);
 }
@@ -71,41 +86,36 @@ auth::Owner owner_of(const boost::json::object& supplier) {
 // One onboarding action: check the caller reaches the supplier, then compare-and-set.
 void register_supplier_action(http::Router& router, const StatePtr& state,
                               const std::string& action, auth::AccessRule rule,
-                              const char* actor_column) {
+                              const char* actor_column, std::string audit_action) {
   const Transition* transition = find_transition(supplier_transitions(), action);
-  add_route(
-      router, http::Method::post, "/v1/suppliers/{supplier_id}/" + action, std::move(rule),
-      [state, transition, actor_column](http::Request& request) -> asio::awaitable<http::Response> {
-        const auto id = id_param(request, "supplier_id");
-        const auto expected = if_match_version(request);
-        std::optional<std::string> reason;
-        if (!request.body.empty()) {
-          const auto body = parse_json_object(request);
-          FieldValidator fields(body);
-          reason = fields.text("reason", {transition->needs_reason, 2, 500});
-          fields.throw_if_failed();
-        } else if (transition->needs_reason) {
-          throw validation_problem({{"reason", "is required"}});
-        }
-        std::string from_csv;
-        for (auto status : transition->from)
-          from_csv += (from_csv.empty() ? "" : ",") + std::string(status);
-        const auto actor = actor_id(request);
-        const bool show_bank = sees_bank_account(request);
-        auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
-          auto current = find_supplier(session, id, false);
-          if (!current) throw not_found("supplier");
-          request.require_access(owner_of(*current), true);
-          if (move_supplier(session, id, expected, from_csv, std::string(transition->to), reason,
-                            actor_column, actor) == 0) {
-            throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
-                              "supplier", std::string(transition->action));
-          }
-          return *find_supplier(session, id, show_bank);
-        });
-        co_await state->cache.changed();
-        co_return supplier_response(request, 200, updated);
-      });
+  add_route(router, http::Method::post, "/v1/suppliers/{supplier_id}/" + action, std::move(rule),
+            [state, transition, actor_column,
+             audit_action](http::Request& request) -> asio::awaitable<http::Response> {
+              const auto id = id_param(request, "supplier_id");
+              const auto expected = if_match_version(request);
+              const auto reason = action_reason(request, transition->needs_reason);
+              const std::string from_csv = status_list(transition->from);
+              const auto actor = actor_id(request);
+              const bool show_bank = sees_bank_account(request);
+              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+                auto current = find_supplier(session, id, false);
+                if (!current) throw not_found("supplier");
+                request.require_access(owner_of(*current), true);
+                if (move_supplier(session, id, expected, from_csv, std::string(transition->to),
+                                  reason, actor_column, actor) == 0) {
+                  throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
+                                    "supplier", std::string(transition->action));
+                }
+                auto after = *find_supplier(session, id, false);
+                audit_change(session, request,
+                             {audit_action, "supplier", std::to_string(id),
+                              audit::summary(*current, {"status", "version"}),
+                              audit::summary(after, {"status", "version", "status_reason"})});
+                return *find_supplier(session, id, show_bank);
+              });
+              co_await state->cache.changed();
+              co_return supplier_response(request, 200, updated);
+            });
 }
 
 }  // namespace
@@ -200,6 +210,10 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
                 if (!errors.empty()) throw validation_problem(errors);
                 try {
                   const auto id = insert_supplier(session, supplier, "applied", actor);
+                  auto created = *find_supplier(session, id, false);
+                  audit_change(session, request,
+                               {"supplier.created", "supplier", std::to_string(id), "",
+                                audit::summary(created, {"name", "kind", "county", "status"})});
                   return *find_supplier(session, id, show_bank);
                 } catch (const sql::SQLException& error) {
                   if (!is_duplicate_key(error)) throw;
@@ -215,46 +229,51 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
               co_return response;
             });
 
-  add_route(router, http::Method::patch, "/v1/suppliers/{supplier_id}", access::supplier_editors(),
-            [state](http::Request& request) -> asio::awaitable<http::Response> {
-              const auto id = id_param(request, "supplier_id");
-              const auto expected = if_match_version(request);
-              const auto body = parse_json_object(request);
-              FieldValidator fields(body);
-              auto supplier = read_supplier_fields(fields, false);
-              fields.throw_if_failed();
-              const bool show_bank = sees_bank_account(request);
-              auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
-                auto current = find_supplier(session, id, false);
-                if (!current) throw not_found("supplier");
-                request.require_access(owner_of(*current), true);
-                try {
-                  if (update_supplier(session, id, expected, supplier) == 0) {
-                    throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
-                                      "supplier", "update");
-                  }
-                } catch (const sql::SQLException& error) {
-                  if (!is_duplicate_key(error)) throw;
-                  throw conflict(
-                      "duplicate-supplier", "Supplier exists",
-                      "a supplier with this name (in this county) or credit code exists");
-                }
-                return *find_supplier(session, id, show_bank);
-              });
-              co_await state->cache.changed();
-              co_return supplier_response(request, 200, updated);
-            });
+  add_route(
+      router, http::Method::patch, "/v1/suppliers/{supplier_id}", access::supplier_editors(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto id = id_param(request, "supplier_id");
+        const auto expected = if_match_version(request);
+        const auto body = parse_json_object(request);
+        FieldValidator fields(body);
+        auto supplier = read_supplier_fields(fields, false);
+        fields.throw_if_failed();
+        const bool show_bank = sees_bank_account(request);
+        auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
+          auto current = find_supplier(session, id, false);
+          if (!current) throw not_found("supplier");
+          request.require_access(owner_of(*current), true);
+          try {
+            if (update_supplier(session, id, expected, supplier) == 0) {
+              throw_cas_failure(read_row_state(session, "catalog_suppliers", id), expected,
+                                "supplier", "update");
+            }
+          } catch (const sql::SQLException& error) {
+            if (!is_duplicate_key(error)) throw;
+            throw conflict("duplicate-supplier", "Supplier exists",
+                           "a supplier with this name (in this county) or credit code exists");
+          }
+          const auto keys = supplier_keys(changed_keys(body));
+          audit_change(
+              session, request,
+              {"supplier.updated", "supplier", std::to_string(id), audit::summary(*current, keys),
+               audit::summary(*find_supplier(session, id, false), keys)});
+          return *find_supplier(session, id, show_bank);
+        });
+        co_await state->cache.changed();
+        co_return supplier_response(request, 200, updated);
+      });
 
   register_supplier_action(router, state, "recommend", access::county_officer_only(),
-                           "recommended_by_account_id");
+                           "recommended_by_account_id", "supplier.recommended");
   register_supplier_action(router, state, "approve", access::operator_only(),
-                           "reviewed_by_account_id");
+                           "reviewed_by_account_id", "supplier.approved");
   register_supplier_action(router, state, "reject", access::operator_only(),
-                           "reviewed_by_account_id");
+                           "reviewed_by_account_id", "supplier.rejected");
   register_supplier_action(router, state, "suspend", access::operator_only(),
-                           "reviewed_by_account_id");
+                           "reviewed_by_account_id", "supplier.suspended");
   register_supplier_action(router, state, "reinstate", access::operator_only(),
-                           "reviewed_by_account_id");
+                           "reviewed_by_account_id", "supplier.reinstated");
 }
 
 }  // namespace huicai::catalog

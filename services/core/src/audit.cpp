@@ -1,5 +1,7 @@
 #include <huicai/events/v1/audit.pb.h>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <huicai/core/audit.hpp>
 #include <huicai/core/auth/roles.hpp>
@@ -35,6 +37,34 @@ Entry entry_for(const http::Request& request, std::string action, std::string ta
   entry.target_id = std::move(target_id);
   entry.request_id = request.request_id;
   return entry;
+}
+
+bool is_audited_role(std::string_view role) {
+  return role == auth::to_string(auth::Role::operator_) ||
+         role == auth::to_string(auth::Role::finance) ||
+         role == auth::to_string(auth::Role::unit_admin) ||
+         role == auth::to_string(auth::Role::county_officer);
+}
+
+bool record_privileged(mysql::Session& session, std::string_view outbox_table,
+                       std::string_view producer, const http::Request& request,
+                       const Change& change) {
+  // The role granted on this route decides, not every role the caller holds: a county officer
+  // who is also supplier staff editing their own product acts as supplier staff.
+  if (!is_audited_role(acting_role(request))) return false;
+  Entry entry = entry_for(request, change.action, change.target_type, change.target_id);
+  entry.before_json = change.before_json;
+  entry.after_json = change.after_json;
+  record(session, outbox_table, producer, entry);
+  return true;
+}
+
+std::string summary(const boost::json::object& row, const std::vector<std::string>& keys) {
+  boost::json::object picked;
+  for (const auto& key : keys) {
+    if (const auto* value = row.if_contains(key)) picked[key] = *value;
+  }
+  return boost::json::serialize(picked);
 }
 
 std::string encode(const Entry& entry) {

@@ -187,6 +187,19 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(revocation_max_staleness,
                      "Token checks answer 503 when the revocations read are older than this",
                      at_least_one),
+      // Login limits
+      HUICAI_SETTING(login_max_failures, "Consecutive wrong passwords that lock a login name",
+                     at_least_one),
+      HUICAI_SETTING(login_failure_window, "Wrong passwords older than this are forgotten",
+                     at_least_one),
+      HUICAI_SETTING(login_lock_duration,
+                     "First lockout of a login name; each further one within a day doubles",
+                     at_least_one),
+      HUICAI_SETTING(login_max_lock, "Longest lockout (the doubling stops here)", at_least_one),
+      HUICAI_SETTING(login_attempts_per_login_per_minute,
+                     "Login attempts per login name per minute (beyond: 429)", at_least_one),
+      HUICAI_SETTING(login_attempts_per_ip_per_minute,
+                     "Login attempts per client IP per minute (beyond: 429)", at_least_one),
       // Logging
       HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
       // Ordering

@@ -1,8 +1,10 @@
 #include "login_limiter.hpp"
 
+#include <algorithm>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/redis/client.hpp>
+#include <limits>
 
 namespace huicai::identity {
 
@@ -36,6 +38,21 @@ std::string ms_text(std::chrono::seconds seconds) {
 }
 
 }  // namespace
+
+LoginPolicy LoginPolicy::from_config(const Config& config) {
+  // Config bounds the counts to >= 1; the clamp only guards the narrowing to int.
+  auto count = [](std::size_t value) {
+    return static_cast<int>(std::min<std::size_t>(value, std::numeric_limits<int>::max()));
+  };
+  LoginPolicy policy;
+  policy.max_failures = count(config.login_max_failures);
+  policy.failure_window = config.login_failure_window;
+  policy.lock_duration = config.login_lock_duration;
+  policy.max_lock = config.login_max_lock;
+  policy.attempts_per_login_per_minute = count(config.login_attempts_per_login_per_minute);
+  policy.attempts_per_ip_per_minute = count(config.login_attempts_per_ip_per_minute);
+  return policy;
+}
 
 LoginLimiter::LoginLimiter(redis::Client& redis, LoginPolicy policy)
     : redis_(redis), windows_(redis), policy_(policy) {}

@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <huicai/core/config.hpp>
 #include <huicai/core/redis/rate_limiter.hpp>
 #include <optional>
 #include <string>
@@ -19,15 +20,18 @@ class Client;
 
 namespace huicai::identity {
 
+// Read from core Config (HUICAI_LOGIN_*, docs/configuration.md), where the defaults live.
+// The per-IP default is generous: a canteen's whole staff behind one NAT (and a test suite on
+// 127.0.0.1); the per-name limit and the lockout are what stop guessing one account.
 struct LoginPolicy {
-  int max_failures = 5;                          // consecutive wrong passwords before a lock
-  std::chrono::seconds failure_window{15 * 60};  // failures older than this are forgotten
-  std::chrono::seconds lock_duration{15 * 60};   // first lock; doubles per lock within a day
-  std::chrono::seconds max_lock{24 * 3600};
-  int attempts_per_login_per_minute = 10;
-  // Generous: a canteen's whole staff behind one NAT (and a test suite on 127.0.0.1); the
-  // per-name limit and the lockout are what stop guessing one account.
-  int attempts_per_ip_per_minute = 300;
+  int max_failures = 0;                   // consecutive wrong passwords before a lock
+  std::chrono::seconds failure_window{};  // failures older than this are forgotten
+  std::chrono::seconds lock_duration{};   // first lock; doubles per lock within a day
+  std::chrono::seconds max_lock{};
+  int attempts_per_login_per_minute = 0;
+  int attempts_per_ip_per_minute = 0;
+
+  static LoginPolicy from_config(const Config& config);
 };
 
 struct LoginRefusal {

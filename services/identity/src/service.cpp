@@ -23,7 +23,7 @@ IdentityState::IdentityState(app::Context& context, LoginPolicy policy)
       login_limiter(context.redis(), policy) {}
 
 void register_service(app::Context& context, http::Router& router) {
-  auto state = std::make_shared<IdentityState>(context, LoginPolicy{});
+  auto state = std::make_shared<IdentityState>(context, LoginPolicy::from_config(context.config()));
   register_auth_routes(state, router);
   register_org_routes(state, router);
   register_account_routes(state, router);

@@ -3,6 +3,7 @@
 // reverse order of use) or rejects; the buyer may dispute a rejection, and an operator decides.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <huicai/core/audit.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/json.hpp>
@@ -332,12 +333,19 @@ void add_after_sales_routes(http::Router& router, State state) {
           if (sale->status != "disputed") {
             throw_invalid_transition("the refund request", sale->status, "resolved");
           }
-          if (body.decision == "refund") {
-            set_status(session, *sale, "resolved_refund", "operator_reason", *body.reason);
-            refund_after_sale(session, state_copy, *sale, actor);
-          } else {
-            set_status(session, *sale, "resolved_no_refund", "operator_reason", *body.reason);
-          }
+          const std::string before = sale->status;
+          const std::string after =
+              body.decision == "refund" ? "resolved_refund" : "resolved_no_refund";
+          set_status(session, *sale, after, "operator_reason", *body.reason);
+          if (body.decision == "refund") refund_after_sale(session, state_copy, *sale, actor);
+          const audit::Change change{
+              "after_sale.decided", "after_sale", std::to_string(id),
+              boost::json::serialize(boost::json::object{{"status", before}}),
+              boost::json::serialize(boost::json::object{{"status", after},
+                                                         {"decision", body.decision},
+                                                         {"amount_fen", sale->amount_fen},
+                                                         {"reason", *body.reason}})};
+          audit::record_privileged(session, kOutboxTable, kProducer, request, change);
           return http::Response::json(200, after_sale_json(*sale));
         });
       },

@@ -1,6 +1,8 @@
 // Approvals of unit orders above the unit's threshold: approvers of the unit (or an admin above
 // it) approve, which captures the held budget and lets suppliers ship, or reject with a reason,
 // which releases stock and budget. The buyer may not approve their own order.
+#include <boost/json/serialize.hpp>
+#include <huicai/core/audit.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/json.hpp>
@@ -49,11 +51,20 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
     if (order->status != "pending_approval") {
       throw_invalid_transition("the order", order->status, approve ? "paid" : "rejected");
     }
+    const std::string before = order->status;
     if (approve) {
       mark_paid(session, *order, actor);
     } else {
       end_order(session, *order, OrderStatus::rejected, actor);
     }
+    boost::json::object after{{"status", approve ? "paid" : "rejected"},
+                              {"total_fen", order->total_fen}};
+    if (!reason.empty()) after["reason"] = reason;
+    const audit::Change change{approve ? "order.approved" : "order.rejected", "order",
+                               std::to_string(order_id),
+                               boost::json::serialize(boost::json::object{{"status", before}}),
+                               boost::json::serialize(after)};
+    audit::record_privileged(session, kOutboxTable, kProducer, request, change);
     return *order;
   });
   co_return http::Response::json(200, order_to_json(order));

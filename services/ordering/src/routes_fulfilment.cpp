@@ -1,6 +1,8 @@
 // Fulfilments, one per supplier of an order: the supplier's list with packing lists, shipping
 // (carrier, tracking number, batch), the buyer's receipt, and the unit's acceptance (验收) per
 // line, where a partial acceptance refunds the difference to the fund sources.
+#include <boost/json/serialize.hpp>
+#include <huicai/core/audit.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/json.hpp>
@@ -332,6 +334,13 @@ void add_fulfilment_routes(http::Router& router, State state) {
             refund_to_sources(session, order, refund, state->sandbox, actor);
           }
           complete_if_done(session, order, actor);
+          const audit::Change change{
+              "fulfilment.accepted", "fulfilment", std::to_string(fulfilment_id),
+              boost::json::serialize(boost::json::object{{"status", from}}),
+              boost::json::serialize(boost::json::object{{"status", "accepted"},
+                                                         {"accepted_fen", accepted_total},
+                                                         {"refunded_fen", refund.amount_fen}})};
+          audit::record_privileged(session, kOutboxTable, kProducer, request, change);
           auto fresh = load_order(session, order.id);
           auto answer = with_packing_list(*fresh, *fresh->fulfilment(fulfilment_id));
           answer["refunded_now_fen"] = refund.amount_fen;

@@ -1,6 +1,8 @@
 // Fund sources other than the payment channel: unit budgets per year, the unit's approval
 // threshold, and employees' union welfare allowances per year. Changing a grant moves the
 // available balance by the difference, and never below what orders already hold or spent.
+#include <boost/json/serialize.hpp>
+#include <huicai/core/audit.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/json.hpp>
@@ -59,18 +61,22 @@ boost::json::object balance_json(sql::ResultSet& row) {
                              {"version", row.getInt64("version")}};
 }
 
-// Sets a grant on an existing or new balance row, in one transaction.
+// Sets a grant on an existing or new balance row, in one transaction, and audits it as
+// `audit_action` on `audit_target` ("<key>/<year>").
 boost::json::object set_grant(mysql::Session& session, const http::Request& request,
                               const std::string& table, const std::string& key_sql,
                               std::int64_t key, int year, std::int64_t granted_fen,
                               const std::string& new_row_path, std::int64_t new_row_unit_id,
-                              std::optional<std::int64_t> owner_account) {
-  auto& select =
-      session.prepare("SELECT unit_path FROM " + table + " WHERE " + key_sql + " FOR UPDATE");
+                              const std::string& audit_action, const std::string& audit_target) {
+  auto& select = session.prepare("SELECT unit_path, granted_fen FROM " + table + " WHERE " +
+                                 key_sql + " FOR UPDATE");
   mysql::bind(select, key, year);
   auto row = mysql::query(select);
   auth::Owner owner;
+  std::string before;  // no row before: nothing was granted
   if (row->next()) {
+    before =
+        boost::json::serialize(boost::json::object{{"granted_fen", row->getInt64("granted_fen")}});
     owner.unit_path = mysql::get_string(*row, "unit_path");
     request.require_access(owner);
     auto& update = session.prepare(
@@ -99,14 +105,18 @@ boost::json::object set_grant(mysql::Session& session, const http::Request& requ
     }
     insert.executeUpdate();
   }
-  (void)owner_account;
   auto& reread = session.prepare(
       "SELECT granted_fen, available_fen, held_fen, spent_fen, unit_path, version FROM " + table +
       " WHERE " + key_sql);
   mysql::bind(reread, key, year);
   auto fresh = mysql::query(reread);
   fresh->next();
-  return balance_json(*fresh);
+  auto balance = balance_json(*fresh);
+  const audit::Change change{
+      audit_action, table == "ordering_allowances" ? "allowance" : "unit_budget", audit_target,
+      before, audit::summary(balance, {"granted_fen", "available_fen", "unit_path"})};
+  audit::record_privileged(session, kOutboxTable, kProducer, request, change);
+  return balance;
 }
 
 std::optional<boost::json::object> read_balance(mysql::Session& session, const std::string& table,
@@ -144,7 +154,8 @@ void add_fund_routes(http::Router& router, State state) {
         const auto path = unit_path_for(request, unit_id, body.unit_path);
         auto balance = co_await state->context.db().transaction([&](mysql::Session& session) {
           return set_grant(session, request, "ordering_unit_budgets", budget_key, unit_id, year,
-                           body.granted_fen, path, unit_id, std::nullopt);
+                           body.granted_fen, path, unit_id, "unit_budget.set",
+                           std::to_string(unit_id) + "/" + std::to_string(year));
         });
         balance["unit_id"] = unit_id;
         balance["year"] = year;
@@ -193,13 +204,29 @@ void add_fund_routes(http::Router& router, State state) {
         auth::Owner owner;
         owner.unit_path = path;
         request.require_access(owner);
-        co_await state->context.db().run([&](mysql::Session& session) {
+        co_await state->context.db().transaction([&](mysql::Session& session) {
+          // The previous threshold, locked, for the audit summary.
+          auto& select = session.prepare(
+              "SELECT approval_threshold_fen FROM ordering_unit_settings WHERE unit_id = ? FOR "
+              "UPDATE");
+          mysql::bind(select, unit_id);
+          auto previous = mysql::query(select);
+          std::string before;
+          if (previous->next()) {
+            before = boost::json::serialize(boost::json::object{
+                {"approval_threshold_fen", previous->getInt64("approval_threshold_fen")}});
+          }
           auto& upsert = session.prepare(
               "INSERT INTO ordering_unit_settings (unit_id, unit_path, approval_threshold_fen) "
               "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE approval_threshold_fen = "
               "VALUES(approval_threshold_fen), updated_at = NOW(6)");
           mysql::bind(upsert, unit_id, path, body.approval_threshold_fen);
           upsert.executeUpdate();
+          const audit::Change change{
+              "unit_settings.updated", "unit", std::to_string(unit_id), before,
+              boost::json::serialize(
+                  boost::json::object{{"approval_threshold_fen", body.approval_threshold_fen}})};
+          audit::record_privileged(session, kOutboxTable, kProducer, request, change);
         });
         co_return http::Response::json(
             200, boost::json::object{{"unit_id", unit_id},
@@ -226,7 +253,8 @@ void add_fund_routes(http::Router& router, State state) {
         const auto path = unit_path_for(request, unit_id, body.unit_path);
         auto balance = co_await state->context.db().transaction([&](mysql::Session& session) {
           return set_grant(session, request, "ordering_allowances", allowance_key, account_id, year,
-                           body.granted_fen, path, unit_id, account_id);
+                           body.granted_fen, path, unit_id, "allowance.set",
+                           std::to_string(account_id) + "/" + std::to_string(year));
         });
         balance["account_id"] = account_id;
         balance["year"] = year;

@@ -6,7 +6,10 @@
 //   - a RouteFixture per route says how to call it on an object of a given tenant (path, body);
 //   - a tenant setup fills in ids the service needs (e.g. the catalog creates a county and a
 //     supplier per tenant and stores their ids in Tenant::county_id / supplier_id).
-// Register them with static objects in a file of this folder named *_test.cpp, e.g.
+// Register them with static objects in a file of this folder named *_test.cpp, one per service:
+// identity_matrix_fixtures_test.cpp, catalog_matrix_fixtures_test.cpp (and
+// catalog_matrix_tenant.hpp, the catalog rows every tenant gets),
+// ordering_matrix_fixtures_test.cpp. For example:
 //   static const matrix::FixtureRegistration kOrder{http::Method::get, "/v1/orders/{order_id}",
 //       {[](matrix::MatrixEnv& env, const auth::Principal& caller, const matrix::Tenant& owner) {
 //          return matrix::MatrixRequest{"/v1/orders/" + create_order_for(env, caller, owner)};
@@ -60,6 +63,7 @@ struct MatrixEnv {
 struct MatrixRequest {
   std::string target;  // path (and query) with the parameters filled in
   std::string body;    // JSON; empty for none
+  std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. idempotency-key
 };
 
 struct RouteFixture {

@@ -9,16 +9,23 @@
 //
 //   co_await pool.transaction([&](mysql::Session& session) {
 //     ... approve the supplier ...
-//     auto entry = audit::entry_for(request, "supplier.approved", "supplier", id_text);
-//     entry.before_json = ...; entry.after_json = ...;
-//     audit::record(session, "catalog_outbox", "catalog", entry);
+//     audit::record_privileged(session, "catalog_outbox", "catalog", request,
+//                              {"supplier.approved", "supplier", id_text,
+//                               R"({"status":"recommended"})", R"({"status":"active"})"});
 //   });
+// record_privileged() writes nothing when the route was called in a role that is not audited
+// (supplier staff, buyers), so routes open to both call it unconditionally. Used by
+// services/catalog (catalog_events.cpp, audit_change) and services/ordering (routes_*.cpp).
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+namespace boost::json {
+class object;
+}
 namespace huicai::http {
 struct Request;
 }
@@ -63,6 +70,31 @@ Entry entry_for(const http::Request& request, std::string action, std::string ta
 // caller's transaction. Returns the event id.
 std::string record(mysql::Session& session, std::string_view outbox_table,
                    std::string_view producer, const Entry& entry);
+
+// True for the roles whose actions are audited (operator, finance, unit_admin,
+// county_officer), by name as acting_role() returns it.
+bool is_audited_role(std::string_view role);
+
+// What a route changed, for record_privileged().
+struct Change {
+  std::string action;  // "<object>.<verb>"
+  std::string target_type;
+  std::string target_id;
+  std::string before_json;  // "" when the object did not exist
+  std::string after_json;
+};
+
+// Records the change (entry_for(request, ...) plus the summaries) in the caller's transaction
+// when the caller acted on this route in an audited role; does nothing otherwise, so a route
+// open to suppliers and operators calls it unconditionally and only the operator's call is
+// audited. Returns whether an entry was written.
+bool record_privileged(mysql::Session& session, std::string_view outbox_table,
+                       std::string_view producer, const http::Request& request,
+                       const Change& change);
+
+// The members `keys` of `row` that it has, as JSON text: a before/after summary, e.g.
+// summary(supplier, {"status"}) -> {"status":"applied"}.
+std::string summary(const boost::json::object& row, const std::vector<std::string>& keys);
 
 // The stream-side helpers identity uses to turn the event back into an entry.
 std::string encode(const Entry& entry);                 // AuditRecorded bytes

@@ -58,6 +58,14 @@ struct Config {
   std::chrono::milliseconds revocation_poll_interval{250};
   std::chrono::milliseconds revocation_max_staleness{5'000};
 
+  // Login limits (identity, POST /v1/auth/login)
+  std::size_t login_max_failures = 5;              // consecutive wrong passwords before a lock
+  std::chrono::seconds login_failure_window{900};  // failures older than this are forgotten
+  std::chrono::seconds login_lock_duration{900};   // first lock; doubles per lock within a day
+  std::chrono::seconds login_max_lock{24 * 3600};  // the doubling stops here
+  std::size_t login_attempts_per_login_per_minute = 10;
+  std::size_t login_attempts_per_ip_per_minute = 300;
+
   // Logging
   bool access_log = true;
 

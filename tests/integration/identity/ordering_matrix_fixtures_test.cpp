@@ -1,0 +1,310 @@
+// Matrix fixtures for the ordering routes: how each route is called on an object of a given
+// tenant. See authorization_matrix.hpp. Each tenant gets, on top of its catalog rows
+// (catalog_matrix_tenant.hpp): stock for its SKU, a budget, an approval threshold of 0 and an
+// allowance; an employee order (with a payment intent) placed by the tenant's employee and a
+// unit order (waiting for approval) placed by its unit buyer, through the API, one more of each
+// for the cancel route; and a refund request on the employee order's fulfilment.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <huicai/core/http/message.hpp>
+
+#include "catalog_matrix_tenant.hpp"
+#include "http_client.hpp"
+#include "test_app.hpp"
+
+using namespace huicai;
+using huicai::auth::Role;
+using huicai::http::Method;
+namespace matrix = huicai::test::matrix;
+
+namespace {
+
+using Env = matrix::MatrixEnv;
+using Caller = huicai::auth::Principal;
+using Tenant = matrix::Tenant;
+using Request = matrix::MatrixRequest;
+
+int this_year() {
+  const std::chrono::year_month_day date{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+  return static_cast<int>(date.year());
+}
+
+std::string text(std::int64_t value) {
+  return std::to_string(value);
+}
+
+// POSTs as `principal` with a fresh Idempotency-Key; returns the JSON answer (201/200 required).
+boost::json::object post_as(Env& env, const Caller& principal, const std::string& target,
+                            const std::string& body) {
+  test::HeaderList headers{{"authorization", "Bearer " + env.token_for(principal)},
+                           {"content-type", "application/json"},
+                           {"idempotency-key", env.unique("mx-setup-")}};
+  auto response = env.client.post(target, body, headers);
+  INFO("setting up " << target << ": " << response.body);
+  REQUIRE((response.status == 201 || response.status == 200));
+  return response.json().as_object();
+}
+
+void ordering_tenant(Env& env, Tenant& tenant) {
+  matrix::ensure_catalog_tenant(env, tenant);
+  const auto sku = matrix::extra_id(tenant, "sku_id");
+  const std::string unit = std::to_string(tenant.unit_id);
+  const std::string path = "'" + tenant.unit_path + "'";
+  const std::string year = text(this_year());
+  const auto employee = env.principal(Role::employee, tenant);
+  matrix::insert_row(env, "INSERT INTO ordering_stock (sku_id, supplier_id, available) VALUES (" +
+                              text(sku) + ", " + std::to_string(tenant.supplier_id) +
+                              ", 100000) ON DUPLICATE KEY UPDATE available = VALUES(available)");
+  matrix::insert_row(env,
+                     "INSERT INTO ordering_unit_budgets (unit_id, budget_year, unit_path, "
+                     "granted_fen, available_fen) VALUES (" +
+                         unit + ", " + year + ", " + path + ", 100000000, 100000000)");
+  matrix::insert_row(env,
+                     "INSERT INTO ordering_unit_settings (unit_id, unit_path, "
+                     "approval_threshold_fen) VALUES (" +
+                         unit + ", " + path + ", 0)");
+  // The matrix's account ids are the same every run: the allowance row is moved to this run's
+  // unit.
+  matrix::insert_row(env,
+                     "INSERT INTO ordering_allowances (account_id, allowance_year, unit_id, "
+                     "unit_path, granted_fen, available_fen) VALUES (" +
+                         std::to_string(employee.account_id) + ", " + year + ", " + unit + ", " +
+                         path +
+                         ", 50000, 50000) ON DUPLICATE KEY UPDATE unit_id = VALUES(unit_id), "
+                         "unit_path = VALUES(unit_path)");
+
+  const std::string lines =
+      R"({"lines":[{"sku_id":)" + text(sku) + R"(,"quantity":1}],"fund_plan":")";
+  auto employee_order = post_as(env, employee, "/v1/orders", lines + "personal\"}");
+  auto unit_order =
+      post_as(env, env.principal(Role::unit_buyer, tenant), "/v1/orders", lines + "unit_budget\"}");
+  const auto employee_order_id = employee_order.at("id").as_int64();
+  const auto employee_fulfilment =
+      employee_order.at("fulfilments").as_array().at(0).at("id").as_int64();
+  tenant.extra["employee_order_id"] = text(employee_order_id);
+  tenant.extra["employee_fulfilment_id"] = text(employee_fulfilment);
+  tenant.extra["unit_order_id"] = text(unit_order.at("id").as_int64());
+  tenant.extra["unit_fulfilment_id"] =
+      text(unit_order.at("fulfilments").as_array().at(0).at("id").as_int64());
+  // Orders of their own for the cancel route, so the others stay alive for approval, payment.
+  tenant.extra["cancel_employee_order_id"] =
+      text(post_as(env, employee, "/v1/orders", lines + "personal\"}").at("id").as_int64());
+  tenant.extra["cancel_unit_order_id"] = text(
+      post_as(env, env.principal(Role::unit_buyer, tenant), "/v1/orders", lines + "unit_budget\"}")
+          .at("id")
+          .as_int64());
+  auto intent =
+      post_as(env, employee, "/v1/orders/" + text(employee_order_id) + "/payment-intents", "{}");
+  tenant.extra["intent_id"] = std::string(intent.at("intent_id").as_string());
+  tenant.extra["after_sale_id"] = text(matrix::insert_row(
+      env,
+      "INSERT INTO ordering_after_sales (order_id, fulfilment_id, supplier_id, buyer_account_id, "
+      "unit_path, amount_fen, reason, evidence_urls, status) VALUES (" +
+          text(employee_order_id) + ", " + text(employee_fulfilment) + ", " +
+          std::to_string(tenant.supplier_id) + ", " + std::to_string(employee.account_id) + ", " +
+          path + ", 2999, '矩阵', '[]', 'supplier_rejected')"));
+}
+
+const matrix::TenantSetupRegistration kOrderingTenant{"ordering", ordering_tenant};
+
+std::vector<std::pair<std::string, std::string>> idempotent(Env& env) {
+  return {{"idempotency-key", env.unique("mx-")}};
+}
+
+// Orders and fulfilments: an employee acts on the employee order, everyone else on the unit
+// order (unit roles see unit orders; employees only their own).
+std::string order_for(const Caller& caller, const Tenant& owner) {
+  return text(matrix::extra_id(
+      owner, caller.has_role(Role::employee) ? "employee_order_id" : "unit_order_id"));
+}
+std::string fulfilment_for(const Caller& caller, const Tenant& owner) {
+  return text(matrix::extra_id(
+      owner, caller.has_role(Role::employee) ? "employee_fulfilment_id" : "unit_fulfilment_id"));
+}
+
+// A route on an object of `owner`; `make` builds the request.
+matrix::RouteFixture on(std::function<Request(Env&, const Caller&, const Tenant&)> make) {
+  return {std::move(make), true};
+}
+// A route without another tenant's object (lists, the caller's own cart, placing an order).
+matrix::RouteFixture own_only(std::function<Request(Env&, const Caller&)> make) {
+  return {[make](Env& env, const Caller& caller, const Tenant&) { return make(env, caller); },
+          false};
+}
+matrix::RouteFixture fixed(std::string target, std::string body = {}) {
+  return own_only([target, body](Env&, const Caller&) { return Request{target, body}; });
+}
+
+std::string sku_of(const Tenant& tenant) {
+  return text(matrix::extra_id(tenant, "sku_id"));
+}
+std::string after_sale_of(const Tenant& tenant) {
+  return "/v1/after-sales/" + text(matrix::extra_id(tenant, "after_sale_id"));
+}
+
+const matrix::FixtureRegistration kRegistrations[] = {
+    // Lists, narrowed to the caller's scope by the handler.
+    {Method::get, "/v1/orders", fixed("/v1/orders")},
+    {Method::get, "/v1/fulfilments", fixed("/v1/fulfilments")},
+    {Method::get, "/v1/approvals", fixed("/v1/approvals")},
+    {Method::get, "/v1/inventory", own_only([](Env& env, const Caller& caller) {
+       // Supplier staff see their own supplier's stock; the others name a supplier.
+       if (caller.has_role(Role::supplier_staff)) return Request{"/v1/inventory"};
+       return Request{"/v1/inventory?supplier_id=" + std::to_string(env.own.supplier_id)};
+     })},
+    // The caller's own cart: no other tenant's object.
+    {Method::get, "/v1/cart", fixed("/v1/cart")},
+    {Method::put, "/v1/cart/items/{sku_id}", own_only([](Env& env, const Caller&) {
+       return Request{"/v1/cart/items/" + sku_of(env.own), R"({"quantity":1})"};
+     })},
+    {Method::delete_, "/v1/cart/items/{sku_id}", own_only([](Env& env, const Caller&) {
+       return Request{"/v1/cart/items/" + sku_of(env.own), ""};
+     })},
+    // Placing an order buys for the caller (or the caller's unit): nothing of another tenant.
+    {Method::post, "/v1/orders", own_only([](Env& env, const Caller& caller) {
+       const bool unit = caller.has_role(Role::unit_buyer);
+       return Request{"/v1/orders",
+                      R"({"lines":[{"sku_id":)" + sku_of(env.own) +
+                          R"(,"quantity":1}],"fund_plan":")" + (unit ? "unit_budget" : "personal") +
+                          "\"}",
+                      idempotent(env)};
+     })},
+    // The sandbox channel's callback is public (signed); the test body is rejected unsigned.
+    {Method::post, "/v1/payments/callbacks/sandbox", fixed("/v1/payments/callbacks/sandbox", "{}")},
+
+    // Orders.
+    {Method::get, "/v1/orders/{order_id}", on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/orders/" + order_for(caller, owner)};
+     })},
+    {Method::get, "/v1/orders/{order_id}/history",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/orders/" + order_for(caller, owner) + "/history"};
+     })},
+    {Method::post, "/v1/orders/{order_id}/cancel",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/orders/" +
+                          text(matrix::extra_id(owner, caller.has_role(Role::employee)
+                                                           ? "cancel_employee_order_id"
+                                                           : "cancel_unit_order_id")) +
+                          "/cancel",
+                      "{}"};
+     })},
+    {Method::post, "/v1/orders/{order_id}/approve",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/orders/" + text(matrix::extra_id(owner, "unit_order_id")) + "/approve",
+                      "{}"};
+     })},
+    {Method::post, "/v1/orders/{order_id}/reject", on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/orders/" + text(matrix::extra_id(owner, "unit_order_id")) + "/reject",
+                      R"({"reason":"矩阵测试"})"};
+     })},
+    {Method::post, "/v1/orders/{order_id}/payment-intents",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{
+           "/v1/orders/" + text(matrix::extra_id(owner, "employee_order_id")) + "/payment-intents",
+           "{}", idempotent(env)};
+     })},
+    {Method::post, "/v1/payments/sandbox/{intent_id}/confirm",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/payments/sandbox/" + owner.extra.at("intent_id") + "/confirm", "{}"};
+     })},
+    {Method::post, "/v1/orders/{order_id}/after-sales",
+     on([](Env& env, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/orders/" + order_for(caller, owner) + "/after-sales",
+                      R"({"fulfilment_id":)" + fulfilment_for(caller, owner) +
+                          R"(,"kind":"full","reason":"矩阵测试"})",
+                      idempotent(env)};
+     })},
+
+    // Fulfilments.
+    {Method::get, "/v1/fulfilments/{fulfilment_id}",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/fulfilments/" + fulfilment_for(caller, owner)};
+     })},
+    {Method::post, "/v1/fulfilments/{fulfilment_id}/ship",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/fulfilments/" + fulfilment_for(caller, owner) + "/ship",
+                      R"({"carrier":"顺丰","tracking_number":"SF0001","batch_number":"B1"})"};
+     })},
+    {Method::post, "/v1/fulfilments/{fulfilment_id}/receive",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/fulfilments/" + fulfilment_for(caller, owner) + "/receive", "{}"};
+     })},
+    {Method::post, "/v1/fulfilments/{fulfilment_id}/accept",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{
+           "/v1/fulfilments/" + text(matrix::extra_id(owner, "unit_fulfilment_id")) + "/accept",
+           R"({"lines":[]})", idempotent(env)};
+     })},
+
+    // Refund requests.
+    {Method::get, "/v1/after-sales/{after_sale_id}",
+     on([](Env&, const Caller&, const Tenant& owner) { return Request{after_sale_of(owner)}; })},
+    {Method::post, "/v1/after-sales/{after_sale_id}/dispute",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{after_sale_of(owner) + "/dispute",
+                      R"({"decision":"dispute","reason":"矩阵测试"})"};
+     })},
+    {Method::post, "/v1/after-sales/{after_sale_id}/supplier-decision",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{after_sale_of(owner) + "/supplier-decision",
+                      R"({"decision":"reject","reason":"矩阵测试"})", idempotent(env)};
+     })},
+    {Method::post, "/v1/after-sales/{after_sale_id}/operator-decision",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{after_sale_of(owner) + "/operator-decision",
+                      R"({"decision":"no_refund","reason":"矩阵测试"})", idempotent(env)};
+     })},
+
+    // Stock of the tenant's SKU.
+    {Method::get, "/v1/inventory/{sku_id}", on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/inventory/" + sku_of(owner)};
+     })},
+    {Method::put, "/v1/inventory/{sku_id}", on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/inventory/" + sku_of(owner), R"({"available":100000})"};
+     })},
+    {Method::post, "/v1/inventory/{sku_id}/adjustments",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/inventory/" + sku_of(owner) + "/adjustments",
+                      R"({"delta":1,"reason":"矩阵测试"})"};
+     })},
+
+    // Funds of the tenant's unit and its employee.
+    {Method::get, "/v1/units/{unit_id}/budgets/{year}",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/budgets/" +
+                      text(this_year())};
+     })},
+    {Method::put, "/v1/units/{unit_id}/budgets/{year}",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{
+           "/v1/units/" + std::to_string(owner.unit_id) + "/budgets/" + text(this_year()),
+           boost::json::serialize(
+               boost::json::object{{"granted_fen", 100000000}, {"unit_path", owner.unit_path}})};
+     })},
+    {Method::put, "/v1/units/{unit_id}/ordering-settings",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/ordering-settings",
+                      boost::json::serialize(boost::json::object{{"approval_threshold_fen", 0},
+                                                                 {"unit_path", owner.unit_path}})};
+     })},
+    {Method::get, "/v1/allowances/{account_id}/{year}",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{"/v1/allowances/" +
+                      std::to_string(env.principal(Role::employee, owner).account_id) + "/" +
+                      text(this_year())};
+     })},
+    {Method::put, "/v1/allowances/{account_id}/{year}",
+     on([](Env& env, const Caller&, const Tenant& owner) {
+       return Request{"/v1/allowances/" +
+                          std::to_string(env.principal(Role::employee, owner).account_id) + "/" +
+                          text(this_year()),
+                      boost::json::serialize(boost::json::object{{"granted_fen", 50000},
+                                                                 {"unit_id", owner.unit_id},
+                                                                 {"unit_path", owner.unit_path}})};
+     })},
+};
+
+}  // namespace
