@@ -11,7 +11,9 @@
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
 #include <huicai/core/redis/client.hpp>
+#include <huicai/core/redis/client_options_from.hpp>
 #include <iostream>
 #include <stdexcept>
 
@@ -75,16 +77,8 @@ std::optional<std::uint64_t> optional_id(const Options& options, const char* nam
 }
 
 mysql::PoolOptions pool_options(const Config& config) {
-  mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  options.size = 1;
-  options.connect_timeout = config.mysql_connect_timeout;
-  options.read_timeout = config.mysql_read_timeout;
-  options.write_timeout = config.mysql_write_timeout;
+  auto options = mysql::pool_options_from(config);
+  options.size = 1;  // one command, one connection
   return options;
 }
 
@@ -249,11 +243,7 @@ int run_admin_command(const std::vector<std::string>& arguments) {
     if (!revocations.empty()) {
       // Also in Redis now, so the tokens stop working at once (the MySQL record alone would
       // take effect at the next identity start-up replay).
-      redis::ClientOptions redis_options;
-      redis_options.host = config.redis_host;
-      redis_options.port = config.redis_port;
-      redis_options.command_timeout = config.redis_command_timeout;
-      redis::Client redis(io.get_executor(), redis_options);
+      redis::Client redis(io.get_executor(), redis::client_options_from(config));
       auth::TokenService tokens(config, redis);
       std::exception_ptr failure;
       boost::asio::co_spawn(
