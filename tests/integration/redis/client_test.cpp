@@ -6,6 +6,7 @@
 #include <huicai/core/errors.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <io_thread.hpp>
+#include <redis_test_client.hpp>
 #include <redis_test_options.hpp>
 
 namespace asio = boost::asio;
@@ -18,23 +19,10 @@ using namespace std::chrono_literals;
 namespace {
 
 // A started client that is connected (or the test fails).
-struct ConnectedClient {
-  huicai::test::IoThread io;
-  Client client;
+struct ConnectedClient : huicai::test::RedisTestClient {
   explicit ConnectedClient(ClientOptions options = huicai::test::redis_test_options())
-      : client(io.executor(), std::move(options)) {
-    client.start();
-    REQUIRE(huicai::test::wait_until([&] { return client.connected(); }, 5s));
-  }
-  ~ConnectedClient() {
-    io.run<int>([&]() -> asio::awaitable<int> {
-      co_await client.stop();
-      co_return 0;
-    });
-  }
-  Reply must(std::vector<std::string> arguments) {
-    return io.run<Reply>(
-        [&]() -> asio::awaitable<Reply> { co_return co_await client.command_or_throw(arguments); });
+      : RedisTestClient(std::move(options)) {
+    REQUIRE(connected_within(5s));
   }
 };
 
