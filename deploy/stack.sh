@@ -12,10 +12,13 @@
 #   deploy/stack.sh freeze-mysql | thaw-mysql          SIGSTOP / SIGCONT (hung-server tests)
 #   deploy/stack.sh reset-db                           drop and recreate the application database
 #                                                      (development: after editing a migration)
+#   deploy/stack.sh row-counts [DATABASE]              "table rows" per table of DATABASE
+#                                                      [HUICAI_MYSQL_DATABASE]; nothing if absent
 #
 # Settings (environment, defaults in brackets):
 #   HUICAI_MYSQL_PORT [13306]   HUICAI_REDIS_PORT [16379]   HUICAI_STACK_DIR [<checkout>/.stack]
-#   HUICAI_MYSQL_DATABASE [huicai]
+#   HUICAI_MYSQL_DATABASE [huicai]          the database `huicai migrate` and the services use
+#   HUICAI_TEST_MYSQL_DATABASE [huicai_test]  the test suite's database, provisioned as well
 #   HUICAI_MYSQL_USER [huicai]              HUICAI_MYSQL_PASSWORD [huicai-dev]
 #   HUICAI_MYSQL_ADMIN_USER [huicai_admin]  HUICAI_MYSQL_ADMIN_PASSWORD [huicai-admin-dev]
 #   HUICAI_STACK_WAIT_SECONDS [60]          how long to wait for a server to answer
@@ -26,6 +29,7 @@ stack=${HUICAI_STACK_DIR:-$root/.stack}
 mysql_port=${HUICAI_MYSQL_PORT:-13306}
 redis_port=${HUICAI_REDIS_PORT:-16379}
 database=${HUICAI_MYSQL_DATABASE:-huicai}
+test_database=${HUICAI_TEST_MYSQL_DATABASE:-huicai_test}
 app_user=${HUICAI_MYSQL_USER:-huicai}
 app_password=${HUICAI_MYSQL_PASSWORD:-huicai-dev}
 admin_user=${HUICAI_MYSQL_ADMIN_USER:-huicai_admin}
@@ -166,24 +170,43 @@ start_mysql() {
 
 provision_mysql() {
   # Idempotent; runs on every start so changed passwords in the environment take effect.
-  # The admin user may also create throwaway databases named huicai_test_* (integration tests).
+  # Two databases get the same users and grants: the application's (the demo that deploy/up.sh
+  # seeds) and the test suite's, so tests never write into the demo's. The admin user may also
+  # create throwaway databases named huicai_test_* (migrate tests).
+  local db grants=
+  for db in $(printf '%s\n' "$database" "$test_database" | sort -u); do
+    grants+="
+CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$db\`.* TO '$app_user'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$db\`.* TO '$app_user'@'localhost';
+GRANT ALL PRIVILEGES ON \`$db\`.* TO '$admin_user'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`$db\`.* TO '$admin_user'@'localhost';"
+  done
   mysql_superuser <<EOF
-CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$app_user'@'127.0.0.1' IDENTIFIED BY '$app_password';
 CREATE USER IF NOT EXISTS '$app_user'@'localhost' IDENTIFIED BY '$app_password';
 ALTER USER '$app_user'@'127.0.0.1' IDENTIFIED BY '$app_password';
 ALTER USER '$app_user'@'localhost' IDENTIFIED BY '$app_password';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`$database\`.* TO '$app_user'@'127.0.0.1';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`$database\`.* TO '$app_user'@'localhost';
 CREATE USER IF NOT EXISTS '$admin_user'@'127.0.0.1' IDENTIFIED BY '$admin_password';
 CREATE USER IF NOT EXISTS '$admin_user'@'localhost' IDENTIFIED BY '$admin_password';
 ALTER USER '$admin_user'@'127.0.0.1' IDENTIFIED BY '$admin_password';
 ALTER USER '$admin_user'@'localhost' IDENTIFIED BY '$admin_password';
-GRANT ALL PRIVILEGES ON \`$database\`.* TO '$admin_user'@'127.0.0.1';
-GRANT ALL PRIVILEGES ON \`$database\`.* TO '$admin_user'@'localhost';
+$grants
 GRANT ALL PRIVILEGES ON \`huicai\\_test\\_%\`.* TO '$admin_user'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`huicai\\_test\\_%\`.* TO '$admin_user'@'localhost';
 EOF
+}
+
+# Prints "table<TAB>rows" for every base table of database $1 (exact COUNT(*), not the
+# estimate in information_schema), nothing when the database does not exist.
+row_counts() {
+  local db=$1 union
+  union=$(mysql_superuser -N -B -e "SET SESSION group_concat_max_len = 1048576;
+    SELECT GROUP_CONCAT(CONCAT('SELECT ''', table_name, ''', COUNT(*) FROM \`', table_schema,
+      '\`.\`', table_name, '\`') ORDER BY table_name SEPARATOR ' UNION ALL ')
+    FROM information_schema.tables WHERE table_schema = '$db' AND table_type = 'BASE TABLE'")
+  if [ -z "$union" ] || [ "$union" = NULL ]; then return 0; fi
+  mysql_superuser -N -B -e "$union"
 }
 
 stop_mysql() {
@@ -350,10 +373,14 @@ case "$command" in
     provision_mysql
     say "database $database is empty again; run: deploy/stack.sh start --migrate PATH_TO_HUICAI"
     ;;
+  row-counts)
+    mysql_answers || fail "MariaDB not running"
+    row_counts "${1:-$database}"
+    ;;
   start-redis) start_redis ;;
   stop-redis) stop_redis ;;
   *)
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
     [ -n "$command" ] && [ "$command" != help ] && [ "$command" != --help ] && exit 2
     exit 0
     ;;

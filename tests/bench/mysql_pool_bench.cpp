@@ -18,6 +18,7 @@
 #include <huicai/core/config.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <memory>
 #include <sstream>
@@ -37,13 +38,7 @@ double process_cpu_seconds() {
 }
 
 huicai::mysql::PoolOptions options_from_environment(std::size_t size) {
-  const auto config = huicai::Config::from_environment();
-  huicai::mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
+  auto options = huicai::mysql::pool_options_from(huicai::Config::from_environment());
   options.size = size;
   return options;
 }

@@ -20,6 +20,7 @@
 #include <huicai/core/config.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <iostream>
 #include <map>
@@ -76,12 +77,7 @@ int direct(int connections, int seconds, std::int64_t account_id, const std::str
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
   std::thread io_thread([&] { io.run(); });
-  mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
+  auto options = mysql::pool_options_from(config);
   options.size = static_cast<std::size_t>(connections);
   mysql::Pool pool(io.get_executor(), options);
 

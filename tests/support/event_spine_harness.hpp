@@ -20,6 +20,8 @@
 #include <huicai/core/redis/client.hpp>
 #include <io_thread.hpp>
 #include <memory>
+#include <mysql_test_options.hpp>
+#include <redis_test_options.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -31,36 +33,13 @@ inline constexpr const char* kSelftestOutbox = "core_selftest_outbox";
 inline constexpr const char* kSelftestProducer = "core_selftest";
 inline constexpr const char* kSelftestProcessed = "core_selftest_processed_events";
 
-inline mysql::PoolOptions stack_pool_options(std::size_t size = 4) {
-  auto config = Config::from_environment();
-  mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  options.size = size;
-  return options;
-}
-
-inline redis::ClientOptions stack_redis_options() {
-  auto config = Config::from_environment();
-  redis::ClientOptions options;
-  options.host = config.redis_host;
-  options.port = config.redis_port;
-  options.command_timeout = std::chrono::seconds(2);
-  options.reconnect_min_delay = std::chrono::milliseconds(50);
-  options.reconnect_max_delay = std::chrono::milliseconds(500);
-  return options;
-}
-
 class EventSpineHarness {
  public:
   EventSpineHarness()
       : suffix(unique_suffix()),
         stream("selftest_" + suffix),
-        pool(io.executor(), stack_pool_options()),
-        redis(io.executor(), stack_redis_options()) {
+        pool(io.executor(), mysql_test_options()),
+        redis(io.executor(), redis_test_options()) {
     redis.start();
   }
 
@@ -130,7 +109,7 @@ class EventSpineHarness {
       std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
       std::function<void(const events::ReceivedEvent&)> before_effect = {}) {
     consumer_clients_.push_back(
-        std::make_unique<redis::Client>(io.executor(), stack_redis_options()));
+        std::make_unique<redis::Client>(io.executor(), redis_test_options()));
     auto& client = *consumer_clients_.back();
     client.start();
     wait_until([&] { return client.connected(); }, std::chrono::seconds(5));

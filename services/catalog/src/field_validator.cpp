@@ -5,10 +5,10 @@
 namespace huicai::catalog {
 
 FieldValidator::FieldValidator(const boost::json::object& body, std::string prefix)
-    : FieldValidator(body, std::move(prefix), std::make_shared<std::vector<http::FieldError>>()) {}
+    : FieldValidator(body, std::move(prefix), std::make_shared<Validator>()) {}
 
 FieldValidator::FieldValidator(const boost::json::object& body, std::string prefix,
-                               std::shared_ptr<std::vector<http::FieldError>> errors)
+                               std::shared_ptr<Validator> errors)
     : body_(&body), prefix_(std::move(prefix)), errors_(std::move(errors)) {}
 
 FieldValidator FieldValidator::nested(const boost::json::object& child, std::string prefix) const {
@@ -30,7 +30,7 @@ bool FieldValidator::is_null(std::string_view name) const {
 }
 
 void FieldValidator::fail(std::string_view name, std::string message) {
-  errors_->push_back(http::FieldError{path(name), std::move(message)});
+  errors_->add(path(name), std::move(message));
 }
 
 std::optional<std::string> FieldValidator::text(std::string_view name, TextRule rule) {
@@ -168,15 +168,8 @@ const boost::json::array* FieldValidator::array(std::string_view name, bool requ
   return &value->get_array();
 }
 
-http::Problem validation_problem(const std::vector<http::FieldError>& errors) {
-  http::Problem problem(422, "validation-failed", "Validation failed",
-                        std::to_string(errors.size()) + " invalid field(s)");
-  problem.with_field_errors(errors);
-  return problem;
-}
-
 void FieldValidator::throw_if_failed() const {
-  if (!errors_->empty()) throw validation_problem(*errors_);
+  errors_->throw_if_any();
 }
 
 }  // namespace huicai::catalog

@@ -94,7 +94,7 @@ void add_route(http::Router& router, http::Method method, std::string pattern,
 
 std::optional<std::string> action_reason(const http::Request& request, bool required) {
   if (request.body.empty()) {
-    if (required) throw validation_problem({{"reason", "is required"}});
+    if (required) throw validation_failed({{"reason", "is required"}});
     return std::nullopt;
   }
   const auto body = parse_json_object(request);

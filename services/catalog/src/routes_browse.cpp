@@ -4,13 +4,13 @@
 // If-None-Match with 304. Managers (the product's supplier staff, its county officer,
 // operators, auditors, finance) also see unlisted products on the detail route.
 #include <boost/json/serialize.hpp>
+#include <huicai/catalog/browse_cache.hpp>
 #include <huicai/catalog/browse_cursor.hpp>
 #include <huicai/catalog/etag.hpp>
 #include <huicai/catalog/field_validator.hpp>
 #include <huicai/catalog/search_terms.hpp>
 #include <huicai/catalog/text_rules.hpp>
 
-#include <huicai/catalog/browse_cache.hpp>
 #include "browse_repository.hpp"
 #include "http_support.hpp"
 #include "product_repository.hpp"
@@ -109,7 +109,7 @@ ParsedBrowse parse_browse(const http::Request& request) {
       cursor_text = *cursor;
     }
   }
-  if (!errors.empty()) throw validation_problem(errors);
+  if (!errors.empty()) throw validation_failed(errors);
   // Terms are sorted, so "米脂 小米" and "小米 米脂" share a cache entry.
   parsed.cache_key =
       "browse:" + std::to_string(filters) + ":" + std::to_string(query.limit) + ":" + cursor_text;

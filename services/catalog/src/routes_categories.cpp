@@ -57,7 +57,7 @@ void register_category_routes(http::Router& router, const StatePtr& state) {
                 std::string path = "/";
                 if (parent_id) {
                   auto parent = find_category(session, *parent_id);
-                  if (!parent) throw validation_problem({{"parent_id", "unknown category"}});
+                  if (!parent) throw validation_failed({{"parent_id", "unknown category"}});
                   path = parent->path;
                 }
                 path += *code + "/";

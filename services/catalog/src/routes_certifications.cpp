@@ -62,7 +62,7 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
         if (auto limit = positive_query(request, "limit", errors)) {
           filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
         }
-        if (!errors.empty()) throw validation_problem(errors);
+        if (!errors.empty()) throw validation_failed(errors);
         const bool sees_all = caller.has_role(auth::Role::operator_) ||
                               caller.has_role(auth::Role::auditor) ||
                               caller.has_role(auth::Role::finance);
@@ -130,7 +130,7 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
         auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
           auto target =
               find_certification_target(session, certification.scope, certification.target_id);
-          if (!target) throw validation_problem({{"target_id", "unknown " + certification.scope}});
+          if (!target) throw validation_failed({{"target_id", "unknown " + certification.scope}});
           auth::Owner owner;
           owner.county_id = static_cast<std::uint64_t>(target->county_id);
           request.require_access(owner);

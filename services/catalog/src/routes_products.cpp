@@ -150,7 +150,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
                     errors.push_back({"origin_county_id", "must be the supplier's county"});
                   }
                 }
-                if (!errors.empty()) throw validation_problem(errors);
+                if (!errors.empty()) throw validation_failed(errors);
                 if (*status != "active") {
                   throw conflict("supplier-not-active", "Supplier not active",
                                  "the supplier must be approved before it adds products");
@@ -189,7 +189,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
                 if (product.category_id && !find_category(session, *product.category_id)) {
                   errors.push_back({"category_id", "unknown category"});
                 }
-                if (!errors.empty()) throw validation_problem(errors);
+                if (!errors.empty()) throw validation_failed(errors);
                 try {
                   if (update_product_content(session, id, expected, product) == 0) {
                     throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
@@ -276,7 +276,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               const auto after = positive_query(request, "cursor", errors).value_or(0);
               const int limit = static_cast<int>(std::min<std::int64_t>(
                   positive_query(request, "limit", errors).value_or(50), 100));
-              if (!errors.empty()) throw validation_problem(errors);
+              if (!errors.empty()) throw validation_failed(errors);
               auto items = co_await state->context.db().run([&](mysql::Session& session) {
                 load_owned(session, request, id);
                 return price_history(session, id, after, limit);
@@ -297,7 +297,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               if (status && !is_product_status(*status)) {
                 errors.push_back({"status", "is not a product status"});
               }
-              if (!errors.empty()) throw validation_problem(errors);
+              if (!errors.empty()) throw validation_failed(errors);
               auto items = co_await state->context.db().run([&](mysql::Session& session) {
                 std::int64_t county_id = 0;
                 if (!supplier_status(session, supplier_id, &county_id)) {
@@ -323,7 +323,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               if (!status || status->empty()) status = "submitted";
               if (!is_product_status(*status))
                 errors.push_back({"status", "is not a product status"});
-              if (!errors.empty()) throw validation_problem(errors);
+              if (!errors.empty()) throw validation_failed(errors);
               auto items = co_await state->context.db().run([&](mysql::Session& session) {
                 return product_summaries(session, std::nullopt, status, after, limit);
               });

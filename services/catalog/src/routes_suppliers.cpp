@@ -148,7 +148,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
         if (filter.status && !is_supplier_status(*filter.status)) {
           errors.push_back({"status", "is not a supplier status"});
         }
-        if (!errors.empty()) throw validation_problem(errors);
+        if (!errors.empty()) throw validation_failed(errors);
         // Narrow to what the caller may see, from the strongest role it holds.
         const bool sees_all = caller.has_role(auth::Role::operator_) ||
                               caller.has_role(auth::Role::auditor) ||
@@ -207,7 +207,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
                 if (supplier.county_id && !county_exists(session, *supplier.county_id)) {
                   errors.push_back({"county_id", "unknown county"});
                 }
-                if (!errors.empty()) throw validation_problem(errors);
+                if (!errors.empty()) throw validation_failed(errors);
                 try {
                   const auto id = insert_supplier(session, supplier, "applied", actor);
                   auto created = *find_supplier(session, id, false);

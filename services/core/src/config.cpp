@@ -172,6 +172,7 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(redis_host, "Redis IP address (an IP: hiredis resolves names blocking)",
                      non_empty),
       HUICAI_SETTING(redis_port, "Redis port", Bounds{1, 65'535}),
+      HUICAI_SETTING(redis_database, "Redis logical database (SELECT) every connection uses"),
       HUICAI_SETTING(redis_command_timeout, "Deadline of one Redis command", at_least_one),
       // Tokens and passwords
       HUICAI_SETTING(token_secret,

@@ -21,7 +21,7 @@ void Validator::throw_if_any() const {
   }
 }
 
-void throw_validation_failed(const std::vector<http::FieldError>& errors, std::size_t omitted) {
+http::Problem validation_failed(const std::vector<http::FieldError>& errors, std::size_t omitted) {
   std::string detail;
   if (!errors.empty()) {
     const auto& first = errors.front();
@@ -36,7 +36,11 @@ void throw_validation_failed(const std::vector<http::FieldError>& errors, std::s
   if (omitted > 0) {
     problem.with("errors_omitted", static_cast<std::uint64_t>(omitted));
   }
-  throw problem;
+  return problem;
+}
+
+void throw_validation_failed(const std::vector<http::FieldError>& errors, std::size_t omitted) {
+  throw validation_failed(errors, omitted);
 }
 
 }  // namespace huicai

@@ -6,6 +6,7 @@
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
 #include <iostream>
 #include <stdexcept>
 
@@ -69,16 +70,8 @@ std::optional<std::uint64_t> optional_id(const Options& options, const char* nam
 }
 
 mysql::PoolOptions pool_options(const Config& config) {
-  mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  options.size = 1;
-  options.connect_timeout = config.mysql_connect_timeout;
-  options.read_timeout = config.mysql_read_timeout;
-  options.write_timeout = config.mysql_write_timeout;
+  auto options = mysql::pool_options_from(config);
+  options.size = 1;  // one command, one connection
   return options;
 }
 

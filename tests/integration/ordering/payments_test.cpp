@@ -1,31 +1,17 @@
 // The sandbox payment channel end to end: intent, confirm, the asynchronous signed callback,
 // replays and forgeries that change nothing, expiry with two sweepers, and a payment that
 // arrives after expiry being refunded automatically.
-#include <sodium.h>
-
 #include <catch2/catch.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
 
 #include "ordering_world.hpp"
+#include "sandbox_signature.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::ordering;
 
 namespace {
-
-// What the sandbox signs with when HUICAI_PAYMENT_SANDBOX_SECRET is not set.
-std::string sign(const std::string& body,
-                 const std::string& secret = "huicai-sandbox-channel-secret-change-me") {
-  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-  crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
-                         key);
-  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
-}
 
 std::string order_status(World& world, std::int64_t order_id) {
   return std::to_string(world.scalar("SELECT status = 'paid' FROM ordering_orders WHERE id = " +
@@ -89,8 +75,9 @@ TEST_CASE("a personal order is paid through the sandbox callback", "[ordering][p
     CHECK(world.events_of(placed.order_id, "order_paid") == 1);
   }
   SECTION("a forged signature is 401") {
-    auto forged = channel->post("/v1/payments/callbacks/sandbox", callback_body,
-                                {{"x-huicai-signature", sign(callback_body, "wrong secret")}});
+    auto forged =
+        channel->post("/v1/payments/callbacks/sandbox", callback_body,
+                      {{"x-huicai-signature", sandbox_signature(callback_body, "wrong secret")}});
     CHECK(forged.status == 401);
     CHECK(channel->post("/v1/payments/callbacks/sandbox", callback_body).status == 401);
   }
@@ -109,7 +96,7 @@ TEST_CASE("forged or mismatched callbacks change nothing", "[ordering][payment]"
   const std::string wrong_amount = R"({"event_id":"evt-)" + world.suffix + R"(","intent_id":")" +
                                    intent_id + R"(","amount_fen":1,"status":"succeeded"})";
   auto mismatch = channel->post("/v1/payments/callbacks/sandbox", wrong_amount,
-                                {{"x-huicai-signature", sign(wrong_amount)}});
+                                {{"x-huicai-signature", sandbox_signature(wrong_amount)}});
   CHECK(mismatch.status == 422);
   CHECK(mismatch.json().at("type").as_string().ends_with("payment-amount-mismatch"));
   // Right amount, tampered after signing: 401.
@@ -117,7 +104,7 @@ TEST_CASE("forged or mismatched callbacks change nothing", "[ordering][payment]"
                                    intent_id + R"(","amount_fen":)" +
                                    std::to_string(placed.total_fen) + R"(,"status":"succeeded"})";
   auto tampered = channel->post("/v1/payments/callbacks/sandbox", right_amount,
-                                {{"x-huicai-signature", sign(wrong_amount)}});
+                                {{"x-huicai-signature", sandbox_signature(wrong_amount)}});
   CHECK(tampered.status == 401);
 
   CHECK(world.scalar("SELECT COUNT(*) FROM ordering_payment_callbacks WHERE intent_id = '" +
@@ -127,7 +114,7 @@ TEST_CASE("forged or mismatched callbacks change nothing", "[ordering][payment]"
 
   // The genuine one then goes through.
   auto genuine = channel->post("/v1/payments/callbacks/sandbox", right_amount,
-                               {{"x-huicai-signature", sign(right_amount)}});
+                               {{"x-huicai-signature", sandbox_signature(right_amount)}});
   CHECK(genuine.status == 200);
   CHECK(genuine.json().at("outcome").as_string() == "paid");
   CHECK(order_status(world, placed.order_id) == "1");

@@ -6,6 +6,8 @@
 #include <huicai/core/errors.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <io_thread.hpp>
+#include <redis_test_client.hpp>
+#include <redis_test_options.hpp>
 
 namespace asio = boost::asio;
 using huicai::redis::Client;
@@ -16,33 +18,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-ClientOptions stack_redis() {
-  auto config = huicai::Config::from_environment();
-  ClientOptions options;
-  options.host = config.redis_host;
-  options.port = config.redis_port;
-  options.command_timeout = 2s;
-  return options;
-}
-
 // A started client that is connected (or the test fails).
-struct ConnectedClient {
-  huicai::test::IoThread io;
-  Client client;
-  explicit ConnectedClient(ClientOptions options = stack_redis())
-      : client(io.executor(), std::move(options)) {
-    client.start();
-    REQUIRE(huicai::test::wait_until([&] { return client.connected(); }, 5s));
-  }
-  ~ConnectedClient() {
-    io.run<int>([&]() -> asio::awaitable<int> {
-      co_await client.stop();
-      co_return 0;
-    });
-  }
-  Reply must(std::vector<std::string> arguments) {
-    return io.run<Reply>(
-        [&]() -> asio::awaitable<Reply> { co_return co_await client.command_or_throw(arguments); });
+struct ConnectedClient : huicai::test::RedisTestClient {
+  explicit ConnectedClient(ClientOptions options = huicai::test::redis_test_options())
+      : RedisTestClient(std::move(options)) {
+    REQUIRE(connected_within(5s));
   }
 };
 
@@ -186,7 +166,7 @@ TEST_CASE("a command past its deadline fails with timeout and the client recover
 
 TEST_CASE("without a server commands fail fast with not_connected", "[redis]") {
   huicai::test::IoThread io;
-  ClientOptions options = stack_redis();
+  ClientOptions options = huicai::test::redis_test_options();
   options.port = 1;  // nothing listens there
   Client client(io.executor(), options);
   client.start();
@@ -206,7 +186,7 @@ TEST_CASE("without a server commands fail fast with not_connected", "[redis]") {
 
 TEST_CASE("stop fails commands in flight with shutting_down and later ones too", "[redis]") {
   huicai::test::IoThread io;
-  Client client(io.executor(), stack_redis());
+  Client client(io.executor(), huicai::test::redis_test_options());
   client.start();
   REQUIRE(huicai::test::wait_until([&] { return client.connected(); }, 5s));
   auto blocked_list = key("stop-while-blocked");

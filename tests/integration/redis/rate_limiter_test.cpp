@@ -4,6 +4,7 @@
 #include <huicai/core/redis/client.hpp>
 #include <huicai/core/redis/rate_limiter.hpp>
 #include <io_thread.hpp>
+#include <redis_test_options.hpp>
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -13,14 +14,6 @@ using huicai::redis::RateLimiter;
 using Wait = std::optional<std::chrono::seconds>;
 
 namespace {
-
-ClientOptions stack_redis() {
-  auto config = huicai::Config::from_environment();
-  ClientOptions options;
-  options.host = config.redis_host;
-  options.port = config.redis_port;
-  return options;
-}
 
 void stop(huicai::test::IoThread& io, Client& client) {
   io.run<int>([&]() -> asio::awaitable<int> {
@@ -34,7 +27,7 @@ void stop(huicai::test::IoThread& io, Client& client) {
 TEST_CASE("the limiter admits `requests` hits per window, then says how long to wait",
           "[redis][rate_limit]") {
   huicai::test::IoThread io;
-  Client client(io.executor(), stack_redis());
+  Client client(io.executor(), huicai::test::redis_test_options());
   client.start();
   REQUIRE(huicai::test::wait_until([&] { return client.connected(); }, 5s));
   RateLimiter limiter(client);
@@ -68,7 +61,7 @@ TEST_CASE("the limiter admits `requests` hits per window, then says how long to 
 TEST_CASE("the limiter lets requests through when Redis is unreachable, and counts them",
           "[redis][rate_limit]") {
   huicai::test::IoThread io;
-  auto options = stack_redis();
+  auto options = huicai::test::redis_test_options();
   options.port = 1;  // nothing listens there
   Client client(io.executor(), options);
   client.start();

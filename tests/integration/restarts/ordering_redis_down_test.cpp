@@ -3,7 +3,6 @@
 // the relay delivers every event exactly once to the "ordering" stream. Stops and starts the
 // shared Redis, hence in `restarts` (run serially).
 #include <huicai/events/v1/envelope.pb.h>
-#include <sodium.h>
 
 #include <catch2/catch.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -12,6 +11,7 @@
 #include <set>
 
 #include "../ordering/ordering_world.hpp"
+#include "../ordering/sandbox_signature.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
@@ -31,18 +31,6 @@ struct RedisRestorer {
     (void)std::system(line.c_str());
   }
 };
-
-std::string sign(const std::string& body) {
-  const std::string secret = "huicai-sandbox-channel-secret-change-me";
-  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-  crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
-                         key);
-  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
-}
 
 }  // namespace
 
@@ -87,8 +75,8 @@ TEST_CASE("ordering events wait out a Redis outage and are delivered exactly onc
     const std::string body = R"({"event_id":"evt-redis-)" + world.suffix + std::to_string(i) +
                              R"(","intent_id":")" + orders[i].intent + R"(","amount_fen":)" +
                              std::to_string(orders[i].total) + R"(,"status":"succeeded"})";
-    auto response =
-        channel->post("/v1/payments/callbacks/sandbox", body, {{"x-huicai-signature", sign(body)}});
+    auto response = channel->post("/v1/payments/callbacks/sandbox", body,
+                                  {{"x-huicai-signature", sandbox_signature(body)}});
     INFO(response.body);
     REQUIRE(response.status == 200);
     CHECK(response.json().at("outcome").as_string() == "paid");

@@ -15,6 +15,8 @@
 #include <boost/asio/use_future.hpp>
 #include <csignal>
 #include <huicai/core/log.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
+#include <huicai/core/redis/client_options_from.hpp>
 #include <thread>
 
 #include "app/health_routes.hpp"
@@ -28,21 +30,6 @@ using namespace std::chrono_literals;
 constexpr auto kBackgroundStopDeadline = 3s;
 constexpr auto kBackgroundMinBackoff = std::chrono::milliseconds(100);
 constexpr auto kBackgroundMaxBackoff = std::chrono::milliseconds(30'000);
-
-mysql::PoolOptions pool_options(const Config& config) {
-  mysql::PoolOptions options;
-  options.host = config.mysql_host;
-  options.port = config.mysql_port;
-  options.user = config.mysql_user;
-  options.password = config.mysql_password;
-  options.database = config.mysql_database;
-  options.size = config.mysql_pool_size;
-  options.queue_limit = config.mysql_queue_limit;
-  options.connect_timeout = config.mysql_connect_timeout;
-  options.read_timeout = config.mysql_read_timeout;
-  options.write_timeout = config.mysql_write_timeout;
-  return options;
-}
 
 auth::RevocationFeedOptions revocation_feed_options(const Config& config) {
   auth::RevocationFeedOptions options;
@@ -68,7 +55,7 @@ http::ServerOptions server_options(const Config& config) {
 ContextImpl::ContextImpl(Config config, std::vector<ServiceEntry> services)
     : config_(std::move(config)),
       services_(std::move(services)),
-      pool_(io_.get_executor(), pool_options(config_)),
+      pool_(io_.get_executor(), mysql::pool_options_from(config_)),
       redis_(io_.get_executor(), redis_options()),
       tokens_(config_),
       revocation_feed_(pool_, tokens_.revocations(), revocation_feed_options(config_)),
@@ -82,11 +69,7 @@ ContextImpl::~ContextImpl() {
 }
 
 redis::ClientOptions ContextImpl::redis_options() const {
-  redis::ClientOptions options;
-  options.host = config_.redis_host;
-  options.port = config_.redis_port;
-  options.command_timeout = config_.redis_command_timeout;
-  return options;
+  return redis::client_options_from(config_);
 }
 
 void ContextImpl::start() {

@@ -19,6 +19,7 @@
 #include <huicai/core/app/application.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/pool_options_from.hpp>
 #include <huicai/core/mysql/sql_script.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <map>
@@ -185,17 +186,10 @@ int migrate_with(mysql::Session& session, const std::vector<MigrationFile>& file
 int Application::migrate(const Config& config, const std::string& migrations_dir) {
   try {
     const auto files = read_migration_files(migrations_dir);
-    mysql::PoolOptions options;
-    options.host = config.mysql_host;
-    options.port = config.mysql_port;
-    options.user = config.mysql_admin_user;
-    options.password = config.mysql_admin_password;
-    options.database = config.mysql_database;
+    auto options = mysql::pool_options_from(config, mysql::PoolRole::admin);
     options.size = 1;
-    options.connect_timeout = config.mysql_connect_timeout;
     // Rebuilding a big table can take long; a migration is not a request.
     options.read_timeout = std::chrono::hours(1);
-    options.write_timeout = config.mysql_write_timeout;
     boost::asio::io_context io;  // the pool wants an executor; blocking calls never use it
     mysql::Pool pool(io.get_executor(), options);
     return pool.run_blocking([&](mysql::Session& session) {

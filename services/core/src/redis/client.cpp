@@ -3,7 +3,10 @@
 // Lifecycle of a connection:
 //   connect()  redisAsyncConnect(ip, port) (non-blocking; an IP so no blocking DNS lookup),
 //              attach the SocketWatcher, arm the connect timer.
-//   on_connect OK -> connected, commands flow; ERR -> hiredis frees the context.
+//   on_connect OK -> SELECT options.database first when it is not 0, then connected and
+//              commands flow. Commands that arrive while the SELECT is under way are held
+//              (within their own deadline) and sent after its OK: sent behind it unchecked,
+//              they would land in database 0 if it failed. ERR -> hiredis frees the context.
 //   any loss   hiredis frees the context and calls the watcher's cleanup -> context_gone():
 //              pending commands have already been failed (hiredis calls their callbacks with a
 //              NULL reply first), a reconnect is scheduled with exponential backoff.
@@ -56,6 +59,13 @@ struct PendingBatch {
   asio::cancellation_slot cancellation;
 };
 
+// A batch that arrived while the connection was still selecting its database.
+struct HeldBatch {
+  std::shared_ptr<PendingBatch> batch;
+  Commands commands;
+  std::chrono::steady_clock::time_point deadline;
+};
+
 // What hiredis carries as privdata for one command of a batch.
 struct CallbackToken {
   std::shared_ptr<PendingBatch> batch;
@@ -92,6 +102,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // Strand-only state.
   redisAsyncContext* context = nullptr;
   bool context_connected = false;  // the current context finished its handshake
+  bool selecting = false;          // the current context waits for its SELECT reply
+  std::vector<HeldBatch> held;     // batches waiting for that reply
   bool stopping = false;
   bool destroying = false;
   bool reconnect_scheduled = false;
@@ -157,16 +169,74 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       self->log_failure(raw->c.errstr);
       return;
     }
-    self->connect_timer.cancel();
-    self->context_connected = true;
-    self->connected = true;
-    self->backoff = self->options.reconnect_min_delay;
-    if (self->ever_connected) ++self->reconnects;
-    self->ever_connected = true;
-    if (self->failure_logged) {
-      log::info("redis reconnected", {{"host", self->options.host}, {"port", self->options.port}});
+    if (self->options.database == 0 || self->context != raw) {
+      self->handshake_done();
+      return;
     }
-    self->failure_logged = false;
+    // Still within the connect timeout: a SELECT that never answers resets the connection.
+    const std::string index = std::to_string(self->options.database);
+    const char* argv[] = {"SELECT", index.c_str()};
+    const std::size_t lengths[] = {6, index.size()};
+    if (redisAsyncCommandArgv(self->context, &Impl::on_select, nullptr, 2, argv, lengths) !=
+        REDIS_OK) {
+      self->log_failure("cannot send SELECT");
+      self->reset_later(self->context);
+      return;
+    }
+    self->selecting = true;
+  }
+
+  static void on_select(redisAsyncContext* raw, void* reply, void* /*privdata*/) {
+    auto* self = static_cast<Impl*>(raw->data);
+    // No reply: the connection is going away; context_gone() schedules the retry.
+    if (self == nullptr || self->destroying || reply == nullptr || self->context != raw) return;
+    const auto& answer = *static_cast<redisReply*>(reply);
+    if (answer.type == REDIS_REPLY_STATUS) {
+      self->handshake_done();
+      return;
+    }
+    const std::string reason =
+        answer.type == REDIS_REPLY_ERROR ? std::string(answer.str, answer.len) : "bad reply";
+    self->log_failure("SELECT " + std::to_string(self->options.database) + ": " + reason);
+    self->reset_later(raw);
+  }
+
+  // hiredis must not free a context from inside one of its callbacks: reset from the strand.
+  void reset_later(redisAsyncContext* which) {
+    asio::post(strand, [self = shared_from_this(), which] {
+      if (self->context == which) self->reset_connection();
+    });
+  }
+
+  // The connection is ready for commands.
+  void handshake_done() {
+    connect_timer.cancel();
+    selecting = false;
+    context_connected = true;
+    connected = true;
+    backoff = options.reconnect_min_delay;
+    if (ever_connected) ++reconnects;
+    ever_connected = true;
+    if (failure_logged) {
+      log::info("redis reconnected", {{"host", options.host}, {"port", options.port}});
+    }
+    failure_logged = false;
+    auto waiting = std::move(held);
+    held.clear();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& entry : waiting) {
+      if (entry.batch->finished) continue;  // timed out or cancelled while held
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(entry.deadline - now);
+      send(entry.batch, entry.commands, std::max(left, std::chrono::milliseconds{1}));
+    }
+  }
+
+  // Fails every held batch: their connection is gone before it could be used.
+  void fail_held(Error error) {
+    selecting = false;
+    auto waiting = std::move(held);
+    held.clear();
+    for (auto& entry : waiting) finish(entry.batch, error);
   }
 
   static void on_disconnect(const redisAsyncContext* raw, int status) {
@@ -183,7 +253,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     context_connected = false;
     connected = false;
     connect_timer.cancel();
-    if (stopping || destroying) return;
+    if (destroying) return;  // nothing may be posted any more (held handlers are dropped)
+    fail_held(stopping ? Error::shutting_down : Error::not_connected);
+    if (stopping) return;
     if (reset_requested) {
       reset_requested = false;
       schedule_reconnect(std::chrono::milliseconds{0});
@@ -255,8 +327,25 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (batch->finished) return;  // cancelled before it reached the strand
     commands += batch_commands.size();
     if (stopping) return finish(batch, Error::shutting_down);
+    if (context != nullptr && selecting) return hold(batch, batch_commands, deadline);
     if (context == nullptr || !context_connected) return finish(batch, Error::not_connected);
+    send(batch, batch_commands, deadline);
+  }
 
+  void hold(const std::shared_ptr<PendingBatch>& batch, const Commands& batch_commands,
+            std::chrono::milliseconds deadline) {
+    held.push_back({batch, batch_commands, std::chrono::steady_clock::now() + deadline});
+    batch->timer.expires_after(deadline);
+    batch->timer.async_wait([self = shared_from_this(), batch](boost::system::error_code error) {
+      if (error || batch->finished) return;
+      self->timeouts += 1;
+      self->finish(batch, Error::timeout);  // nothing was sent: the connection stays
+    });
+  }
+
+  // Hands the batch to hiredis on a connection that is ready for commands.
+  void send(const std::shared_ptr<PendingBatch>& batch, const Commands& batch_commands,
+            std::chrono::milliseconds deadline) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     for (std::size_t index = 0; index < batch_commands.size(); ++index) {

@@ -2,12 +2,14 @@
 // Reads fields of a JSON body and collects every problem instead of stopping at the first, so
 // one 422 lists each invalid field ("skus[1].price_fen": "must be at most ..."). Strings are
 // checked for valid UTF-8 here: bodies are parsed with invalid UTF-8 allowed precisely so the
-// error can name the field.
+// error can name the field. The errors are kept in core's Validator, so the 422 has the same
+// shape as every other service's (huicai/core/validation.hpp).
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/validation.hpp>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -50,22 +52,21 @@ class FieldValidator {
   std::string path(std::string_view name) const { return prefix_ + std::string(name); }
 
   bool ok() const { return errors_->empty(); }
-  const std::vector<http::FieldError>& errors() const { return *errors_; }
+  const std::vector<http::FieldError>& errors() const { return errors_->errors(); }
   // Throws Problem 422 "validation-failed" listing every error, when there is one.
   void throw_if_failed() const;
 
  private:
   FieldValidator(const boost::json::object& body, std::string prefix,
-                 std::shared_ptr<std::vector<http::FieldError>> errors);
+                 std::shared_ptr<Validator> errors);
   const boost::json::value* find(std::string_view name) const;
 
   const boost::json::object* body_;
   std::string prefix_;
-  std::shared_ptr<std::vector<http::FieldError>> errors_;
+  std::shared_ptr<Validator> errors_;  // shared with nested validators
 };
 
 // A calendar-valid "YYYY-MM-DD" (years 1900-2999).
 bool is_iso_date(std::string_view text);
-http::Problem validation_problem(const std::vector<http::FieldError>& errors);
 
 }  // namespace huicai::catalog

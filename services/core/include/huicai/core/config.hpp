@@ -46,6 +46,9 @@ struct Config {
   // Redis
   std::string redis_host = "127.0.0.1";  // an IP: hiredis resolves names with a blocking call
   std::uint16_t redis_port = 16379;
+  // Logical database (SELECT n) every connection switches to: lets the test suite share a
+  // Redis server with the demo without sharing keys.
+  std::uint16_t redis_database = 0;
   std::chrono::milliseconds redis_command_timeout{1'000};
 
   // Tokens and passwords

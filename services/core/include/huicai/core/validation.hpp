@@ -31,6 +31,8 @@ class Validator {
 // Problem 422 "validation-failed": errors as `errors: [{field, message}]`, the first one in
 // `detail`. `omitted` counts errors left out of a very long list (reported as
 // `errors_omitted`).
+http::Problem validation_failed(const std::vector<http::FieldError>& errors,
+                                std::size_t omitted = 0);
 [[noreturn]] void throw_validation_failed(const std::vector<http::FieldError>& errors,
                                           std::size_t omitted = 0);
 
