@@ -107,7 +107,7 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
       auto principal = co_await verifier_->verify(token);
       if (!principal) {
         if (principal.error() == auth::make_error_code(auth::TokenError::unavailable)) {
-          throw ServiceUnavailable("redis", "token revocation list unavailable");
+          throw ServiceUnavailable("tokens", "token revocation list unavailable");
         }
         throw Problem(401, "invalid-token", "Invalid token",
                       "the bearer token is " + principal.error().message())
