@@ -8,37 +8,13 @@
 #include <thread>
 
 #include "../identity/identity_world.hpp"
+#include "stack_control.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::identity_world;
 
-namespace {
-
-void stack(const std::string& command) {
-  const std::string line =
-      std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh " + command + " >/dev/null";
-  REQUIRE(std::system(line.c_str()) == 0);
-}
-// Restarts Redis even when an assertion fails halfway.
-struct RedisRestorer {
-  ~RedisRestorer() {
-    const std::string line =
-        std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh start-redis >/dev/null";
-    (void)std::system(line.c_str());
-  }
-};
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
-
-}  // namespace
+using namespace huicai::test::stack_control;
 
 TEST_CASE("with Redis down, signed-in buyers browse and a logout still takes effect",
           "[identity][catalog][restarts]") {

@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "stack_control.hpp"
 #include "test_app.hpp"
 
 namespace {
@@ -20,28 +21,7 @@ namespace {
 namespace asio = boost::asio;
 using huicai::catalog::BrowseCache;
 using huicai::catalog::CachedPage;
-
-void stack(const std::string& command) {
-  const std::string line = std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh " + command;
-  REQUIRE(std::system(line.c_str()) == 0);
-}
-
-// Restarts Redis even when an assertion fails halfway.
-struct RedisRestorer {
-  ~RedisRestorer() {
-    const std::string line = std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh start-redis";
-    (void)std::system(line.c_str());
-  }
-};
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
+using namespace huicai::test::stack_control;
 
 }  // namespace
 

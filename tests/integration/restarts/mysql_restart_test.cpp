@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "stack_control.hpp"
+
 using namespace std::chrono_literals;
 using huicai::ServiceUnavailable;
 using huicai::mysql::Pool;
@@ -25,10 +27,7 @@ using huicai::test::IoThread;
 
 namespace {
 
-void stack(const std::string& command) {
-  const std::string line = std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh " + command;
-  REQUIRE(std::system(line.c_str()) == 0);
-}
+using huicai::test::stack_control::stack;
 
 // Whatever happens in the test, MariaDB is running again afterwards for the tests after it.
 struct RestartMysqlAtEnd {

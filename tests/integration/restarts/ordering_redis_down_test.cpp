@@ -12,27 +12,14 @@
 
 #include "../ordering/ordering_world.hpp"
 #include "../ordering/sandbox_signature.hpp"
+#include "stack_control.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::ordering;
 
-namespace {
-
-void stack(const std::string& command) {
-  const std::string line =
-      std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh " + command + " >/dev/null";
-  REQUIRE(std::system(line.c_str()) == 0);
-}
-struct RedisRestorer {
-  ~RedisRestorer() {
-    const std::string line =
-        std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh start-redis >/dev/null";
-    (void)std::system(line.c_str());
-  }
-};
-
-}  // namespace
+using huicai::test::stack_control::RedisRestorer;
+using huicai::test::stack_control::stack;
 
 TEST_CASE("ordering events wait out a Redis outage and are delivered exactly once",
           "[ordering][restarts]") {

@@ -9,6 +9,8 @@
 #include <huicai/core/metrics.hpp>
 #include <huicai/core/redis/client.hpp>
 
+#include "stack_control.hpp"
+
 using namespace std::chrono_literals;
 using huicai::redis::Error;
 using huicai::redis::Reply;
@@ -17,11 +19,7 @@ using huicai::test::wait_until;
 
 namespace {
 
-void stack(const std::string& command) {
-  const std::string line =
-      std::string(HUICAI_SOURCE_DIR) + "/deploy/stack.sh " + command + " >/dev/null";
-  REQUIRE(std::system(line.c_str()) == 0);
-}
+using huicai::test::stack_control::stack;
 
 // Stops Redis for the scope and starts it again at the end, also when an assertion fails, so
 // later tests find it running.
