@@ -8,6 +8,7 @@
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <thread>
 
 using namespace huicai;
 using namespace huicai::auth;
@@ -92,6 +93,20 @@ TEST_CASE("an expired token is rejected as expired", "[tokens]") {
   auto result = verify(tokens, tokens.issue_access(sample_principal()).token);
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error() == make_error_code(TokenError::expired));
+}
+
+TEST_CASE("a token verified before still expires on time", "[tokens]") {
+  Config config;
+  config.access_token_ttl = std::chrono::seconds(1);
+  TokenService tokens(config);
+  const auto issued = tokens.issue_access(sample_principal());
+  REQUIRE(verify(tokens, issued.token).has_value());  // now remembered as verified
+  while (std::chrono::system_clock::now() <= issued.expires_at) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto late = verify(tokens, issued.token);
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error() == make_error_code(TokenError::expired));
 }
 
 TEST_CASE("a revoked token is refused, other tokens of the account still pass", "[tokens]") {

@@ -20,7 +20,9 @@
 #include <huicai/core/auth/revocation_list.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace huicai::auth {
 
@@ -165,7 +167,9 @@ boost::system::error_code make_error_code(TokenError error) noexcept {
 }
 
 TokenService::TokenService(const Config& config)
-    : config_(config), revocations_(std::make_unique<RevocationList>()) {
+    : config_(config),
+      revocations_(std::make_unique<RevocationList>()),
+      verified_(std::make_unique<VerifiedTokens>()) {
   if (config_.token_secret.size() < 32) {
     throw std::invalid_argument("HUICAI_TOKEN_SECRET must be at least 32 characters");
   }
@@ -245,11 +249,46 @@ boost::system::result<Claims> decode_verified(std::string_view token, const MacK
 
 }  // namespace
 
+// Keyed by the whole token text: only a token whose MAC verified is ever stored, so a forged or
+// altered token cannot hit. Entries keep their expiry and are checked against it and against the
+// revocation list on every hit. Bounded: when full it starts over (a buyer's next request then
+// pays one HMAC again).
+struct TokenService::VerifiedTokens {
+  static constexpr std::size_t kMostEntries = 20'000;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  std::optional<Claims> find(std::string_view token) {
+    std::lock_guard lock(mutex);
+    auto found = entries.find(token);
+    if (found == entries.end()) return std::nullopt;
+    return found->second;
+  }
+  void store(std::string_view token, const Claims& claims) {
+    std::lock_guard lock(mutex);
+    if (entries.size() >= kMostEntries) entries.clear();
+    entries.try_emplace(std::string(token), claims);
+  }
+
+  std::mutex mutex;
+  std::unordered_map<std::string, Claims, TextHash, std::equal_to<>> entries;
+};
+
 boost::asio::awaitable<boost::system::result<Principal>> TokenService::verify(
     std::string_view bearer_token) {
-  auto decoded = decode_verified(bearer_token, mac_key_);
-  if (!decoded) co_return decoded.error();
-  Claims claims = std::move(*decoded);
+  Claims claims;
+  if (auto cached = verified_->find(bearer_token); cached && cached->expires_at_ms > now_ms()) {
+    claims = std::move(*cached);
+  } else {
+    auto decoded = decode_verified(bearer_token, mac_key_);
+    if (!decoded) co_return decoded.error();
+    claims = std::move(*decoded);
+    verified_->store(bearer_token, claims);
+  }
 
   if (feed_ != nullptr &&
       !revocations_->fresh(std::chrono::steady_clock::now(), config_.revocation_max_staleness)) {

@@ -60,6 +60,10 @@ class TokenService : public http::TokenVerifier {
   const Config& config_;
   std::array<unsigned char, 32> mac_key_{};  // derived from config.token_secret once
   std::unique_ptr<RevocationList> revocations_;
+  // Tokens whose signature and claims were checked already, so a client sending the same token
+  // on every request costs a hash lookup, not an HMAC and a JSON parse (tokens.cpp).
+  struct VerifiedTokens;
+  std::unique_ptr<VerifiedTokens> verified_;
   RevocationFeed* feed_ = nullptr;
 };
 
