@@ -33,7 +33,10 @@ case "$MODE" in
   *) echo "MODE must be spread or hot" >&2; exit 1 ;;
 esac
 (( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
-MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev huicai -N -B)
+# Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
+# SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
+export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
+MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev "$HUICAI_MYSQL_DATABASE" -N -B)
 for binary in "$HUICAI" "$TOOL"; do
   [[ -x "$binary" ]] || { echo "missing $binary: ninja -C $BUILD huicai order_placement_tool" >&2; exit 1; }
 done
