@@ -10,6 +10,7 @@
 #   HUICAI_BENCH_PORT [18090]   port for the started app     NGINX_BENCH_PORT [18091]
 #   BENCH_DURATION [10s]        per wrk run                  BENCH_THREADS [2]
 #   BENCH_COUNTY [1] (米脂县)    BENCH_CATEGORY_CODE [grain] (粮油 and its subtree)
+#   HUICAI_HTTP_WORKERS [nproc]  worker processes of the started app (nginx runs one per core too)
 #
 # Prints requests/s, p50 and p99 for 16 and 64 connections, and the ratio Huicai / nginx.
 # Everything it starts (app, nginx) it stops again; nothing runs as a daemon.
@@ -61,7 +62,9 @@ else
   [ -x "$bin" ] || { echo "bench: $bin not found; build it (cmake -B build-release -DCMAKE_BUILD_TYPE=Release && ninja -C build-release huicai) or set HUICAI_BIN" >&2; exit 1; }
   "$root/deploy/stack.sh" start --migrate "$bin" >/dev/null
   "$bin" seed >/dev/null 2>&1
-  HUICAI_HTTP_PORT=$app_port HUICAI_ACCESS_LOG=false "$bin" serve >"$work/app.log" 2>&1 &
+  workers=${HUICAI_HTTP_WORKERS:-$(nproc)}
+  HUICAI_HTTP_WORKERS=$workers HUICAI_HTTP_PORT=$app_port HUICAI_ACCESS_LOG=false \
+    "$bin" serve >"$work/app.log" 2>&1 &
   app_pid=$!
   base=http://127.0.0.1:$app_port
   wait_for "$base/healthz" 30
@@ -130,7 +133,7 @@ measure() {  # url connections [lua]
 }
 
 echo "page: $base$path  ($items items, $bytes bytes)"
-echo "machine: $(nproc) cores; wrk -t$threads -d$duration on the same machine"
+echo "machine: $(nproc) cores; wrk -t$threads -d$duration on the same machine; huicai workers: ${workers:-(already running)}; nginx worker_processes auto"
 printf '%-8s %-6s %12s %10s %10s\n' server conns requests/s p50 p99
 for connections in 16 64; do
   # Warm both before measuring.

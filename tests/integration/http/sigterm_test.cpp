@@ -1,6 +1,10 @@
-// SIGTERM with a slow request in flight: the request completes, then the process exits 0.
-// Runs huicai-test-server as a child process.
+// SIGTERM with a slow request in flight: the request completes, then the process exits 0; and
+// worker processes (HUICAI_HTTP_WORKERS): sharing one port, replaced when one dies, all stopped
+// by one SIGTERM. Runs huicai-test-server as a child process.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,7 +13,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http_client.hpp"
 
@@ -22,7 +29,8 @@ namespace {
 // A child process with its stdout on a pipe we read line by line with deadlines.
 class ServerProcess {
  public:
-  explicit ServerProcess(const char* shutdown_deadline_ms = "10000") {
+  using Environment = std::vector<std::pair<std::string, std::string>>;
+  explicit ServerProcess(const char* shutdown_deadline_ms = "10000", Environment extra = {}) {
     int pipe_fds[2];
     REQUIRE(::pipe(pipe_fds) == 0);
     pid_ = ::fork();
@@ -33,6 +41,7 @@ class ServerProcess {
       ::close(pipe_fds[1]);
       ::setenv("HUICAI_HTTP_PORT", "0", 1);
       ::setenv("HUICAI_HTTP_SHUTDOWN_DEADLINE_MS", shutdown_deadline_ms, 1);
+      for (const auto& [name, value] : extra) ::setenv(name.c_str(), value.c_str(), 1);
       const char* path = HUICAI_TEST_SERVER_PATH;
       ::execl(path, path, "serve", static_cast<char*>(nullptr));
       ::_exit(127);
@@ -101,7 +110,79 @@ std::uint16_t port_from(const std::string& line) {
   return static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
 }
 
+// A port nothing listens on right now (bound once, then released).
+std::uint16_t free_port() {
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(probe >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(probe);
+  return ntohs(address.sin_port);
+}
+
+bool accepts_connections(std::uint16_t port) {
+  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool connected =
+      ::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(client);
+  return connected;
+}
+
+// The worker pids that answer /healthz over `connections` fresh connections.
+std::set<std::int64_t> answering_pids(std::uint16_t port, int connections) {
+  std::set<std::int64_t> pids;
+  for (int i = 0; i < connections; ++i) {
+    HttpClient client("127.0.0.1", port);
+    const auto response = client.get("/healthz");
+    if (response.status == 200) pids.insert(response.json().at("pid").as_int64());
+  }
+  return pids;
+}
+
 }  // namespace
+
+TEST_CASE("worker processes share the port; a killed one is replaced; SIGTERM stops all",
+          "[http][sigterm][workers]") {
+  const auto port = free_port();
+  ServerProcess server("10000",
+                       {{"HUICAI_HTTP_PORT", std::to_string(port)}, {"HUICAI_HTTP_WORKERS", "2"}});
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+
+  // The kernel spreads connections over both workers; the supervisor itself serves nothing.
+  auto pids = answering_pids(port, 64);
+  REQUIRE(pids.size() == 2);
+  CHECK(pids.count(server.pid()) == 0);
+
+  // A worker dies: the port keeps answering and a new worker takes its place.
+  const auto victim = *pids.begin();
+  REQUIRE(::kill(static_cast<pid_t>(victim), SIGKILL) == 0);
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::set<std::int64_t> after;
+  while (std::chrono::steady_clock::now() < deadline) {
+    after = answering_pids(port, 64);
+    if (after.size() == 2 && after.count(victim) == 0) break;
+  }
+  CHECK(after.size() == 2);
+  CHECK(after.count(victim) == 0);
+
+  // One SIGTERM to the supervisor stops every worker; it exits 0 and the port is free.
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+  const auto status = server.wait_exit(15s);
+  REQUIRE(status.has_value());
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+  CHECK_FALSE(accepts_connections(port));
+}
 
 TEST_CASE("SIGTERM lets the in-flight request finish, then the process exits 0",
           "[http][sigterm]") {

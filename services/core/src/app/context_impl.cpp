@@ -47,6 +47,7 @@ http::ServerOptions server_options(const Config& config) {
   options.idle_timeout = config.http_idle_timeout;
   options.shutdown_deadline = config.http_shutdown_deadline;
   options.max_connections = config.http_max_connections;
+  options.reuse_port = config.http_workers > 1;
   return options;
 }
 

@@ -1,5 +1,7 @@
 #include "app/health_routes.hpp"
 
+#include <unistd.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -39,15 +41,16 @@ asio::awaitable<std::string> check_redis(redis::Client& client) {
 }  // namespace
 
 void register_health_routes(Context& context, http::Router& router) {
-  router.add(
-      http::Route{http::Method::get,
-                  "/healthz",
-                  "core",
-                  auth::AccessRule::public_route(),
-                  [](http::Request&) -> asio::awaitable<http::Response> {
-                    co_return http::Response::json(200, boost::json::object{{"status", "ok"}});
-                  },
-                  {}});
+  router.add(http::Route{http::Method::get,
+                         "/healthz",
+                         "core",
+                         auth::AccessRule::public_route(),
+                         [](http::Request&) -> asio::awaitable<http::Response> {
+                           // The pid tells which worker process answered (HUICAI_HTTP_WORKERS > 1).
+                           co_return http::Response::json(
+                               200, boost::json::object{{"status", "ok"}, {"pid", ::getpid()}});
+                         },
+                         {}});
 
   router.add(http::Route{
       http::Method::get,

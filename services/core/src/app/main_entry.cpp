@@ -12,8 +12,11 @@
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "app/worker_supervisor.hpp"
 
 namespace huicai::app {
 namespace {
@@ -73,12 +76,21 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
       sigaddset(&stop_signals, SIGTERM);
       sigaddset(&stop_signals, SIGINT);
       pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-      Application application(config, std::move(services));
-      application.start();
-      // One line on stdout for scripts and tests that started us on port 0.
-      std::cout << "listening on http://" << config.http_address << ":" << application.port()
-                << std::endl;
-      return application.run(true);
+      auto serve_one = [&config, &services]() -> int {
+        Application application(config, services);
+        application.start();
+        // One line on stdout for scripts and tests that started us on port 0.
+        std::cout << "listening on http://" << config.http_address << ":" << application.port()
+                  << std::endl;
+        return application.run(true);
+      };
+      if (config.http_workers > 1) {
+        if (config.http_port == 0) {
+          throw std::invalid_argument("HUICAI_HTTP_WORKERS > 1 needs a fixed HUICAI_HTTP_PORT");
+        }
+        return supervise_workers(config.http_workers, serve_one);
+      }
+      return serve_one();
     }
   } catch (const std::exception& error) {
     log::error("fatal", {{"command", command}, {"error", error.what()}});

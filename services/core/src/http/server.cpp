@@ -84,6 +84,10 @@ void Server::start() {
   const tcp::endpoint endpoint(asio::ip::make_address(state.options.address), state.options.port);
   state.acceptor.open(endpoint.protocol());
   state.acceptor.set_option(tcp::acceptor::reuse_address(true));
+  if (state.options.reuse_port) {
+    using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+    state.acceptor.set_option(ReusePort(true));
+  }
   state.acceptor.bind(endpoint);
   state.acceptor.listen(asio::socket_base::max_listen_connections);
   state.bound_port = state.acceptor.local_endpoint().port();

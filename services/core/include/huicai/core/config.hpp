@@ -27,6 +27,8 @@ struct Config {
   std::chrono::milliseconds http_idle_timeout{30'000};
   std::chrono::milliseconds http_shutdown_deadline{10'000};
   std::size_t http_max_connections = 10'000;
+  // Worker processes sharing the port (SO_REUSEPORT), each single-threaded; 1 = no fork.
+  std::size_t http_workers = 1;
 
   // MySQL / MariaDB
   std::string mysql_host = "127.0.0.1";

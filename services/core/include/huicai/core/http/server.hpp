@@ -5,14 +5,12 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <huicai/core/http/message.hpp>
 #include <memory>
 #include <string>
-
-#include <huicai/core/http/message.hpp>
 
 namespace huicai::http {
 
@@ -25,6 +23,7 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};  // a keep-alive connection may idle this long
   std::chrono::milliseconds shutdown_deadline{10'000};
   std::size_t max_connections = 10'000;
+  bool reuse_port = false;  // several processes accept on the same port (worker processes)
 };
 
 // Turns a parsed request into a response; never throws (the Dispatcher catches everything).
@@ -43,8 +42,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void start();                 // binds and starts accepting; throws on bind failure
-  std::uint16_t port() const;   // the bound port
+  void start();                // binds and starts accepting; throws on bind failure
+  std::uint16_t port() const;  // the bound port
   ServerStats stats() const;
   // Graceful stop: close the acceptor, close idle connections, let in-flight requests finish
   // (answered with Connection: close), then force-close whatever is left at the deadline.
