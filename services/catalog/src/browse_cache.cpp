@@ -1,11 +1,10 @@
-#include <huicai/catalog/browse_cache.hpp>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <huicai/catalog/browse_cache.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -98,27 +97,27 @@ asio::awaitable<std::optional<std::string>> BrowseCache::read_version_from_redis
   co_return std::nullopt;
 }
 
-std::optional<CachedPage> BrowseCache::local_find(const std::string& key,
-                                                  const std::string& version) {
+std::shared_ptr<const CachedPage> BrowseCache::local_find(const std::string& key,
+                                                          const std::string& version) {
   std::lock_guard lock(mutex_);
   auto found = local_.find(key);
   if (found == local_.end() || found->second.version != version ||
       std::chrono::steady_clock::now() - found->second.stored_at > kLocalMaxAge) {
-    return std::nullopt;
+    return nullptr;
   }
   ++stats_.local_hits;
   return found->second.page;
 }
 
 void BrowseCache::local_store(const std::string& key, const std::string& version,
-                              const CachedPage& page) {
+                              std::shared_ptr<const CachedPage> page) {
   std::lock_guard lock(mutex_);
   // Entries of older versions are dead weight; a full map is simply started over.
   if (local_.size() >= kLocalEntriesMax) local_.clear();
-  local_[key] = LocalEntry{version, page, std::chrono::steady_clock::now()};
+  local_[key] = LocalEntry{version, std::move(page), std::chrono::steady_clock::now()};
 }
 
-asio::awaitable<std::optional<CachedPage>> BrowseCache::get_or_load(
+asio::awaitable<std::shared_ptr<const CachedPage>> BrowseCache::get_or_load(
     const std::string& key, std::function<asio::awaitable<std::optional<CachedPage>>()> load) {
   bool bypass = false;
   {
@@ -132,7 +131,9 @@ asio::awaitable<std::optional<CachedPage>> BrowseCache::get_or_load(
       std::lock_guard lock(mutex_);
       ++stats_.bypassed;
     }
-    co_return co_await load();
+    auto loaded = co_await load();
+    if (!loaded) co_return nullptr;
+    co_return std::make_shared<const CachedPage>(std::move(*loaded));
   }
   if (auto page = local_find(key, *version)) co_return page;
 
@@ -142,7 +143,8 @@ asio::awaitable<std::optional<CachedPage>> BrowseCache::get_or_load(
   if (reply && reply->type == redis::Reply::Type::string) {
     const auto newline = reply->text.find('\n');
     if (newline != std::string::npos) {
-      CachedPage page{reply->text.substr(newline + 1), reply->text.substr(0, newline)};
+      auto page = std::make_shared<const CachedPage>(
+          CachedPage{reply->text.substr(newline + 1), reply->text.substr(0, newline)});
       local_store(key, *version, page);
       {
         std::lock_guard lock(mutex_);
@@ -155,9 +157,10 @@ asio::awaitable<std::optional<CachedPage>> BrowseCache::get_or_load(
     std::lock_guard lock(mutex_);
     ++stats_.misses;
   }
-  auto page = co_await load();
-  if (!page) co_return page;
-  local_store(key, *version, *page);
+  auto loaded = co_await load();
+  if (!loaded) co_return nullptr;
+  auto page = std::make_shared<const CachedPage>(std::move(*loaded));
+  local_store(key, *version, page);
   // Best effort: a failed SET only costs another instance a MySQL read.
   co_await redis.command(
       redis_words("SET", redis_key, page->etag + "\n" + page->body, "EX", kRedisPageTtlSeconds));

@@ -2,11 +2,10 @@
 // What every catalog route shares: the app context and the browse cache. Created once in
 // register_service and captured by the route handlers (the router outlives the requests).
 
+#include <huicai/catalog/browse_cache.hpp>
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/auth/roles.hpp>
 #include <memory>
-
-#include <huicai/catalog/browse_cache.hpp>
 
 namespace huicai::catalog {
 

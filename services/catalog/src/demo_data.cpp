@@ -8,13 +8,13 @@
 // docs/demo-accounts.md.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
+#include <huicai/catalog/browse_cache.hpp>
 #include <huicai/catalog/service.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <map>
 
-#include <huicai/catalog/browse_cache.hpp>
 #include "category_repository.hpp"
 #include "certification_repository.hpp"
 #include "county_repository.hpp"
@@ -169,7 +169,8 @@ void bump_cache_version(app::Context& context) {
         context.io(),
         [&context]() -> boost::asio::awaitable<void> {
           auto& redis = context.redis();
-          co_await redis.command(redis_words("SET", BrowseCache::version_key(), "1000000000", "NX"));
+          co_await redis.command(
+              redis_words("SET", BrowseCache::version_key(), "1000000000", "NX"));
           co_await redis.command(redis_words("INCR", BrowseCache::version_key()));
         },
         boost::asio::use_future);

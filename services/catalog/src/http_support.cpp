@@ -73,6 +73,13 @@ http::Problem conflict(std::string slug, std::string title, std::string detail) 
 
 http::Response json_with_etag(const http::Request& request, int status, std::string body,
                               const std::string& etag) {
+  return json_with_etag(request, status, std::make_shared<const std::string>(std::move(body)),
+                        etag);
+}
+
+http::Response json_with_etag(const http::Request& request, int status,
+                              std::shared_ptr<const std::string> shared_body,
+                              const std::string& etag) {
   if (status == 200 && if_none_match_hits(request.header("if-none-match"), etag)) {
     auto response = http::Response::empty(304);
     response.set_header("etag", etag);
@@ -80,7 +87,7 @@ http::Response json_with_etag(const http::Request& request, int status, std::str
   }
   http::Response response;
   response.status = status;
-  response.body = std::move(body);
+  response.shared_body = std::move(shared_body);
   response.set_header("content-type", "application/json");
   response.set_header("etag", etag);
   return response;

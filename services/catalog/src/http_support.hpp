@@ -8,6 +8,7 @@
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ http::Problem conflict(std::string slug, std::string title, std::string detail);
 
 // A JSON response with an ETag; 304 (no body) when If-None-Match already has it.
 http::Response json_with_etag(const http::Request& request, int status, std::string body,
+                              const std::string& etag);
+// The same for a body shared with a cache: sent without being copied.
+http::Response json_with_etag(const http::Request& request, int status,
+                              std::shared_ptr<const std::string> shared_body,
                               const std::string& etag);
 
 void add_route(http::Router& router, http::Method method, std::string pattern,

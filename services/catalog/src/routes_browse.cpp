@@ -116,8 +116,11 @@ ParsedBrowse parse_browse(const http::Request& request) {
   return parsed;
 }
 
-http::Response cached_response(const http::Request& request, const CachedPage& page) {
-  auto response = json_with_etag(request, 200, page.body, page.etag);
+http::Response cached_response(const http::Request& request,
+                               const std::shared_ptr<const CachedPage>& page) {
+  // The body is the cached string itself (an aliasing pointer keeps the page alive).
+  auto response = json_with_etag(request, 200,
+                                 std::shared_ptr<const std::string>(page, &page->body), page->etag);
   response.set_header("cache-control", "private, no-cache");
   return response;
 }
@@ -152,7 +155,7 @@ void register_browse_routes(http::Router& router, const StatePtr& state) {
                     rendered.etag = content_etag(rendered.body);
                     co_return rendered;
                   });
-              co_return cached_response(request, *page);
+              co_return cached_response(request, page);
             });
 
   add_route(
@@ -175,7 +178,7 @@ void register_browse_routes(http::Router& router, const StatePtr& state) {
                   versioned_content_etag(product->at("version").as_int64(), rendered.body);
               co_return rendered;
             });
-        if (page) co_return cached_response(request, *page);
+        if (page) co_return cached_response(request, page);
         if (!unlisted) throw not_found("product");
         // Not listed: only those who manage or oversee the product may see it.
         static const auth::AccessRule managers = access::back_office_readers();

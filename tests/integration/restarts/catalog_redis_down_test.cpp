@@ -34,8 +34,9 @@ TEST_CASE("catalog pages are served from MySQL while Redis is down", "[catalog][
   const std::string key = "restarts-test:" + std::to_string(std::random_device{}());
 
   // The loader reads MySQL for real: the number of listed products.
-  auto read_page = [&]() -> std::optional<CachedPage> {
-    return app.run<std::optional<CachedPage>>([&]() -> asio::awaitable<std::optional<CachedPage>> {
+  using PagePointer = std::shared_ptr<const CachedPage>;
+  auto read_page = [&]() -> PagePointer {
+    return app.run<PagePointer>([&]() -> asio::awaitable<PagePointer> {
       co_return co_await cache.get_or_load(
           key, [&]() -> asio::awaitable<std::optional<CachedPage>> {
             ++loads;

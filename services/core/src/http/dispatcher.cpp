@@ -165,7 +165,7 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
     }
   }
 
-  if (!response.body.empty() &&
+  if ((!response.body.empty() || response.shared_body) &&
       response.headers.end() ==
           std::find_if(response.headers.begin(), response.headers.end(),
                        [](const auto& header) { return header.first == "content-type"; })) {

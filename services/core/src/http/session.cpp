@@ -60,9 +60,38 @@ Response transport_problem(int status, std::string_view slug, std::string_view t
   return response;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version, bool keep_alive,
-                                             bool head_request) {
-  bhttp::response<bhttp::string_body> message;
+// A Beast body that is either the response's own string or a string shared with a cache; the
+// serializer reads it in place, so a cached page is never copied per response.
+struct ResponseBody {
+  struct value_type {
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+    std::string_view view() const {
+      return shared ? std::string_view(*shared) : std::string_view(owned);
+    }
+  };
+  static std::uint64_t size(const value_type& body) { return body.view().size(); }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+    void init(boost::system::error_code& error) { error = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(boost::system::error_code& error) {
+      error = {};
+      const auto view = body_.view();
+      return {{const_buffers_type(view.data(), view.size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
+};
+
+bhttp::response<ResponseBody> to_beast(Response&& response, unsigned version, bool keep_alive,
+                                       bool head_request) {
+  bhttp::response<ResponseBody> message;
   message.version(version);
   message.result(static_cast<unsigned>(response.status));
   for (auto& [name, value] : response.headers) {
@@ -72,15 +101,15 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
   const bool no_body_allowed =
       response.status == 204 || response.status == 304 || response.status < 200;
   if (no_body_allowed) {
-    message.body().clear();
     message.erase(bhttp::field::content_length);
     return message;
   }
-  message.body() = std::move(response.body);
+  message.body().owned = std::move(response.body);
+  message.body().shared = std::move(response.shared_body);
   message.prepare_payload();
   if (head_request) {
     // HEAD: same headers as GET, Content-Length included, no body bytes.
-    message.body().clear();
+    message.body() = {};
   }
   return message;
 }

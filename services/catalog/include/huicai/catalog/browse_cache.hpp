@@ -50,8 +50,9 @@ class BrowseCache {
   explicit BrowseCache(app::Context& context);
 
   // The page for `key`, from this process, Redis or `load` (MySQL), in that order. `load` may
-  // return nullopt (e.g. not found, or not cacheable for this caller): nothing is stored.
-  boost::asio::awaitable<std::optional<CachedPage>> get_or_load(
+  // return nullopt (e.g. not found, or not cacheable for this caller): nothing is stored and
+  // the result is null. Pages are shared, never copied per request.
+  boost::asio::awaitable<std::shared_ptr<const CachedPage>> get_or_load(
       const std::string& key,
       std::function<boost::asio::awaitable<std::optional<CachedPage>>()> load);
 
@@ -69,8 +70,9 @@ class BrowseCache {
   void start_version_read();
   boost::asio::awaitable<std::optional<std::string>> read_version_from_redis();
   boost::asio::awaitable<bool> bump_version();
-  std::optional<CachedPage> local_find(const std::string& key, const std::string& version);
-  void local_store(const std::string& key, const std::string& version, const CachedPage& page);
+  std::shared_ptr<const CachedPage> local_find(const std::string& key, const std::string& version);
+  void local_store(const std::string& key, const std::string& version,
+                   std::shared_ptr<const CachedPage> page);
 
   app::Context& context_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -81,7 +83,7 @@ class BrowseCache {
 
   struct LocalEntry {
     std::string version;
-    CachedPage page;
+    std::shared_ptr<const CachedPage> page;
     std::chrono::steady_clock::time_point stored_at;
   };
   mutable std::mutex mutex_;

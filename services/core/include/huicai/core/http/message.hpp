@@ -2,10 +2,9 @@
 // Plain request and response structs. Handlers see only these; Beast stays inside the server's
 // own source files so handler files compile in a fraction of the time.
 
-#include <huicai/core/auth/roles.hpp>
-
 #include <boost/json/fwd.hpp>
-
+#include <huicai/core/auth/roles.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +34,8 @@ struct Request {
   const auth::AccessRule* rule = nullptr;
   std::optional<auth::Principal> principal;
 
-  std::string_view header(std::string_view lower_case_name) const;  // "" when absent
-  std::string_view path_param(std::string_view name) const;         // "" when absent
+  std::string_view header(std::string_view lower_case_name) const;      // "" when absent
+  std::string_view path_param(std::string_view name) const;             // "" when absent
   std::optional<std::string> query_param(std::string_view name) const;  // percent-decoded
   // The caller, or throws Problem 401 (only reached on a public route by mistake).
   const auth::Principal& caller() const;
@@ -48,6 +47,10 @@ struct Response {
   int status = 200;
   Headers headers;  // Content-Type defaults to application/json when a body is set
   std::string body;
+  // A body shared with a cache, sent as it is (no copy per response); used instead of `body`
+  // when set. Hot catalog pages are several KB: copying each into every response cost more than
+  // the rest of the request.
+  std::shared_ptr<const std::string> shared_body;
 
   Response& set_header(std::string name, std::string value);
   static Response json(int status, const boost::json::value& body);
