@@ -51,7 +51,10 @@ void publish_paid_order(CatalogWorld& world, const std::string& event_id, std::i
 }
 
 bool wait_for_count(CatalogWorld& world, std::int64_t product_id, std::int64_t expected) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Tests in other processes run apps with consumers in the same group; one that read the
+  // event and stopped before acking holds it until a live consumer reclaims it
+  // (ConsumerOptions::reclaim_after, 30 s). Wait past that, not just for the happy path.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
   while (std::chrono::steady_clock::now() < deadline) {
     if (sales_count(world, product_id) == expected) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

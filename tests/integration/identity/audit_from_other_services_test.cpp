@@ -33,7 +33,10 @@ TEST_CASE("an audit entry from the catalog's outbox shows up in GET /v1/audit on
       true);
 
   const std::string query = "/v1/audit?target_type=test_supplier&target_id=" + target;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  // Tests in other processes run apps with consumers in the same group; one that read the
+  // event and stopped before acking holds it until a live consumer reclaims it
+  // (ConsumerOptions::reclaim_after, 30 s). Wait past that, not just for the happy path.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
   boost::json::value body;
   while (std::chrono::steady_clock::now() < deadline) {
     auto response = client.get(query, bearer(auditor));

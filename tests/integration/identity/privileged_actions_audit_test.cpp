@@ -36,7 +36,10 @@ HeaderList headers(const std::string& token, const std::string& request_id) {
 // outbox -> relay -> stream -> identity's consumer, so poll with a deadline.
 boost::json::array wait_for_entries(HttpClient& client, const std::string& auditor_token,
                                     const std::string& query, std::size_t count = 1) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Tests in other processes run apps with consumers in the same group; one that read the
+  // event and stopped before acking holds it until a live consumer reclaims it
+  // (ConsumerOptions::reclaim_after, 30 s). Wait past that, not just for the happy path.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(45);
   boost::json::array items;
   while (std::chrono::steady_clock::now() < deadline) {
     auto response = client.get("/v1/audit?" + query, bearer(auditor_token));
