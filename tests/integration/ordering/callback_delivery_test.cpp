@@ -132,8 +132,14 @@ void check_paid_once(World& world, const Paying& paying) {
                      " AND status = 'succeeded'") == 1);
   CHECK(world.scalar("SELECT COUNT(*) FROM ordering_payment_callbacks WHERE intent_id = '" +
                      paying.intent_id + "'") == 1);
-  CHECK(world.scalar("SELECT COUNT(*)" + delivery_where(paying.intent_id) +
-                     " AND status = 'delivered'") == 1);
+  // The worker marks its row delivered after the 2xx came back, a moment after the order
+  // turned paid: wait for that, bounded (seen under ASan).
+  CHECK(wait_until(
+      [&] {
+        return world.scalar("SELECT COUNT(*)" + delivery_where(paying.intent_id) +
+                            " AND status = 'delivered'") == 1;
+      },
+      std::chrono::seconds(10)));
 }
 
 }  // namespace
