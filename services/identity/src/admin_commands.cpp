@@ -86,18 +86,11 @@ AuditEntry cli_entry(std::string action, std::string target_type, std::string ta
                               std::move(target_id));
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Runs one command. Revocations it records (password reset, role revoked) need no push: every
 // running process reads them from the MySQL record within HUICAI_REVOCATION_POLL_INTERVAL_MS
 // (auth::RevocationFeed).
 void execute(const std::string& command, const Options& options, const Config& config,
              mysql::Pool& pool) {
-  std::vector<Revocation> revocations;
   if (command == "create-unit") {
     const auto& code = required(options, "code");
     const auto& name = required(options, "name");
@@ -180,9 +173,8 @@ void execute(const std::string& command, const Options& options, const Config& c
             if (!delete_role(session, target.id, *role)) {
               throw UsageError("the account does not hold " + std::string(auth::to_string(*role)));
             }
-            revocations = {Revocation{target.id, std::nullopt, now_ms(),
-                                      std::chrono::system_clock::now() + config.access_token_ttl}};
-            record_revocation(session, revocations.front(), "role_revoked");
+            record_revocation(session, tokens_issued_until_now(target.id, config.access_token_ttl),
+                              "role_revoked");
             enqueue_role_revoked(session, target.id, *role, std::nullopt, "");
           }
           auto entry = cli_entry(granting ? "role.granted" : "role.revoked", "account",
@@ -208,9 +200,8 @@ void execute(const std::string& command, const Options& options, const Config& c
           Account target = account_by_login(session, login);
           update_password(session, target.id, std::nullopt, hash);
           revoke_account_refresh_tokens(session, target.id);
-          revocations = {Revocation{target.id, std::nullopt, now_ms(),
-                                    std::chrono::system_clock::now() + config.access_token_ttl}};
-          record_revocation(session, revocations.front(), "password_reset");
+          record_revocation(session, tokens_issued_until_now(target.id, config.access_token_ttl),
+                            "password_reset");
           append_audit(session,
                        cli_entry("account.password_reset", "account", std::to_string(target.id)));
         },

@@ -49,12 +49,6 @@ http::Problem refused(const LoginRefusal& refusal) {
       .with_header("retry-after", seconds);
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
   auto body = decode_json<LoginBody>(request.body);
   Validator check;
@@ -198,8 +192,8 @@ awaitable<http::Response> change_password(const StatePtr& state, http::Request& 
   const std::string new_hash = co_await state->hasher.hash(body.new_password);
 
   // Every token issued up to now is revoked; tokens issued after the change stay valid.
-  Revocation everything{caller.account_id, std::nullopt, now_ms(),
-                        std::chrono::system_clock::now() + state->config().access_token_ttl};
+  Revocation everything =
+      tokens_issued_until_now(caller.account_id, state->config().access_token_ttl);
   co_await state->db().transaction([&](mysql::Session& session) {
     if (!update_password(session, caller.account_id, account->password_hash, new_hash)) {
       throw http::Problem(409, "conflict", "Password changed concurrently",

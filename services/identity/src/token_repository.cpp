@@ -119,6 +119,12 @@ void revoke_account_refresh_tokens(mysql::Session& session, std::uint64_t accoun
   update.executeUpdate();
 }
 
+Revocation tokens_issued_until_now(std::uint64_t account_id,
+                                   std::chrono::seconds access_token_ttl) {
+  const auto now = std::chrono::system_clock::now();
+  return Revocation{account_id, std::nullopt, to_ms(now), now + access_token_ttl};
+}
+
 void record_revocation(mysql::Session& session, const Revocation& revocation,
                        const std::string& reason) {
   auto& insert = session.prepare(

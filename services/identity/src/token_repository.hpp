@@ -65,6 +65,9 @@ struct Revocation {
   std::optional<std::int64_t> issued_up_to_ms;  // every token issued up to then
   std::chrono::system_clock::time_point expires_at;
 };
+// Every access token of the account issued up to now (password change or reset, role revoked);
+// in force for one access-token lifetime, after which those tokens have expired anyway.
+Revocation tokens_issued_until_now(std::uint64_t account_id, std::chrono::seconds access_token_ttl);
 void record_revocation(mysql::Session& session, const Revocation& revocation,
                        const std::string& reason);
 
