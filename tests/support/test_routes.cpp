@@ -44,6 +44,21 @@ asio::awaitable<Response> slow(Request& request) {
   co_return Response::json(200, boost::json::object{{"slept_ms", milliseconds}});
 }
 
+// A body of `count` bytes ("0123456789" repeated), for responses larger than a socket buffer.
+asio::awaitable<Response> bytes(Request& request) {
+  std::size_t count = 0;
+  const auto text = request.query_param("count").value_or("0");
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (error != std::errc{} || end != text.data() + text.size() || count > 64 * 1024 * 1024) {
+    throw http::Problem(400, "invalid-query", "count must be 0..67108864");
+  }
+  Response response;
+  response.body.resize(count);
+  for (std::size_t i = 0; i < count; ++i) response.body[i] = static_cast<char>('0' + i % 10);
+  response.set_header("content-type", "text/plain");
+  co_return response;
+}
+
 }  // namespace
 
 void register_test_routes(app::Context&, http::Router& router) {
@@ -51,6 +66,7 @@ void register_test_routes(app::Context&, http::Router& router) {
   router.add({Method::get, "/test/echo", "test", open, echo, {}});
   router.add({Method::post, "/test/echo", "test", open, echo, {}});
   router.add({Method::get, "/test/slow", "test", open, slow, {}});
+  router.add({Method::get, "/test/bytes", "test", open, bytes, {}});
   router.add({Method::get,
               "/test/throw",
               "test",

@@ -126,6 +126,35 @@ TEST_CASE("an idle keep-alive connection is closed after the idle timeout", "[ht
   CHECK(waited < 3s);
 }
 
+TEST_CASE("a handler slower than the idle timeout still answers on the same connection", "[http]") {
+  // The idle timeout (400 ms here) bounds waiting for a request, not handling one.
+  auto app = make_app();
+  HttpClient client(app.host(), app.port());
+  const auto response = client.get("/test/slow?ms=900");
+  REQUIRE(response.status == 200);
+  CHECK(response.json().at("slept_ms").as_int64() == 900);
+  CHECK(response.keep_alive);
+  CHECK(client.get("/test/echo").status == 200);
+  CHECK(client.connections_opened() == 1);
+}
+
+TEST_CASE("a response larger than the socket buffers arrives whole", "[http]") {
+  // 24 MiB cannot be written at once: the rest is sent as the client reads.
+  auto app = make_app([](huicai::Config& config) { config.http_idle_timeout = 10s; });
+  HttpClient client(app.host(), app.port(), 30s);
+  constexpr std::size_t kSize = 24 * 1024 * 1024;
+  const auto response = client.get("/test/bytes?count=" + std::to_string(kSize));
+  REQUIRE(response.status == 200);
+  REQUIRE(response.body.size() == kSize);
+  bool pattern_intact = true;
+  for (std::size_t i = 0; i < kSize; i += 4093) {
+    if (response.body[i] != static_cast<char>('0' + i % 10)) pattern_intact = false;
+  }
+  CHECK(pattern_intact);
+  CHECK(response.body.back() == static_cast<char>('0' + (kSize - 1) % 10));
+  CHECK(client.get("/test/echo").status == 200);  // the connection is still in step
+}
+
 TEST_CASE("a request that stalls half-way is dropped after the read timeout", "[http]") {
   auto app = make_app([](huicai::Config& config) {
     config.http_read_timeout = 500ms;

@@ -48,6 +48,7 @@ http::ServerOptions server_options(const Config& config) {
   options.shutdown_deadline = config.http_shutdown_deadline;
   options.max_connections = config.http_max_connections;
   options.reuse_port = config.http_workers > 1;
+  options.single_threaded = true;  // run() drives io_ from the calling thread only
   return options;
 }
 

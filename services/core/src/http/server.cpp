@@ -1,5 +1,5 @@
-// The listener: accepts connections, hands each to its own coroutine on its own strand
-// (session.cpp), and stops gracefully.
+// The listener: accepts connections, hands each to its own coroutine (session.cpp) on its own
+// strand, or straight on the I/O loop when that runs on one thread, and stops gracefully.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,8 +21,12 @@ using asio::ip::tcp;
 asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
   auto backoff = std::chrono::milliseconds(10);
   while (!state->stopping) {
+    // One thread needs no strand: a strand would only add a queue and a lock per handler.
+    const asio::any_io_executor connection_executor =
+        state->options.single_threaded ? asio::any_io_executor(state->io.get_executor())
+                                       : asio::any_io_executor(asio::make_strand(state->io));
     auto [error, socket] = co_await state->acceptor.async_accept(
-        asio::make_strand(state->io), asio::as_tuple(asio::use_awaitable));
+        connection_executor, asio::as_tuple(asio::use_awaitable));
     if (error) {
       if (state->stopping || error == asio::error::operation_aborted ||
           !state->acceptor.is_open()) {

@@ -1,27 +1,25 @@
-// One HTTP/1.1 connection: one coroutine on the connection's own strand. A fresh parser per
-// message with the configured header and body limits, a deadline before every read and write,
-// error codes via as_tuple instead of exceptions. This and server.cpp are the only files that
-// include Beast.
-#include <algorithm>
+// One HTTP/1.1 connection: one coroutine on the connection's executor (its own strand when the
+// I/O loop runs on several threads). A fresh parser per message writes straight into the
+// Request; one deadline per connection (connection_deadline.hpp) bounds every wait; a response
+// is written at once when the socket takes it (the usual case) and only otherwise waited for.
+// Error codes via as_tuple instead of exceptions. This file, request_parser.cpp and
+// response_head.cpp are the only ones that include Beast.
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <cctype>
 #include <huicai/core/log.hpp>
+#include <optional>
 
+#include "http/connection_deadline.hpp"
 #include "http/request_id.hpp"
+#include "http/request_parser.hpp"
+#include "http/response_head.hpp"
 #include "http/server_state.hpp"
 #include "http/url_decoding.hpp"
 
@@ -36,15 +34,9 @@ using boost::system::error_code;
 
 constexpr auto kLingerTimeout = std::chrono::milliseconds(500);
 constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
+constexpr std::size_t kReadSize = 4096;
 
 enum class Phase { waiting, reading, handling, writing };
-
-std::string lower_case(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lowered;
-}
 
 // A problem+json body for errors the session answers itself, before any route is known.
 Response transport_problem(int status, std::string_view slug, std::string_view title,
@@ -60,124 +52,74 @@ Response transport_problem(int status, std::string_view slug, std::string_view t
   return response;
 }
 
-// A Beast body that is either the response's own string or a string shared with a cache; the
-// serializer reads it in place, so a cached page is never copied per response.
-struct ResponseBody {
-  struct value_type {
-    std::string owned;
-    std::shared_ptr<const std::string> shared;
-    std::string_view view() const {
-      return shared ? std::string_view(*shared) : std::string_view(owned);
-    }
-  };
-  static std::uint64_t size(const value_type& body) { return body.view().size(); }
-
-  class writer {
-   public:
-    using const_buffers_type = asio::const_buffer;
-    template <bool isRequest, class Fields>
-    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
-    void init(boost::system::error_code& error) { error = {}; }
-    boost::optional<std::pair<const_buffers_type, bool>> get(boost::system::error_code& error) {
-      error = {};
-      const auto view = body_.view();
-      return {{const_buffers_type(view.data(), view.size()), false}};
-    }
-
-   private:
-    const value_type& body_;
-  };
-};
-
-bhttp::response<ResponseBody> to_beast(Response&& response, unsigned version, bool keep_alive,
-                                       bool head_request) {
-  bhttp::response<ResponseBody> message;
-  message.version(version);
-  message.result(static_cast<unsigned>(response.status));
-  for (auto& [name, value] : response.headers) {
-    message.insert(name, value);
-  }
-  message.keep_alive(keep_alive);
-  const bool no_body_allowed =
-      response.status == 204 || response.status == 304 || response.status < 200;
-  if (no_body_allowed) {
-    message.erase(bhttp::field::content_length);
-    return message;
-  }
-  message.body().owned = std::move(response.body);
-  message.body().shared = std::move(response.shared_body);
-  message.prepare_payload();
-  if (head_request) {
-    // HEAD: same headers as GET, Content-Length included, no body bytes.
-    message.body() = {};
-  }
-  return message;
-}
-
-Request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote,
-                   bool& target_ok) {
-  Request request;
-  request.method = method_from_string(message.method_string());
-  request.target = std::string(message.target());
-  auto split = split_target(request.target);
-  target_ok = split.has_value();
-  if (split) {
-    request.path = std::move(split->path);
-    request.query = std::move(split->query);
-  }
-  request.headers.reserve(std::distance(message.begin(), message.end()));
-  for (const auto& field : message) {
-    request.headers.emplace_back(lower_case(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
-  request.remote_address = remote;
-  return request;
+// The part of a two-buffer response that a partial write left unsent.
+std::array<asio::const_buffer, 2> unsent_part(const std::array<asio::const_buffer, 2>& buffers,
+                                              std::size_t written) {
+  if (written < buffers[0].size()) return {buffers[0] + written, buffers[1]};
+  return {asio::const_buffer(), buffers[1] + (written - buffers[0].size())};
 }
 
 bool is_parse_error(const error_code& error) {
   return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
+// Writes a whole response: first without waiting (the socket buffer usually takes it all, and
+// then no timer is touched), the rest asynchronously under the deadline.
+asio::awaitable<error_code> send_response(tcp::socket& socket, ConnectionDeadline& deadline,
+                                          std::chrono::milliseconds timeout,
+                                          const std::string& head, std::string_view body) {
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                  asio::buffer(body.data(), body.size())};
+  error_code error;
+  const std::size_t written = socket.write_some(buffers, error);
+  if (error && error != asio::error::would_block) co_return error;
+  if (written == head.size() + body.size()) co_return error_code{};
+  deadline.expires_after(timeout);
+  const auto rest = unsent_part(buffers, error ? 0 : written);
+  auto [write_error, count] =
+      co_await asio::async_write(socket, rest, asio::as_tuple(asio::use_awaitable));
+  (void)count;
+  co_return write_error;
+}
+
 class Session : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(std::shared_ptr<ServerState> state, tcp::socket socket)
-      : state_(std::move(state)), stream_(std::move(socket)) {
+      : state_(std::move(state)), socket_(std::move(socket)) {
     error_code ignored;
-    const auto endpoint = stream_.socket().remote_endpoint(ignored);
+    const auto endpoint = socket_.remote_endpoint(ignored);
     remote_ = ignored ? std::string() : endpoint.address().to_string();
+    // Writes are tried at once and only waited for when the socket buffer is full.
+    socket_.non_blocking(true, ignored);
   }
 
   void interrupt(bool force) override {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), force] {
-      if (force || self->phase_ == Phase::waiting) {
-        error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        self->stream_.socket().close(ignored);
-      }
+    asio::post(socket_.get_executor(), [self = shared_from_this(), force] {
+      if (force || self->phase_ == Phase::waiting) self->close_socket();
     });
   }
 
   asio::awaitable<void> run() {
+    deadline_.emplace(socket_.get_executor(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->close_socket();
+    });
     const auto& options = state_->options;
-    beast::flat_buffer buffer;
     while (!state_->stopping) {
       phase_ = Phase::waiting;
-      if (buffer.size() == 0) {
+      if (buffer_.size() == 0) {
         // Idle between requests: wait for the first byte under the idle timeout, so the read
         // timeout below only counts time spent receiving a started request.
-        stream_.expires_after(options.idle_timeout);
-        auto [error, count] = co_await stream_.async_read_some(buffer.prepare(4096),
+        deadline_->expires_after(options.idle_timeout);
+        auto [error, count] = co_await socket_.async_read_some(buffer_.prepare(kReadSize),
                                                                asio::as_tuple(asio::use_awaitable));
         if (error) break;  // idle timeout, peer closed, or stopping
-        buffer.commit(count);
+        buffer_.commit(count);
       }
 
       phase_ = Phase::reading;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      parser.body_limit(options.body_limit);
-      stream_.expires_after(options.read_timeout);  // one deadline for the whole request
-      const auto read_error = co_await read_request(buffer, parser);
+      Request request;
+      RequestParser parser(request, options.header_limit, options.body_limit);
+      const auto read_error = co_await read_request(parser);
       if (read_error) {
         if (is_parse_error(read_error) && read_error != bhttp::error::end_of_stream &&
             read_error != bhttp::error::partial_message) {
@@ -187,58 +129,84 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       }
 
       phase_ = Phase::handling;
-      const unsigned version = parser.get().version();
-      const bool client_keep_alive = parser.get().keep_alive();
-      bool target_ok = true;
-      Request request = to_request(parser.release(), remote_, target_ok);
+      deadline_->clear();
+      const unsigned version = parser.version();
+      const bool client_keep_alive = parser.keep_alive();
       Response response;
-      if (!target_ok) {
+      if (auto split = split_target(request.target)) {
+        request.path = std::move(split->path);
+        request.query = std::move(split->query);
+        request.remote_address = remote_;
+        ++state_->in_flight_requests;
+        response = co_await call_handler(request);
+        --state_->in_flight_requests;
+      } else {
         request.request_id = generate_request_id();
         response =
             transport_problem(400, "bad-request", "Malformed request target", request.request_id);
         log_transport_error(request.request_id, 400, "malformed request target");
-      } else {
-        ++state_->in_flight_requests;
-        response = co_await call_handler(request);
-        --state_->in_flight_requests;
       }
 
       // Stopping: this was an in-flight request; answer it, then close.
       const bool keep_alive = client_keep_alive && !state_->stopping;
       phase_ = Phase::writing;
-      auto message =
-          to_beast(std::move(response), version, keep_alive, request.method == Method::head);
-      stream_.expires_after(options.read_timeout);
-      auto [write_error, write_count] =
-          co_await bhttp::async_write(stream_, message, asio::as_tuple(asio::use_awaitable));
-      (void)write_count;
+      const auto wire =
+          write_response_head(response, version, keep_alive, request.method == Method::head, head_);
+      const auto write_error =
+          co_await send_response(socket_, *deadline_, options.read_timeout, head_, wire.body);
       if (write_error || !keep_alive) break;
     }
     co_await close_gracefully();
   }
 
  private:
-  // Reads the header, answers "Expect: 100-continue" (curl sends it for bodies over 1 KiB and
-  // would otherwise pause a second), then reads the body. Limits are checked by the parser: a
-  // Content-Length over the body limit fails right after the header.
-  asio::awaitable<error_code> read_request(beast::flat_buffer& buffer,
-                                           bhttp::request_parser<bhttp::string_body>& parser) {
-    auto [header_error, header_count] = co_await bhttp::async_read_header(
-        stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    (void)header_count;
-    if (header_error) co_return header_error;
-    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
-      bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
-      auto [continue_error, continue_count] =
-          co_await bhttp::async_write(stream_, proceed, asio::as_tuple(asio::use_awaitable));
-      (void)continue_count;
-      if (continue_error) co_return continue_error;
+  // Parses what the buffer holds and reads more until the request is complete. The read
+  // timeout starts when the first byte of the request is in and more must be waited for: a
+  // request that arrives whole (the common case) never touches the timer. Answers "Expect:
+  // 100-continue" (curl sends it for bodies over 1 KiB and would otherwise pause a second).
+  // Header and body limits are checked by the parser: a Content-Length over the body limit
+  // fails right after the header.
+  asio::awaitable<error_code> read_request(RequestParser& parser) {
+    bool deadline_set = false;
+    bool continue_sent = false;
+    while (true) {
+      if (buffer_.size() > 0) {
+        error_code error;
+        const auto used = parser.put(buffer_.data(), error);
+        buffer_.consume(used);
+        if (!error && parser.is_done()) co_return error_code{};
+        if (error && error != bhttp::error::need_more) co_return error;
+        if (!error && used > 0) continue;  // progress: parse what is left
+      }
+      if (!deadline_set) {
+        deadline_->expires_after(state_->options.read_timeout);
+        deadline_set = true;
+      }
+      if (parser.is_header_done() && parser.expects_continue() && !continue_sent) {
+        continue_sent = true;
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [continue_error, continue_count] = co_await asio::async_write(
+            socket_, asio::buffer(kContinue), asio::as_tuple(asio::use_awaitable));
+        (void)continue_count;
+        if (continue_error) co_return continue_error;
+      }
+      auto [read_error, count] = co_await socket_.async_read_some(
+          buffer_.prepare(kReadSize), asio::as_tuple(asio::use_awaitable));
+      if (read_error == asio::error::eof) co_return end_of_input(parser);
+      if (read_error) co_return read_error;
+      buffer_.commit(count);
     }
-    if (parser.is_done()) co_return error_code{};
-    auto [body_error, body_count] =
-        co_await bhttp::async_read(stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    (void)body_count;
-    co_return body_error;
+  }
+
+  // The peer closed its side: a message that needs no more bytes is complete, anything else is
+  // cut short.
+  static error_code end_of_input(RequestParser& parser) {
+    if (!parser.got_some()) return bhttp::error::end_of_stream;
+    if (!parser.is_header_done()) return bhttp::error::partial_message;
+    error_code error;
+    parser.put_eof(error);
+    if (error) return error;
+    return parser.is_done() ? error_code{} : error_code(bhttp::error::partial_message);
   }
 
   asio::awaitable<Response> call_handler(Request& request) {
@@ -274,9 +242,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
                                          std::string_view reason) {
     const auto request_id = generate_request_id();
     log_transport_error(request_id, status, reason);
-    auto message = to_beast(transport_problem(status, slug, title, request_id), 11, false, false);
-    stream_.expires_after(state_->options.read_timeout);
-    co_await bhttp::async_write(stream_, message, asio::as_tuple(asio::use_awaitable));
+    const auto response = transport_problem(status, slug, title, request_id);  // wire.body views it
+    const auto wire = write_response_head(response, 11, false, false, head_);
+    co_await send_response(socket_, *deadline_, state_->options.read_timeout, head_, wire.body);
   }
 
   void log_transport_error(const std::string& request_id, int status, std::string_view reason) {
@@ -287,27 +255,37 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
                          {"route", "unparsed"}});
   }
 
+  void close_socket() {
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
   // Half-close and drain what the client is still sending, so the kernel does not answer its
   // unread bytes with a reset that would destroy our response before the client reads it.
   asio::awaitable<void> close_gracefully() {
     error_code error;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, error);
+    socket_.shutdown(tcp::socket::shutdown_send, error);
     if (!error) {
       std::size_t drained = 0;
       char scratch[4096];
-      stream_.expires_after(kLingerTimeout);
+      deadline_->expires_after(kLingerTimeout);
       while (drained < kLingerMaxBytes) {
-        auto [read_error, count] = co_await stream_.async_read_some(
+        auto [read_error, count] = co_await socket_.async_read_some(
             asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
         if (read_error) break;
         drained += count;
       }
     }
-    stream_.socket().close(error);
+    socket_.close(error);
+    deadline_.reset();
   }
 
   std::shared_ptr<ServerState> state_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  std::optional<ConnectionDeadline> deadline_;
+  beast::flat_buffer buffer_;
+  std::string head_;  // the response head being written; its capacity is kept for the next one
   std::string remote_;
   Phase phase_ = Phase::waiting;
 };
@@ -337,23 +315,29 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> state,
 }
 
 asio::awaitable<void> write_overloaded(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
   const auto request_id = generate_request_id();
   auto response = transport_problem(503, "overloaded", "Too many connections", request_id);
   response.set_header("retry-after", "1");
-  auto message = to_beast(std::move(response), 11, false, false);
-  stream.expires_after(std::chrono::seconds(2));
-  co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
+  std::string head;
+  const auto wire = write_response_head(response, 11, false, false, head);
+  // Closing the socket ends whichever wait is in progress.
+  ConnectionDeadline deadline(socket.get_executor(), [&socket] {
+    error_code ignored;
+    socket.close(ignored);
+  });
   error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.expires_after(kLingerTimeout);
+  socket.non_blocking(true, ignored);
+  co_await send_response(socket, deadline, std::chrono::seconds(2), head, wire.body);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  deadline.expires_after(kLingerTimeout);
   char scratch[4096];
   while (true) {
     auto [read_error, count] =
-        co_await stream.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+        co_await socket.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+    (void)count;
     if (read_error) break;
   }
-  stream.socket().close(ignored);
+  socket.close(ignored);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP/1.1 server. Beast lives only in src/http/server.cpp and session.cpp; this header
-// shows plain types. One coroutine per connection on its own strand; a fresh parser per
-// message with header and body limits; a timer on every read and write.
+// shows plain types. One coroutine per connection (on its own strand unless the I/O loop runs on
+// one thread); a fresh parser per message with header and body limits; one deadline per
+// connection bounding every wait.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,8 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_deadline{10'000};
   std::size_t max_connections = 10'000;
   bool reuse_port = false;  // several processes accept on the same port (worker processes)
+  // The io_context runs on exactly one thread: connections run on it directly, without strands.
+  bool single_threaded = false;
 };
 
 // Turns a parsed request into a response; never throws (the Dispatcher catches everything).
