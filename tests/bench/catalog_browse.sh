@@ -12,7 +12,10 @@
 #   BENCH_COUNTY [1] (米脂县)    BENCH_CATEGORY_CODE [grain] (粮油 and its subtree)
 #   HUICAI_HTTP_WORKERS [nproc]  worker processes of the started app (nginx runs one per core too)
 #
-# Prints requests/s, p50 and p99 for 16 and 64 connections, and the ratio Huicai / nginx.
+#   BENCH_ROUNDS [3]            rounds per connection count (huicai then nginx in each)
+#
+# Prints, per round, requests/s, p50, p99 and each server's CPU time per request for 16 and 64
+# connections, then the medians and the ratio Huicai / nginx.
 # Everything it starts (app, nginx) it stops again; nothing runs as a daemon.
 set -euo pipefail
 
@@ -119,28 +122,66 @@ cat >"$work/auth.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
 
-# wrk --latency output -> "rps p50 p99"
-measure() {  # url connections [lua]
-  local script=()
-  [ -n "${3:-}" ] && script=(-s "$3")
+# CPU time (user + system, in clock ticks) used so far by a server: its root process and children.
+cpu_ticks() {  # root-pid
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1"); do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
+# One wrk run -> "rps p50 p99 cpu_us_per_request" (cpu "-" when the server is not ours to watch).
+measure() {  # url connections server-pid [lua]
+  local script=() before after
+  [ -n "${4:-}" ] && script=(-s "$4")
+  [ -n "$3" ] && before=$(cpu_ticks "$3")
   wrk -t"$threads" -c"$2" -d"$duration" --latency "${script[@]}" "$1" >"$work/wrk.out"
+  [ -n "$3" ] && after=$(cpu_ticks "$3")
   if grep -q "Non-2xx" "$work/wrk.out"; then
     echo "bench: non-2xx responses from $1:" >&2
     cat "$work/wrk.out" >&2
     exit 1
   fi
-  awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print rps, p50, p99}' "$work/wrk.out"
+  awk -v before="${before:-}" -v after="${after:-}" -v hz="$ticks_per_second" '
+    /requests in/ {requests=$1} /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    END {
+      cpu = (before == "" || requests == 0) ? "-" : sprintf("%.1f", (after - before) / hz * 1e6 / requests)
+      print rps, p50, p99, cpu
+    }' "$work/wrk.out"
 }
 
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+rounds=${BENCH_ROUNDS:-3}
 echo "page: $base$path  ($items items, $bytes bytes)"
 echo "machine: $(nproc) cores; wrk -t$threads -d$duration on the same machine; huicai workers: ${workers:-(already running)}; nginx worker_processes auto"
-printf '%-8s %-6s %12s %10s %10s\n' server conns requests/s p50 p99
+echo "each round runs huicai then nginx back to back (the machine's speed drifts between runs);"
+echo "cpu = the server's own CPU time (user + system, all its processes) per request"
+printf '%-6s %-8s %-6s %12s %10s %10s %10s\n' round server conns requests/s p50 p99 cpu_us/req
 for connections in 16 64; do
-  # Warm both before measuring.
-  wrk -t1 -c4 -d1s -s "$work/auth.lua" "$base$path" >/dev/null
-  read -r h_rps h_p50 h_p99 < <(measure "$base$path" "$connections" "$work/auth.lua")
-  read -r n_rps n_p50 n_p99 < <(measure "http://127.0.0.1:$nginx_port$path" "$connections")
-  printf '%-8s %-6s %12s %10s %10s\n' huicai "$connections" "$h_rps" "$h_p50" "$h_p99"
-  printf '%-8s %-6s %12s %10s %10s\n' nginx "$connections" "$n_rps" "$n_p50" "$n_p99"
-  printf '%-8s %-6s %12s\n' ratio "$connections" "$(python3 -c "print(f'{$h_rps/$n_rps:.2f}')")"
+  : >"$work/ratios.$connections"
+  : >"$work/huicai.$connections"
+  : >"$work/nginx.$connections"
+  for round in $(seq 1 "$rounds"); do
+    # Warm both before measuring.
+    wrk -t1 -c4 -d1s -s "$work/auth.lua" "$base$path" >/dev/null
+    wrk -t1 -c4 -d1s "http://127.0.0.1:$nginx_port$path" >/dev/null
+    read -r h_rps h_p50 h_p99 h_cpu < <(measure "$base$path" "$connections" "$app_pid" "$work/auth.lua")
+    read -r n_rps n_p50 n_p99 n_cpu < <(measure "http://127.0.0.1:$nginx_port$path" "$connections" "$nginx_pid")
+    printf '%-6s %-8s %-6s %12s %10s %10s %10s\n' "$round" huicai "$connections" "$h_rps" "$h_p50" "$h_p99" "$h_cpu"
+    printf '%-6s %-8s %-6s %12s %10s %10s %10s\n' "$round" nginx "$connections" "$n_rps" "$n_p50" "$n_p99" "$n_cpu"
+    echo "$h_rps" >>"$work/huicai.$connections"
+    echo "$n_rps" >>"$work/nginx.$connections"
+    python3 -c "print(f'{$h_rps/$n_rps:.2f}')" >>"$work/ratios.$connections"
+  done
+done
+echo
+echo "summary (median of $rounds rounds; ratio = median of the per-round ratios huicai / nginx)"
+printf '%-6s %14s %14s %8s   %s\n' conns huicai_req/s nginx_req/s ratio per-round-ratios
+for connections in 16 64; do
+  printf '%-6s %14s %14s %8s   %s\n' "$connections" "$(median <"$work/huicai.$connections")" \
+    "$(median <"$work/nginx.$connections")" "$(median <"$work/ratios.$connections")" \
+    "$(tr '\n' ' ' <"$work/ratios.$connections")"
 done
