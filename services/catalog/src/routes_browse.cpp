@@ -4,6 +4,7 @@
 // If-None-Match with 304. Managers (the product's supplier staff, its county officer,
 // operators, auditors, finance) also see unlisted products on the detail route.
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <huicai/catalog/browse_cache.hpp>
 #include <huicai/catalog/browse_cursor.hpp>
 #include <huicai/catalog/etag.hpp>
@@ -36,12 +37,9 @@ ParsedBrowse parse_browse(const http::Request& request) {
   const auto integer = [&](const char* name, std::int64_t min) -> std::optional<std::int64_t> {
     auto text = request.query_param(name);
     if (!text || text->empty()) return std::nullopt;
-    try {
-      std::size_t used = 0;
-      const auto value = std::stoll(*text, &used);
-      if (used == text->size() && value >= min) return value;
-    } catch (const std::exception&) {
-    }
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error == std::errc{} && end == text->data() + text->size() && value >= min) return value;
     errors.push_back({name, min > 0 ? "must be a positive integer"
                                     : "must be an integer of at least " + std::to_string(min)});
     return std::nullopt;
@@ -84,14 +82,27 @@ ParsedBrowse parse_browse(const http::Request& request) {
   else
     query.limit = kDefaultLimit;
 
-  const auto text_of = [](const std::optional<std::int64_t>& value) {
-    return value ? std::to_string(*value) : std::string{};
+  // Built on every request (it keys the cache): appended in place, no temporaries.
+  auto& canonical = parsed.canonical_filters;
+  canonical.reserve(96 + keywords.size() + query.sort.size());
+  const auto append_field = [&canonical](std::string_view name,
+                                         const std::optional<std::int64_t>& value) {
+    canonical += name;
+    if (!value) return;
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, *value);
+    canonical.append(digits, written.ptr);
   };
-  parsed.canonical_filters =
-      "county=" + text_of(query.county_id) + "&category=" + text_of(query.category_id) +
-      "&supplier=" + text_of(query.supplier_id) + "&min=" + text_of(query.min_price_fen) +
-      "&max=" + text_of(query.max_price_fen) + "&certified=" + (query.certified_only ? "1" : "0") +
-      "&terms=" + keywords + "&sort=" + query.sort;
+  append_field("county=", query.county_id);
+  append_field("&category=", query.category_id);
+  append_field("&supplier=", query.supplier_id);
+  append_field("&min=", query.min_price_fen);
+  append_field("&max=", query.max_price_fen);
+  canonical += query.certified_only ? "&certified=1" : "&certified=0";
+  canonical += "&terms=";
+  canonical += keywords;
+  canonical += "&sort=";
+  canonical += query.sort;
   const auto filters = fingerprint(parsed.canonical_filters);
   std::string cursor_text;
   if (auto cursor = request.query_param("cursor"); cursor && !cursor->empty()) {
