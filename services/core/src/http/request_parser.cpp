@@ -10,6 +10,7 @@ RequestParser::RequestParser(Request& request, std::size_t header_limit, std::ui
   this->body_limit(body_limit);
   // Parse the body in the same pass as the header when it is already in the buffer.
   this->eager(true);
+  request_.headers.reserve(8);  // a typical request's fields without growing the vector
 }
 
 void RequestParser::on_request_impl(verb, string_view method_text, string_view target, int version,
