@@ -74,7 +74,8 @@ void run_ready(asio::io_context& io) {
 
 }  // namespace
 
-TEST_CASE("a held lease answers without Redis; waiting readers share one GET", "[catalog][lease]") {
+TEST_CASE("a held lease answers without Redis and waiting readers share one GET",
+          "[catalog][lease]") {
   asio::io_context io;
   FakeRedis redis(io);
   auto lease = VersionLease::create(io, 10s, redis.reader());
