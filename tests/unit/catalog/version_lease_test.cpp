@@ -72,104 +72,116 @@ void run_ready(asio::io_context& io) {
   }
 }
 
+// A lease of `length` over a FakeRedis, and the io_context the test drives.
+struct LeaseWorld {
+  explicit LeaseWorld(std::chrono::milliseconds length)
+      : redis(io), lease(VersionLease::create(io, length, redis.reader())) {}
+  std::shared_ptr<Reader> reader() { return start_reader(io, *lease); }
+  void run() { run_ready(io); }
+
+  asio::io_context io;
+  FakeRedis redis;
+  std::shared_ptr<VersionLease> lease;
+};
+
 }  // namespace
 
 TEST_CASE("a held lease answers without Redis and waiting readers share one GET",
           "[catalog][lease]") {
-  asio::io_context io;
-  FakeRedis redis(io);
-  auto lease = VersionLease::create(io, 10s, redis.reader());
+  LeaseWorld world(10s);
+  auto& redis = world.redis;
+  auto& lease = world.lease;
   CHECK_FALSE(lease->valid_version());
 
-  auto first = start_reader(io, *lease);
-  auto second = start_reader(io, *lease);
-  auto third = start_reader(io, *lease);
-  run_ready(io);
+  auto first = world.reader();
+  auto second = world.reader();
+  auto third = world.reader();
+  world.run();
   REQUIRE(redis.gets() == 1);
   CHECK_FALSE(first->done);
   redis.answer(0, "7");
-  run_ready(io);
+  world.run();
   for (const auto& reader : {first, second, third}) {
     CHECK(reader->done);
     CHECK(reader->version == "7");
   }
   for (int i = 0; i < 1000; ++i) REQUIRE(lease->valid_version() == "7");
-  run_ready(io);
+  world.run();
   CHECK(redis.gets() == 1);
   CHECK(lease->reads() == 1);
 }
 
 TEST_CASE("past half the lease one background GET refreshes it, the old value still serves",
           "[catalog][lease]") {
-  asio::io_context io;
-  FakeRedis redis(io);
-  auto lease = VersionLease::create(io, 1000ms, redis.reader());
-  auto first = start_reader(io, *lease);
-  run_ready(io);
+  LeaseWorld world(1000ms);
+  auto& redis = world.redis;
+  auto& lease = world.lease;
+  auto first = world.reader();
+  world.run();
   redis.answer(0, "7");
-  run_ready(io);
+  world.run();
   REQUIRE(first->version == "7");
   CHECK(lease->valid_version() == "7");
-  run_ready(io);
+  world.run();
   CHECK(redis.gets() == 1);  // more than half of the lease left: no refresh
 
   std::this_thread::sleep_for(600ms);  // less than half left, not yet expired
   CHECK(lease->valid_version() == "7");
   CHECK(lease->valid_version() == "7");
-  run_ready(io);
+  world.run();
   CHECK(redis.gets() == 2);  // single flight
   redis.answer(1, "8");
-  run_ready(io);
+  world.run();
   CHECK(lease->valid_version() == "8");
   CHECK(lease->reads() == 2);
 }
 
 TEST_CASE("a GET older than the lease answers only the readers that came before it was sent",
           "[catalog][lease]") {
-  asio::io_context io;
-  FakeRedis redis(io);
-  auto lease = VersionLease::create(io, 50ms, redis.reader());
-  auto early = start_reader(io, *lease);
-  run_ready(io);
+  LeaseWorld world(50ms);
+  auto& redis = world.redis;
+  auto& lease = world.lease;
+  auto early = world.reader();
+  world.run();
   REQUIRE(redis.gets() == 1);
 
   std::this_thread::sleep_for(80ms);  // Redis slower than the lease
-  auto late = start_reader(io, *lease);
-  run_ready(io);
+  auto late = world.reader();
+  world.run();
   CHECK(redis.gets() == 1);  // still the one GET in flight
   redis.answer(0, "7");
-  run_ready(io);
+  world.run();
   CHECK(early->done);
   CHECK(early->version == "7");
   // "7" may predate a write answered before `late` arrived: it waits for a GET of its own.
   CHECK_FALSE(late->done);
   REQUIRE(redis.gets() == 2);
   redis.answer(1, "8");
-  run_ready(io);
+  world.run();
   CHECK(late->done);
   CHECK(late->version == "8");
   CHECK(lease->valid_version().value_or("8") == "8");  // never the expired "7"
 }
 
 TEST_CASE("after forget() only GETs sent later answer new readers", "[catalog][lease]") {
-  asio::io_context io;
-  FakeRedis redis(io);
-  auto lease = VersionLease::create(io, 10s, redis.reader());
-  auto before_write = start_reader(io, *lease);
-  run_ready(io);
+  LeaseWorld world(10s);
+  auto& redis = world.redis;
+  auto& lease = world.lease;
+  auto before_write = world.reader();
+  world.run();
   REQUIRE(redis.gets() == 1);
 
   lease->forget();  // a write of this process bumped the version after that GET was sent
-  auto after_write = start_reader(io, *lease);
-  run_ready(io);
+  auto after_write = world.reader();
+  world.run();
   redis.answer(0, "7");
-  run_ready(io);
+  world.run();
   CHECK(before_write->version == "7");
   CHECK_FALSE(after_write->done);
   CHECK_FALSE(lease->valid_version());  // "7" is not kept
   REQUIRE(redis.gets() == 2);
   redis.answer(1, "8");
-  run_ready(io);
+  world.run();
   CHECK(after_write->version == "8");
   CHECK(lease->valid_version() == "8");
 
@@ -178,14 +190,14 @@ TEST_CASE("after forget() only GETs sent later answer new readers", "[catalog][l
 }
 
 TEST_CASE("Redis unreadable answers every waiting reader with no version", "[catalog][lease]") {
-  asio::io_context io;
-  FakeRedis redis(io);
-  auto lease = VersionLease::create(io, 10s, redis.reader());
-  auto one = start_reader(io, *lease);
-  auto two = start_reader(io, *lease);
-  run_ready(io);
+  LeaseWorld world(10s);
+  auto& redis = world.redis;
+  auto& lease = world.lease;
+  auto one = world.reader();
+  auto two = world.reader();
+  world.run();
   redis.answer(0, std::nullopt);
-  run_ready(io);
+  world.run();
   CHECK(one->done);
   CHECK(two->done);
   CHECK_FALSE(one->version);
