@@ -1,7 +1,5 @@
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <huicai/catalog/browse_cache.hpp>
@@ -30,71 +28,27 @@ std::string random_start() {
   return std::to_string((value % 1'000'000'000'000ull) + 1'000'000'000ull);
 }
 
+// One GET of the version. Missing (first start, or Redis lost its data): start it at a random
+// value, and do not use this one read.
+asio::awaitable<std::optional<std::string>> read_version_from_redis(redis::Client& redis) {
+  auto reply = co_await redis.command(redis_words("GET", BrowseCache::version_key()));
+  if (!reply || reply->is_error()) co_return std::nullopt;
+  if (reply->type == redis::Reply::Type::string) co_return reply->text;
+  co_await redis.command(redis_words("SET", BrowseCache::version_key(), random_start(), "NX"));
+  co_return std::nullopt;
+}
+
 }  // namespace
 
 BrowseCache::BrowseCache(app::Context& context)
-    : context_(context), strand_(asio::make_strand(context.io())) {}
+    : context_(context),
+      lease_(context.config().catalog_version_lease),
+      version_(VersionLease::create(context.io(), lease_, [&redis = context.redis()]() {
+        return read_version_from_redis(redis);
+      })) {}
 
 std::string BrowseCache::version_key() {
   return "huicai:{catalog}:version";
-}
-
-asio::awaitable<std::optional<std::string>> BrowseCache::current_version() {
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                          void(std::optional<std::string>)>(
-      [this](auto handler) {
-        auto executor = asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        Waiter waiter = [executor, shared](std::optional<std::string> version) {
-          asio::post(executor, [shared, version = std::move(version)]() mutable {
-            (*shared)(std::move(version));
-          });
-        };
-        asio::post(strand_, [this, waiter = std::move(waiter)]() mutable {
-          enqueue_waiter(std::move(waiter));
-        });
-      },
-      asio::use_awaitable);
-}
-
-void BrowseCache::enqueue_waiter(Waiter waiter) {
-  next_batch_.push_back(std::move(waiter));
-  if (!read_in_flight_) start_version_read();
-}
-
-void BrowseCache::start_version_read() {
-  read_in_flight_ = true;
-  auto batch = std::make_shared<std::vector<Waiter>>(std::move(next_batch_));
-  next_batch_.clear();
-  asio::co_spawn(
-      strand_,
-      [this, batch]() -> asio::awaitable<void> {
-        std::optional<std::string> version;
-        try {
-          version = co_await read_version_from_redis();
-        } catch (const std::exception&) {
-          version.reset();
-        }
-        for (auto& waiter : *batch) waiter(version);
-        read_in_flight_ = false;
-        if (!next_batch_.empty()) start_version_read();
-      },
-      asio::detached);
-}
-
-asio::awaitable<std::optional<std::string>> BrowseCache::read_version_from_redis() {
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.version_reads;
-  }
-  auto& redis = context_.redis();
-  auto reply = co_await redis.command(redis_words("GET", version_key()));
-  if (!reply || reply->is_error()) co_return std::nullopt;
-  if (reply->type == redis::Reply::Type::string) co_return reply->text;
-  // Missing (first start, or Redis lost its data): start at a random value, and do not cache
-  // this one read.
-  co_await redis.command(redis_words("SET", version_key(), random_start(), "NX"));
-  co_return std::nullopt;
 }
 
 std::shared_ptr<const CachedPage> BrowseCache::local_find(const std::string& key,
@@ -125,7 +79,10 @@ asio::awaitable<std::shared_ptr<const CachedPage>> BrowseCache::get_or_load(
     bypass = bump_pending_;
   }
   std::optional<std::string> version;
-  if (!bypass) version = co_await current_version();
+  if (!bypass) {
+    version = version_->valid_version();  // the common case: no I/O at all
+    if (!version) version = co_await version_->read_version();
+  }
   if (!version) {
     {
       std::lock_guard lock(mutex_);
@@ -176,12 +133,24 @@ asio::awaitable<bool> BrowseCache::bump_version() {
 }
 
 asio::awaitable<void> BrowseCache::changed() {
-  // Our own later reads must not use pages filed before this write, whatever Redis says.
+  const bool bumped = co_await bump_version();
+  // Our own later reads must not use pages or a version from before this write, whatever
+  // Redis says: GETs sent before now no longer count here.
+  version_->forget();
   {
     std::lock_guard lock(mutex_);
     local_.clear();
   }
-  if (co_await bump_version()) co_return;
+  if (!bumped) start_bump_retry();
+  // Other instances may hold a lease on the version from before the bump: answer only once
+  // every such lease has run out (see the header). Also after a failed bump, so that leases
+  // taken before Redis became unreachable are over too.
+  asio::steady_timer timer(context_.io());
+  timer.expires_after(VersionLease::writer_wait(lease_));
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+void BrowseCache::start_bump_retry() {
   bool start_retry = false;
   {
     std::lock_guard lock(mutex_);
@@ -189,7 +158,7 @@ asio::awaitable<void> BrowseCache::changed() {
     bump_pending_ = true;
   }
   log::warn("catalog cache version bump failed; serving from MySQL until Redis takes it");
-  if (!start_retry) co_return;
+  if (!start_retry) return;
   asio::co_spawn(
       context_.io(),
       [this]() -> asio::awaitable<void> {
@@ -200,6 +169,7 @@ asio::awaitable<void> BrowseCache::changed() {
           co_await timer.async_wait(asio::use_awaitable);
           if (co_await bump_version()) break;
         }
+        version_->forget();
         std::lock_guard lock(mutex_);
         bump_pending_ = false;
         local_.clear();
@@ -209,7 +179,9 @@ asio::awaitable<void> BrowseCache::changed() {
 
 BrowseCacheStats BrowseCache::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  auto stats = stats_;
+  stats.version_reads = version_->reads();
+  return stats;
 }
 
 }  // namespace huicai::catalog

@@ -14,6 +14,7 @@
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <map>
+#include <thread>
 
 #include "category_repository.hpp"
 #include "certification_repository.hpp"
@@ -175,6 +176,9 @@ void bump_cache_version(app::Context& context) {
         },
         boost::asio::use_future);
     done.wait_for(std::chrono::seconds(5));
+    // Like any catalog write (BrowseCache::changed): done only once the leases other
+    // processes hold on the old version have run out.
+    std::this_thread::sleep_for(VersionLease::writer_wait(context.config().catalog_version_lease));
   } catch (const std::exception& error) {
     log::warn("catalog demo: cache version not bumped", {{"error", error.what()}});
   }

@@ -205,6 +205,12 @@ const std::vector<Setting>& settings() {
                      "Login attempts per client IP per minute (beyond: 429)", at_least_one),
       // Logging
       HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
+      // Catalog
+      HUICAI_SETTING(catalog_version_lease,
+                     "catalog: a cache version read from Redis is used this long after its GET "
+                     "was sent; each catalog write waits 1.1x this + 1 ms before answering (0 = "
+                     "one GET per read)",
+                     Bounds{0, 10'000}),
       // Ordering
       HUICAI_SETTING(order_payment_timeout, "ordering: unpaid orders expire after this"),
       HUICAI_SETTING(order_approval_timeout,

@@ -1,5 +1,6 @@
 // Browse and search as buyers see them: n-gram search over Chinese titles, keyset pagination
-// under concurrent inserts, ETag/304, and cache invalidation across two server instances.
+// under concurrent inserts, ETag/304, cache invalidation across two server instances, and the
+// version lease that spares most reads a Redis round trip.
 #include <set>
 #include <thread>
 
@@ -145,9 +146,11 @@ TEST_CASE("a price change is visible on the very next read from another instance
   const auto sku = staff->get(detail_url).json().at("skus").as_array()[0].at("id").as_int64();
 
   for (std::int64_t price : {4100, 4200, 3900, 4000}) {
-    // Warm B's caches (twice: the second read is served from the cache).
-    buyer->get(page_url);
-    buyer->get(detail_url);
+    // B reads both right before the change, so B holds a valid version lease (and the pages
+    // filed under that version) while A writes: only A's wait after its INCR (1.1x the lease)
+    // keeps B from serving them after A's answer.
+    REQUIRE(buyer->get(detail_url).status == 200);
+    REQUIRE(buyer->get(page_url).status == 200);
     REQUIRE(staff
                 ->patch(detail_url + "/skus/" + std::to_string(sku), json({{"price_fen", price}}),
                         kJson)
@@ -163,6 +166,52 @@ TEST_CASE("a price change is visible on the very next read from another instance
   REQUIRE(staff->post(detail_url + "/delist", json({{"reason", "售罄"}}), kJson).status == 200);
   CHECK(buyer->get(detail_url).status == 404);
   CHECK(buyer->get(page_url).json().at("items").as_array().empty());
+}
+
+namespace {
+
+// One outcome of huicai_catalog_cache_total on /metrics (this app's BrowseCache counters).
+std::uint64_t cache_counter(HttpClient& http, const std::string& outcome) {
+  const auto response = http.get("/metrics");
+  REQUIRE(response.status == 200);
+  const std::string prefix = "huicai_catalog_cache_total{outcome=\"" + outcome + "\"} ";
+  const auto at = response.body.find(prefix);
+  if (at == std::string::npos) return 0;
+  return std::stoull(response.body.substr(at + prefix.size()));
+}
+
+}  // namespace
+
+TEST_CASE("reads under a held version lease need no Redis round trip", "[catalog][cache]") {
+  // A lease longer than the default (50 ms) so that a slow, loaded machine (a few ms per
+  // request) still shows the effect; no write happens here, so nothing waits for it.
+  CatalogWorld world(
+      std::make_unique<huicai::test::TestApp>(CatalogWorld::services(), [](huicai::Config& config) {
+        config.catalog_version_lease = std::chrono::milliseconds(250);
+        config.access_log = false;
+      }));
+  auto buyer = world.client(world.buyer());
+  const std::string page_url = "/v1/products?sort=newest&limit=5";
+  REQUIRE(buyer->get(page_url).status == 200);
+
+  // Every read goes through the cache with a version (other tests' writes bump it, so some
+  // reads may miss, but none is bypassed).
+  const auto served = [&] {
+    return cache_counter(*buyer, "local_hit") + cache_counter(*buyer, "redis_hit") +
+           cache_counter(*buyer, "miss");
+  };
+  const auto version_reads_before = cache_counter(*buyer, "version_read");
+  CHECK(version_reads_before >= 1);  // the first read had no lease yet: it sent a GET
+  const auto served_before = served();
+  const auto bypassed_before = cache_counter(*buyer, "bypassed");
+  constexpr std::uint64_t kReads = 300;
+  for (std::uint64_t i = 0; i < kReads; ++i) REQUIRE(buyer->get(page_url).status == 200);
+  const auto version_reads = cache_counter(*buyer, "version_read") - version_reads_before;
+  INFO("version reads: " << version_reads << " for " << kReads << " page reads");
+  // One GET per request before the lease; now about one per half lease.
+  CHECK(version_reads < kReads / 5);
+  CHECK(served() - served_before == kReads);
+  CHECK(cache_counter(*buyer, "bypassed") == bypassed_before);
 }
 
 TEST_CASE("keyset pages neither skip nor repeat while products are being listed",

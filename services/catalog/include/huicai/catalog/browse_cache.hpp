@@ -6,11 +6,16 @@
 // every committed catalog write bumps it (after COMMIT), and every cached page is filed under
 // the version that was current before its data was read from MySQL. A reader first learns the
 // current version, then serves a page only if it was filed under that version. So a change
-// committed and bumped before a read starts is always visible to that read, on any instance.
+// committed and bumped before a read starts is visible to that read, on any instance.
 //
-// Learning the version is one GET per request in the worst case; concurrent readers share it:
-// a reader joins the next GET to be sent (never one already in flight, which could predate
-// the reader's arrival and miss a write), so under load one GET answers a whole batch.
+// Learning the version costs no Redis round trip on most reads: the process holds it under a
+// lease (VersionLease, ADR 0003). A version from a GET sent at t_send is used until
+// t_send + L (HUICAI_CATALOG_VERSION_LEASE_MS), and changed() waits 1.1 L + 1 ms after its
+// INCR before the write is answered. Why that is enough: Redis applies the INCR at W; the
+// writer answers at or after W + L; a read starting after that answer may only use a version
+// whose lease still runs, i.e. from a GET sent after W, which sees the bump. The same holds on
+// every instance (the 10% + 1 ms margin covers steady clocks ticking at slightly different
+// rates on different machines).
 //
 // The version key starts at a random value when missing: if Redis loses its data, new
 // versions never collide with versions that per-process caches still hold.
@@ -18,10 +23,10 @@
 // Redis down -> pages are read from MySQL (nothing cached, nothing served stale).
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <huicai/catalog/version_lease.hpp>
 #include <huicai/core/app/context.hpp>
 #include <memory>
 #include <mutex>
@@ -41,8 +46,8 @@ struct BrowseCacheStats {
   std::uint64_t local_hits = 0;
   std::uint64_t redis_hits = 0;
   std::uint64_t misses = 0;
-  std::uint64_t bypassed = 0;  // Redis unavailable: served from MySQL
-  std::uint64_t version_reads = 0;
+  std::uint64_t bypassed = 0;       // Redis unavailable: served from MySQL
+  std::uint64_t version_reads = 0;  // GETs of the version (far fewer than reads: the lease)
 };
 
 class BrowseCache {
@@ -56,30 +61,25 @@ class BrowseCache {
       const std::string& key,
       std::function<boost::asio::awaitable<std::optional<CachedPage>>()> load);
 
-  // Call after every committed catalog write. A failed bump is retried in the background and,
-  // until it succeeds, this process serves from MySQL only.
+  // Call after every committed catalog write, before answering it: bumps the version, then
+  // waits VersionLease::writer_wait(L) so that every read starting after the answer, on any
+  // instance, sees the change. A failed bump is retried in the background and, until it
+  // succeeds, this process serves from MySQL only.
   boost::asio::awaitable<void> changed();
 
   BrowseCacheStats stats() const;
   static std::string version_key();
 
  private:
-  using Waiter = std::function<void(std::optional<std::string>)>;
-  boost::asio::awaitable<std::optional<std::string>> current_version();
-  void enqueue_waiter(Waiter waiter);
-  void start_version_read();
-  boost::asio::awaitable<std::optional<std::string>> read_version_from_redis();
   boost::asio::awaitable<bool> bump_version();
+  void start_bump_retry();
   std::shared_ptr<const CachedPage> local_find(const std::string& key, const std::string& version);
   void local_store(const std::string& key, const std::string& version,
                    std::shared_ptr<const CachedPage> page);
 
   app::Context& context_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-
-  // Guarded by strand_.
-  std::vector<Waiter> next_batch_;
-  bool read_in_flight_ = false;
+  const std::chrono::milliseconds lease_;
+  std::shared_ptr<VersionLease> version_;
 
   struct LocalEntry {
     std::string version;

@@ -74,6 +74,11 @@ struct Config {
   // Logging
   bool access_log = true;
 
+  // Catalog: a catalog version read from Redis is used for this long after its GET was sent,
+  // and each catalog write waits 1.1x this (+1 ms) before answering (docs/adr/0003). 0 = one
+  // GET per read.
+  std::chrono::milliseconds catalog_version_lease{50};
+
   // Ordering: order timeouts and the sandbox payment channel's callback delivery
   std::chrono::seconds order_payment_timeout{1800};
   std::chrono::seconds order_approval_timeout{3 * 24 * 3600};
