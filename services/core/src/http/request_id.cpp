@@ -1,5 +1,8 @@
 #include "http/request_id.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <random>
 
 namespace huicai::http {
@@ -14,18 +17,35 @@ bool is_sane_request_id(std::string_view id) {
   return true;
 }
 
-std::string generate_request_id() {
-  // Not a secret, only unique: a per-thread generator seeded once is enough.
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    auto bits = generator();
-    for (int i = 0; i < 16; ++i) {
-      id[half * 16 + i] = kHex[bits & 0xF];
-      bits >>= 4;
-    }
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Most significant nibble first, so one thread's ids sort in the order they were made.
+void write_hex(std::uint64_t bits, char* out) {
+  for (int i = 15; i >= 0; --i) {
+    out[i] = kHex[bits & 0xF];
+    bits >>= 4;
   }
+}
+
+}  // namespace
+
+std::string generate_request_id() {
+  // Unique, not secret: 64 random bits drawn once per thread (so other threads, processes and
+  // restarts get other prefixes) followed by the thread's own counter. Per id that is a copy
+  // and a few shifts, instead of two generator draws.
+  thread_local const std::array<char, 16> prefix = [] {
+    std::random_device device;
+    const std::uint64_t bits = (std::uint64_t{device()} << 32) ^ std::uint64_t{device()};
+    std::array<char, 16> hex;
+    write_hex(bits, hex.data());
+    return hex;
+  }();
+  thread_local std::uint64_t counter = 0;
+  std::string id(32, '0');
+  std::copy(prefix.begin(), prefix.end(), id.begin());
+  write_hex(++counter, id.data() + 16);
   return id;
 }
 
