@@ -65,8 +65,14 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     rest = ampersand == std::string_view::npos ? std::string_view{} : rest.substr(ampersand + 1);
     const auto equals = pair.find('=');
     const auto raw_key = pair.substr(0, equals);
-    const auto key = percent_decode(raw_key, true);
-    if (!key || *key != name) continue;
+    // Keys are almost always plain: compare them in place and decode (allocate) only when
+    // escaped. A key with a bad escape matches nothing, as before.
+    if (raw_key.find_first_of("%+") == std::string_view::npos) {
+      if (raw_key != name) continue;
+    } else {
+      const auto key = percent_decode(raw_key, true);
+      if (!key || *key != name) continue;
+    }
     if (equals == std::string_view::npos) return std::string{};
     auto value = percent_decode(pair.substr(equals + 1), true);
     if (!value) {
