@@ -1,4 +1,7 @@
 // The dispatcher's pipeline with fake token and rate-limit backends: no server, no Redis.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -268,4 +271,35 @@ TEST_CASE("dispatcher: concurrent requests get distinct ids and are all counted"
   CHECK(
       text.find(R"(huicai_http_request_duration_seconds_count{service="t",route="/public/{id}"} )" +
                 std::to_string(kThreads * kPerThread * 2 / 3) + "\n") != std::string::npos);
+}
+
+TEST_CASE("dispatcher: a forked worker does not repeat its parent's request ids", "[dispatcher]") {
+  Fixture fixture;
+  const auto before = header_of(fixture.send(Method::post, "/public/1"), "x-request-id");
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int code = 1;
+    try {
+      Fixture child;
+      const auto id = header_of(child.send(Method::post, "/public/1"), "x-request-id");
+      if (::write(pipe_fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size())) code = 0;
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  ::close(pipe_fds[1]);
+  std::string child_id;
+  char buffer[64];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) child_id.append(buffer, n);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  const auto after = header_of(fixture.send(Method::post, "/public/1"), "x-request-id");
+  CHECK(child_id.size() == 32);
+  CHECK(child_id != after);
+  CHECK(after != before);
 }
