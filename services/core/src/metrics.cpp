@@ -1,6 +1,7 @@
 // Prometheus text exposition format 0.0.4. Families are created on first use (type inferred
 // from the call: increment -> counter, set_gauge -> gauge, observe -> histogram) or declared
-// up front with describe() to carry a HELP line.
+// up front with describe() to carry a HELP line. The name/label calls and the cell handles
+// share one store, so both kinds of caller show up in the same series.
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -9,10 +10,6 @@
 
 namespace huicai::metrics {
 namespace {
-
-// Seconds; spans a fast cache hit to a slow report.
-constexpr std::array<double, 14> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                          0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
 std::string escape_label_value(const std::string& value) {
   std::string escaped;
@@ -64,44 +61,57 @@ std::string format_number(double value) {
 }  // namespace
 
 struct Registry::Family {
-  struct Histogram {
-    std::array<std::uint64_t, kBuckets.size()> bucket_counts{};  // non-cumulative
-    std::uint64_t count = 0;
-    double sum = 0;
-  };
   std::string type;  // counter, gauge, histogram
   std::string help;
-  std::map<Labels, double> values;
+  // Node-based maps: cells never move, so the references handed out stay valid.
+  std::map<Labels, Counter> values;
   std::map<Labels, Histogram> histograms;
 };
 
-void Registry::increment(const std::string& name, const Labels& labels, double by) {
-  std::lock_guard lock(mutex_);
+void Histogram::observe(double value) {
+  std::size_t bucket = 0;
+  // Written as !(<=) so NaN lands in the +Inf bucket, as it always did.
+  while (bucket < kHistogramBuckets.size() && !(value <= kHistogramBuckets[bucket])) ++bucket;
+  bucket_counts_[bucket].fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(value, std::memory_order_relaxed);
+}
+
+std::uint64_t Histogram::count() const {
+  std::uint64_t total = 0;
+  for (const auto& bucket : bucket_counts_) total += bucket.load(std::memory_order_relaxed);
+  return total;
+}
+
+Registry::Family& Registry::family(const std::string& name, const char* type) {
   auto& family = families_[name];
-  if (!family) family = std::make_shared<Family>(Family{"counter", {}, {}, {}});
-  family->values[labels] += by;
+  if (!family) {
+    family = std::make_shared<Family>();
+    family->type = type;
+  }
+  return *family;
+}
+
+Counter& Registry::counter(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  return family(name, "counter").values.try_emplace(labels).first->second;
+}
+
+Histogram& Registry::histogram(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  return family(name, "histogram").histograms.try_emplace(labels).first->second;
+}
+
+void Registry::increment(const std::string& name, const Labels& labels, double by) {
+  counter(name, labels).increment(by);
 }
 
 void Registry::set_gauge(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(mutex_);
-  auto& family = families_[name];
-  if (!family) family = std::make_shared<Family>(Family{"gauge", {}, {}, {}});
-  family->values[labels] = value;
+  family(name, "gauge").values.try_emplace(labels).first->second.set(value);
 }
 
 void Registry::observe(const std::string& name, const Labels& labels, double value) {
-  std::lock_guard lock(mutex_);
-  auto& family = families_[name];
-  if (!family) family = std::make_shared<Family>(Family{"histogram", {}, {}, {}});
-  auto& histogram = family->histograms[labels];
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (value <= kBuckets[i]) {
-      ++histogram.bucket_counts[i];
-      break;
-    }
-  }
-  ++histogram.count;
-  histogram.sum += value;
+  histogram(name, labels).observe(value);
 }
 
 void Registry::add_collector(std::function<void(Registry&)> collector) {
@@ -134,20 +144,22 @@ std::string Registry::render() {
     if (family->values.empty() && family->histograms.empty()) continue;
     if (!family->help.empty()) out << "# HELP " << name << ' ' << family->help << '\n';
     out << "# TYPE " << name << ' ' << family->type << '\n';
-    for (const auto& [labels, value] : family->values) {
-      out << name << format_labels(labels) << ' ' << format_number(value) << '\n';
+    for (const auto& [labels, cell] : family->values) {
+      out << name << format_labels(labels) << ' ' << format_number(cell.value()) << '\n';
     }
     for (const auto& [labels, histogram] : family->histograms) {
+      // Each bucket read once: the cumulative counts and the total agree even while observing.
       std::uint64_t cumulative = 0;
-      for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        cumulative += histogram.bucket_counts[i];
-        out << name << "_bucket" << format_labels(labels, "le", format_number(kBuckets[i])) << ' '
-            << cumulative << '\n';
+      for (std::size_t i = 0; i < kHistogramBuckets.size(); ++i) {
+        cumulative += histogram.bucket_counts_[i].load(std::memory_order_relaxed);
+        out << name << "_bucket" << format_labels(labels, "le", format_number(kHistogramBuckets[i]))
+            << ' ' << cumulative << '\n';
       }
-      out << name << "_bucket" << format_labels(labels, "le", "+Inf") << ' ' << histogram.count
+      cumulative += histogram.bucket_counts_.back().load(std::memory_order_relaxed);
+      out << name << "_bucket" << format_labels(labels, "le", "+Inf") << ' ' << cumulative << '\n';
+      out << name << "_sum" << format_labels(labels) << ' ' << format_number(histogram.sum())
           << '\n';
-      out << name << "_sum" << format_labels(labels) << ' ' << format_number(histogram.sum) << '\n';
-      out << name << "_count" << format_labels(labels) << ' ' << histogram.count << '\n';
+      out << name << "_count" << format_labels(labels) << ' ' << cumulative << '\n';
     }
   }
   return out.str();

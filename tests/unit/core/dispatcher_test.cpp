@@ -1,4 +1,7 @@
 // The dispatcher's pipeline with fake token and rate-limit backends: no server, no Redis.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -11,6 +14,9 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/metrics.hpp>
 #include <map>
+#include <set>
+#include <thread>
+#include <vector>
 
 namespace asio = boost::asio;
 using namespace huicai;
@@ -207,4 +213,93 @@ TEST_CASE("dispatcher counts requests by route pattern and status", "[dispatcher
           R"(huicai_http_requests_total{service="t",route="/public/{id}",method="GET",status="200"} 2)") !=
       std::string::npos);
   CHECK(text.find(R"(route="unmatched",method="GET",status="404"} 1)") != std::string::npos);
+}
+
+TEST_CASE("dispatcher: concurrent requests get distinct ids and are all counted", "[dispatcher]") {
+  Fixture fixture;
+  // The fake limiter is single-threaded: this dispatcher has none.
+  http::Dispatcher dispatcher{fixture.router, &fixture.verifier, nullptr, &fixture.metrics, false};
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 600;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // One io_context per thread, as with one event loop per worker thread.
+      asio::io_context io;
+      for (int i = 0; i < kPerThread; ++i) {
+        Request request;
+        // Thirds: a POST, a HEAD (answered by the GET route) and an unmatched path.
+        request.method = i % 3 == 0 ? Method::post : Method::head;
+        request.path = (i % 3 == 2 ? "/nowhere/" : "/public/") + std::to_string(i);
+        request.target = request.path;
+        request.remote_address = "10.0.0.9";
+        auto future = asio::co_spawn(io, dispatcher.handle(request), asio::use_future);
+        io.restart();
+        io.run();
+        ids[t].push_back(header_of(future.get(), "x-request-id"));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  std::set<std::string> distinct;
+  for (const auto& per_thread : ids) {
+    for (const auto& id : per_thread) {
+      CHECK(id.size() == 32);
+      CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+      distinct.insert(id);
+    }
+  }
+  CHECK(distinct.size() == kThreads * kPerThread);
+
+  // HEAD is answered by the GET route but counted under its own method; nothing is lost.
+  const auto text = fixture.metrics.render();
+  const auto each = std::to_string(kThreads * kPerThread / 3);
+  CHECK(
+      text.find(
+          R"(huicai_http_requests_total{service="t",route="/public/{id}",method="POST",status="201"} )" +
+          each + "\n") != std::string::npos);
+  CHECK(
+      text.find(
+          R"(huicai_http_requests_total{service="t",route="/public/{id}",method="HEAD",status="200"} )" +
+          each + "\n") != std::string::npos);
+  CHECK(
+      text.find(
+          R"(huicai_http_requests_total{service="",route="unmatched",method="HEAD",status="404"} )" +
+          each + "\n") != std::string::npos);
+  CHECK(
+      text.find(R"(huicai_http_request_duration_seconds_count{service="t",route="/public/{id}"} )" +
+                std::to_string(kThreads * kPerThread * 2 / 3) + "\n") != std::string::npos);
+}
+
+TEST_CASE("dispatcher: a forked worker does not repeat its parent's request ids", "[dispatcher]") {
+  Fixture fixture;
+  const auto before = header_of(fixture.send(Method::post, "/public/1"), "x-request-id");
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int code = 1;
+    try {
+      Fixture child;
+      const auto id = header_of(child.send(Method::post, "/public/1"), "x-request-id");
+      if (::write(pipe_fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size())) code = 0;
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  ::close(pipe_fds[1]);
+  std::string child_id;
+  char buffer[64];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) child_id.append(buffer, n);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  const auto after = header_of(fixture.send(Method::post, "/public/1"), "x-request-id");
+  CHECK(child_id.size() == 32);
+  CHECK(child_id != after);
+  CHECK(after != before);
 }

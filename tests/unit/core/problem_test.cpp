@@ -112,3 +112,16 @@ TEST_CASE("query parameters are percent-decoded", "[problem]") {
   request.query = "bad=%zz";
   CHECK_THROWS_AS(request.query_param("bad"), Problem);
 }
+
+TEST_CASE("query parameter names match decoded; the first occurrence wins", "[problem]") {
+  Request request;
+  request.query = "%zz=skipped&sort%5Fby=price&page+size=20&n=1&n=2&N=3";
+  CHECK(request.query_param("sort_by") == std::optional<std::string>("price"));
+  CHECK(request.query_param("page size") == std::optional<std::string>("20"));
+  CHECK(request.query_param("n") == std::optional<std::string>("1"));
+  CHECK(request.query_param("N") == std::optional<std::string>("3"));
+  CHECK(!request.query_param("sort%5Fby").has_value());
+  CHECK(!request.query_param("%zz").has_value());
+  request.query = "";
+  CHECK(!request.query_param("n").has_value());
+}

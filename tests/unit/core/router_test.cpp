@@ -105,3 +105,52 @@ TEST_CASE("router rejects a route without a handler", "[router]") {
   broken.handler = nullptr;
   CHECK_THROWS_AS(router.add(std::move(broken)), std::logic_error);
 }
+
+TEST_CASE("router ranks by the earliest literal, not by the number of literals", "[router]") {
+  Router router;
+  router.add(route(Method::get, "/v1/{a}/x/y"));
+  router.add(route(Method::get, "/v1/b/{c}/{d}"));
+  const auto match = router.match(Method::get, "/v1/b/x/y");
+  REQUIRE(match.route != nullptr);
+  CHECK(match.route->pattern == "/v1/b/{c}/{d}");
+  // The params are those of the winning pattern.
+  REQUIRE(match.params.size() == 2);
+  CHECK(match.params[0] == std::pair<std::string, std::string>{"c", "x"});
+  CHECK(match.params[1] == std::pair<std::string, std::string>{"d", "y"});
+  CHECK(router.match(Method::get, "/v1/z/x/y").route->pattern == "/v1/{a}/x/y");
+}
+
+TEST_CASE("router prefers an explicit HEAD route over the GET fallback", "[router]") {
+  Router router;
+  router.add(route(Method::get, "/v1/files/{id}"));
+  router.add(route(Method::head, "/v1/files/{id}"));
+  CHECK(router.match(Method::head, "/v1/files/1").route->method == Method::head);
+  CHECK(router.match(Method::get, "/v1/files/1").route->method == Method::get);
+  // HEAD follows the most specific GET route.
+  router.add(route(Method::get, "/v1/pages/{id}"));
+  router.add(route(Method::get, "/v1/pages/first"));
+  CHECK(router.match(Method::head, "/v1/pages/first").route->pattern == "/v1/pages/first");
+}
+
+TEST_CASE("router lists a method once in Allow when several patterns match", "[router]") {
+  Router router;
+  router.add(route(Method::post, "/v1/orders/{order_id}"));
+  router.add(route(Method::post, "/v1/orders/mine"));
+  router.add(route(Method::get, "/v1/orders/mine"));
+  const auto match = router.match(Method::delete_, "/v1/orders/mine");
+  CHECK(match.route == nullptr);
+  CHECK(match.allowed == std::vector<Method>{Method::get, Method::head, Method::post});
+  CHECK(router.match(Method::delete_, "/v1/orders/7").allowed == std::vector<Method>{Method::post});
+}
+
+TEST_CASE("router limits pattern length and treats longer paths as unknown", "[router]") {
+  std::string longest;
+  for (std::size_t i = 0; i < Router::kMaxSegments; ++i) longest += "/s";
+  Router router;
+  CHECK_NOTHROW(router.add(route(Method::get, longest)));
+  CHECK_THROWS_AS(router.add(route(Method::get, longest + "/s")), std::logic_error);
+  CHECK(router.match(Method::get, longest).route != nullptr);
+  const auto longer = router.match(Method::get, longest + "/s");
+  CHECK(longer.route == nullptr);
+  CHECK(longer.allowed.empty());
+}

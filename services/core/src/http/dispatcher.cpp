@@ -9,6 +9,8 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
+#include <mutex>
+#include <unordered_map>
 
 #include "http/request_id.hpp"
 
@@ -55,9 +57,64 @@ std::string rate_limit_key(const Route& route, const Request& request) {
 
 }  // namespace
 
+struct Dispatcher::MetricCells {
+  struct Requests {
+    Method method;
+    int status;
+    metrics::Counter* counter;
+  };
+  struct PerRoute {
+    metrics::Histogram* duration = nullptr;
+    std::vector<Requests> requests;  // a handful per route: a scan beats a hash
+  };
+  // Held only for a lookup; the cells themselves are updated lock-free after it.
+  std::mutex mutex;
+  // Keyed by address: the router's routes are fixed once serving starts. Null: unmatched.
+  std::unordered_map<const Route*, PerRoute> routes;
+};
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::record(const Route* route, Method method, int status, double seconds) {
+  metrics::Counter* requests = nullptr;
+  metrics::Histogram* duration = nullptr;
+  {
+    std::lock_guard lock(cells_->mutex);
+    auto& per_route = cells_->routes[route];
+    for (const auto& known : per_route.requests) {
+      if (known.method == method && known.status == status) {
+        requests = known.counter;
+        break;
+      }
+    }
+    duration = per_route.duration;
+    if (!requests || !duration) {
+      // The first request of its kind names its series; every later one reuses the cells.
+      const std::string service = route ? route->service : "";
+      const std::string pattern = route ? route->pattern : "unmatched";
+      if (!duration) {
+        duration = &metrics_->histogram("huicai_http_request_duration_seconds",
+                                        {{"service", service}, {"route", pattern}});
+        per_route.duration = duration;
+      }
+      if (!requests) {
+        requests = &metrics_->counter("huicai_http_requests_total",
+                                      {{"service", service},
+                                       {"route", pattern},
+                                       {"method", std::string(to_string(method))},
+                                       {"status", std::to_string(status)}});
+        per_route.requests.push_back({method, status, requests});
+      }
+    }
+  }
+  requests->increment();
+  duration->observe(seconds);
+}
+
 Dispatcher::Dispatcher(const Router& router, TokenVerifier* verifier, RateLimiter* limiter,
                        metrics::Registry* metrics, bool access_log)
-    : router_(router),
+    : cells_(std::make_unique<MetricCells>()),
+      router_(router),
       verifier_(verifier),
       limiter_(limiter),
       metrics_(metrics),
@@ -81,7 +138,7 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
   // co_await is not allowed inside a catch block: remember the outcome and build it after.
   std::exception_ptr failure;
   try {
-    const auto match = router_.match(request.method, request.path);
+    auto match = router_.match(request.method, request.path);
     if (!match.route) {
       if (match.allowed.empty()) {
         throw Problem(404, "not-found", "Not found", "no route for this path");
@@ -91,7 +148,7 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
           .with_header("allow", allow_header(match.allowed));
     }
     route = match.route;
-    request.path_params = match.params;
+    request.path_params = std::move(match.params);
     request.rule = &route->rule;
 
     if (!route->rule.is_public) {
@@ -175,18 +232,9 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
 
   const auto elapsed_time = Clock::now() - started;
   const auto elapsed = std::chrono::duration<double>(elapsed_time).count();
-  const std::string route_label = route ? route->pattern : "unmatched";
-  const std::string service_label = route ? route->service : "";
-  if (metrics_) {
-    metrics_->increment("huicai_http_requests_total",
-                        {{"service", service_label},
-                         {"route", route_label},
-                         {"method", std::string(to_string(request.method))},
-                         {"status", std::to_string(response.status)}});
-    metrics_->observe("huicai_http_request_duration_seconds",
-                      {{"service", service_label}, {"route", route_label}}, elapsed);
-  }
+  if (metrics_) record(route, request.method, response.status, elapsed);
   if (access_log_) {
+    const std::string_view route_label = route ? std::string_view(route->pattern) : "unmatched";
     boost::json::object fields{
         {"request_id", request.request_id},
         {"method", to_string(request.method)},

@@ -1,8 +1,12 @@
-// Matching walks patterns and paths segment by segment over string_views: no allocation for
-// routes that do not match. When several patterns match a path, the one with a literal segment
-// earlier wins ("/v1/orders/mine" beats "/v1/orders/{order_id}").
+// Patterns are split into segments once, at add(); a match splits the path once onto the stack
+// and compares segment lists, so only the result (captured params, or a 405's Allow list)
+// allocates. When several patterns match a path, the one with a literal segment earlier wins
+// ("/v1/orders/mine" beats "/v1/orders/{order_id}").
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <huicai/core/http/router.hpp>
+#include <span>
 #include <stdexcept>
 
 namespace huicai::http {
@@ -50,7 +54,12 @@ void validate_pattern(std::string_view pattern) {
   std::vector<std::string_view> names;
   SegmentCursor cursor(pattern);
   std::string_view segment;
+  std::size_t count = 0;
   while (cursor.next(segment)) {
+    if (++count > Router::kMaxSegments) {
+      throw std::logic_error("route pattern has more than " + std::to_string(Router::kMaxSegments) +
+                             " segments: " + std::string(pattern));
+    }
     if (segment.empty()) {
       throw std::logic_error("route pattern has an empty segment: " + std::string(pattern));
     }
@@ -70,33 +79,30 @@ void validate_pattern(std::string_view pattern) {
   }
 }
 
-// Matches path against pattern; on success fills params (when given) and a specificity key
-// (one bit per segment, 1 = literal) that ranks competing matches.
-bool match_pattern(std::string_view pattern, std::string_view path,
-                   std::vector<std::pair<std::string, std::string>>* params,
-                   std::vector<bool>& specificity) {
-  specificity.clear();
-  SegmentCursor pattern_cursor(pattern == "/" ? std::string_view{} : pattern);
-  SegmentCursor path_cursor(path == "/" ? std::string_view{} : path);
-  std::string_view pattern_segment;
-  std::string_view path_segment;
-  while (true) {
-    const bool has_pattern = pattern_cursor.next(pattern_segment);
-    const bool has_path = path_cursor.next(path_segment);
-    if (has_pattern != has_path) return false;
-    if (!has_pattern) return true;
-    if (is_parameter(pattern_segment)) {
-      if (path_segment.empty()) return false;
-      specificity.push_back(false);
-      if (params) {
-        params->emplace_back(std::string(pattern_segment.substr(1, pattern_segment.size() - 2)),
-                             std::string(path_segment));
-      }
+// Ranks competing matches: bit (63 - i) is set when segment i is a literal, so comparing two
+// keys as integers compares their literal/parameter sequences from the left. Every candidate
+// has as many segments as the path, so the keys are always comparable.
+using Specificity = std::uint64_t;
+
+// Whether the pattern's segments match the path's; fills the specificity key on success.
+template <typename Segment>
+bool segments_match(const std::vector<Segment>& pattern, std::span<const std::string_view> path,
+                    Specificity& specificity) {
+  if (pattern.size() != path.size()) return false;
+  specificity = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i].parameter) {
+      if (path[i].empty()) return false;
     } else {
-      if (pattern_segment != path_segment) return false;
-      specificity.push_back(true);
+      if (pattern[i].text != path[i]) return false;
+      specificity |= Specificity{1} << (63 - i);
     }
   }
+  return true;
+}
+
+constexpr std::uint32_t method_bit(Method method) {
+  return std::uint32_t{1} << static_cast<unsigned>(method);
 }
 
 }  // namespace
@@ -113,50 +119,74 @@ void Router::add(Route route) {
                              route.pattern + " (already registered as " + existing.pattern + ")");
     }
   }
+  std::vector<Segment> segments;
+  SegmentCursor cursor(route.pattern == "/" ? std::string_view{} : std::string_view(route.pattern));
+  std::string_view segment;
+  while (cursor.next(segment)) {
+    if (is_parameter(segment)) {
+      segments.push_back({std::string(segment.substr(1, segment.size() - 2)), true});
+    } else {
+      segments.push_back({std::string(segment), false});
+    }
+  }
+  segments_.push_back(std::move(segments));
   routes_.push_back(std::move(route));
 }
 
 RouteMatch Router::match(Method method, std::string_view path) const {
   RouteMatch result;
-  const Route* best = nullptr;
-  std::vector<bool> best_specificity;
-  std::vector<bool> specificity;
-  const Route* best_get = nullptr;  // HEAD falls back to the GET route
-  std::vector<bool> best_get_specificity;
-  bool path_matched = false;
+  std::array<std::string_view, kMaxSegments> path_segments;
+  std::size_t path_size = 0;
+  SegmentCursor cursor(path == "/" ? std::string_view{} : path);
+  std::string_view segment;
+  while (cursor.next(segment)) {
+    if (path_size == kMaxSegments) return result;  // longer than any pattern: 404
+    path_segments[path_size++] = segment;
+  }
+  const std::span<const std::string_view> segments(path_segments.data(), path_size);
 
-  for (const auto& route : routes_) {
-    if (!match_pattern(route.pattern, path, nullptr, specificity)) continue;
-    path_matched = true;
-    if (std::find(result.allowed.begin(), result.allowed.end(), route.method) ==
-        result.allowed.end()) {
-      result.allowed.push_back(route.method);
-    }
-    if (route.method == method && (!best || specificity > best_specificity)) {
-      best = &route;
+  const std::size_t none = routes_.size();
+  std::size_t best = none;
+  Specificity best_specificity = 0;
+  std::size_t best_get = none;  // HEAD falls back to the GET route
+  Specificity best_get_specificity = 0;
+  std::uint32_t methods_matched = 0;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    Specificity specificity = 0;
+    if (!segments_match(segments_[i], segments, specificity)) continue;
+    const auto route_method = routes_[i].method;
+    methods_matched |= method_bit(route_method);
+    if (route_method == method && (best == none || specificity > best_specificity)) {
+      best = i;
       best_specificity = specificity;
     }
-    if (route.method == Method::get && (!best_get || specificity > best_get_specificity)) {
-      best_get = &route;
+    if (route_method == Method::get && (best_get == none || specificity > best_get_specificity)) {
+      best_get = i;
       best_get_specificity = specificity;
     }
   }
-  if (!path_matched) return result;
+  if (methods_matched == 0) return result;
 
   // A GET route answers HEAD too (RFC 9110 9.3.2).
-  const bool has_get = best_get != nullptr;
-  if (has_get && std::find(result.allowed.begin(), result.allowed.end(), Method::head) ==
-                     result.allowed.end()) {
-    result.allowed.push_back(Method::head);
+  if (best_get != none) methods_matched |= method_bit(Method::head);
+  if (best == none && method == Method::head) best = best_get;
+  if (best == none) {
+    // Bits in enum order: the Allow list comes out sorted.
+    for (unsigned bit = 0; bit < 32; ++bit) {
+      if (methods_matched & (std::uint32_t{1} << bit)) {
+        result.allowed.push_back(static_cast<Method>(bit));
+      }
+    }
+    return result;
   }
-  if (!best && method == Method::head) best = best_get;
-  if (best) {
-    match_pattern(best->pattern, path, &result.params, specificity);
-    result.route = best;
-    result.allowed.clear();
-  } else {
-    std::sort(result.allowed.begin(), result.allowed.end());
+
+  const auto& pattern = segments_[best];
+  result.params.reserve(static_cast<std::size_t>(
+      std::count_if(pattern.begin(), pattern.end(), [](const Segment& s) { return s.parameter; })));
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i].parameter) result.params.emplace_back(pattern[i].text, segments[i]);
   }
+  result.route = &routes_[best];
   return result;
 }
 

@@ -4,14 +4,12 @@
 // (Problem -> problem+json, ServiceUnavailable -> 503 + Retry-After, anything else -> 500
 // without details), metrics and the JSON access log line.
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <chrono>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/http/router.hpp>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/system/result.hpp>
-
-#include <chrono>
 #include <memory>
 #include <string>
 
@@ -43,9 +41,16 @@ class Dispatcher {
  public:
   Dispatcher(const Router& router, TokenVerifier* verifier, RateLimiter* limiter,
              metrics::Registry* metrics, bool access_log);
+  ~Dispatcher();
+  // May be called from several threads at once.
   boost::asio::awaitable<Response> handle(Request& request);
 
  private:
+  // The metric cells of each (route, method, status) seen, so a request touches no labels.
+  struct MetricCells;
+  void record(const Route* route, Method method, int status, double seconds);
+
+  std::unique_ptr<MetricCells> cells_;
   const Router& router_;
   TokenVerifier* verifier_;
   RateLimiter* limiter_;
