@@ -113,7 +113,7 @@ TEST_CASE("a held lease answers without Redis and waiting readers share one GET"
 
 TEST_CASE("past half the lease one background GET refreshes it, the old value still serves",
           "[catalog][lease]") {
-  LeaseWorld world(1000ms);
+  LeaseWorld world(4000ms);
   auto& redis = world.redis;
   auto& lease = world.lease;
   auto first = world.reader();
@@ -125,7 +125,8 @@ TEST_CASE("past half the lease one background GET refreshes it, the old value st
   world.run();
   CHECK(redis.gets() == 1);  // more than half of the lease left: no refresh
 
-  std::this_thread::sleep_for(600ms);  // less than half left, not yet expired
+  // Less than half left, not yet expired (1.9 s of margin for a slow machine).
+  std::this_thread::sleep_for(2100ms);
   CHECK(lease->valid_version() == "7");
   CHECK(lease->valid_version() == "7");
   world.run();
