@@ -97,10 +97,10 @@ asio::awaitable<void> VersionLease::read_once() {
   } catch (const std::exception&) {
     version.reset();  // unreadable: readers go to MySQL
   }
-  settle(sent, std::move(version));
+  settle(sent, version);
 }
 
-void VersionLease::settle(Clock::time_point sent, std::optional<std::string> version) {
+void VersionLease::settle(Clock::time_point sent, const std::optional<std::string>& version) {
   std::vector<Waiter> answered;
   bool again = false;
   {

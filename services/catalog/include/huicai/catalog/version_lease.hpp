@@ -70,7 +70,7 @@ class VersionLease : public std::enable_shared_from_this<VersionLease> {
   void enqueue(Waiter waiter);
   void spawn_read();
   boost::asio::awaitable<void> read_once();
-  void settle(Clock::time_point sent, std::optional<std::string> version);
+  void settle(Clock::time_point sent, const std::optional<std::string>& version);
 
   boost::asio::io_context& io_;
   const Clock::duration lease_;
