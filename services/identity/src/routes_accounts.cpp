@@ -174,8 +174,7 @@ awaitable<http::Response> revoke(const StatePtr& state, http::Request& request) 
   if (!role) throw http::Problem(404, "not-found", "Not found", "no such role");
   // Tokens already issued still carry the role: end them (refresh tokens stay valid and yield
   // tokens with the reduced roles).
-  Revocation stale_tokens{account_id, std::nullopt, 0,
-                          std::chrono::system_clock::now() + state->config().access_token_ttl};
+  auth::Revocation stale_tokens;
   auto account = co_await state->db().transaction([&](mysql::Session& session) {
     Account target = reachable_account(session, request, account_id, true);
     require_manageable(request, target);
@@ -183,9 +182,7 @@ awaitable<http::Response> revoke(const StatePtr& state, http::Request& request) 
     if (!delete_role(session, target.id, *role)) {
       throw http::Problem(404, "not-found", "Not found", "the account does not hold this role");
     }
-    stale_tokens.issued_up_to_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count();
+    stale_tokens = tokens_issued_until_now(target.id, state->config().access_token_ttl);
     record_revocation(session, stale_tokens, "role_revoked");
     auto entry = audit_entry_for(request, "role.revoked", "account", std::to_string(target.id));
     entry.before = to_json(target);
@@ -196,8 +193,7 @@ awaitable<http::Response> revoke(const StatePtr& state, http::Request& request) 
                          request.request_id);
     return updated;
   });
-  std::vector<Revocation> pushed{stale_tokens};
-  apply_revocations(state->tokens(), pushed);
+  state->tokens().apply(stale_tokens);
   co_return http::Response::json(200, to_json(account));
 }
 
@@ -212,24 +208,20 @@ awaitable<http::Response> reset_password(const StatePtr& state, http::Request& r
     require_manageable(request, reachable_account(session, request, account_id, false));
   });
   const std::string new_hash = co_await state->hasher.hash(body.new_password);
-  Revocation everything{account_id, std::nullopt, 0,
-                        std::chrono::system_clock::now() + state->config().access_token_ttl};
+  auth::Revocation everything;
   co_await state->db().transaction([&](mysql::Session& session) {
     Account target = reachable_account(session, request, account_id, true);
     require_manageable(request, target);
     update_password(session, target.id, std::nullopt, new_hash);
     revoke_account_refresh_tokens(session, target.id);
-    everything.issued_up_to_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count();
+    everything = tokens_issued_until_now(target.id, state->config().access_token_ttl);
     record_revocation(session, everything, "password_reset");
     // Never the password or its hash in the audit log.
     auto entry =
         audit_entry_for(request, "account.password_reset", "account", std::to_string(target.id));
     append_audit(session, entry);
   });
-  std::vector<Revocation> pushed{everything};
-  apply_revocations(state->tokens(), pushed);
+  state->tokens().apply(everything);
   co_return http::Response::empty(204);
 }
 

@@ -103,7 +103,7 @@ awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
 struct RefreshOutcome {
   enum class Kind { invalid, reused, rotated } kind = Kind::invalid;
   std::optional<IssuedSession> session;
-  std::vector<Revocation> revocations;
+  std::vector<auth::Revocation> revocations;
 };
 
 awaitable<http::Response> refresh(const StatePtr& state, http::Request& request) {
@@ -121,7 +121,7 @@ awaitable<http::Response> refresh(const StatePtr& state, http::Request& request)
       // access tokens it issued; committed even though the caller gets 401.
       result.kind = RefreshOutcome::Kind::reused;
       for (const LiveAccessToken& live : revoke_refresh_family(session, row->family_id)) {
-        Revocation revocation{row->account_id, live.token_id, std::nullopt, live.expires_at};
+        auto revocation = token_until(row->account_id, live);
         record_revocation(session, revocation, "refresh_reuse");
         result.revocations.push_back(std::move(revocation));
       }
@@ -151,17 +151,19 @@ awaitable<http::Response> refresh(const StatePtr& state, http::Request& request)
 
 awaitable<http::Response> logout(const StatePtr& state, http::Request& request) {
   const auth::Principal& caller = request.caller();
-  const auto expires_at = std::chrono::system_clock::now() + state->config().access_token_ttl;
+  // The caller's token expires within one lifetime from now.
+  const LiveAccessToken caller_token{
+      caller.token_id, std::chrono::system_clock::now() + state->config().access_token_ttl};
   auto revocations = co_await state->db().transaction([&](mysql::Session& session) {
-    std::vector<Revocation> result;
-    Revocation current{caller.account_id, caller.token_id, std::nullopt, expires_at};
+    std::vector<auth::Revocation> result;
+    auto current = token_until(caller.account_id, caller_token);
     record_revocation(session, current, "logout");
     result.push_back(current);
     // The refresh token issued with this access token goes too, with its whole family.
     if (auto family = family_of_access_token(session, caller.token_id, caller.account_id)) {
       for (const LiveAccessToken& live : revoke_refresh_family(session, *family)) {
         if (live.token_id == caller.token_id) continue;
-        Revocation other{caller.account_id, live.token_id, std::nullopt, live.expires_at};
+        auto other = token_until(caller.account_id, live);
         record_revocation(session, other, "logout");
         result.push_back(std::move(other));
       }
@@ -191,22 +193,21 @@ awaitable<http::Response> change_password(const StatePtr& state, http::Request& 
   }
   const std::string new_hash = co_await state->hasher.hash(body.new_password);
 
-  // Every token issued up to now is revoked; tokens issued after the change stay valid.
-  Revocation everything =
-      tokens_issued_until_now(caller.account_id, state->config().access_token_ttl);
+  // Every token issued up to the change is revoked; tokens issued after it stay valid.
+  auth::Revocation everything;
   co_await state->db().transaction([&](mysql::Session& session) {
     if (!update_password(session, caller.account_id, account->password_hash, new_hash)) {
       throw http::Problem(409, "conflict", "Password changed concurrently",
                           "the password was changed by another request; retry");
     }
     revoke_account_refresh_tokens(session, caller.account_id);
+    everything = tokens_issued_until_now(caller.account_id, state->config().access_token_ttl);
     record_revocation(session, everything, "password_change");
     auto entry = audit_entry_for(request, "account.password_changed", "account",
                                  std::to_string(caller.account_id));
     append_audit(session, entry);
   });
-  std::vector<Revocation> pushed{everything};
-  apply_revocations(state->tokens(), pushed);
+  state->tokens().apply(everything);
   co_return http::Response::empty(204);
 }
 

@@ -32,16 +32,9 @@ boost::json::object to_json(const IssuedSession& issued) {
           {"account", to_json(issued.account)}};
 }
 
-void apply_revocations(auth::TokenService& tokens, const std::vector<Revocation>& revocations) {
-  for (const Revocation& revocation : revocations) {
-    if (revocation.token_id) tokens.revoke_token_until(*revocation.token_id, revocation.expires_at);
-    if (revocation.issued_up_to_ms) {
-      const auto mark = std::chrono::system_clock::time_point(
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(
-              std::chrono::milliseconds(*revocation.issued_up_to_ms)));
-      tokens.revoke_account_tokens_before(revocation.account_id, mark);
-    }
-  }
+void apply_revocations(auth::TokenService& tokens,
+                       const std::vector<auth::Revocation>& revocations) {
+  for (const auto& revocation : revocations) tokens.apply(revocation);
 }
 
 }  // namespace huicai::identity

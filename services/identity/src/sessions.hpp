@@ -34,6 +34,7 @@ boost::json::object to_json(const IssuedSession& issued);
 
 // Makes recorded revocations take effect in this process at once, after the transaction that
 // recorded them committed; other processes read them from the record (auth::RevocationFeed).
-void apply_revocations(auth::TokenService& tokens, const std::vector<Revocation>& revocations);
+void apply_revocations(auth::TokenService& tokens,
+                       const std::vector<auth::Revocation>& revocations);
 
 }  // namespace huicai::identity

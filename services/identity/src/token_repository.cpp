@@ -119,20 +119,25 @@ void revoke_account_refresh_tokens(mysql::Session& session, std::uint64_t accoun
   update.executeUpdate();
 }
 
-Revocation tokens_issued_until_now(std::uint64_t account_id,
-                                   std::chrono::seconds access_token_ttl) {
-  const auto now = std::chrono::system_clock::now();
-  return Revocation{account_id, std::nullopt, to_ms(now), now + access_token_ttl};
+auth::Revocation token_until(std::uint64_t account_id, const LiveAccessToken& token) {
+  return auth::Revocation{account_id, token.token_id, std::nullopt, to_ms(token.expires_at)};
 }
 
-void record_revocation(mysql::Session& session, const Revocation& revocation,
+auth::Revocation tokens_issued_until_now(std::uint64_t account_id,
+                                         std::chrono::seconds access_token_ttl) {
+  const auto mark_ms = to_ms(std::chrono::system_clock::now());
+  const auto lifetime_ms = std::chrono::milliseconds(access_token_ttl).count();
+  return auth::Revocation{account_id, std::nullopt, mark_ms, mark_ms + lifetime_ms};
+}
+
+void record_revocation(mysql::Session& session, const auth::Revocation& revocation,
                        const std::string& reason) {
   auto& insert = session.prepare(
       "INSERT INTO identity_token_revocations "
       "(account_id, token_id, issued_up_to_ms, reason, expires_at) "
       "VALUES (?, ?, ?, ?, FROM_UNIXTIME(? / 1000))");
   mysql::bind(insert, revocation.account_id, revocation.token_id, revocation.issued_up_to_ms,
-              reason, to_ms(revocation.expires_at));
+              reason, revocation.expires_at_ms);
   insert.executeUpdate();
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <huicai/core/auth/revocation_list.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,17 +59,15 @@ std::optional<std::string> family_of_access_token(mysql::Session& session,
                                                   std::uint64_t account_id);
 void revoke_account_refresh_tokens(mysql::Session& session, std::uint64_t account_id);
 
-// The revocation record Redis is rebuilt from.
-struct Revocation {
-  std::uint64_t account_id = 0;
-  std::optional<std::string> token_id;          // one token, or
-  std::optional<std::int64_t> issued_up_to_ms;  // every token issued up to then
-  std::chrono::system_clock::time_point expires_at;
-};
+// Revocations are core's (auth::Revocation): identity records them in MySQL, every process
+// reads them from there (the revocation feed) and the recording process applies them at once.
+// One access token until it would have expired anyway.
+auth::Revocation token_until(std::uint64_t account_id, const LiveAccessToken& token);
 // Every access token of the account issued up to now (password change or reset, role revoked);
-// in force for one access-token lifetime, after which those tokens have expired anyway.
-Revocation tokens_issued_until_now(std::uint64_t account_id, std::chrono::seconds access_token_ttl);
-void record_revocation(mysql::Session& session, const Revocation& revocation,
+// in force for one access-token lifetime from the mark, after which those tokens have expired.
+auth::Revocation tokens_issued_until_now(std::uint64_t account_id,
+                                         std::chrono::seconds access_token_ttl);
+void record_revocation(mysql::Session& session, const auth::Revocation& revocation,
                        const std::string& reason);
 
 }  // namespace huicai::identity

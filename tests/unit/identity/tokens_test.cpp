@@ -5,6 +5,7 @@
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 #include <huicai/core/auth/revocation_feed.hpp>
+#include <huicai/core/auth/revocation_list.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/mysql/pool.hpp>
@@ -14,6 +15,10 @@ using namespace huicai;
 using namespace huicai::auth;
 
 namespace {
+
+std::int64_t milliseconds_since_epoch(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
 
 Principal sample_principal() {
   Principal principal;
@@ -116,7 +121,8 @@ TEST_CASE("a revoked token is refused, other tokens of the account still pass", 
   const auto second = tokens.issue_access(sample_principal());
   REQUIRE(verify(tokens, first.token).has_value());
 
-  tokens.revoke_token_until(first.token_id, first.expires_at);
+  tokens.apply(Revocation{sample_principal().account_id, first.token_id, std::nullopt,
+                          milliseconds_since_epoch(first.expires_at)});
   auto refused = verify(tokens, first.token);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error() == make_error_code(TokenError::revoked));
@@ -128,8 +134,9 @@ TEST_CASE("revoking an account's tokens up to now refuses older tokens, not newe
   Config config;
   TokenService tokens(config);
   const auto before = tokens.issue_access(sample_principal());
-  tokens.revoke_account_tokens_before(sample_principal().account_id,
-                                      std::chrono::system_clock::now());
+  const auto mark_ms = milliseconds_since_epoch(std::chrono::system_clock::now());
+  tokens.apply(Revocation{sample_principal().account_id, std::nullopt, mark_ms,
+                          mark_ms + std::chrono::milliseconds(config.access_token_ttl).count()});
   // A token issued in the same millisecond as the mark is covered too; step past it.
   const auto mark_passed = std::chrono::system_clock::now() + std::chrono::milliseconds(2);
   while (std::chrono::system_clock::now() < mark_passed) {

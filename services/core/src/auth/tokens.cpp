@@ -99,19 +99,6 @@ std::int64_t now_ms() {
       .count();
 }
 
-// Token ids are "<account id>.<random>": revoke_token_until() gets only the id and still needs
-// the account for the list entry.
-std::optional<std::uint64_t> account_of_token_id(std::string_view token_id) {
-  auto dot = token_id.find('.');
-  if (dot == 0 || dot == std::string_view::npos || dot > 20) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : token_id.substr(0, dot)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
-}
-
 struct Claims {
   Principal principal;
   std::int64_t issued_at_ms = 0;
@@ -301,30 +288,7 @@ boost::asio::awaitable<boost::system::result<Principal>> TokenService::verify(
   co_return std::move(claims.principal);
 }
 
-void TokenService::revoke_token_until(const std::string& token_id,
-                                      std::chrono::system_clock::time_point expires_at) {
-  auto account = account_of_token_id(token_id);
-  if (!account) throw std::invalid_argument("not a token id issued by this service");
-  Revocation revocation;
-  revocation.account_id = *account;
-  revocation.token_id = token_id;
-  revocation.expires_at_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(expires_at.time_since_epoch()).count();
-  revocations_->apply(revocation);
-}
-
-void TokenService::revoke_account_tokens_before(
-    std::uint64_t account_id, std::chrono::system_clock::time_point issued_up_to) {
-  // Every token issued up to the mark expires within one access-token lifetime of it.
-  const auto mark_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(issued_up_to.time_since_epoch())
-          .count();
-  Revocation revocation;
-  revocation.account_id = account_id;
-  revocation.issued_up_to_ms = mark_ms;
-  revocation.expires_at_ms =
-      mark_ms +
-      std::chrono::duration_cast<std::chrono::milliseconds>(config_.access_token_ttl).count();
+void TokenService::apply(const Revocation& revocation) {
   revocations_->apply(revocation);
 }
 

@@ -20,6 +20,7 @@ namespace huicai::auth {
 
 class RevocationFeed;
 class RevocationList;
+struct Revocation;
 
 enum class TokenError { malformed = 1, bad_signature, expired, revoked, unavailable };
 const boost::system::error_category& token_category() noexcept;
@@ -44,13 +45,10 @@ class TokenService : public http::TokenVerifier {
   boost::asio::awaitable<boost::system::result<Principal>> verify(
       std::string_view bearer_token) override;
 
-  // Revocations this process made. The caller has already recorded them in MySQL (identity's
+  // A revocation this process made. The caller has already recorded it in MySQL (identity's
   // identity_token_revocations, in the transaction that logs out or changes the password);
-  // here they take effect in this process at once, other processes read them from the record.
-  void revoke_token_until(const std::string& token_id,
-                          std::chrono::system_clock::time_point expires_at);
-  void revoke_account_tokens_before(std::uint64_t account_id,
-                                    std::chrono::system_clock::time_point issued_up_to);
+  // here it takes effect in this process at once, other processes read it from the record.
+  void apply(const Revocation& revocation);
 
   // From now on the list is only trusted while the feed keeps it fresh.
   void attach_feed(RevocationFeed& feed);
