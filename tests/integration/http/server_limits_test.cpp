@@ -4,6 +4,7 @@
 #include <chrono>
 #include <huicai/core/log.hpp>
 #include <string>
+#include <thread>
 
 #include "http_client.hpp"
 #include "test_app.hpp"
@@ -153,6 +154,20 @@ TEST_CASE("a response larger than the socket buffers arrives whole", "[http]") {
   CHECK(pattern_intact);
   CHECK(response.body.back() == static_cast<char>('0' + (kSize - 1) % 10));
   CHECK(client.get("/test/echo").status == 200);  // the connection is still in step
+}
+
+TEST_CASE("a client that stops reading a large response is disconnected", "[http]") {
+  // The write timeout runs between two successive writes: no progress for 500 ms ends it.
+  auto app = make_app([](huicai::Config& config) {
+    config.http_read_timeout = 500ms;
+    config.http_idle_timeout = 10s;
+  });
+  HttpClient client(app.host(), app.port(), 10s);
+  client.send_raw("GET /test/bytes?count=" + std::to_string(24 * 1024 * 1024) +
+                  " HTTP/1.1\r\nHost: x\r\n\r\n");
+  // Not reading: the socket buffers fill up and the server's write stops making progress.
+  std::this_thread::sleep_for(3s);
+  CHECK_THROWS_WITH(client.read_response(), Catch::Contains("partial message"));
 }
 
 TEST_CASE("a request that stalls half-way is dropped after the read timeout", "[http]") {

@@ -64,22 +64,27 @@ bool is_parse_error(const error_code& error) {
 }
 
 // Writes a whole response: first without waiting (the socket buffer usually takes it all, and
-// then no timer is touched), the rest asynchronously under the deadline.
+// then no timer is touched), the rest as the client reads it. The timeout runs between two
+// successive writes, not over the whole response (like nginx's send_timeout): a slow client
+// that keeps reading a large response is not cut off, one that stops reading is.
 asio::awaitable<error_code> send_response(tcp::socket& socket, ConnectionDeadline& deadline,
                                           std::chrono::milliseconds timeout,
                                           const std::string& head, std::string_view body) {
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                                   asio::buffer(body.data(), body.size())};
+  const std::size_t total = head.size() + body.size();
   error_code error;
-  const std::size_t written = socket.write_some(buffers, error);
+  std::size_t written = socket.write_some(buffers, error);
   if (error && error != asio::error::would_block) co_return error;
-  if (written == head.size() + body.size()) co_return error_code{};
-  deadline.expires_after(timeout);
-  const auto rest = unsent_part(buffers, error ? 0 : written);
-  auto [write_error, count] =
-      co_await asio::async_write(socket, rest, asio::as_tuple(asio::use_awaitable));
-  (void)count;
-  co_return write_error;
+  if (error) written = 0;
+  while (written < total) {
+    deadline.expires_after(timeout);
+    auto [write_error, count] = co_await socket.async_write_some(
+        unsent_part(buffers, written), asio::as_tuple(asio::use_awaitable));
+    if (write_error) co_return write_error;
+    written += count;
+  }
+  co_return error_code{};
 }
 
 class Session : public Connection, public std::enable_shared_from_this<Session> {
