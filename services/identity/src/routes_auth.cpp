@@ -91,6 +91,14 @@ awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
   if (verdict.needs_rehash) new_hash = co_await state->hasher.hash(body.password);
 
   auto issued = co_await state->db().transaction([&](mysql::Session& session) {
+    // The password may have changed (or been reset) since it was read and checked above; the
+    // change's revocation mark could then predate this token. Lock the account and compare:
+    // a change that committed first wins (401), one that comes after waits for this commit
+    // and its mark covers this token.
+    auto locked = find_account(session, account->id, true);
+    if (!locked || locked->password_hash != account->password_hash || locked->status != "active") {
+      throw invalid_credentials();
+    }
     record_successful_login(session, account->id);
     if (new_hash) update_password(session, account->id, account->password_hash, *new_hash);
     auto current = find_account(session, account->id);

@@ -124,6 +124,50 @@ TEST_CASE("a password change revokes every token of the account", "[identity][to
   CHECK(world.me(fresh.access) == 200);
 }
 
+TEST_CASE("a login racing a password change never keeps a token made with the old password",
+          "[identity][tokens]") {
+  // The login checks the old password (argon2, tens of ms) while the change commits; whichever
+  // order the two end up in, the old password must not yield a working token afterwards. The
+  // offsets move the login's start across the change's check-hash-commit span, so that some
+  // rounds land the change's commit between the login's check and its token.
+  LifecycleWorld world;
+  int logins_refused = 0;
+  int tokens_revoked = 0;
+  // Past 300 ms the steps grow until logins come after the change (a slow machine hashes slower).
+  const int offsets_ms[] = {0,   25,  50,  75,  100, 125, 150, 175,  200,
+                            225, 250, 275, 300, 400, 600, 900, 1400, 2000};
+  for (const int offset_ms : offsets_ms) {
+    if (offset_ms > 300 && logins_refused >= 2) break;
+    auto account = world.employee();
+    auto session = world.session_of(account);
+    HttpResponse changed;
+    std::thread changer([&] {
+      HttpClient client(world.app.host(), world.app.port());
+      changed = post_json(client, "/v1/auth/password",
+                          boost::json::object{{"current_password", account.password},
+                                              {"new_password", "Another-Horse-77"}},
+                          session.access);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(offset_ms));
+    HttpClient racer(world.app.host(), world.app.port());
+    auto raced = login(racer, account.login, account.password);
+    changer.join();
+    INFO("offset " << offset_ms << " ms, login " << raced.response.status);
+    REQUIRE(changed.status == 204);
+    if (raced.response.status == 200) {
+      CHECK(world.me(raced.access_token) == 401);
+      CHECK(world.refresh(raced.refresh_token).status == 401);
+      ++tokens_revoked;
+    } else {
+      CHECK(raced.response.status == 401);
+      ++logins_refused;
+    }
+  }
+  // Both orders happened (a login before the change's commit, one after it).
+  CHECK(tokens_revoked > 0);
+  CHECK(logins_refused > 0);
+}
+
 TEST_CASE("an access token stops working when it expires", "[identity][tokens]") {
   LifecycleWorld world([](Config& config) { config.access_token_ttl = std::chrono::seconds(3); });
   auto account = world.employee();
