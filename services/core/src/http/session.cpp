@@ -87,6 +87,26 @@ asio::awaitable<error_code> send_response(tcp::socket& socket, ConnectionDeadlin
   co_return error_code{};
 }
 
+// Half-close and drain what the client is still sending (at most kLingerMaxBytes, for at most
+// kLingerTimeout), so the kernel does not answer its unread bytes with a reset that would
+// destroy our response before the client reads it; then close.
+asio::awaitable<void> drain_and_close(tcp::socket& socket, ConnectionDeadline& deadline) {
+  error_code error;
+  socket.shutdown(tcp::socket::shutdown_send, error);
+  if (!error) {
+    std::size_t drained = 0;
+    char scratch[4096];
+    deadline.expires_after(kLingerTimeout);
+    while (drained < kLingerMaxBytes) {
+      auto [read_error, count] = co_await socket.async_read_some(
+          asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+      if (read_error) break;
+      drained += count;
+    }
+  }
+  socket.close(error);
+}
+
 class Session : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(std::shared_ptr<ServerState> state, tcp::socket socket)
@@ -266,23 +286,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     socket_.close(ignored);
   }
 
-  // Half-close and drain what the client is still sending, so the kernel does not answer its
-  // unread bytes with a reset that would destroy our response before the client reads it.
   asio::awaitable<void> close_gracefully() {
-    error_code error;
-    socket_.shutdown(tcp::socket::shutdown_send, error);
-    if (!error) {
-      std::size_t drained = 0;
-      char scratch[4096];
-      deadline_->expires_after(kLingerTimeout);
-      while (drained < kLingerMaxBytes) {
-        auto [read_error, count] = co_await socket_.async_read_some(
-            asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
-        if (read_error) break;
-        drained += count;
-      }
-    }
-    socket_.close(error);
+    co_await drain_and_close(socket_, *deadline_);
     deadline_.reset();
   }
 
@@ -333,16 +338,7 @@ asio::awaitable<void> write_overloaded(tcp::socket socket) {
   error_code ignored;
   socket.non_blocking(true, ignored);
   co_await send_response(socket, deadline, std::chrono::seconds(2), head, wire.body);
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
-  deadline.expires_after(kLingerTimeout);
-  char scratch[4096];
-  while (true) {
-    auto [read_error, count] =
-        co_await socket.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
-    (void)count;
-    if (read_error) break;
-  }
-  socket.close(ignored);
+  co_await drain_and_close(socket, deadline);
 }
 
 }  // namespace
