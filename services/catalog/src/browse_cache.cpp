@@ -124,8 +124,7 @@ asio::awaitable<std::shared_ptr<const CachedPage>> BrowseCache::get_or_load(
   co_return page;
 }
 
-asio::awaitable<bool> BrowseCache::bump_version() {
-  auto& redis = context_.redis();
+asio::awaitable<bool> BrowseCache::bump_version(redis::Client& redis) {
   auto created = co_await redis.command(redis_words("SET", version_key(), random_start(), "NX"));
   if (!created || created->is_error()) co_return false;
   auto bumped = co_await redis.command(redis_words("INCR", version_key()));
@@ -133,7 +132,7 @@ asio::awaitable<bool> BrowseCache::bump_version() {
 }
 
 asio::awaitable<void> BrowseCache::changed() {
-  const bool bumped = co_await bump_version();
+  const bool bumped = co_await bump_version(context_.redis());
   // Our own later reads must not use pages or a version from before this write, whatever
   // Redis says: GETs sent before now no longer count here.
   version_->forget();
@@ -167,7 +166,7 @@ void BrowseCache::start_bump_retry() {
              delay = std::min(delay * 2, std::chrono::milliseconds(2000))) {
           timer.expires_after(delay);
           co_await timer.async_wait(asio::use_awaitable);
-          if (co_await bump_version()) break;
+          if (co_await bump_version(context_.redis())) break;
         }
         version_->forget();
         std::lock_guard lock(mutex_);

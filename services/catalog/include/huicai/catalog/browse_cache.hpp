@@ -69,9 +69,12 @@ class BrowseCache {
 
   BrowseCacheStats stats() const;
   static std::string version_key();
+  // The INCR behind changed() (the key starts at a random value when missing); false when
+  // Redis did not take it. For writers without a BrowseCache (the demo loader), which then
+  // wait VersionLease::writer_wait(L) themselves.
+  static boost::asio::awaitable<bool> bump_version(redis::Client& redis);
 
  private:
-  boost::asio::awaitable<bool> bump_version();
   void start_bump_retry();
   std::shared_ptr<const CachedPage> local_find(const std::string& key, const std::string& version);
   void local_store(const std::string& key, const std::string& version,
