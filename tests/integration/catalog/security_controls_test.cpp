@@ -78,8 +78,9 @@ TEST_CASE("a supplier's bank account change waits for an operator or finance to 
       staff->patch(base, json({{"bank_account_number", "6222 0000 1111 2222 333"}}), kJson);
   INFO(edited.body);
   REQUIRE(edited.status == 200);
-  CHECK(edited.json().at("bank_account").at("account_number") == "**** **** 8887");
-  const auto& pending = edited.json().at("pending_bank_account_change");
+  const auto edited_body = edited.json();
+  CHECK(edited_body.at("bank_account").at("account_number") == "**** **** 8887");
+  const auto& pending = edited_body.at("pending_bank_account_change");
   REQUIRE(pending.is_object());
   CHECK(pending.at("account_number") == "**** **** 2333");
   CHECK(pending.at("bank_name") == "中国农业银行");  // kept from the confirmed account
@@ -132,7 +133,8 @@ TEST_CASE("a supplier's bank account change waits for an operator or finance to 
   auto history = staff->get(base + "/bank-account-changes");
   REQUIRE(history.status == 200);
   std::vector<std::string> statuses;
-  for (const auto& item : history.json().at("items").as_array()) {
+  const auto history_body = history.json();
+  for (const auto& item : history_body.at("items").as_array()) {
     statuses.emplace_back(item.at("status").as_string());
   }
   CHECK(statuses == std::vector<std::string>{"confirmed", "superseded", "rejected", "confirmed"});
