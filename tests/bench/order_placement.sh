@@ -77,7 +77,7 @@ ACCOUNTS=()
 # --- the server ------------------------------------------------------------------------------
 LOG=$(mktemp /tmp/huicai-bench-XXXX.log)
 HUICAI_HTTP_PORT=$PORT HUICAI_ACCESS_LOG=false HUICAI_MYSQL_POOL_SIZE=$POOL_SIZE \
-  HUICAI_ORDER_SWEEP_INTERVAL_MS=0 "$HUICAI" serve >"$LOG" 2>&1 &
+  HUICAI_ORDER_SWEEP_INTERVAL_MS=0 HUICAI_ORDER_PLACEMENTS_PER_MINUTE=0 "$HUICAI" serve >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

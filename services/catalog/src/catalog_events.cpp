@@ -116,6 +116,14 @@ void audit_change(mysql::Session& session, const http::Request& request,
   audit::record_privileged(session, kOutboxTable, kProducer, request, change);
 }
 
+void audit_always(mysql::Session& session, const http::Request& request,
+                  const audit::Change& change) {
+  auto entry = audit::entry_for(request, change.action, change.target_type, change.target_id);
+  entry.before_json = change.before_json;
+  entry.after_json = change.after_json;
+  audit::record(session, kOutboxTable, kProducer, entry);
+}
+
 std::vector<std::string> changed_keys(const boost::json::object& body) {
   std::vector<std::string> keys;
   for (const auto& member : body) keys.emplace_back(member.key());

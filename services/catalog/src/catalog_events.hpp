@@ -51,6 +51,10 @@ void enqueue_certification_changed(mysql::Session& session, std::int64_t certifi
 // records nothing (huicai/core/audit.hpp, record_privileged).
 void audit_change(mysql::Session& session, const http::Request& request,
                   const audit::Change& change);
+// The same, whatever role the caller acted in (supplier staff included): for changes that must
+// leave a trail whoever made them, like a bank account change request.
+void audit_always(mysql::Session& session, const http::Request& request,
+                  const audit::Change& change);
 // The member names of a PATCH body: the fields whose before/after values the summary shows.
 std::vector<std::string> changed_keys(const boost::json::object& body);
 

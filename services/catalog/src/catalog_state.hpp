@@ -60,6 +60,10 @@ inline auth::AccessRule county_officer_or_operator() {
 inline auth::AccessRule county_officer_only() {
   return auth::AccessRule::roles({{Role::county_officer, Scope::own_county}});
 }
+// Confirming or rejecting a supplier's bank account change (four eyes on payouts).
+inline auth::AccessRule bank_account_deciders() {
+  return auth::AccessRule::roles({{Role::operator_, Scope::any}, {Role::finance, Scope::any}});
+}
 inline auth::AccessRule reviewers() {
   return auth::AccessRule::roles({{Role::operator_, Scope::any}, {Role::auditor, Scope::any}});
 }

@@ -16,6 +16,7 @@
 #include <map>
 #include <thread>
 
+#include "bank_account_changes.hpp"
 #include "category_repository.hpp"
 #include "certification_repository.hpp"
 #include "county_repository.hpp"
@@ -79,6 +80,10 @@ void load_supplier(mysql::Session& session, const demo::Supplier& supplier) {
   fields.bank_account_name = std::string(supplier.name);
   fields.bank_account_number = std::string(supplier.bank_account_number);
   insert_supplier(session, fields, std::string(supplier.status), 0, supplier.id);
+  // Demo data is reviewed as code: its accounts are loaded as confirmed.
+  set_confirmed_bank_account(
+      session, supplier.id,
+      {fields.bank_name, fields.bank_account_name, fields.bank_account_number});
 }
 
 std::string county_name(std::int64_t county_id) {

@@ -1,5 +1,7 @@
 #include "product_input.hpp"
 
+#include <huicai/core/validation.hpp>
+
 namespace huicai::catalog {
 
 SkuFields read_sku_fields(FieldValidator& fields, bool creating) {
@@ -8,9 +10,13 @@ SkuFields read_sku_fields(FieldValidator& fields, bool creating) {
   sku.sale_unit = fields.text("sale_unit", {creating, 1, 16});
   sku.net_weight_grams = fields.integer("net_weight_grams", {creating, 1, kMaxNetWeightGrams});
   sku.price_fen = fields.integer("price_fen", {creating, 1, kMaxPriceFen});
-  sku.market_reference_price_fen =
-      fields.integer("market_reference_price_fen", {false, 1, kMaxPriceFen});
-  sku.clear_market_reference = fields.is_null("market_reference_price_fen");
+  // 比质比价 is the operators' check on the supplier's price: the supplier does not set it.
+  if (fields.present("market_reference_price_fen") ||
+      fields.is_null("market_reference_price_fen")) {
+    fields.fail("market_reference_price_fen",
+                "is set by operators (PUT /v1/products/{product_id}/skus/{sku_id}/"
+                "market-reference-price), not by the supplier");
+  }
   sku.status = fields.choice("status", false, {"active", "inactive"});
   return sku;
 }
@@ -31,9 +37,9 @@ ProductFields read_product_fields(FieldValidator& fields, bool creating) {
         continue;
       }
       std::string url(value.get_string());
-      if (!(url.starts_with("https://") || url.starts_with("http://")) || url.size() > 500 ||
-          url.find_first_of(" \t\r\n\"<>") != std::string::npos) {
-        fields.fail(name, "must be an http(s) URL of at most 500 characters");
+      // https only: the page showing it would otherwise load mixed content or a script URL.
+      if (!is_https_url(url, 500)) {
+        fields.fail(name, "must be an https:// URL of at most 500 characters");
         continue;
       }
       urls.push_back(std::move(url));

@@ -152,11 +152,9 @@ std::optional<PriceChange> update_sku(mysql::Session& session, std::int64_t prod
   auto& update = session.prepare(
       "UPDATE catalog_skus SET spec = COALESCE(?, spec), sale_unit = COALESCE(?, sale_unit), "
       "net_weight_grams = COALESCE(?, net_weight_grams), price_fen = COALESCE(?, price_fen), "
-      "market_reference_price_fen = CASE WHEN ? THEN NULL "
-      "ELSE COALESCE(?, market_reference_price_fen) END, "
       "status = COALESCE(?, status), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?");
-  mysql::bind(update, sku.spec, sku.sale_unit, sku.net_weight_grams, sku.price_fen,
-              sku.clear_market_reference, sku.market_reference_price_fen, sku.status, sku_id);
+  mysql::bind(update, sku.spec, sku.sale_unit, sku.net_weight_grams, sku.price_fen, sku.status,
+              sku_id);
   update.executeUpdate();
   refresh_min_price(session, product_id);
   if (!sku.price_fen || *sku.price_fen == old_price) return std::nullopt;
@@ -175,6 +173,26 @@ void refresh_min_price(mysql::Session& session, std::int64_t product_id) {
       "WHERE s.product_id = ? AND s.status = 'active') WHERE id = ?");
   mysql::bind(update, product_id, product_id);
   update.executeUpdate();
+}
+
+std::optional<std::int64_t> set_market_reference_price(mysql::Session& session,
+                                                       std::int64_t product_id, std::int64_t sku_id,
+                                                       std::optional<std::int64_t> price_fen) {
+  auto& select = session.prepare(
+      "SELECT market_reference_price_fen FROM catalog_skus WHERE id = ? AND product_id = ? "
+      "FOR UPDATE");
+  std::optional<std::int64_t> old_value;
+  {
+    auto row = mysql::query(mysql::bind(select, sku_id, product_id));
+    if (!row->next()) throw not_found("sku");
+    old_value = mysql::get_optional_int64(*row, "market_reference_price_fen");
+  }
+  auto& update = session.prepare(
+      "UPDATE catalog_skus SET market_reference_price_fen = ?, updated_at = CURRENT_TIMESTAMP(6) "
+      "WHERE id = ? AND product_id = ?");
+  mysql::bind(update, price_fen, sku_id, product_id);
+  update.executeUpdate();
+  return old_value;
 }
 
 int count_active_skus(mysql::Session& session, std::int64_t product_id) {

@@ -25,8 +25,9 @@ struct SkuFields {
   std::optional<std::string> sale_unit;
   std::optional<std::int64_t> net_weight_grams;
   std::optional<std::int64_t> price_fen;
+  // Set by the demo loader only; the supplier's routes refuse it (operators set it with
+  // set_market_reference_price).
   std::optional<std::int64_t> market_reference_price_fen;
-  bool clear_market_reference = false;
   std::optional<std::string> status;
 };
 
@@ -68,6 +69,11 @@ std::optional<PriceChange> update_sku(mysql::Session& session, std::int64_t prod
                                       std::int64_t sku_id, const SkuFields& sku,
                                       std::int64_t actor);
 void refresh_min_price(mysql::Session& session, std::int64_t product_id);
+// Sets (or clears, nullopt) the operator's market reference price of a SKU of the product;
+// returns the value it replaced. Throws 404 when the SKU is not the product's.
+std::optional<std::int64_t> set_market_reference_price(mysql::Session& session,
+                                                       std::int64_t product_id, std::int64_t sku_id,
+                                                       std::optional<std::int64_t> price_fen);
 int count_active_skus(mysql::Session& session, std::int64_t product_id);
 int move_product(mysql::Session& session, std::int64_t product_id,
                  std::optional<std::int64_t> expected_version, const std::string& from_csv,

@@ -9,6 +9,7 @@
 #include <huicai/catalog/field_validator.hpp>
 #include <huicai/catalog/workflows.hpp>
 
+#include "bank_account_changes.hpp"
 #include "catalog_events.hpp"
 #include "county_repository.hpp"
 #include "http_support.hpp"
@@ -66,6 +67,38 @@ std::vector<std::string> supplier_keys(const std::vector<std::string>& body_keys
 
 bool sees_bank_account(const http::Request& request) {
   return caller_has(request, auth::Role::finance);
+}
+
+bool gives_bank_account(const SupplierFields& fields) {
+  return fields.bank_name || fields.bank_account_name || fields.bank_account_number;
+}
+
+// Four eyes on the payout account: bank details in a body never change the supplier's account;
+// they file a pending change (fields not given are kept from the pending change, else from the
+// confirmed account) for an operator or finance to confirm. Audited whoever asks.
+void file_bank_change(mysql::Session& session, const http::Request& request,
+                      std::int64_t supplier_id, const SupplierFields& fields) {
+  BankAccount base;
+  if (auto pending = pending_bank_change(session, supplier_id)) {
+    base = pending->account;
+  } else if (auto current = find_supplier(session, supplier_id, true)) {
+    const auto& bank = current->at("bank_account").as_object();
+    auto text = [&](const char* key) -> std::optional<std::string> {
+      const auto& value = bank.at(key);
+      if (value.is_string()) return std::string(value.get_string());
+      return std::nullopt;
+    };
+    base = {text("bank_name"), text("account_name"), text("account_number")};
+  }
+  BankAccount account{
+      fields.bank_name ? fields.bank_name : base.bank_name,
+      fields.bank_account_name ? fields.bank_account_name : base.account_name,
+      fields.bank_account_number ? fields.bank_account_number : base.account_number};
+  const auto change = request_bank_change(session, supplier_id, account, actor_id(request));
+  auto after = bank_change_json(change, false);
+  audit_always(session, request,
+               {"supplier.bank_account_change_requested", "supplier", std::to_string(supplier_id),
+                "", audit::summary(after, {"id", "bank_name", "account_name", "account_number"})});
 }
 
 http::Response supplier_response(const http::Request& request, int status,
@@ -210,6 +243,8 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
                 if (!errors.empty()) throw validation_failed(errors);
                 try {
                   const auto id = insert_supplier(session, supplier, "applied", actor);
+                  if (gives_bank_account(supplier))
+                    file_bank_change(session, request, id, supplier);
                   auto created = *find_supplier(session, id, false);
                   audit_change(session, request,
                                {"supplier.created", "supplier", std::to_string(id), "",
@@ -253,6 +288,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
             throw conflict("duplicate-supplier", "Supplier exists",
                            "a supplier with this name (in this county) or credit code exists");
           }
+          if (gives_bank_account(supplier)) file_bank_change(session, request, id, supplier);
           const auto keys = supplier_keys(changed_keys(body));
           audit_change(
               session, request,

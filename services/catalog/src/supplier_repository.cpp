@@ -11,8 +11,15 @@ constexpr const char* kSelect =
     "SELECT s.id, s.name, s.kind, s.county_id, c.name AS county_name, s.credit_code, s.status, "
     "s.status_reason, s.contact_name, s.contact_phone, s.address, s.bank_name, "
     "s.bank_account_name, s.bank_account_number, s.version, "
-    "DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%sZ') AS created_at "
-    "FROM catalog_suppliers s JOIN catalog_counties c ON c.id = s.county_id ";
+    "DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%sZ') AS created_at, "
+    "DATE_FORMAT(s.bank_account_confirmed_at, '%Y-%m-%dT%H:%i:%sZ') AS bank_confirmed_at, "
+    "bc.id AS pending_id, bc.bank_name AS pending_bank_name, "
+    "bc.bank_account_name AS pending_account_name, "
+    "bc.bank_account_number AS pending_account_number, "
+    "bc.requested_by_account_id AS pending_requested_by, "
+    "DATE_FORMAT(bc.requested_at, '%Y-%m-%dT%H:%i:%sZ') AS pending_requested_at "
+    "FROM catalog_suppliers s JOIN catalog_counties c ON c.id = s.county_id "
+    "LEFT JOIN catalog_supplier_bank_changes bc ON bc.supplier_id = s.id AND bc.pending_slot = 1 ";
 
 boost::json::object supplier_json(sql::ResultSet& row, bool show_bank_account) {
   boost::json::object supplier;
@@ -37,7 +44,30 @@ boost::json::object supplier_json(sql::ResultSet& row, bool show_bank_account) {
     bank["account_number"] = nullptr;
   }
   bank["masked"] = !show_bank_account;
+  // The account above is the confirmed one (four eyes, 0208); payouts use only a confirmed one.
+  const auto confirmed_at = mysql::get_optional_string(row, "bank_confirmed_at");
+  bank["confirmed"] = confirmed_at.has_value();
+  bank["confirmed_at"] = confirmed_at ? boost::json::value(*confirmed_at) : nullptr;
   supplier["bank_account"] = std::move(bank);
+  // What waits for an operator's or finance's confirmation, if anything.
+  if (auto pending_id = mysql::get_optional_int64(row, "pending_id")) {
+    boost::json::object pending;
+    pending["id"] = *pending_id;
+    pending["bank_name"] = nullable_string(row, "pending_bank_name");
+    pending["account_name"] = nullable_string(row, "pending_account_name");
+    const auto pending_number = mysql::get_optional_string(row, "pending_account_number");
+    if (pending_number) {
+      pending["account_number"] =
+          show_bank_account ? *pending_number : mask_bank_account(*pending_number);
+    } else {
+      pending["account_number"] = nullptr;
+    }
+    pending["requested_by_account_id"] = nullable_int(row, "pending_requested_by");
+    pending["requested_at"] = mysql::get_string(row, "pending_requested_at");
+    supplier["pending_bank_account_change"] = std::move(pending);
+  } else {
+    supplier["pending_bank_account_change"] = nullptr;
+  }
   supplier["version"] = row.getInt64("version");
   supplier["created_at"] = mysql::get_string(row, "created_at");
   return supplier;
@@ -81,12 +111,11 @@ std::int64_t insert_supplier(mysql::Session& session, const SupplierFields& fiel
                              std::optional<std::int64_t> explicit_id) {
   auto& insert = session.prepare(
       "INSERT INTO catalog_suppliers (id, county_id, name, kind, credit_code, status, "
-      "contact_name, contact_phone, address, bank_name, bank_account_name, bank_account_number, "
-      "created_by_account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "contact_name, contact_phone, address, created_by_account_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   mysql::bind(insert, explicit_id, *fields.county_id, *fields.name, *fields.kind,
               fields.credit_code, status, *fields.contact_name, *fields.contact_phone,
-              fields.address.value_or(""), fields.bank_name, fields.bank_account_name,
-              fields.bank_account_number, actor);
+              fields.address.value_or(""), actor);
   insert.executeUpdate();
   return explicit_id ? *explicit_id : last_insert_id(session);
 }
@@ -97,12 +126,10 @@ int update_supplier(mysql::Session& session, std::int64_t id,
       "UPDATE catalog_suppliers SET name = COALESCE(?, name), kind = COALESCE(?, kind), "
       "credit_code = COALESCE(?, credit_code), contact_name = COALESCE(?, contact_name), "
       "contact_phone = COALESCE(?, contact_phone), address = COALESCE(?, address), "
-      "bank_name = COALESCE(?, bank_name), bank_account_name = COALESCE(?, bank_account_name), "
-      "bank_account_number = COALESCE(?, bank_account_number), version = version + 1, "
+      "version = version + 1, "
       "updated_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND (? IS NULL OR version = ?)");
   mysql::bind(update, fields.name, fields.kind, fields.credit_code, fields.contact_name,
-              fields.contact_phone, fields.address, fields.bank_name, fields.bank_account_name,
-              fields.bank_account_number, id, expected_version, expected_version);
+              fields.contact_phone, fields.address, id, expected_version, expected_version);
   return update.executeUpdate();
 }
 

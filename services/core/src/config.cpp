@@ -243,6 +243,18 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(payment_callback_poll,
                      "ordering: how often an idle delivery worker looks for due callbacks",
                      at_least_one),
+      HUICAI_SETTING(order_placements_per_minute,
+                     "ordering: orders one account may place per minute (beyond: 429; 0 = no "
+                     "limit)"),
+      HUICAI_SETTING(payment_requests_per_minute,
+                     "ordering: payment intents and confirms one account may request per minute "
+                     "(beyond: 429; 0 = no limit)"),
+      HUICAI_SETTING(after_sales_requests_per_minute,
+                     "ordering: after-sales requests one account may file per minute (beyond: "
+                     "429; 0 = no limit)"),
+      HUICAI_SETTING(after_sales_per_fulfilment,
+                     "ordering: after-sales requests a fulfilment may have in all (beyond: 409)",
+                     at_least_one),
   };
   return table;
 }

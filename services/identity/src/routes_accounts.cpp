@@ -90,8 +90,7 @@ awaitable<http::Response> create(const StatePtr& state, http::Request& request) 
   auto body = decode_json<CreateAccountBody>(request.body);
   Validator check;
   if (auto problem = login_problem(body.login); !problem.empty()) check.add("login", problem);
-  check.require(!body.display_name.empty() && body.display_name.size() <= 200, "display_name",
-                "must be 1 to 200 bytes");
+  check.text("display_name", body.display_name, 1, 200);  // VARCHAR(200): characters
   if (auto problem = password_problem(body.password); !problem.empty()) {
     check.add("password", problem);
   }

@@ -81,7 +81,7 @@ awaitable<http::Response> create(const StatePtr& state, http::Request& request) 
       break;
     }
   }
-  check.require(!body.name.empty() && body.name.size() <= 200, "name", "must be 1 to 200 bytes");
+  check.text("name", body.name, 1, 200);  // identity_org_units.name VARCHAR(200)
   check.require(is_known_unit_kind(body.kind), "kind",
                 "must be one of group, subsidiary, department, canteen, union, office, unit");
   check.throw_if_any();

@@ -10,6 +10,7 @@
 
 #include "catalog_view.hpp"
 #include "fund_ledger.hpp"
+#include "price_quote.hpp"
 #include "stock.hpp"
 
 namespace huicai::ordering {
@@ -51,6 +52,26 @@ struct PricedLine {
       422, "sku-not-orderable", "SKU not orderable",
       "SKU " + std::to_string(sku_id) + (exists ? " is not on sale now" : " does not exist"))
       .with("sku_id", sku_id);
+}
+
+// The buyer was shown another total: answer with the current prices and change nothing (the
+// caller's transaction rolls back, stock reservations included).
+void require_expected_total(const std::vector<PricedLine>& priced, std::int64_t total_fen,
+                            std::optional<std::int64_t> expected_total_fen) {
+  if (!expected_total_fen || *expected_total_fen == total_fen) return;
+  std::vector<QuotedLine> quote;
+  for (const auto& line : priced) {
+    quote.push_back(
+        {line.sku.sku_id, line.quantity, line.sku.price_fen, line.line_total_fen, true});
+  }
+  throw http::Problem(409, "price-changed", "Prices changed",
+                      "the order would cost " + std::to_string(total_fen) + " fen, not the " +
+                          std::to_string(*expected_total_fen) +
+                          " fen expected: review the current prices and order again")
+      .with("expected_total_fen", *expected_total_fen)
+      .with("total_fen", total_fen)
+      .with("price_version", boost::json::string(price_version(quote)))
+      .with("lines", quoted_lines_json(quote));
 }
 
 std::optional<std::int64_t> approval_threshold(mysql::Session& session, std::int64_t unit_id) {
@@ -101,6 +122,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     total_fen += *line_total_fen;
     priced.push_back({std::move(*sku), line.quantity, *line_total_fen});
   }
+  require_expected_total(priced, total_fen, input.expected_total_fen);
 
   // 3. Fund plan: split the total and hold the non-channel sources.
   FundAccount account{input.buyer_account_id, input.unit_id, input.year};

@@ -42,11 +42,15 @@ struct PlacementInput {
   std::chrono::seconds payment_timeout{1800};
   std::chrono::seconds approval_timeout{3 * 24 * 3600};
   bool remove_from_cart = false;
+  // The total the buyer was shown (the cart's total_fen); placement refuses with 409
+  // "price-changed" when the total priced now differs.
+  std::optional<std::int64_t> expected_total_fen;
   Actor actor;
 };
 
 // Returns the order as stored. Throws http::Problem for the buyer's mistakes (422 unknown or
-// delisted SKU, 409 stock / allowance / budget short).
+// delisted SKU, 409 stock / allowance / budget short, 409 price-changed when the total is not
+// the expected one).
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input);
 
 // The year budgets and allowances are booked in: the calendar year in China (UTC+8).

@@ -14,6 +14,7 @@
 #include "order_transitions.hpp"
 #include "refunds.hpp"
 #include "service_state.hpp"
+#include "text_limits.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -116,6 +117,16 @@ std::vector<RefundLineAmount> remaining_by_line(const OrderRecord& order,
   return lines;
 }
 
+// Refund requests ever filed for the fulfilment, whatever became of them.
+std::int64_t after_sales_of(mysql::Session& session, std::int64_t fulfilment_id) {
+  auto& count =
+      session.prepare("SELECT COUNT(*) AS n FROM ordering_after_sales WHERE fulfilment_id = ?");
+  mysql::bind(count, fulfilment_id);
+  auto row = mysql::query(count);
+  row->next();
+  return row->getInt64("n");
+}
+
 // CAS of an after-sale's status.
 void set_status(mysql::Session& session, AfterSale& sale, const std::string& to,
                 const char* reason_column, const std::string& reason) {
@@ -159,9 +170,7 @@ void refund_after_sale(mysql::Session& session, State& state, AfterSale& sale, c
 
 void add_after_sales_routes(http::Router& router, State state) {
   router.add(http::Route{
-      http::Method::post,
-      "/v1/orders/{order_id}/after-sales",
-      "ordering",
+      http::Method::post, "/v1/orders/{order_id}/after-sales", "ordering",
       auth::AccessRule::roles(
           {{Role::employee, Scope::own_account}, {Role::unit_buyer, Scope::own_unit}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
@@ -177,15 +186,19 @@ void add_after_sales_routes(http::Router& router, State state) {
           check.require(!body.amount_fen.has_value(), "amount_fen",
                         "a full refund is computed by the server");
         }
-        check.require(!body.reason.empty() && body.reason.size() <= 500, "reason",
-                      "1 to 500 bytes");
+        check.text("reason", body.reason, 1, kMaxReasonCharacters);
         const auto urls = body.evidence_urls.value_or(std::vector<std::string>{});
-        check.require(urls.size() <= 10, "evidence_urls", "at most 10");
+        check.require(urls.size() <= kMaxEvidenceUrls, "evidence_urls",
+                      "at most " + std::to_string(kMaxEvidenceUrls));
         for (std::size_t i = 0; i < urls.size(); ++i) {
-          check.require(urls[i].rfind("https://", 0) == 0 && urls[i].size() <= 500,
-                        "evidence_urls[" + std::to_string(i) + "]", "an https URL");
+          check.require(is_https_url(urls[i], kMaxEvidenceUrlBytes),
+                        "evidence_urls[" + std::to_string(i) + "]",
+                        "must be an https:// URL of at most " +
+                            std::to_string(kMaxEvidenceUrlBytes) + " bytes");
         }
         check.throw_if_any();
+        const auto cap =
+            static_cast<std::int64_t>(state->context.config().after_sales_per_fulfilment);
         co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
           auto order = load_order(session, order_id, true);
           if (!order) throw http::Problem(404, "not-found", "Not found", "no such order");
@@ -199,6 +212,13 @@ void add_after_sales_routes(http::Router& router, State state) {
             throw http::Problem(409, "not-delivered", "Nothing delivered yet",
                                 "refunds are requested for shipped goods; cancel unpaid orders")
                 .with("current_status", boost::json::string(fulfilment->status));
+          }
+          // The order row is locked: concurrent requests for one fulfilment count in turn.
+          if (after_sales_of(session, fulfilment->id) >= cap) {
+            throw http::Problem(
+                409, "after-sales-limit", "Too many refund requests",
+                "a fulfilment takes at most " + std::to_string(cap) + " refund requests")
+                .with("limit", cap);
           }
           std::int64_t remaining = 0;
           for (const auto& line : remaining_by_line(*order, fulfilment->id))
@@ -226,7 +246,7 @@ void add_after_sales_routes(http::Router& router, State state) {
           return http::Response::json(201, after_sale_json(*sale));
         });
       },
-      {}});
+      per_minute(state->context.config().after_sales_requests_per_minute)});
 
   router.add(
       http::Route{http::Method::get,
@@ -264,6 +284,7 @@ void add_after_sales_routes(http::Router& router, State state) {
                       "must be accept or reject");
         check.require(body.decision == "accept" || !body.reason.value_or("").empty(), "reason",
                       "a rejection needs a reason");
+        check.text("reason", body.reason.value_or(""), 0, kMaxReasonCharacters);
         check.throw_if_any();
         auto actor = actor_of(request, body.reason.value_or(""));
         auto state_copy = state;
@@ -298,6 +319,9 @@ void add_after_sales_routes(http::Router& router, State state) {
         const auto id = path_id(request, "after_sale_id");
         const auto body = decode_json<DecisionBody>(
             request.body.empty() ? R"({"decision":"dispute"})" : request.body);
+        Validator check;
+        check.text("reason", body.reason.value_or(""), 0, kMaxReasonCharacters);
+        check.throw_if_any();
         auto sale = co_await state->context.db().transaction([&](mysql::Session& session) {
           auto sale = load_after_sale(session, id, true);
           if (!sale) throw http::Problem(404, "not-found", "Not found", "no such refund request");
@@ -324,6 +348,7 @@ void add_after_sales_routes(http::Router& router, State state) {
         check.require(body.decision == "refund" || body.decision == "no_refund", "decision",
                       "must be refund or no_refund");
         check.require(!body.reason.value_or("").empty(), "reason", "an operator gives a reason");
+        check.text("reason", body.reason.value_or(""), 0, kMaxReasonCharacters);
         check.throw_if_any();
         auto actor = actor_of(request, *body.reason);
         auto state_copy = state;

@@ -12,6 +12,7 @@
 #include "order_records.hpp"
 #include "order_transitions.hpp"
 #include "service_state.hpp"
+#include "text_limits.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -35,7 +36,7 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
   const std::string reason = body.reason.value_or("");
   Validator check;
   if (!approve) check.require(!reason.empty(), "reason", "a rejection needs a reason");
-  check.require(reason.size() <= 500, "reason", "at most 500 bytes");
+  check.text("reason", reason, 0, kMaxReasonCharacters);
   check.throw_if_any();
   const auto actor = actor_of(request, reason);
   auto order = co_await state->context.db().transaction([&](mysql::Session& session) {

@@ -8,6 +8,7 @@
 
 #include "catalog_view.hpp"
 #include "place_order.hpp"
+#include "price_quote.hpp"
 #include "service_state.hpp"
 
 namespace huicai::ordering {
@@ -39,6 +40,7 @@ boost::json::object cart_json(mysql::Session& session, std::int64_t account_id) 
   }
   boost::json::array lines;
   std::int64_t total = 0;
+  std::vector<QuotedLine> quote;
   for (const auto& item : items) {
     auto sku = read_orderable_sku(session, item.sku_id);
     boost::json::object line{{"sku_id", item.sku_id}, {"quantity", item.quantity}};
@@ -57,10 +59,15 @@ boost::json::object cart_json(mysql::Session& session, std::int64_t account_id) 
       line["line_total_fen"] = line_total_fen;
       line["certified"] = sku->certificate_id.has_value();
       if (orderable) total += line_total_fen;
+      quote.push_back({item.sku_id, item.quantity, sku->price_fen, line_total_fen, orderable});
+    } else {
+      quote.push_back({item.sku_id, item.quantity, 0, 0, false});
     }
     lines.push_back(std::move(line));
   }
-  return boost::json::object{{"items", std::move(lines)}, {"total_fen", total}};
+  // total_fen is what ordering the cart costs now: send it back as expected_total_fen.
+  return boost::json::object{
+      {"items", std::move(lines)}, {"total_fen", total}, {"price_version", price_version(quote)}};
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "refunds.hpp"
 #include "service_state.hpp"
 #include "stock.hpp"
+#include "text_limits.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -194,12 +195,9 @@ void add_fulfilment_routes(http::Router& router, State state) {
         const auto fulfilment_id = path_id(request, "fulfilment_id");
         const auto body = decode_json<ShipBody>(request.body);
         Validator check;
-        check.require(!body.carrier.empty() && body.carrier.size() <= 64, "carrier",
-                      "1 to 64 bytes");
-        check.require(!body.tracking_number.empty() && body.tracking_number.size() <= 64,
-                      "tracking_number", "1 to 64 bytes");
-        check.require(!body.batch_number.empty() && body.batch_number.size() <= 64, "batch_number",
-                      "1 to 64 bytes");
+        check.text("carrier", body.carrier, 1, kMaxShippingCharacters);
+        check.text("tracking_number", body.tracking_number, 1, kMaxShippingCharacters);
+        check.text("batch_number", body.batch_number, 1, kMaxShippingCharacters);
         check.throw_if_any();
         const auto actor = actor_of(request);
         auto result = co_await state->context.db().transaction([&](mysql::Session& session) {
@@ -261,6 +259,12 @@ void add_fulfilment_routes(http::Router& router, State state) {
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const auto fulfilment_id = path_id(request, "fulfilment_id");
         const auto body = decode_json<AcceptBody>(request.body);
+        Validator check;
+        for (std::size_t i = 0; i < body.lines.size(); ++i) {
+          check.text("lines[" + std::to_string(i) + "].reason", body.lines[i].reason.value_or(""),
+                     0, kMaxReasonCharacters);
+        }
+        check.throw_if_any();
         const auto actor = actor_of(request, "acceptance recorded");
         co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
           OrderRecord order;

@@ -8,6 +8,7 @@
 
 #include "catalog_view.hpp"
 #include "service_state.hpp"
+#include "text_limits.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -101,6 +102,8 @@ void add_inventory_routes(http::Router& router, State state) {
         Validator check;
         check.require(body.delta != 0 && body.delta > -kMaxStock && body.delta < kMaxStock, "delta",
                       "must be a non-zero change below 1000000000");
+        // Not stored today, but held to the same limit as every reason the API takes.
+        check.text("reason", body.reason.value_or(""), 0, kMaxReasonCharacters);
         check.throw_if_any();
         auto stock = co_await state->context.db().transaction([&](mysql::Session& session) {
           const auto supplier_id = supplier_of(session, request, sku_id);

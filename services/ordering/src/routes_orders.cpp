@@ -11,6 +11,7 @@
 #include "order_transitions.hpp"
 #include "place_order.hpp"
 #include "service_state.hpp"
+#include "text_limits.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -29,8 +30,13 @@ struct PlaceOrderBody {
   std::optional<bool> from_cart;
   std::string fund_plan;
   std::optional<std::string> note;
+  std::optional<std::int64_t> expected_total_fen;
 };
-BOOST_DESCRIBE_STRUCT(PlaceOrderBody, (), (lines, from_cart, fund_plan, note))
+BOOST_DESCRIBE_STRUCT(PlaceOrderBody, (), (lines, from_cart, fund_plan, note, expected_total_fen))
+
+// The one amount a client may send: the total it showed the buyer, which the server compares
+// with its own (409 "price-changed" when they differ); it never sets a price.
+constexpr std::string_view kExpectedTotalKey = "expected_total_fen";
 
 // Prices and amounts come from the catalog, never from the client: a body that tries to send
 // one is refused outright rather than silently ignored.
@@ -50,7 +56,9 @@ void reject_client_amounts(const boost::json::value& body) {
     }
   };
   if (!body.is_object()) return;
-  check(body.as_object(), "");
+  boost::json::object top = body.as_object();
+  top.erase(kExpectedTotalKey);
+  check(top, "");
   if (const auto* lines = body.as_object().if_contains("lines"); lines && lines->is_array()) {
     for (std::size_t i = 0; i < lines->as_array().size(); ++i) {
       const auto& line = lines->as_array()[i];
@@ -90,7 +98,11 @@ PlacementInput placement_from(const http::Request& request, const ServiceState& 
   const auto plan = fund_plan_from_string(body.fund_plan);
   check.require(plan.has_value(), "fund_plan",
                 "must be personal, allowance, allowance_then_personal or unit_budget");
-  check.require(body.note.value_or("").size() <= 500, "note", "at most 500 bytes");
+  check.text("note", body.note.value_or(""), 0, kMaxNoteCharacters);
+  if (body.expected_total_fen) {
+    check.require(*body.expected_total_fen >= 0, "expected_total_fen",
+                  "the total shown to the buyer, in fen (0 or more)");
+  }
   check.throw_if_any();
 
   PlacementInput input;
@@ -116,6 +128,7 @@ PlacementInput placement_from(const http::Request& request, const ServiceState& 
   }
   input.remove_from_cart = from_cart;
   input.note = body.note.value_or("");
+  input.expected_total_fen = body.expected_total_fen;
   input.year = current_budget_year();
   input.payment_timeout = state.context.config().order_payment_timeout;
   input.approval_timeout = state.context.config().order_approval_timeout;
@@ -228,12 +241,9 @@ boost::asio::awaitable<http::Response> place_order_route(State state, http::Requ
 
 void add_order_routes(http::Router& router, State state) {
   router.add(
-      http::Route{http::Method::post,
-                  "/v1/orders",
-                  "ordering",
-                  buyer_rule(),
+      http::Route{http::Method::post, "/v1/orders", "ordering", buyer_rule(),
                   [state](http::Request& request) { return place_order_route(state, request); },
-                  {}});
+                  per_minute(state->context.config().order_placements_per_minute)});
 
   router.add(http::Route{http::Method::get,
                          "/v1/orders/{order_id}",

@@ -45,9 +45,7 @@ boost::asio::awaitable<http::Response> handle_sandbox_callback(State state, std:
 
 void add_payment_routes(http::Router& router, State state) {
   router.add(http::Route{
-      http::Method::post,
-      "/v1/orders/{order_id}/payment-intents",
-      "ordering",
+      http::Method::post, "/v1/orders/{order_id}/payment-intents", "ordering",
       auth::AccessRule::roles({{Role::employee, Scope::own_account}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const auto order_id = path_id(request, "order_id");
@@ -58,12 +56,10 @@ void add_payment_routes(http::Router& router, State state) {
           return http::Response::json(201, create_payment_intent(session, *order, state->sandbox));
         });
       },
-      {}});
+      per_minute(state->context.config().payment_requests_per_minute)});
 
   router.add(http::Route{
-      http::Method::post,
-      "/v1/payments/sandbox/{intent_id}/confirm",
-      "ordering",
+      http::Method::post, "/v1/payments/sandbox/{intent_id}/confirm", "ordering",
       auth::AccessRule::roles({{Role::employee, Scope::own_account}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const std::string intent_id(request.path_param("intent_id"));
@@ -94,7 +90,7 @@ void add_payment_routes(http::Router& router, State state) {
                                              {"signature", signed_callback->signature}}}};
         co_return http::Response::json(202, answer);
       },
-      {}});
+      per_minute(state->context.config().payment_requests_per_minute)});
 
   // Called by the channel, not by a user: authenticated by the HMAC signature instead of a
   // token.

@@ -8,6 +8,7 @@
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
 #include <huicai/ordering/service.hpp>
+#include <limits>
 
 #include "service_state.hpp"
 
@@ -47,6 +48,14 @@ std::int64_t path_id(const http::Request& request, std::string_view name) {
     throw http::Problem(404, "not-found", "Not found", "no such resource");
   }
   return value;
+}
+
+http::RateLimit per_minute(std::size_t requests) {
+  http::RateLimit limit;
+  limit.requests =
+      static_cast<int>(std::min<std::size_t>(requests, std::numeric_limits<int>::max()));
+  limit.window = std::chrono::seconds(60);
+  return limit;
 }
 
 Actor actor_of(const http::Request& request, std::string reason) {

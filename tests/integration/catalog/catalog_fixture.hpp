@@ -144,26 +144,34 @@ class CatalogWorld {
     return created.json().at("id").as_int64();
   }
 
-  // Creates a draft product with one SKU at `price_fen` (as the supplier's staff).
+  // Creates a draft product with one SKU at `price_fen` (as the supplier's staff), whose market
+  // reference price the operator then sets 100 fen above it. Returns the product as it is then.
   boost::json::object create_product(std::int64_t supplier_id, const std::string& title,
                                      std::int64_t price_fen, std::int64_t category) {
     auto http = client(supplier_staff(supplier_id));
-    auto response =
-        http->post("/v1/products",
-                   json({{"title", title},
-                         {"description", "测试商品"},
-                         {"category_id", category},
-                         {"image_urls", boost::json::array{"https://img.huicai.dev/t.jpg"}},
-                         {"skus", boost::json::array{boost::json::object{
-                                      {"spec", "1kg"},
-                                      {"sale_unit", "袋"},
-                                      {"net_weight_grams", 1000},
-                                      {"price_fen", price_fen},
-                                      {"market_reference_price_fen", price_fen + 100}}}}}),
-                   {{"content-type", "application/json"}});
+    auto response = http->post(
+        "/v1/products",
+        json({{"title", title},
+              {"description", "测试商品"},
+              {"category_id", category},
+              {"image_urls", boost::json::array{"https://img.huicai.dev/t.jpg"}},
+              {"skus", boost::json::array{boost::json::object{{"spec", "1kg"},
+                                                              {"sale_unit", "袋"},
+                                                              {"net_weight_grams", 1000},
+                                                              {"price_fen", price_fen}}}}}),
+        {{"content-type", "application/json"}});
     INFO(response.body);
     REQUIRE(response.status == 201);
-    return response.json().as_object();
+    const auto created = response.json().as_object();
+    const auto sku_id = created.at("skus").as_array()[0].at("id").as_int64();
+    auto reference = client(operator_())
+                         ->put("/v1/products/" + std::to_string(created.at("id").as_int64()) +
+                                   "/skus/" + std::to_string(sku_id) + "/market-reference-price",
+                               json({{"market_reference_price_fen", price_fen + 100}}),
+                               {{"content-type", "application/json"}});
+    INFO(reference.body);
+    REQUIRE(reference.status == 200);
+    return reference.json().as_object();
   }
 
   // Draft -> submitted -> approved -> listed.

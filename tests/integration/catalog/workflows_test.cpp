@@ -47,7 +47,15 @@ TEST_CASE("supplier onboarding: apply, recommend, approve, with officers acting 
   CHECK(suspended.json().at("status_reason") == "质量抽检不合格");
   CHECK(op->post(base + "/reinstate", "").status == 200);
 
-  // Bank account: masked for everyone but finance.
+  // Bank account: the one given with the application waits for finance's confirmation (four
+  // eyes), then is the supplier's account; masked for everyone but finance.
+  auto pending = op->get(base);
+  CHECK(pending.json().at("bank_account").at("account_number").is_null());
+  const auto change_id = pending.json().at("pending_bank_account_change").at("id").as_int64();
+  CHECK(pending.json().at("pending_bank_account_change").at("account_number") == "**** **** 5123");
+  REQUIRE(world.client(world.finance())
+              ->post(base + "/bank-account-changes/" + std::to_string(change_id) + "/confirm", "")
+              .status == 200);
   auto masked = op->get(base);
   CHECK(masked.json().at("bank_account").at("account_number") == "**** **** 5123");
   auto finance = world.client(world.finance())->get(base);

@@ -136,6 +136,27 @@ std::string json(const boost::json::object& object) {
   return boost::json::serialize(object);
 }
 
+// A fresh pending bank account change of the owner's supplier (requested by an account no
+// matrix caller has), for the confirm / reject routes: each call decides a change of its own.
+matrix::RouteFixture on_new_bank_change(std::string action, std::string body = {}) {
+  return {[action, body](Env& env, const Caller&, const Tenant& owner) {
+            const auto supplier = std::to_string(owner.supplier_id);
+            matrix::insert_row(env,
+                               "UPDATE catalog_supplier_bank_changes SET status = 'superseded', "
+                               "pending_slot = NULL WHERE status = 'pending' AND supplier_id = " +
+                                   supplier);
+            const auto change = matrix::insert_row(
+                env,
+                "INSERT INTO catalog_supplier_bank_changes (supplier_id, bank_name, "
+                "bank_account_name, bank_account_number, requested_by_account_id) VALUES (" +
+                    supplier + ", '中国农业银行', '矩阵合作社', '6228480210001234567', 1)");
+            return Request{"/v1/suppliers/" + supplier + "/bank-account-changes/" +
+                               std::to_string(change) + "/" + action,
+                           body};
+          },
+          true};
+}
+
 const std::string kReason = R"({"reason":"矩阵测试"})";
 
 const matrix::TenantSetupRegistration kCatalogTenant{"catalog", matrix::ensure_catalog_tenant};
@@ -186,6 +207,14 @@ const matrix::FixtureRegistration kRegistrations[] = {
      on("/v1/suppliers/", "workflow_supplier_id", "/suspend", kReason)},
     {Method::post, "/v1/suppliers/{supplier_id}/reinstate",
      on("/v1/suppliers/", "workflow_supplier_id", "/reinstate")},
+    // Bank account changes (four eyes): the history is scoped like the supplier; deciding is
+    // for operators and finance, on any supplier.
+    {Method::get, "/v1/suppliers/{supplier_id}/bank-account-changes",
+     on_supplier("/bank-account-changes")},
+    {Method::post, "/v1/suppliers/{supplier_id}/bank-account-changes/{change_id}/confirm",
+     on_new_bank_change("confirm")},
+    {Method::post, "/v1/suppliers/{supplier_id}/bank-account-changes/{change_id}/reject",
+     on_new_bank_change("reject", kReason)},
 
     // Certifications of the tenant's county.
     {Method::get, "/v1/certifications", fixed("/v1/certifications")},
@@ -225,6 +254,15 @@ const matrix::FixtureRegistration kRegistrations[] = {
                           std::to_string(matrix::extra_id(owner, "workflow_product_id")) +
                           "/skus/" + std::to_string(matrix::extra_id(owner, "workflow_sku_id")),
                       R"({"price_fen":1200})"};
+     }}},
+    {Method::put,
+     "/v1/products/{product_id}/skus/{sku_id}/market-reference-price",
+     {[](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/products/" +
+                          std::to_string(matrix::extra_id(owner, "workflow_product_id")) +
+                          "/skus/" + std::to_string(matrix::extra_id(owner, "workflow_sku_id")) +
+                          "/market-reference-price",
+                      R"({"market_reference_price_fen":3200})"};
      }}},
     {Method::post, "/v1/products/{product_id}/submit",
      on("/v1/products/", "workflow_product_id", "/submit")},

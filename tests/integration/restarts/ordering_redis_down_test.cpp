@@ -54,6 +54,21 @@ TEST_CASE("ordering events wait out a Redis outage and are delivered exactly onc
                       std::string(intent.json().at("intent_id").as_string())});
   }
 
+  // The relay publishes the placements made while Redis is up before Redis goes away (the
+  // checks below count only the outage's placements as unpublished; without this wait the
+  // last placement's event could still be in the outbox when Redis stops).
+  std::string placed_ids;
+  for (const auto& order : orders)
+    placed_ids += (placed_ids.empty() ? "'" : ",'") + std::to_string(order.id) + "'";
+  REQUIRE(wait_until(
+      [&] {
+        return world.scalar("SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id IN (" +
+                            placed_ids +
+                            ") AND event_type = 'ordering.order_placed.v1' AND published_at IS "
+                            "NULL") == 0;
+      },
+      std::chrono::seconds(10)));
+
   stack("stop-redis");
   REQUIRE(wait_until([&] { return !context.redis().connected(); }, std::chrono::seconds(10)));
   // Redis down: the channel's callbacks still pay the orders.

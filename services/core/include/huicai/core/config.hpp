@@ -92,6 +92,12 @@ struct Config {
   std::chrono::milliseconds payment_callback_backoff_max{300'000};
   std::chrono::milliseconds payment_callback_timeout{5'000};
   std::chrono::milliseconds payment_callback_poll{500};
+  // Ordering abuse limits: requests per account per minute (0 = no limit) on order placement,
+  // payment intents and confirms, and after-sales requests; after-sales requests per fulfilment.
+  std::size_t order_placements_per_minute = 30;
+  std::size_t payment_requests_per_minute = 30;
+  std::size_t after_sales_requests_per_minute = 10;
+  std::size_t after_sales_per_fulfilment = 3;
 
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.
