@@ -21,7 +21,8 @@ struct DemoAccount {
   std::string login;
   std::string password;
   std::string role;
-  std::string scope;  // human description: unit code, supplier, county
+  std::string scope;        // human description: unit code, supplier, county
+  std::string totp_secret;  // base32, for an authenticator app; "" when not enrolled
 };
 std::vector<DemoAccount> demo_accounts();
 
