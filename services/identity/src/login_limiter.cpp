@@ -96,8 +96,7 @@ boost::asio::awaitable<long long> LoginLimiter::count(std::string key) {
   co_return reply->integer;
 }
 
-boost::asio::awaitable<std::optional<LoginRefusal>> LoginLimiter::admit(
-    const LoginAttempt& attempt) {
+boost::asio::awaitable<std::optional<LoginRefusal>> LoginLimiter::admit(LoginAttempt& attempt) {
   if (!attempt.device_id.empty()) {
     // A known device: only its own budget. Redis down: let it through (fail open for devices
     // that signed in before; the password is still checked).
@@ -112,6 +111,7 @@ boost::asio::awaitable<std::optional<LoginRefusal>> LoginLimiter::admit(
       warn_redis("device sign-in admitted unchecked: redis unavailable", attempt.login);
     if (!full) co_return std::nullopt;
     // Its budget is spent: from here on it is one more unknown client.
+    attempt.device_id.clear();
   }
   const LoginAttempt unknown{attempt.login, attempt.source, ""};
   if (auto left = co_await full_for(source_key(unknown), policy_.source_failures)) {
@@ -150,8 +150,8 @@ boost::asio::awaitable<std::vector<std::string>> LoginLimiter::record_failure(
 }
 
 boost::asio::awaitable<void> LoginLimiter::record_success(const LoginAttempt& attempt) {
-  std::vector<std::string> del = {"DEL", login_source_key(attempt)};
-  if (!attempt.device_id.empty()) del.push_back(device_key(attempt));
+  std::vector<std::string> del = {
+      "DEL", attempt.device_id.empty() ? login_source_key(attempt) : device_key(attempt)};
   auto reply = co_await redis_.command(std::move(del));
   if (!reply) warn_redis("sign-in failure counts not cleared: redis unavailable", attempt.login);
 }

@@ -53,12 +53,15 @@ class LoginLimiter {
   LoginLimiter(redis::Client& redis, LoginPolicy policy);
 
   // Before any password work. Throws ServiceUnavailable when Redis cannot count an attempt
-  // without a device token.
-  boost::asio::awaitable<std::optional<LoginRefusal>> admit(const LoginAttempt& attempt);
+  // without a device token. A device token whose budget is spent is dropped from `attempt`
+  // (device_id cleared): from then on its failures count as an unknown client's.
+  boost::asio::awaitable<std::optional<LoginRefusal>> admit(LoginAttempt& attempt);
   // After a wrong password, an unknown login or a wrong code. Returns the limits this failure
   // filled up (for the audit log's "failure burst" entry); empty most of the time.
   boost::asio::awaitable<std::vector<std::string>> record_failure(const LoginAttempt& attempt);
-  // After a complete sign-in: the (login, source) and device counts start again.
+  // After a complete sign-in: the device's count, or for a client without a device token the
+  // (login, source) count, starts again. A known device's success leaves the (login, source)
+  // count alone: an attacker behind the same address must not be reset by it.
   boost::asio::awaitable<void> record_success(const LoginAttempt& attempt);
 
   const LoginPolicy& policy() const { return policy_; }

@@ -157,6 +157,9 @@ awaitable<http::Response> start_totp(const StatePtr& state, http::Request& reque
   const auth::Principal& caller = request.caller();
   const std::string secret = totp::new_secret();
   const bool stored = co_await state->db().transaction([&](mysql::Session& session) {
+    if (!find_account(session, caller.account_id, true)) {
+      throw http::Problem(404, "not-found", "Not found", "the account no longer exists");
+    }
     if (!upsert_pending_totp(session, state->factor_keys, caller.account_id, secret)) return false;
     append_audit(session, own_entry(request, "mfa.enrolment_started"));
     return true;

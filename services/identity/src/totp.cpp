@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <cstdlib>
+#include <huicai/identity/service.hpp>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -132,3 +133,13 @@ std::string qr_svg(const std::string& text) {
 }
 
 }  // namespace huicai::identity::totp
+
+namespace huicai::identity {
+
+std::string totp_code(const std::string& base32_secret, std::int64_t unix_time) {
+  auto secret = totp::from_base32(base32_secret);
+  if (!secret) return {};
+  return totp::code_at(*secret, static_cast<std::time_t>(unix_time));
+}
+
+}  // namespace huicai::identity

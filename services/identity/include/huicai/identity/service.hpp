@@ -26,4 +26,8 @@ struct DemoAccount {
 };
 std::vector<DemoAccount> demo_accounts();
 
+// The TOTP code of a base32 secret at `unix_time` (what an authenticator app shows), for tools
+// and tests; empty when the secret is not base32.
+std::string totp_code(const std::string& base32_secret, std::int64_t unix_time);
+
 }  // namespace huicai::identity
