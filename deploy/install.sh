@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache mold pkg-config git clang clang-tidy clang-format llvm
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
+  liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
 )

@@ -5,6 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# The local demo: demo seed, fixed demo second factors and `huicai totp-code` need it.
+export HUICAI_ENV=${HUICAI_ENV:-development}
 
 bash deploy/install.sh
 bash deploy/build.sh huicai

@@ -64,6 +64,7 @@ struct HttpClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
   HeaderList default_headers;
+  std::string source_address;  // "" = the system's choice
   int connections_opened = 0;
 
   // Runs the io_context until the started operation completes.
@@ -82,6 +83,10 @@ struct HttpClient::Impl {
     buffer.clear();
     error_code result;
     tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    if (!source_address.empty()) {
+      stream->socket().open(endpoint.protocol());
+      stream->socket().bind(tcp::endpoint(asio::ip::make_address(source_address), 0));
+    }
     stream->expires_after(timeout);
     stream->async_connect(endpoint, [&](error_code error) { result = error; });
     run();
@@ -221,6 +226,11 @@ CloseState HttpClient::wait_for_close(std::chrono::milliseconds within) {
   }
   impl_->close();
   return CloseState::closed;
+}
+
+void HttpClient::bind_source(std::string local_address) {
+  impl_->close();
+  impl_->source_address = std::move(local_address);
 }
 
 void HttpClient::connect() {

@@ -63,6 +63,10 @@ class HttpClient {
     return request("DELETE", target, {}, headers);
   }
 
+  // Connections from now on leave from this local address (any of 127.0.0.0/8 on loopback), so
+  // the server sees another client address. Closes the current connection.
+  void bind_source(std::string local_address);
+
   // Sent with every request (e.g. authorization: Bearer ...). Replaces a previous value.
   void set_default_header(std::string lower_case_name, std::string value);
   void set_bearer_token(const std::string& token) {

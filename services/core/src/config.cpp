@@ -133,6 +133,12 @@ Setting setting(std::string_view member_name, T Config::*member, std::string des
 
 #define HUICAI_SETTING(member, ...) setting(#member, &Config::member, __VA_ARGS__)
 
+// A setting whose variable is not HUICAI_<MEMBER> (HUICAI_ENV, a name other tools know).
+Setting named(std::string name, Setting setting) {
+  setting.name = std::move(name);
+  return setting;
+}
+
 constexpr Bounds at_least_one{1};
 constexpr Bounds any_port{0, 65'535};
 constexpr Bounds non_empty{1};
@@ -190,19 +196,42 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(revocation_max_staleness,
                      "Token checks answer 503 when the revocations read are older than this",
                      at_least_one),
-      // Login limits
-      HUICAI_SETTING(login_max_failures, "Consecutive wrong passwords that lock a login name",
+      named("HUICAI_ENV",
+            HUICAI_SETTING(environment,
+                           "production or development (development allows the demo seed, the "
+                           "totp-code tool and an empty HUICAI_MFA_REQUIRED_ROLES)",
+                           non_empty)),
+      // Sign-in throttling
+      HUICAI_SETTING(login_failure_window, "Sign-in failures older than this are forgotten",
                      at_least_one),
-      HUICAI_SETTING(login_failure_window, "Wrong passwords older than this are forgotten",
+      HUICAI_SETTING(login_max_failures_per_source,
+                     "Wrong passwords or codes for one login from one source without a device "
+                     "token before that source gets 429 for that login",
                      at_least_one),
-      HUICAI_SETTING(login_lock_duration,
-                     "First lockout of a login name; each further one within a day doubles",
+      HUICAI_SETTING(login_unknown_source_failures,
+                     "Wrong passwords or codes for one login from all sources without a device "
+                     "token before they all get 429 for it (known devices still sign in)",
                      at_least_one),
-      HUICAI_SETTING(login_max_lock, "Longest lockout (the doubling stops here)", at_least_one),
-      HUICAI_SETTING(login_attempts_per_login_per_minute,
-                     "Login attempts per login name per minute (beyond: 429)", at_least_one),
+      HUICAI_SETTING(login_source_failures,
+                     "Wrong passwords or codes from one source across all logins before it gets "
+                     "429 (credential stuffing)",
+                     at_least_one),
+      HUICAI_SETTING(login_device_max_failures,
+                     "Wrong passwords or codes presented with one device token before it is "
+                     "treated as unknown",
+                     at_least_one),
+      HUICAI_SETTING(login_device_token_ttl, "Lifetime of the device token a sign-in hands out",
+                     at_least_one),
       HUICAI_SETTING(login_attempts_per_ip_per_minute,
-                     "Login attempts per client IP per minute (beyond: 429)", at_least_one),
+                     "Sign-in attempts per source without a device token per minute (beyond: "
+                     "429)",
+                     at_least_one),
+      // Second factor
+      HUICAI_SETTING(mfa_required_roles,
+                     "Roles that must sign in with a TOTP code, comma-separated (empty refused "
+                     "outside development)"),
+      HUICAI_SETTING(mfa_challenge_ttl,
+                     "Time between the password step and the code step of a sign-in", at_least_one),
       // Logging
       HUICAI_SETTING(access_log, "Write one JSON access-log line per request"),
       // Catalog

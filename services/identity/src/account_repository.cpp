@@ -11,12 +11,9 @@ namespace huicai::identity {
 
 namespace {
 
-// locked_for_ms is computed by the server (UTC session clock), so app and DB clocks never mix.
 constexpr const char* kSelectAccount =
     "SELECT a.id, a.login, a.display_name, a.password_hash, a.unit_id, "
-    "COALESCE(u.path, '') AS unit_path, a.status, a.failed_attempts, "
-    "GREATEST(0, COALESCE(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), a.locked_until), 0) "
-    "DIV 1000) AS locked_for_ms "
+    "COALESCE(u.path, '') AS unit_path, a.status "
     "FROM identity_accounts a LEFT JOIN identity_org_units u ON u.id = a.unit_id ";
 
 std::optional<std::uint64_t> optional_id(sql::ResultSet& row, const char* column) {
@@ -51,8 +48,6 @@ std::optional<Account> first_account(mysql::Session& session, sql::PreparedState
   account.unit_id = optional_id(*rows, "unit_id");
   account.unit_path = mysql::get_string(*rows, "unit_path");
   account.status = mysql::get_string(*rows, "status");
-  account.failed_attempts = rows->getInt("failed_attempts");
-  account.locked_for_ms = rows->getInt64("locked_for_ms");
   rows.reset();
   load_roles(session, account);
   return account;
@@ -132,34 +127,11 @@ bool delete_role(mysql::Session& session, std::uint64_t account_id, auth::Role r
   return remove.executeUpdate() == 1;
 }
 
-void record_failed_login(mysql::Session& session, std::uint64_t account_id, int max_failures,
-                         std::int64_t lock_seconds) {
-  // MariaDB evaluates single-table SET clauses left to right, each seeing the columns already
-  // assigned: locked_until is computed from the old failed_attempts, before it changes.
-  auto& update = session.prepare(
-      "UPDATE identity_accounts SET "
-      "locked_until = IF(failed_attempts + 1 >= ?, "
-      "  UTC_TIMESTAMP(6) + INTERVAL ? SECOND, locked_until), "
-      "failed_attempts = IF(failed_attempts + 1 >= ?, 0, failed_attempts + 1), "
-      "updated_at = UTC_TIMESTAMP(6) "
-      "WHERE id = ?");
-  mysql::bind(update, max_failures, lock_seconds, max_failures, account_id);
-  update.executeUpdate();
-}
-
-void record_successful_login(mysql::Session& session, std::uint64_t account_id) {
-  auto& update = session.prepare(
-      "UPDATE identity_accounts SET failed_attempts = 0, locked_until = NULL "
-      "WHERE id = ? AND (failed_attempts <> 0 OR locked_until IS NOT NULL)");
-  mysql::bind(update, account_id);
-  update.executeUpdate();
-}
-
 bool update_password(mysql::Session& session, std::uint64_t account_id,
                      const std::optional<std::string>& expected_hash, const std::string& new_hash) {
   std::string sql =
       "UPDATE identity_accounts SET password_hash = ?, password_changed_at = UTC_TIMESTAMP(6), "
-      "failed_attempts = 0, locked_until = NULL, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+      "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
   if (expected_hash) sql += " AND password_hash = ?";
   auto& update = session.prepare(sql);
   if (expected_hash) {
@@ -201,7 +173,6 @@ boost::json::object to_json(const Account& account) {
           {"unit_id", json_id(account.unit_id)},
           {"unit_path", account.unit_path},
           {"status", account.status},
-          {"locked", account.locked_for_ms > 0},
           {"roles", std::move(roles)}};
 }
 

@@ -30,8 +30,6 @@ struct Account {
   std::optional<std::uint64_t> unit_id;
   std::string unit_path;  // "" without a unit
   std::string status;     // active, disabled
-  int failed_attempts = 0;
-  std::int64_t locked_for_ms = 0;  // > 0: login refused for this much longer
   std::vector<RoleAssignment> roles;
 };
 
@@ -56,14 +54,8 @@ bool insert_role(mysql::Session& session, std::uint64_t account_id,
 // False when the account did not hold the role.
 bool delete_role(mysql::Session& session, std::uint64_t account_id, auth::Role role);
 
-// A wrong password: counts it and, at `max_failures`, locks the account for `lock_seconds`
-// (and starts counting again). One conditional UPDATE, no read-then-write.
-void record_failed_login(mysql::Session& session, std::uint64_t account_id, int max_failures,
-                         std::int64_t lock_seconds);
-void record_successful_login(mysql::Session& session, std::uint64_t account_id);
-
 // Compare-and-set on the old hash when given (password change, rehash), unconditional when not
-// (reset). Clears failures and the lock. False when the hash changed in between.
+// (reset). False when the hash changed in between.
 bool update_password(mysql::Session& session, std::uint64_t account_id,
                      const std::optional<std::string>& expected_hash, const std::string& new_hash);
 

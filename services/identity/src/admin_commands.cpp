@@ -2,6 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
+#include <ctime>
+#include <huicai/core/app/context.hpp>
 #include <huicai/core/auth/password_hasher.hpp>
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/problem.hpp>
@@ -13,9 +15,11 @@
 #include "account_repository.hpp"
 #include "audit_log.hpp"
 #include "identity_events.hpp"
+#include "mfa_repository.hpp"
 #include "org_repository.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
+#include "totp.hpp"
 
 namespace huicai::identity {
 
@@ -236,6 +240,36 @@ int run_admin_command(const std::vector<std::string>& arguments) {
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << "\n";
     return 1;
+  }
+}
+
+int run_service_command(const Config& config, const std::vector<std::string>& arguments) {
+  if (arguments.empty() || arguments[0] != "totp-code") return app::kNotThisCommand;
+  if (config.environment != "development") {
+    std::cerr << "totp-code: refused: it reads second-factor secrets, so it runs only with "
+                 "HUICAI_ENV=development\n";
+    return 1;
+  }
+  try {
+    const Options options = parse_options(arguments);
+    const std::string login = normalize_login(required(options, "login"));
+    boost::asio::io_context io;
+    mysql::Pool pool(io.get_executor(), pool_options(config));
+    const SecondFactorKeys keys(config.token_secret);
+    auto factor = pool.run_blocking([&](mysql::Session& session) {
+      Account account = account_by_login(session, login);
+      return find_totp_factor(session, keys, account.id);
+    });
+    pool.close();
+    if (!factor) {
+      std::cerr << "totp-code: " << login << " has no second factor enrolled\n";
+      return 1;
+    }
+    std::cout << totp::code_at(factor->secret, std::time(nullptr)) << "\n";
+    return 0;
+  } catch (const UsageError& error) {
+    std::cerr << "totp-code: " << error.what() << "\nusage: huicai totp-code --login LOGIN\n";
+    return 2;
   }
 }
 

@@ -8,7 +8,9 @@
 #include "account_repository.hpp"
 #include "audit_log.hpp"
 #include "identity_events.hpp"
+#include "mfa_repository.hpp"
 #include "org_repository.hpp"
+#include "totp.hpp"
 
 namespace huicai::identity {
 
@@ -44,17 +46,34 @@ struct DemoAccountSpec {
   const char* unit_code;  // nullptr: no unit
   std::optional<std::uint64_t> supplier_id;
   std::optional<std::uint64_t> county_id;
+  // The roles that move money sign in with a code (HUICAI_MFA_REQUIRED_ROLES): their demo
+  // accounts come enrolled with a fixed TOTP secret (20 bytes, printed in base32 in
+  // docs/demo-accounts.md) so anyone trying the demo can add it to an app or run
+  // `huicai totp-code --login LOGIN`. Fixed and public: demo only (seed runs in development).
+  const char* totp_secret = nullptr;
 };
 const DemoAccountSpec kAccounts[] = {
     {"demo.employee", "演示 职工", auth::Role::employee, "shendong.canteen", {}, {}},
     {"demo.buyer", "演示 采购员", auth::Role::unit_buyer, "shendong.canteen", {}, {}},
     {"demo.approver", "演示 审批人", auth::Role::unit_approver, "shendong.canteen", {}, {}},
-    {"demo.unitadmin", "演示 单位管理员", auth::Role::unit_admin, "shendong", {}, {}},
+    {"demo.unitadmin",
+     "演示 单位管理员",
+     auth::Role::unit_admin,
+     "shendong",
+     {},
+     {},
+     "huicai-demo-unitadm!"},
     {"demo.supplier", "演示 合作社", auth::Role::supplier_staff, nullptr, kDemoSupplierId, {}},
     {"demo.county", "演示 县扶贫办", auth::Role::county_officer, nullptr, {}, kDemoCountyId},
-    {"demo.operator", "演示 平台运营", auth::Role::operator_, nullptr, {}, {}},
-    {"demo.finance", "演示 财务", auth::Role::finance, nullptr, {}, {}},
-    {"demo.auditor", "演示 审计", auth::Role::auditor, nullptr, {}, {}},
+    {"demo.operator",
+     "演示 平台运营",
+     auth::Role::operator_,
+     nullptr,
+     {},
+     {},
+     "huicai-demo-operator"},
+    {"demo.finance", "演示 财务", auth::Role::finance, nullptr, {}, {}, "huicai-demo-finance!"},
+    {"demo.auditor", "演示 审计", auth::Role::auditor, nullptr, {}, {}, "huicai-demo-auditor!"},
 };
 
 OrgUnit ensure_unit(mysql::Session& session, const std::optional<OrgUnit>& parent,
@@ -69,6 +88,14 @@ OrgUnit ensure_unit(mysql::Session& session, const std::optional<OrgUnit>& paren
   return unit;
 }
 
+void enrol_demo_factor(mysql::Session& session, const SecondFactorKeys& keys,
+                       std::uint64_t account_id, const char* secret) {
+  if (!insert_active_totp(session, keys, account_id, secret)) return;
+  auto entry =
+      audit_entry_for_tool("demo-loader", "mfa.enrolled", "account", std::to_string(account_id));
+  append_audit(session, entry);
+}
+
 }  // namespace
 
 std::vector<DemoAccount> demo_accounts() {
@@ -78,8 +105,9 @@ std::vector<DemoAccount> demo_accounts() {
                         : spec.supplier_id ? "supplier " + std::to_string(*spec.supplier_id)
                         : spec.county_id   ? "county " + std::to_string(*spec.county_id)
                                            : "platform";
-    accounts.push_back(
-        {spec.login, kDemoPassword, std::string(auth::to_string(spec.role)), std::move(scope)});
+    accounts.push_back({spec.login, kDemoPassword, std::string(auth::to_string(spec.role)),
+                        std::move(scope),
+                        spec.totp_secret ? totp::base32(spec.totp_secret) : std::string()});
   }
   return accounts;
 }
@@ -88,6 +116,7 @@ void load_demo_data(app::Context& context) {
   // One hash for all demo accounts: they share the documented password.
   const std::string password_hash =
       auth::hash_password_blocking(kDemoPassword, auth::PasswordHashParameters::interactive());
+  const SecondFactorKeys keys(context.config().token_secret);
   std::size_t created_accounts = context.db().run_blocking(
       [&](mysql::Session& session) {
         OrgUnit group = ensure_unit(session, std::nullopt, "chnenergy", "国家能源集团", "group");
@@ -101,7 +130,11 @@ void load_demo_data(app::Context& context) {
         }
         std::size_t created = 0;
         for (const auto& spec : kAccounts) {
-          if (find_account_by_login(session, spec.login)) continue;
+          if (auto existing = find_account_by_login(session, spec.login)) {
+            // Seeded before second factors existed: enrol it now (nothing when it has one).
+            if (spec.totp_secret) enrol_demo_factor(session, keys, existing->id, spec.totp_secret);
+            continue;
+          }
           std::optional<std::uint64_t> unit_id;
           if (spec.unit_code) unit_id = find_unit_by_code(session, spec.unit_code).value().id;
           const auto id =
@@ -116,6 +149,7 @@ void load_demo_data(app::Context& context) {
           append_audit(session, entry);
           enqueue_account_created(session, account, "");
           enqueue_role_granted(session, id, assignment, std::nullopt, "");
+          if (spec.totp_secret) enrol_demo_factor(session, keys, id, spec.totp_secret);
           ++created;
         }
         return created;
@@ -126,7 +160,12 @@ void load_demo_data(app::Context& context) {
             << " demo account(s) created. Demo logins (password for all: " << kDemoPassword
             << "):\n";
   for (const auto& account : demo_accounts()) {
-    std::cout << "  " << account.login << "  (" << account.role << ", " << account.scope << ")\n";
+    std::cout << "  " << account.login << "  (" << account.role << ", " << account.scope << ")";
+    if (!account.totp_secret.empty()) {
+      std::cout << "  TOTP secret " << account.totp_secret << " (huicai totp-code --login "
+                << account.login << ")";
+    }
+    std::cout << "\n";
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// What the identity routes share: the app context, the password hasher pool and the login
-// limiter. Owned by a shared_ptr the route handlers capture, so it lives as long as the router.
+// What the identity routes share: the app context, the password hasher pool, the sign-in
+// limiter and the keys of the sign-in notes and second factors. Owned by a shared_ptr the route
+// handlers capture, so it lives as long as the router.
 
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/auth/password_hasher.hpp>
@@ -9,6 +10,8 @@
 #include <memory>
 
 #include "login_limiter.hpp"
+#include "mfa_repository.hpp"
+#include "signer.hpp"
 
 namespace huicai::identity {
 
@@ -18,6 +21,10 @@ struct IdentityState {
   app::Context& context;
   auth::PasswordHasher hasher;
   LoginLimiter login_limiter;
+  Signer device_signer;     // device tokens (sign_in.hpp)
+  Signer challenge_signer;  // password step -> code step
+  SecondFactorKeys factor_keys;
+  std::vector<auth::Role> mfa_required_roles;  // HUICAI_MFA_REQUIRED_ROLES
 
   mysql::Pool& db() { return context.db(); }
   auth::TokenService& tokens() { return context.tokens(); }

@@ -1,6 +1,7 @@
 #include "login_limiter.hpp"
 
 #include <algorithm>
+#include <huicai/core/errors.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -10,101 +11,149 @@ namespace huicai::identity {
 
 namespace {
 
-// One hash tag per login name keeps its keys on one cluster slot (the script touches three).
-std::string login_key(const std::string& login, std::string_view what) {
-  return "huicai:{login:" + login + "}:" + std::string(what);
-}
-
-// Counts the failure; at the threshold, locks for base * 2^(lockouts today - 1), capped.
-constexpr const char* kRecordFailure = R"lua(
+// Failures counted in a window that starts at the first failure (INCR and PEXPIRE together, so
+// no counter is ever left without an expiry).
+constexpr const char* kCountFailure = R"lua(
 local failures = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-if failures < tonumber(ARGV[2]) then return 0 end
-redis.call('DEL', KEYS[1])
-local lockouts = redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], 86400)
-local lock_ms = tonumber(ARGV[3])
-for i = 2, lockouts do
-  lock_ms = lock_ms * 2
-  if lock_ms >= tonumber(ARGV[4]) then break end
+if failures == 1 or redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
-if lock_ms > tonumber(ARGV[4]) then lock_ms = tonumber(ARGV[4]) end
-redis.call('SET', KEYS[3], '1', 'PX', lock_ms)
-return lock_ms
+return failures
 )lua";
 
-std::string ms_text(std::chrono::seconds seconds) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(seconds).count());
+// The milliseconds left when the count has reached the limit, else 0.
+constexpr const char* kFullFor = R"lua(
+local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+if failures < tonumber(ARGV[1]) then return 0 end
+local left = redis.call('PTTL', KEYS[1])
+if left < 1 then return 1 end
+return left
+)lua";
+
+std::string source_key(const LoginAttempt& attempt) {
+  return "huicai:login:source:" + attempt.source;
+}
+std::string login_source_key(const LoginAttempt& attempt) {
+  return "huicai:login:login-source:" + attempt.login + "|" + attempt.source;
+}
+std::string unknown_sources_key(const LoginAttempt& attempt) {
+  return "huicai:login:unknown-sources:" + attempt.login;
+}
+std::string device_key(const LoginAttempt& attempt) {
+  return "huicai:login:device:" + attempt.device_id;
+}
+
+std::string window_ms(std::chrono::seconds window) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(window).count());
+}
+
+std::chrono::seconds ceil_seconds(std::chrono::milliseconds ms) {
+  return std::chrono::seconds(std::max<long long>(1, (ms.count() + 999) / 1000));
+}
+
+// Plain functions, not coroutine code (GCC 12 and braced lists in coroutines, see core).
+void warn_redis(const char* what, const std::string& login) {
+  log::warn(what, {{"login", login}});
+}
+std::vector<std::string> eval(const char* script, const std::string& key, std::string argument) {
+  return {"EVAL", script, "1", key, std::move(argument)};
 }
 
 }  // namespace
 
 LoginPolicy LoginPolicy::from_config(const Config& config) {
-  // Config bounds the counts to >= 1; the clamp only guards the narrowing to int.
   auto count = [](std::size_t value) {
-    return static_cast<int>(std::min<std::size_t>(value, std::numeric_limits<int>::max()));
+    return static_cast<long long>(std::min<std::size_t>(value, std::numeric_limits<int>::max()));
   };
   LoginPolicy policy;
-  policy.max_failures = count(config.login_max_failures);
   policy.failure_window = config.login_failure_window;
-  policy.lock_duration = config.login_lock_duration;
-  policy.max_lock = config.login_max_lock;
-  policy.attempts_per_login_per_minute = count(config.login_attempts_per_login_per_minute);
-  policy.attempts_per_ip_per_minute = count(config.login_attempts_per_ip_per_minute);
+  policy.max_failures_per_source = count(config.login_max_failures_per_source);
+  policy.unknown_source_failures = count(config.login_unknown_source_failures);
+  policy.source_failures = count(config.login_source_failures);
+  policy.device_max_failures = count(config.login_device_max_failures);
+  policy.attempts_per_ip_per_minute =
+      static_cast<int>(count(config.login_attempts_per_ip_per_minute));
   return policy;
 }
 
 LoginLimiter::LoginLimiter(redis::Client& redis, LoginPolicy policy)
     : redis_(redis), windows_(redis), policy_(policy) {}
 
-boost::asio::awaitable<std::optional<LoginRefusal>> LoginLimiter::admit(
-    const std::string& login, const std::string& client_address) {
+// Empty when below the limit; throws ServiceUnavailable when Redis does not answer.
+boost::asio::awaitable<std::optional<std::chrono::milliseconds>> LoginLimiter::full_for(
+    std::string key, long long limit) {
+  auto reply = co_await redis_.command(eval(kFullFor, key, std::to_string(limit)));
+  if (!reply || reply->type != redis::Reply::Type::integer) {
+    throw ServiceUnavailable("redis", "sign-in limits cannot be read");
+  }
+  if (reply->integer <= 0) co_return std::nullopt;
+  co_return std::chrono::milliseconds(reply->integer);
+}
+
+boost::asio::awaitable<long long> LoginLimiter::count(std::string key) {
+  auto reply = co_await redis_.command(eval(kCountFailure, key, window_ms(policy_.failure_window)));
+  if (!reply || reply->type != redis::Reply::Type::integer) co_return -1;
+  co_return reply->integer;
+}
+
+boost::asio::awaitable<std::optional<LoginRefusal>> LoginLimiter::admit(LoginAttempt& attempt) {
+  if (!attempt.device_id.empty()) {
+    // A known device: only its own budget. Redis down: let it through (fail open for devices
+    // that signed in before; the password is still checked).
+    std::optional<std::chrono::milliseconds> full;
+    bool readable = true;
+    try {
+      full = co_await full_for(device_key(attempt), policy_.device_max_failures);
+    } catch (const ServiceUnavailable&) {
+      readable = false;
+    }
+    if (!readable)
+      warn_redis("device sign-in admitted unchecked: redis unavailable", attempt.login);
+    if (!full) co_return std::nullopt;
+    // Its budget is spent: from here on it is one more unknown client.
+    attempt.device_id.clear();
+  }
+  const LoginAttempt unknown{attempt.login, attempt.source, ""};
+  if (auto left = co_await full_for(source_key(unknown), policy_.source_failures)) {
+    co_return LoginRefusal{ceil_seconds(*left), "source"};
+  }
+  if (auto left = co_await full_for(login_source_key(unknown), policy_.max_failures_per_source)) {
+    co_return LoginRefusal{ceil_seconds(*left), "login-source"};
+  }
+  if (auto left =
+          co_await full_for(unknown_sources_key(unknown), policy_.unknown_source_failures)) {
+    co_return LoginRefusal{ceil_seconds(*left), "login-unknown-sources"};
+  }
   http::RateLimit per_ip{policy_.attempts_per_ip_per_minute, std::chrono::seconds(60)};
-  if (auto wait = co_await windows_.hit("login-ip:" + client_address, per_ip)) {
-    co_return LoginRefusal{false, std::max(*wait, std::chrono::seconds(1))};
-  }
-  http::RateLimit per_login{policy_.attempts_per_login_per_minute, std::chrono::seconds(60)};
-  if (auto wait = co_await windows_.hit("login-name:" + login, per_login)) {
-    co_return LoginRefusal{false, std::max(*wait, std::chrono::seconds(1))};
-  }
-  std::vector<std::string> ttl = {"PTTL", login_key(login, "lock")};
-  auto reply = co_await redis_.command(std::move(ttl));
-  if (!reply || reply->is_error()) {
-    // Fail open: the account row's own lock still applies (see the header).
-    log::warn("login lock check skipped: redis unavailable", {{"login", login}});
-    co_return std::nullopt;
-  }
-  if (reply->type == redis::Reply::Type::integer && reply->integer > 0) {
-    co_return LoginRefusal{true, std::chrono::seconds((reply->integer + 999) / 1000)};
+  if (auto wait = co_await windows_.hit("login-ip:" + attempt.source, per_ip)) {
+    co_return LoginRefusal{std::max(*wait, std::chrono::seconds(1)), "rate"};
   }
   co_return std::nullopt;
 }
 
-boost::asio::awaitable<std::optional<std::chrono::seconds>> LoginLimiter::record_failure(
-    const std::string& login) {
-  std::vector<std::string> eval = {"EVAL",
-                                   kRecordFailure,
-                                   "3",
-                                   login_key(login, "failures"),
-                                   login_key(login, "lockouts"),
-                                   login_key(login, "lock"),
-                                   ms_text(policy_.failure_window),
-                                   std::to_string(policy_.max_failures),
-                                   ms_text(policy_.lock_duration),
-                                   ms_text(policy_.max_lock)};
-  auto reply = co_await redis_.command(std::move(eval));
-  if (!reply || reply->is_error() || reply->type != redis::Reply::Type::integer) {
-    log::warn("login failure not counted in redis", {{"login", login}});
-    co_return std::nullopt;
+boost::asio::awaitable<std::vector<std::string>> LoginLimiter::record_failure(
+    const LoginAttempt& attempt) {
+  std::vector<std::string> filled;
+  auto note = [&](long long failures, long long limit, const char* name) {
+    if (failures < 0) warn_redis("sign-in failure not counted: redis unavailable", attempt.login);
+    if (failures == limit) filled.emplace_back(name);
+  };
+  if (!attempt.device_id.empty()) {
+    note(co_await count(device_key(attempt)), policy_.device_max_failures, "device");
+    co_return filled;
   }
-  if (reply->integer <= 0) co_return std::nullopt;
-  co_return std::chrono::seconds((reply->integer + 999) / 1000);
+  note(co_await count(source_key(attempt)), policy_.source_failures, "source");
+  note(co_await count(login_source_key(attempt)), policy_.max_failures_per_source, "login-source");
+  note(co_await count(unknown_sources_key(attempt)), policy_.unknown_source_failures,
+       "login-unknown-sources");
+  co_return filled;
 }
 
-boost::asio::awaitable<void> LoginLimiter::record_success(const std::string& login) {
-  std::vector<std::string> del = {"DEL", login_key(login, "failures")};
+boost::asio::awaitable<void> LoginLimiter::record_success(const LoginAttempt& attempt) {
+  std::vector<std::string> del = {
+      "DEL", attempt.device_id.empty() ? login_source_key(attempt) : device_key(attempt)};
   auto reply = co_await redis_.command(std::move(del));
-  if (!reply) log::warn("login failure count not cleared in redis", {{"login", login}});
+  if (!reply) warn_redis("sign-in failure counts not cleared: redis unavailable", attempt.login);
 }
 
 }  // namespace huicai::identity

@@ -14,6 +14,8 @@ void register_auth_routes(const StatePtr& state, http::Router& router);     // r
 void register_org_routes(const StatePtr& state, http::Router& router);      // routes_org.cpp
 void register_account_routes(const StatePtr& state, http::Router& router);  // routes_accounts.cpp
 void register_audit_routes(const StatePtr& state, http::Router& router);    // routes_audit.cpp
+void register_mfa_routes(const StatePtr& state, http::Router& router);      // routes_mfa.cpp
+void register_session_routes(const StatePtr& state, http::Router& router);  // routes_sessions.cpp
 
 // Every role, each with `scope`: for routes about the caller's own account.
 auth::AccessRule every_role(auth::Scope scope);

@@ -5,16 +5,20 @@
 #include <huicai/core/validation.hpp>
 
 #include "audit_log.hpp"
+#include "mfa_repository.hpp"
 #include "routes.hpp"
+#include "session_repository.hpp"
 #include "sessions.hpp"
+#include "sign_in.hpp"
 
 namespace huicai::identity {
 
 struct LoginBody {
   std::string login;
   std::string password;
+  std::optional<std::string> device_token;  // from an earlier sign-in (or the cookie)
 };
-BOOST_DESCRIBE_STRUCT(LoginBody, (), (login, password))
+BOOST_DESCRIBE_STRUCT(LoginBody, (), (login, password, device_token))
 
 struct RefreshBody {
   std::string refresh_token;
@@ -31,24 +35,10 @@ namespace {
 
 using boost::asio::awaitable;
 
-// One body for "no such login", "wrong password" and "disabled account": the caller learns
-// nothing about which it was.
-http::Problem invalid_credentials() {
-  return http::Problem(401, "invalid-credentials", "Invalid login or password",
-                       "the login or the password is wrong");
-}
-
-http::Problem refused(const LoginRefusal& refusal) {
-  const auto seconds = std::to_string(std::max<long long>(1, refusal.retry_after.count()));
-  if (refusal.locked) {
-    return http::Problem(429, "login-locked", "Too many failed logins",
-                         "this login is locked after repeated failures; retry later")
-        .with_header("retry-after", seconds);
-  }
-  return http::Problem(429, "rate-limited", "Too many login attempts", "retry later")
-      .with_header("retry-after", seconds);
-}
-
+// The password step. Refused attempts (login_limiter.hpp) are answered before any password
+// work; every wrong password counts against who sent it. An account whose role needs a second
+// factor gets a challenge for POST /v1/auth/mfa instead of tokens, or, with no factor enrolled
+// yet, an access token that opens only the enrolment routes.
 awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
   auto body = decode_json<LoginBody>(request.body);
   Validator check;
@@ -56,31 +46,27 @@ awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
                 "must be 1 to 64 characters");
   check.require(!body.password.empty() && body.password.size() <= kMaxPasswordLength, "password",
                 "must be 1 to 128 characters");
+  check.require(!body.device_token || body.device_token->size() <= 1024, "device_token",
+                "must be at most 1024 characters");
   check.throw_if_any();
   const std::string login_name = normalize_login(body.login);
+  LoginAttempt attempt{
+      login_name, request.remote_address,
+      device_id_for(*state, presented_device_token(request, body.device_token.value_or("")),
+                    login_name)};
 
-  if (auto refusal = co_await state->login_limiter.admit(login_name, request.remote_address)) {
-    throw refused(*refusal);
-  }
+  if (auto refusal = co_await state->login_limiter.admit(attempt)) throw refused(*refusal);
   auto account = co_await state->db().run(
       [&](mysql::Session& session) { return find_account_by_login(session, login_name); });
   if (!account) {
     // Same work as a real check, so the answer takes about as long as for a real account.
     co_await state->hasher.check_against_dummy(body.password);
-    co_await state->login_limiter.record_failure(login_name);
+    co_await count_failure(state, request, attempt);
     throw invalid_credentials();
-  }
-  if (account->locked_for_ms > 0) {
-    throw refused(LoginRefusal{true, std::chrono::seconds((account->locked_for_ms + 999) / 1000)});
   }
   const auto verdict = co_await state->hasher.check(account->password_hash, body.password);
   if (!verdict.matches) {
-    auto lock = co_await state->login_limiter.record_failure(login_name);
-    const auto& policy = state->login_limiter.policy();
-    const std::int64_t lock_seconds = (lock ? *lock : policy.lock_duration).count();
-    co_await state->db().transaction([&](mysql::Session& session) {
-      record_failed_login(session, account->id, policy.max_failures, lock_seconds);
-    });
+    co_await count_failure(state, request, attempt);
     throw invalid_credentials();
   }
   if (account->status != "active") throw invalid_credentials();
@@ -90,22 +76,51 @@ awaitable<http::Response> login(const StatePtr& state, http::Request& request) {
   std::optional<std::string> new_hash;
   if (verdict.needs_rehash) new_hash = co_await state->hasher.hash(body.password);
 
-  auto issued = co_await state->db().transaction([&](mysql::Session& session) {
-    // The password may have changed (or been reset) since it was read and checked above; the
-    // change's revocation mark could then predate this token. Lock the account and compare:
-    // a change that committed first wins (401), one that comes after waits for this commit
-    // and its mark covers this token.
-    auto locked = find_account(session, account->id, true);
-    if (!locked || locked->password_hash != account->password_hash || locked->status != "active") {
-      throw invalid_credentials();
-    }
-    record_successful_login(session, account->id);
-    if (new_hash) update_password(session, account->id, account->password_hash, *new_hash);
-    auto current = find_account(session, account->id);
-    return issue_session(session, state->tokens(), state->config(), current ? *current : *account);
+  if (!needs_second_factor(*state, *account)) {
+    co_return co_await finish_sign_in(state, request, *account, attempt, false, new_hash, "none");
+  }
+  if (new_hash) {
+    co_await state->db().transaction([&](mysql::Session& session) {
+      if (update_password(session, account->id, account->password_hash, *new_hash)) {
+        account->password_hash = *new_hash;
+      }
+    });
+  }
+  const bool enrolled = co_await state->db().run(
+      [&](mysql::Session& session) { return has_active_totp(session, account->id); });
+  if (enrolled) {
+    Challenge challenge{account->id, login_name, attempt.device_id,
+                        password_marker(account->password_hash)};
+    co_return http::Response::json(
+        200,
+        boost::json::object{{"mfa_required", true},
+                            {"challenge", issue_challenge(*state, challenge)},
+                            {"challenge_expires_in", state->config().mfa_challenge_ttl.count()},
+                            {"methods", boost::json::array{"totp", "recovery_code"}}});
+  }
+  // A role that needs a second factor and none enrolled: a token for the enrolment routes
+  // only (the dispatcher refuses it everywhere else), no refresh token, no session.
+  auto principal = principal_of(*account);
+  principal.mfa_enrolment_only = true;
+  auto limited = state->tokens().issue_access(principal);
+  co_await state->db().transaction([&](mysql::Session& session) {
+    AuditEntry entry;
+    entry.actor_account_id = account->id;
+    entry.actor_login = account->login;
+    entry.action = "auth.enrolment_token_issued";
+    entry.target_type = "account";
+    entry.target_id = std::to_string(account->id);
+    entry.request_id = request.request_id;
+    entry.after = boost::json::object{{"source", attempt.source}};
+    append_audit(session, entry);
   });
-  co_await state->login_limiter.record_success(login_name);
-  co_return http::Response::json(200, to_json(issued));
+  co_return http::Response::json(
+      200, boost::json::object{{"mfa_enrolment_required", true},
+                               {"access_token", limited.token},
+                               {"token_type", "Bearer"},
+                               {"expires_in", state->config().access_token_ttl.count()},
+                               {"enrol", "/v1/me/mfa/totp"},
+                               {"account", to_json(*account)}});
 }
 
 struct RefreshOutcome {
@@ -141,6 +156,7 @@ awaitable<http::Response> refresh(const StatePtr& state, http::Request& request)
     result.kind = RefreshOutcome::Kind::rotated;
     result.session =
         issue_session(session, state->tokens(), state->config(), *account, row->family_id);
+    touch_session_record(session, row->family_id, state->config().refresh_token_ttl);
     return result;
   });
   switch (outcome.kind) {
@@ -169,6 +185,7 @@ awaitable<http::Response> logout(const StatePtr& state, http::Request& request) 
     result.push_back(current);
     // The refresh token issued with this access token goes too, with its whole family.
     if (auto family = family_of_access_token(session, caller.token_id, caller.account_id)) {
+      end_session_record(session, *family, caller.account_id);
       for (const LiveAccessToken& live : revoke_refresh_family(session, *family)) {
         if (live.token_id == caller.token_id) continue;
         auto other = token_until(caller.account_id, live);
@@ -208,9 +225,8 @@ awaitable<http::Response> change_password(const StatePtr& state, http::Request& 
       throw http::Problem(409, "conflict", "Password changed concurrently",
                           "the password was changed by another request; retry");
     }
-    revoke_account_refresh_tokens(session, caller.account_id);
-    everything = tokens_issued_until_now(caller.account_id, state->config().access_token_ttl);
-    record_revocation(session, everything, "password_change");
+    // Every session ends, this one included (sign in again with the new password).
+    everything = end_every_session(session, state->config(), caller.account_id, "password_change");
     auto entry = audit_entry_for(request, "account.password_changed", "account",
                                  std::to_string(caller.account_id));
     append_audit(session, entry);
@@ -271,7 +287,7 @@ void register_auth_routes(const StatePtr& state, http::Router& router) {
   router.add({Method::post, "/v1/auth/password", "identity", every_role(Scope::own_account),
               [state](http::Request& request) { return change_password(state, request); },
               sensitive});
-  router.add({Method::get, "/v1/me", "identity", every_role(Scope::own_account),
+  router.add({Method::get, "/v1/me", "identity", every_role(Scope::own_account).for_enrolment_too(),
               [state](http::Request& request) { return me(state, request); }});
 }
 

@@ -2,10 +2,12 @@
 #include <huicai/core/log.hpp>
 #include <huicai/identity/service.hpp>
 
+#include "admin_commands.hpp"
 #include "audit_consumer.hpp"
 #include "identity_events.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
+#include "sign_in.hpp"
 
 namespace huicai::identity {
 
@@ -20,7 +22,13 @@ IdentityState::IdentityState(app::Context& context, LoginPolicy policy)
       hasher(context.config().password_hash_concurrency,
              kHashQueuePerThread *
                  std::max<std::size_t>(1, context.config().password_hash_concurrency)),
-      login_limiter(context.redis(), policy) {}
+      login_limiter(context.redis(), policy),
+      device_signer(context.config().token_secret, "huicai.login-device.v1"),
+      challenge_signer(context.config().token_secret, "huicai.mfa-challenge.v1"),
+      factor_keys(context.config().token_secret),
+      // Throws on an unknown role or an empty list outside development: the server refuses to
+      // start rather than let the roles that move money sign in with a password alone.
+      mfa_required_roles(required_roles_from(context.config())) {}
 
 void register_service(app::Context& context, http::Router& router) {
   auto state = std::make_shared<IdentityState>(context, LoginPolicy::from_config(context.config()));
@@ -28,6 +36,8 @@ void register_service(app::Context& context, http::Router& router) {
   register_org_routes(state, router);
   register_account_routes(state, router);
   register_audit_routes(state, router);
+  register_mfa_routes(state, router);
+  register_session_routes(state, router);
 
   context.spawn_background("identity-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
@@ -39,7 +49,7 @@ void register_service(app::Context& context, http::Router& router) {
 }
 
 app::ServiceEntry service_entry() {
-  return app::ServiceEntry{"identity", &register_service, &load_demo_data};
+  return app::ServiceEntry{"identity", &register_service, &load_demo_data, &run_service_command};
 }
 
 }  // namespace huicai::identity

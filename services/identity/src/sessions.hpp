@@ -20,11 +20,13 @@ struct IssuedSession {
   std::string refresh_token;
   std::chrono::seconds access_ttl{0};
   std::chrono::seconds refresh_ttl{0};
+  std::string family_id;  // the session's id (identity_sessions)
   Account account;
 };
 
 // Signs an access token for the account and stores a new refresh token in `family_id` (a new
 // family when empty). Runs inside the caller's transaction (pure CPU + one INSERT).
+// An account whose role needs a second factor signs in through sign_in.hpp's steps.
 IssuedSession issue_session(mysql::Session& session, const auth::TokenService& tokens,
                             const Config& config, const Account& account,
                             std::string family_id = {});
@@ -36,5 +38,11 @@ boost::json::object to_json(const IssuedSession& issued);
 // recorded them committed; other processes read them from the record (auth::RevocationFeed).
 void apply_revocations(auth::TokenService& tokens,
                        const std::vector<auth::Revocation>& revocations);
+
+// Ends every session of the account (password change, second-factor change): its refresh
+// tokens, every access token issued up to now (recorded with `reason`) and the session rows.
+// Returns the revocation to apply after commit.
+auth::Revocation end_every_session(mysql::Session& session, const Config& config,
+                                   std::uint64_t account_id, const std::string& reason);
 
 }  // namespace huicai::identity

@@ -94,6 +94,8 @@ std::string rule_text(const auth::AccessRule& rule) {
   if (grants.empty()) return "nobody";
   std::string text;
   for (const auto& grant : grants) text += (text.empty() ? "" : ",") + grant;
+  // Also open to an enrolment-only token (a second factor still to enrol).
+  if (rule.admits_enrolment_only) text += ";enrolment";
   return text;
 }
 
@@ -139,7 +141,9 @@ void write_table(const http::Router& router) {
   });
   std::ofstream out(kTablePath);
   out << "# The authorization table: every route of every service and who may call it.\n"
-         "# rule = public | role:scope[,role:scope...]; anything not listed is denied (403).\n"
+         "# rule = public | role:scope[,role:scope...][;enrolment]; anything not listed is denied "
+         "(403).\n"
+         "# ;enrolment: also open to a token that may only enrol a second factor.\n"
          "# Checked by tests/integration/identity/authorization_matrix_test.cpp; regenerate with\n"
          "# HUICAI_UPDATE_DOCS=1 <build>/tests/integration_identity_tests \"[matrix]\" and review "
          "the diff.\n"

@@ -30,6 +30,7 @@ const matrix::FixtureRegistration kRegistrations[] = {
     // Public.
     {Method::post, "/v1/auth/login", fixed("/v1/auth/login", "{}")},
     {Method::post, "/v1/auth/refresh", fixed("/v1/auth/refresh", "{}")},
+    {Method::post, "/v1/auth/mfa", fixed("/v1/auth/mfa", "{}")},
     {Method::get, "/healthz", fixed("/healthz")},
     {Method::get, "/readyz", fixed("/readyz")},
     {Method::get, "/metrics", fixed("/metrics")},
@@ -39,6 +40,17 @@ const matrix::FixtureRegistration kRegistrations[] = {
     {Method::post, "/v1/auth/password",
      fixed("/v1/auth/password",
            R"({"current_password":"not-the-password","new_password":"Matrix-Horse-1234"})")},
+    {Method::get, "/v1/me/mfa", fixed("/v1/me/mfa")},
+    {Method::post, "/v1/me/mfa/totp", fixed("/v1/me/mfa/totp")},
+    {Method::post, "/v1/me/mfa/totp/confirm",
+     fixed("/v1/me/mfa/totp/confirm", R"({"code":"000000"})")},
+    {Method::post, "/v1/me/mfa/totp/disable",
+     fixed("/v1/me/mfa/totp/disable", R"({"password":"not-the-password","code":"000000"})")},
+    {Method::get, "/v1/me/sessions", fixed("/v1/me/sessions")},
+    // A session id is the caller's own or 404 (an id from another account answers 404 too:
+    // sessions_test.cpp).
+    {Method::delete_, "/v1/me/sessions/{session_id}",
+     fixed("/v1/me/sessions/00000000-0000-0000-0000-000000000000")},
     // Lists filtered by scope; audit for auditors.
     {Method::get, "/v1/org/units", fixed("/v1/org/units")},
     {Method::get, "/v1/audit", fixed("/v1/audit?limit=5")},

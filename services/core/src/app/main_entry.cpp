@@ -3,6 +3,7 @@
 //   huicai migrate [--dir DIR]        apply pending migrations (default db/migrations)
 //   huicai seed                       load every service's demo data (idempotent)
 //   huicai config                     list every HUICAI_* variable with its default
+//   huicai <service command> ...      a service's own tool (identity: totp-code --login LOGIN)
 #include <pthread.h>
 
 #include <csignal>
@@ -91,6 +92,12 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
         return supervise_workers(config.http_workers, serve_one);
       }
       return serve_one();
+    }
+    const std::vector<std::string> arguments(argv + 1, argv + argc);
+    for (const ServiceEntry& service : services) {
+      if (service.run_command == nullptr) continue;
+      const int code = service.run_command(config, arguments);
+      if (code != kNotThisCommand) return code;
     }
   } catch (const std::exception& error) {
     log::error("fatal", {{"command", command}, {"error", error.what()}});

@@ -132,6 +132,9 @@ Claims parse_claims(std::string_view json) {
   principal.supplier_id = optional_uint(object, "supplier_id");
   principal.county_id = optional_uint(object, "county_id");
   principal.token_id = boost::json::value_to<std::string>(object.at("jti"));
+  if (const boost::json::value* enrol = object.if_contains("mfa_enrol")) {
+    principal.mfa_enrolment_only = enrol->as_bool();
+  }
   claims.issued_at_ms = object.at("iat_ms").to_number<std::int64_t>();
   claims.expires_at_ms = object.at("exp_ms").to_number<std::int64_t>();
   return claims;
@@ -200,6 +203,8 @@ IssuedToken TokenService::issue_access(const Principal& principal) const {
       {"iat_ms", issued_at},
       {"exp_ms", expires_at},
   };
+  // Only on enrolment-only tokens: every other token keeps its old shape.
+  if (principal.mfa_enrolment_only) claims["mfa_enrol"] = true;
   const std::string json = boost::json::serialize(claims);
   const std::string body =
       base64url(reinterpret_cast<const unsigned char*>(json.data()), json.size());

@@ -175,6 +175,11 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
         throw Problem(403, "forbidden", "Forbidden",
                       "none of the caller's roles may use this route");
       }
+      if (request.principal->mfa_enrolment_only && !route->rule.admits_enrolment_only) {
+        throw Problem(403, "mfa-enrolment-required", "Second factor required",
+                      "this account must enrol a second factor (POST /v1/me/mfa/totp) and sign "
+                      "in with a code before using this route");
+      }
     }
 
     if (limiter_ && route->rate_limit.requests > 0) {

@@ -63,13 +63,22 @@ struct Config {
   std::chrono::milliseconds revocation_poll_interval{250};
   std::chrono::milliseconds revocation_max_staleness{5'000};
 
-  // Login limits (identity, POST /v1/auth/login)
-  std::size_t login_max_failures = 5;              // consecutive wrong passwords before a lock
+  // Where this runs: "development" relaxes checks meant for production (HUICAI_ENV).
+  std::string environment = "production";
+
+  // Sign-in throttling (identity, POST /v1/auth/login and /v1/auth/mfa), keyed to who guesses:
+  // the source address and the device token a client got at an earlier sign-in.
   std::chrono::seconds login_failure_window{900};  // failures older than this are forgotten
-  std::chrono::seconds login_lock_duration{900};   // first lock; doubles per lock within a day
-  std::chrono::seconds login_max_lock{24 * 3600};  // the doubling stops here
-  std::size_t login_attempts_per_login_per_minute = 10;
+  std::size_t login_max_failures_per_source = 5;   // one login from one unknown source
+  std::size_t login_unknown_source_failures = 20;  // one login from all unknown sources
+  std::size_t login_source_failures = 50;          // one source across all logins
+  std::size_t login_device_max_failures = 10;      // one device token (its own budget)
+  std::chrono::seconds login_device_token_ttl{180 * 24 * 3600};
   std::size_t login_attempts_per_ip_per_minute = 300;
+
+  // Second factor: roles that must sign in with a TOTP code (comma-separated role names).
+  std::string mfa_required_roles = "operator,finance,auditor,unit_admin";
+  std::chrono::seconds mfa_challenge_ttl{300};  // password step -> code step
 
   // Logging
   bool access_log = true;

@@ -21,8 +21,13 @@ struct DemoAccount {
   std::string login;
   std::string password;
   std::string role;
-  std::string scope;  // human description: unit code, supplier, county
+  std::string scope;        // human description: unit code, supplier, county
+  std::string totp_secret;  // base32, for an authenticator app; "" when not enrolled
 };
 std::vector<DemoAccount> demo_accounts();
+
+// The TOTP code of a base32 secret at `unix_time` (what an authenticator app shows), for tools
+// and tests; empty when the secret is not base32.
+std::string totp_code(const std::string& base32_secret, std::int64_t unix_time);
 
 }  // namespace huicai::identity

@@ -15,6 +15,7 @@
 #include <huicai/core/config.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace huicai::mysql {
 class Pool;
@@ -56,6 +57,10 @@ struct ServiceEntry {
   std::string_view name;  // "identity", "catalog", ...
   void (*register_service)(Context&, http::Router&);
   void (*load_demo_data)(Context&);  // may be null
+  // Extra `huicai <command> ...` commands of the service (e.g. identity's totp-code): returns
+  // the exit code, or kNotThisCommand when the command is not one of its own. May be null.
+  int (*run_command)(const Config&, const std::vector<std::string>& arguments) = nullptr;
 };
+inline constexpr int kNotThisCommand = -1;
 
 }  // namespace huicai::app

@@ -50,10 +50,18 @@ struct RoleGrant {
 struct AccessRule {
   bool is_public = false;         // no token needed (login, health): declared, never defaulted
   std::vector<RoleGrant> grants;  // empty and not public = nobody (default deny)
+  // Also open to an enrolment-only token (Principal::mfa_enrolment_only): the second-factor
+  // enrolment routes and GET /v1/me. Every other route refuses such a token (403).
+  bool admits_enrolment_only = false;
 
   static AccessRule public_route() { return AccessRule{true, {}}; }
   static AccessRule roles(std::initializer_list<RoleGrant> grants) {
     return AccessRule{false, grants};
+  }
+  AccessRule for_enrolment_too() const {
+    AccessRule rule = *this;
+    rule.admits_enrolment_only = true;
+    return rule;
   }
   const RoleGrant* grant_for(Role role) const;
 };
@@ -76,6 +84,9 @@ struct Principal {
   std::optional<std::uint64_t> supplier_id;
   std::optional<std::uint64_t> county_id;
   std::string token_id;  // for revocation
+  // Signed in with the password alone while a role requires a second factor that is not
+  // enrolled yet: the token opens only the enrolment routes (AccessRule::admits_enrolment_only).
+  bool mfa_enrolment_only = false;
 
   bool has_role(Role role) const;
   // True when one of the caller's roles is granted by the rule.
