@@ -12,7 +12,7 @@ packages=(
   liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
-  systemd
+  systemd docker-compose
 )
 
 missing=()
