@@ -107,7 +107,8 @@ class EventSpineHarness {
   std::unique_ptr<events::Consumer> make_consumer(
       const std::string& group, const std::string& consumer_name,
       std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
-      std::function<void(const events::ReceivedEvent&)> before_effect = {}) {
+      std::function<void(const events::ReceivedEvent&)> before_effect = {},
+      metrics::Registry* metrics = nullptr) {
     consumer_clients_.push_back(
         std::make_unique<redis::Client>(io.executor(), redis_test_options()));
     auto& client = *consumer_clients_.back();
@@ -122,6 +123,7 @@ class EventSpineHarness {
     options.block = std::chrono::milliseconds(100);
     options.reclaim_after = reclaim_after;
     options.error_backoff = std::chrono::milliseconds(100);
+    options.metrics = metrics;
     return std::make_unique<events::Consumer>(
         pool, client, options,
         [group, before_effect](mysql::Session& session, const events::ReceivedEvent& event) {

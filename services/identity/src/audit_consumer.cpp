@@ -60,6 +60,7 @@ void start_audit_consumers(app::Context& context) {
           options.group = kGroup;
           options.consumer_name = consumer_name();
           options.processed_table = "identity_processed_events";
+          options.metrics = &context.metrics();
           events::Consumer consumer(context.db(), context.dedicated_redis("audit-" + stream),
                                     options, &store);
           co_await consumer.run();
