@@ -108,6 +108,13 @@ struct Config {
   std::size_t after_sales_requests_per_minute = 10;
   std::size_t after_sales_per_fulfilment = 3;
 
+  // Settlement: the ledger's consumer of ordering events, statement periods, the payment-due
+  // clock (days after acceptance; the SME payment rule says 60).
+  bool settlement_consumer = true;
+  std::size_t settlement_period_months = 1;
+  std::chrono::days settlement_payment_due{60};
+  std::chrono::days settlement_due_soon{10};
+
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.
   static Config from_environment();
