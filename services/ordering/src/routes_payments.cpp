@@ -46,9 +46,11 @@ boost::asio::awaitable<http::Response> handle_sandbox_callback(State state, std:
                         "the callback body is not a payment notification");
   }
   Actor actor{0, "payment channel callback", request_id};
-  auto result = co_await state->context.db().transaction([&](mysql::Session& session) {
-    return apply_callback(session, state->sandbox, *callback, actor);
-  });
+  auto result = co_await state->context.db().transaction(
+      [&](mysql::Session& session) {
+        return apply_callback(session, state->sandbox, *callback, actor);
+      },
+      mysql::Isolation::read_committed);
   co_return http::Response::json(
       200, boost::json::object{{"outcome", result.outcome}, {"order_id", result.order_id}});
 }
