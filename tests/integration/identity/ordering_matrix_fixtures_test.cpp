@@ -47,8 +47,26 @@ boost::json::object post_as(Env& env, const Caller& principal, const std::string
   return response.json().as_object();
 }
 
+// A unit below the tenant's own, through identity's API: budgets are granted to units below
+// the granting admin's (out of the tenant unit's budget).
+std::uint64_t child_unit(Env& env, const Tenant& tenant) {
+  test::HeaderList headers{{"authorization", "Bearer " + env.operator_token},
+                           {"content-type", "application/json"}};
+  auto response = env.client.post("/v1/org/units",
+                                  boost::json::serialize(boost::json::object{
+                                      {"parent_id", tenant.unit_id},
+                                      {"code", env.unique("mx-child-" + tenant.name + "-")},
+                                      {"name", "矩阵下级单位"},
+                                      {"kind", "unit"}}),
+                                  headers);
+  INFO(response.body);
+  REQUIRE(response.status == 201);
+  return response.json().at("id").to_number<std::uint64_t>();
+}
+
 void ordering_tenant(Env& env, Tenant& tenant) {
   matrix::ensure_catalog_tenant(env, tenant);
+  tenant.extra["child_unit_id"] = std::to_string(child_unit(env, tenant));
   const auto sku = matrix::extra_id(tenant, "sku_id");
   const std::string unit = std::to_string(tenant.unit_id);
   const std::string path = "'" + tenant.unit_path + "'";
@@ -277,18 +295,17 @@ const matrix::FixtureRegistration kRegistrations[] = {
        return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/budgets/" +
                       text(this_year())};
      })},
+    // A budget is granted to a unit below the granting admin's own.
     {Method::put, "/v1/units/{unit_id}/budgets/{year}",
      on([](Env&, const Caller&, const Tenant& owner) {
-       return Request{
-           "/v1/units/" + std::to_string(owner.unit_id) + "/budgets/" + text(this_year()),
-           boost::json::serialize(
-               boost::json::object{{"granted_fen", 100000000}, {"unit_path", owner.unit_path}})};
+       return Request{"/v1/units/" + text(matrix::extra_id(owner, "child_unit_id")) + "/budgets/" +
+                          text(this_year()),
+                      R"({"granted_fen":1000})"};
      })},
     {Method::put, "/v1/units/{unit_id}/ordering-settings",
      on([](Env&, const Caller&, const Tenant& owner) {
        return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/ordering-settings",
-                      boost::json::serialize(boost::json::object{{"approval_threshold_fen", 0},
-                                                                 {"unit_path", owner.unit_path}})};
+                      R"({"approval_threshold_fen":0})"};
      })},
     {Method::get, "/v1/allowances/{account_id}/{year}",
      on([](Env& env, const Caller&, const Tenant& owner) {
@@ -296,14 +313,12 @@ const matrix::FixtureRegistration kRegistrations[] = {
                       std::to_string(env.principal(Role::employee, owner).account_id) + "/" +
                       text(this_year())};
      })},
+    // An allowance for an account of the tenant's unit (identity knows its unit).
     {Method::put, "/v1/allowances/{account_id}/{year}",
-     on([](Env& env, const Caller&, const Tenant& owner) {
-       return Request{"/v1/allowances/" +
-                          std::to_string(env.principal(Role::employee, owner).account_id) + "/" +
-                          text(this_year()),
-                      boost::json::serialize(boost::json::object{{"granted_fen", 50000},
-                                                                 {"unit_id", owner.unit_id},
-                                                                 {"unit_path", owner.unit_path}})};
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{
+           "/v1/allowances/" + std::to_string(owner.member_account_id) + "/" + text(this_year()),
+           R"({"granted_fen":50000})"};
      })},
 };
 
