@@ -12,7 +12,10 @@ packages=(
   liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
+  systemd docker-compose nodejs
 )
+# npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -46,6 +49,14 @@ if [ ! -f "$vendor/usr/include/cppconn/driver.h" ]; then
   (cd "$scratch" && apt-get download -qq libmysqlcppconn-dev >/dev/null)
   dpkg-deb -x "$scratch"/libmysqlcppconn-dev_*.deb "$vendor"
   rm -rf "$scratch"
+fi
+
+# The Kubernetes manifest check's validator (tests/deploy/k8s): pinned by its package-lock.json,
+# from the npm registry, into a git-ignored node_modules (absent from image builds: skipped).
+k8s_checker=tests/deploy/k8s
+if [ -f "$k8s_checker/package-lock.json" ] && [ ! -d "$k8s_checker/node_modules/kubernetes-models" ]; then
+  echo "install: npm ci in $k8s_checker"
+  npm ci --prefix "$k8s_checker" --no-audit --no-fund >/dev/null
 fi
 
 echo "install: all packages present"

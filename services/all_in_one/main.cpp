@@ -1,4 +1,4 @@
-// The all-in-one host: every service in one process (`huicai serve|migrate|seed|config`).
+// The all-in-one host: every service in one process (`huicai serve|migrate|seed|config|reconcile`).
 #include <huicai/core/app/application.hpp>
 
 #if HUICAI_WITH_IDENTITY
@@ -9,6 +9,9 @@
 #endif
 #if HUICAI_WITH_ORDERING
 #include <huicai/ordering/service.hpp>
+#endif
+#if HUICAI_WITH_SETTLEMENT
+#include <huicai/settlement/service.hpp>
 #endif
 
 int main(int argc, char** argv) {
@@ -21,6 +24,9 @@ int main(int argc, char** argv) {
 #endif
 #if HUICAI_WITH_ORDERING
   services.push_back(huicai::ordering::service_entry());
+#endif
+#if HUICAI_WITH_SETTLEMENT
+  services.push_back(huicai::settlement::service_entry());
 #endif
   return huicai::app::main_entry(argc, argv, std::move(services));
 }

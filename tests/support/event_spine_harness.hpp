@@ -110,9 +110,12 @@ class EventSpineHarness {
   std::unique_ptr<events::Consumer> make_consumer(
       const std::string& group, const std::string& consumer_name,
       std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
-      std::function<void(const events::ReceivedEvent&)> before_effect = {}) {
+      std::function<void(const events::ReceivedEvent&)> before_effect = {},
+      metrics::Registry* metrics = nullptr) {
+    auto options = consumer_options(group, consumer_name, reclaim_after);
+    options.metrics = metrics;
     return std::make_unique<events::Consumer>(
-        pool, new_consumer_client(), consumer_options(group, consumer_name, reclaim_after),
+        pool, new_consumer_client(), options,
         [group, before_effect](mysql::Session& session, const events::ReceivedEvent& event) {
           if (before_effect) before_effect(event);
           record_effect(session, group, event);

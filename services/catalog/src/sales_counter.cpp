@@ -44,6 +44,7 @@ void start_sales_counter(app::Context& context) {
     options.group = "catalog-sales";
     options.consumer_name = std::string(host) + ":" + std::to_string(::getpid());
     options.processed_table = "catalog_processed_events";
+    options.metrics = &context.metrics();
     options.event_types = {kOrderPaidEvent};
     events::Consumer consumer(context.db(), context.dedicated_redis("catalog-sales"),
                               std::move(options), events::BatchHandler(&count_sales));

@@ -89,11 +89,12 @@ std::optional<Account> find_account_by_login(mysql::Session& session, const std:
 
 std::uint64_t insert_account(mysql::Session& session, const std::string& login,
                              const std::string& display_name, const std::string& password_hash,
-                             std::optional<std::uint64_t> unit_id) {
+                             std::optional<std::uint64_t> unit_id,
+                             std::optional<std::uint64_t> created_by) {
   auto& insert = session.prepare(
       "INSERT INTO identity_accounts (login, display_name, password_hash, unit_id, "
-      "password_changed_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))");
-  mysql::bind(insert, login, display_name, password_hash, unit_id);
+      "created_by_account_id, password_changed_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))");
+  mysql::bind(insert, login, display_name, password_hash, unit_id, created_by);
   try {
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {

@@ -43,10 +43,12 @@ std::optional<Account> find_account(mysql::Session& session, std::uint64_t id,
                                     bool for_update = false);
 std::optional<Account> find_account_by_login(mysql::Session& session, const std::string& login);
 
-// Throws Problem 409 "login-taken" when the login exists.
+// Throws Problem 409 "login-taken" when the login exists. `created_by`: the account that
+// created it through the API (none for the CLI and the demo loader).
 std::uint64_t insert_account(mysql::Session& session, const std::string& login,
                              const std::string& display_name, const std::string& password_hash,
-                             std::optional<std::uint64_t> unit_id);
+                             std::optional<std::uint64_t> unit_id,
+                             std::optional<std::uint64_t> created_by = std::nullopt);
 
 // False when the account already holds the role.
 bool insert_role(mysql::Session& session, std::uint64_t account_id,

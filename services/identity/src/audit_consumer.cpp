@@ -60,6 +60,7 @@ void start_audit_consumers(app::Context& context) {
           options.group = kGroup;
           options.consumer_name = consumer_name();
           options.processed_table = "identity_processed_events";
+          options.metrics = &context.metrics();
           // Only audit entries: the stream's other events cost this consumer no database work.
           options.event_types = {std::string(audit::kEventType)};
           events::Consumer consumer(context.db(), context.dedicated_redis("audit-" + stream),

@@ -106,7 +106,8 @@ awaitable<http::Response> create(const StatePtr& state, http::Request& request) 
     } else {
       request.require_access(auth::Owner{.unit_path = std::string("/")}, false);
     }
-    const auto id = insert_account(session, login, body.display_name, password_hash, body.unit_id);
+    const auto id = insert_account(session, login, body.display_name, password_hash, body.unit_id,
+                                   request.caller().account_id);
     auto created = find_account(session, id).value();
     auto entry = audit_entry_for(request, "account.created", "account", std::to_string(id));
     entry.after = to_json(created);

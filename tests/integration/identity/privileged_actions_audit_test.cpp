@@ -232,11 +232,18 @@ TEST_CASE("operator dispute decisions and unit admin budgets are audited once",
   INFO(decided.body);
   REQUIRE(decided.status == 200);
 
-  // A unit admin sets its unit's budget for the year.
-  const auto unit_id = fresh_account_id();
+  // A unit admin sets the budget of a unit below its own for the year, out of its own unit's
+  // budget, which finance granted.
+  const auto parent = create_unit(client, operator_token, std::nullopt, "aud-root-" + run, "group");
+  const auto unit_id = create_unit(client, operator_token, parent.id, "aud-unit-" + run, "unit").id;
+  auto funded = client.put("/v1/units/" + std::to_string(parent.id) + "/budgets/2026",
+                           R"({"granted_fen":500000})",
+                           bearer(mint(app, platform_principal(auth::Role::finance, 900000003))));
+  INFO(funded.body);
+  REQUIRE(funded.status == 200);
   auth::Principal admin = with_scope(auth::Role::unit_admin, admin_id);
-  admin.unit_id = unit_id;
-  admin.unit_path = "/" + std::to_string(unit_id) + "/";
+  admin.unit_id = parent.id;
+  admin.unit_path = parent.path;
   const std::string budget_request = "req-budget-" + run;
   const std::string budget_target = std::to_string(unit_id) + "/2026";
   auto budget = client.put("/v1/units/" + std::to_string(unit_id) + "/budgets/2026",

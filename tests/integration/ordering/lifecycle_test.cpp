@@ -46,11 +46,11 @@ TEST_CASE("split payment, then refunds back to the sources in reverse order, exa
   World world;
   auto catalog = world.make_catalog(20, 20);
   auto app = start_app();
-  const std::int64_t unit_id = random_id();
-  const std::string unit_path = "/1/" + std::to_string(unit_id) + "/";
-  auto buyer = employee(unit_id, unit_path);
+  const auto unit = world.make_unit();
+  auto buyer = employee(unit.id, unit.path);
+  buyer.account_id = static_cast<std::uint64_t>(world.make_account(unit));
   auto client = client_for(*app, buyer);
-  auto union_admin = client_for(*app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
+  auto union_admin = client_for(*app, in_unit(auth::Role::unit_admin, unit));
   const int year = budget_year();
   const std::string allowance_url =
       "/v1/allowances/" + std::to_string(buyer.account_id) + "/" + std::to_string(year);
@@ -191,9 +191,17 @@ TEST_CASE("unit orders: budget, approval above the threshold, rejection releases
   World world;
   auto catalog = world.make_catalog(50, 50);
   auto app = start_app();
-  const std::int64_t unit_id = random_id();
-  const std::string unit_path = "/1/" + std::to_string(unit_id) + "/";
-  auto admin = client_for(*app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
+  // The admin of the parent unit grants the child unit's budget (out of the parent's, which
+  // finance granted); the child's buyers spend it.
+  const auto parent = world.make_unit();
+  const auto unit = world.make_unit(parent, "unit");
+  const std::int64_t unit_id = unit.id;
+  const std::string unit_path = unit.path;
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  ok(finance->put(
+      "/v1/units/" + std::to_string(parent.id) + "/budgets/" + std::to_string(budget_year()),
+      R"({"granted_fen":1000000})"));
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, parent));
   auto buyer_principal = unit_role(auth::Role::unit_buyer, unit_id, unit_path);
   auto buyer = client_for(*app, buyer_principal);
   auto approver = client_for(*app, unit_role(auth::Role::unit_approver, unit_id, unit_path));
@@ -283,9 +291,17 @@ TEST_CASE("partial acceptance by weight and by count refunds the difference to t
   World world;
   auto catalog = world.make_catalog(50, 50);
   auto app = start_app();
-  const std::int64_t unit_id = random_id();
-  const std::string unit_path = "/1/" + std::to_string(unit_id) + "/";
-  auto admin = client_for(*app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
+  // The admin of the parent unit grants the child unit's budget (out of the parent's, which
+  // finance granted); the child's buyers spend it.
+  const auto parent = world.make_unit();
+  const auto unit = world.make_unit(parent, "unit");
+  const std::int64_t unit_id = unit.id;
+  const std::string unit_path = unit.path;
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  ok(finance->put(
+      "/v1/units/" + std::to_string(parent.id) + "/budgets/" + std::to_string(budget_year()),
+      R"({"granted_fen":1000000})"));
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, parent));
   auto buyer = client_for(*app, unit_role(auth::Role::unit_buyer, unit_id, unit_path));
   const auto budget_url =
       "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(budget_year());

@@ -16,6 +16,7 @@
 #include <huicai/core/redis/client.hpp>
 #include <huicai/ordering/service.hpp>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -134,6 +135,36 @@ class World {
                   std::to_string(order_id) + "' AND event_type = 'ordering." + name + ".v1'");
   }
 
+  // Org units and accounts as identity would write them (ordering reads them through
+  // identity's directory views): a unit under `parent` (none: a group at the root).
+  struct Unit {
+    std::int64_t id = 0;
+    std::string path;
+  };
+  Unit make_unit(const std::optional<Unit>& parent = std::nullopt,
+                 const std::string& kind = "subsidiary") {
+    const std::string code = "u" + unique_suffix();
+    const auto id = insert(
+        "INSERT INTO identity_org_units (parent_id, code, name, kind, path, depth) VALUES (" +
+        (parent ? std::to_string(parent->id) : std::string("NULL")) + ", '" + code + "', '单位" +
+        code + "', '" + kind + "', '/', " + (parent ? "1" : "0") + ")");
+    Unit unit{id, (parent ? parent->path : std::string("/")) + std::to_string(id) + "/"};
+    execute("UPDATE identity_org_units SET path = '" + unit.path +
+            "' WHERE id = " + std::to_string(id));
+    return unit;
+  }
+  // An account of `unit`, created by `created_by` (none: by the CLI) `days_ago` days ago.
+  std::int64_t make_account(const Unit& unit, std::optional<std::int64_t> created_by = {},
+                            int days_ago = 0) {
+    const std::string login = "acct" + unique_suffix();
+    return insert(
+        "INSERT INTO identity_accounts (login, display_name, password_hash, unit_id, "
+        "created_by_account_id, password_changed_at, created_at) VALUES ('" +
+        login + "', '测试', 'x', " + std::to_string(unit.id) + ", " +
+        (created_by ? std::to_string(*created_by) : std::string("NULL")) +
+        ", UTC_TIMESTAMP(6), NOW(6) - INTERVAL " + std::to_string(days_ago) + " DAY)");
+  }
+
   mysql::Pool& admin() { return admin_; }
 
  private:
@@ -158,6 +189,14 @@ inline auth::Principal unit_role(auth::Role role, std::int64_t unit_id,
   principal.roles = {role};
   principal.unit_id = static_cast<std::uint64_t>(unit_id);
   principal.unit_path = unit_path;
+  return principal;
+}
+// A principal with `role` in `unit`, as the account `account_id` (default: a random id that is
+// not in identity's directory).
+inline auth::Principal in_unit(auth::Role role, const World::Unit& unit,
+                               std::int64_t account_id = 0) {
+  auto principal = unit_role(role, unit.id, unit.path);
+  if (account_id) principal.account_id = static_cast<std::uint64_t>(account_id);
   return principal;
 }
 inline auth::Principal with_role(auth::Role role) {

@@ -49,15 +49,22 @@ TEST_CASE("an unapproved unit order times out and releases budget and stock",
   auto catalog = world.make_catalog(10, 10);
   auto app = start_app();
   ::unsetenv("HUICAI_ORDER_APPROVAL_TIMEOUT_SECONDS");
-  const std::int64_t unit_id = random_id();
-  const std::string unit_path = "/1/" + std::to_string(unit_id) + "/";
-  auto admin = client_for(*app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
+  const auto parent = world.make_unit();
+  const auto unit = world.make_unit(parent, "unit");
+  const std::int64_t unit_id = unit.id;
+  const std::string unit_path = unit.path;
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, parent));
   auto buyer = client_for(*app, unit_role(auth::Role::unit_buyer, unit_id, unit_path));
   const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
   const int year = static_cast<int>(
       std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
   const auto budget_url =
       "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(year);
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  REQUIRE(finance
+              ->put("/v1/units/" + std::to_string(parent.id) + "/budgets/" + std::to_string(year),
+                    R"({"granted_fen":50000})")
+              .status == 200);
   REQUIRE(admin->put(budget_url, R"({"granted_fen":50000})").status == 200);
   REQUIRE(admin
               ->put("/v1/units/" + std::to_string(unit_id) + "/ordering-settings",

@@ -16,8 +16,10 @@
 #include <boost/system/system_error.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/events/consumer.hpp>
+#include <huicai/core/events/envelope_check.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/log.hpp>
+#include <huicai/core/metrics.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -69,7 +71,8 @@ StreamEntry decode_entry(const Reply& entry) {
     event.aggregate_id = envelope.aggregate_id();
     event.payload = envelope.payload();
     event.request_id = envelope.request_id();
-    decoded.event = std::move(event);
+    decoded.problem = envelope_problem(event);
+    if (decoded.problem.empty()) decoded.event = std::move(event);
     return decoded;
   }
   decoded.problem = "entry has no field e";
@@ -138,7 +141,14 @@ std::vector<std::string> ack_command(const ConsumerOptions& options, const std::
 }
 
 void log_undecodable(const ConsumerOptions& options, const StreamEntry& entry) {
-  // Acknowledged so it does not block the group for ever; the entry stays in the stream.
+  // Acknowledged so it does not block the group for ever (and never applied); the entry stays
+  // in the stream.
+  if (options.metrics) {
+    options.metrics
+        ->counter("huicai_events_rejected_total",
+                  {{"stream", options.stream}, {"group", options.group}})
+        .increment();
+  }
   log::error("event consumer skips an undecodable stream entry", {{"stream", options.stream},
                                                                   {"group", options.group},
                                                                   {"entry", entry.id},
@@ -280,6 +290,12 @@ Consumer::Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions opti
 Consumer::Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options,
                    BatchHandler handler)
     : pool_(pool), redis_(redis), options_(std::move(options)), handler_(std::move(handler)) {
+  if (options_.metrics) {
+    options_.metrics->describe("huicai_events_rejected_total",
+                               "Stream entries a consumer skipped: undecodable or failing the "
+                               "envelope check (acknowledged, never applied)",
+                               "counter");
+  }
   checked_table_name(options_.processed_table, "processed-events table");
   if (options_.stream.empty() || options_.group.empty() || options_.consumer_name.empty()) {
     throw std::invalid_argument("consumer needs a stream, a group and a consumer name");

@@ -25,6 +25,9 @@ class Session;
 namespace huicai::redis {
 class Client;
 }
+namespace huicai::metrics {
+class Registry;
+}
 
 namespace huicai::events {
 
@@ -52,6 +55,9 @@ struct ConsumerOptions {
   std::chrono::milliseconds reclaim_after{30'000};
   bool start_from_beginning = true;              // a new group reads the stream from "0"
   std::chrono::milliseconds error_backoff{500};  // run(): pause after MySQL/Redis failures
+  // Counts entries skipped as undecodable or failing the envelope check
+  // (huicai_events_rejected_total{stream, group}); may be null.
+  metrics::Registry* metrics = nullptr;
 };
 
 // Runs inside the batch transaction with the events of the declared types not processed before,

@@ -1,0 +1,23 @@
+#pragma once
+// The settlement service: the double-entry ledger fed by ordering's events, supplier statements
+// per period with invoices and payouts, the payment-due clock, reconciliation and exports.
+
+#include <huicai/core/app/context.hpp>
+#include <huicai/core/events/consumer.hpp>
+#include <string>
+
+namespace huicai::settlement {
+
+inline constexpr std::string_view kOutboxTable = "settlement_outbox";
+inline constexpr std::string_view kProducer = "settlement";
+inline constexpr std::string_view kLedgerGroup = "settlement-ledger";
+
+void register_service(app::Context& context, http::Router& router);
+app::ServiceEntry service_entry();
+
+// The ledger's consumer of the ordering stream: its options (group `group`, this process's
+// name) and its handler (post_ordering_event with the configured payment-due days).
+events::ConsumerOptions ledger_consumer_options(std::string group = std::string(kLedgerGroup));
+events::EventHandler ledger_handler(const Config& config);
+
+}  // namespace huicai::settlement

@@ -1,0 +1,56 @@
+// Registration of the settlement service: its routes, its outbox relay (audit entries, overdue
+// events) and the ledger's consumer of ordering events.
+#include <unistd.h>
+
+#include <huicai/core/app/context.hpp>
+#include <huicai/core/events/relay.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/settlement/ledger.hpp>
+#include <huicai/settlement/service.hpp>
+
+#include "routes.hpp"
+
+namespace huicai::settlement {
+
+events::ConsumerOptions ledger_consumer_options(std::string group) {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  events::ConsumerOptions options;
+  options.stream = "ordering";
+  options.group = std::move(group);
+  options.consumer_name = std::string(host) + ":" + std::to_string(getpid());
+  options.processed_table = "settlement_processed_events";
+  return options;
+}
+
+events::EventHandler ledger_handler(const Config& config) {
+  const int due_days = static_cast<int>(config.settlement_payment_due.count());
+  return [due_days](mysql::Session& session, const events::ReceivedEvent& event) {
+    post_ordering_event(session, event, due_days);
+  };
+}
+
+void register_service(app::Context& context, http::Router& router) {
+  add_routes(router, context);
+  context.spawn_background("settlement-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
+    events::Relay relay(context.db(), context.redis(),
+                        events::RelayOptions{std::string(kOutboxTable), std::string(kProducer)},
+                        &context.metrics());
+    co_await relay.run();
+  });
+  if (context.config().settlement_consumer) {
+    context.spawn_background(
+        "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
+          events::Consumer consumer(context.db(), context.dedicated_redis("settlement-ledger"),
+                                    ledger_consumer_options(), ledger_handler(context.config()));
+          co_await consumer.run();
+        });
+  }
+}
+
+app::ServiceEntry service_entry() {
+  return app::ServiceEntry{"settlement", &register_service, nullptr, &run_command};
+}
+
+}  // namespace huicai::settlement
