@@ -51,27 +51,10 @@ struct GrantOutcome {
 
 GrantOutcome grant(mysql::Session& session, const http::Request& request,
                    const GrantTarget& target) {
+  refuse_own_grant(request, target);
   const std::int64_t granted_fen = granted_from(request);
   lock_granted(session, request, target);
   return GrantOutcome{200, apply_grant(session, request, target, granted_fen)};
-}
-
-std::optional<boost::json::object> read_balance(mysql::Session& session, FundSource source,
-                                                std::int64_t key, int year) {
-  const bool allowance = source == FundSource::allowance;
-  auto& select = session.prepare(
-      "SELECT granted_fen, available_fen, held_fen, spent_fen, unit_path, version FROM " +
-      std::string(table_of(source)) + " WHERE " +
-      (allowance ? "account_id = ? AND allowance_year = ?" : "unit_id = ? AND budget_year = ?"));
-  mysql::bind(select, key, year);
-  auto row = mysql::query(select);
-  if (!row->next()) return std::nullopt;
-  return boost::json::object{{"granted_fen", row->getInt64("granted_fen")},
-                             {"available_fen", row->getInt64("available_fen")},
-                             {"held_fen", row->getInt64("held_fen")},
-                             {"spent_fen", row->getInt64("spent_fen")},
-                             {"unit_path", mysql::get_string(*row, "unit_path")},
-                             {"version", row->getInt64("version")}};
 }
 
 http::Response grant_response(GrantOutcome outcome, const char* key_name, std::int64_t key,

@@ -1,0 +1,125 @@
+// Four eyes on money (issue 10 item 4): nobody grants its own unit or its own allowance, and a
+// unit's budget comes out of its parent's.
+#include <catch2/catch.hpp>
+#include <chrono>
+
+#include "ordering_world.hpp"
+
+using namespace huicai;
+using namespace huicai::test;
+using namespace huicai::test::ordering;
+
+namespace {
+
+int this_year() {
+  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
+  return static_cast<int>(
+      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
+}
+
+std::string budget_url(std::int64_t unit_id) {
+  return "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(this_year());
+}
+
+std::string grant(std::int64_t fen) {
+  return R"({"granted_fen":)" + std::to_string(fen) + "}";
+}
+
+std::string problem_type(const HttpResponse& response) {
+  return std::string(response.json().at("type").as_string());
+}
+
+}  // namespace
+
+TEST_CASE("a unit admin cannot grant its own unit's budget or its own allowance",
+          "[ordering][funds][four-eyes]") {
+  World world;
+  auto app = start_app();
+  const auto group = world.make_unit(std::nullopt, "group");
+  const auto unit = world.make_unit(group);
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  REQUIRE(finance->put(budget_url(group.id), grant(1'000'000)).status == 200);
+  const auto admin_account = world.make_account(unit);
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, unit, admin_account));
+
+  auto own_budget = admin->put(budget_url(unit.id), grant(500'000));
+  INFO(own_budget.body);
+  CHECK(own_budget.status == 403);
+  CHECK(problem_type(own_budget).ends_with("/own-unit-grant"));
+  const auto own_allowance_url =
+      "/v1/allowances/" + std::to_string(admin_account) + "/" + std::to_string(this_year());
+  auto own_allowance = admin->put(own_allowance_url, grant(5'000));
+  CHECK(own_allowance.status == 403);
+  CHECK(problem_type(own_allowance).ends_with("/own-account-grant"));
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(unit.id)) == 0);
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_allowances WHERE account_id = " +
+                     std::to_string(admin_account)) == 0);
+
+  // The admin of the unit above grants both.
+  auto above = client_for(*app, in_unit(auth::Role::unit_admin, group));
+  CHECK(above->put(budget_url(unit.id), grant(500'000)).status == 200);
+  CHECK(above->put(own_allowance_url, grant(5'000)).status == 200);
+  // The admin grants the other employees of its unit.
+  const auto colleague = world.make_account(unit);
+  CHECK(admin
+            ->put("/v1/allowances/" + std::to_string(colleague) + "/" + std::to_string(this_year()),
+                  grant(5'000))
+            .status == 200);
+}
+
+TEST_CASE("budgets granted to a child unit come out of the parent's budget",
+          "[ordering][funds][four-eyes]") {
+  World world;
+  auto app = start_app();
+  const auto group = world.make_unit(std::nullopt, "group");
+  const auto subsidiary = world.make_unit(group);
+  const auto canteen = world.make_unit(subsidiary, "canteen");
+  const auto sibling = world.make_unit(group);
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, subsidiary));
+  auto budget = [&](const World::Unit& unit) {
+    auto response = finance->get(budget_url(unit.id));
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    return response.json().as_object();
+  };
+
+  // A unit whose parent has no budget gets none.
+  auto unfunded = finance->put(budget_url(subsidiary.id), grant(60'000));
+  CHECK(unfunded.status == 409);
+  CHECK(problem_type(unfunded).ends_with("/parent-budget-insufficient"));
+
+  REQUIRE(finance->put(budget_url(group.id), grant(100'000)).status == 200);
+  REQUIRE(finance->put(budget_url(subsidiary.id), grant(60'000)).status == 200);
+  CHECK(budget(group).at("available_fen").as_int64() == 40'000);
+  CHECK(budget(group).at("delegated_fen").as_int64() == 60'000);
+
+  REQUIRE(admin->put(budget_url(canteen.id), grant(50'000)).status == 200);
+  CHECK(budget(subsidiary).at("available_fen").as_int64() == 10'000);
+  CHECK(budget(subsidiary).at("delegated_fen").as_int64() == 50'000);
+
+  // Raising the canteen by 20,000 needs more than the subsidiary has left: nothing moves.
+  auto too_much = admin->put(budget_url(canteen.id), grant(70'000));
+  INFO(too_much.body);
+  CHECK(too_much.status == 409);
+  CHECK(problem_type(too_much).ends_with("/parent-budget-insufficient"));
+  CHECK(budget(canteen).at("granted_fen").as_int64() == 50'000);
+  CHECK(budget(subsidiary).at("available_fen").as_int64() == 10'000);
+
+  // A cut gives the difference back to the parent.
+  REQUIRE(admin->put(budget_url(canteen.id), grant(20'000)).status == 200);
+  CHECK(budget(subsidiary).at("available_fen").as_int64() == 40'000);
+  CHECK(budget(subsidiary).at("delegated_fen").as_int64() == 20'000);
+  CHECK(budget(canteen).at("available_fen").as_int64() == 20'000);
+
+  // What a unit handed down is committed: its own grant cannot go below it.
+  auto below = finance->put(budget_url(subsidiary.id), grant(10'000));
+  CHECK(below.status == 409);
+  CHECK(problem_type(below).ends_with("/grant-below-committed"));
+  // The group has 40,000 left for its other subsidiary.
+  CHECK(finance->put(budget_url(sibling.id), grant(50'000)).status == 409);
+  REQUIRE(finance->put(budget_url(sibling.id), grant(40'000)).status == 200);
+  CHECK(budget(group).at("available_fen").as_int64() == 0);
+  CHECK(budget(group).at("delegated_fen").as_int64() == 100'000);
+}
