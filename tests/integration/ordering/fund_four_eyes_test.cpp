@@ -123,3 +123,91 @@ TEST_CASE("budgets granted to a child unit come out of the parent's budget",
   CHECK(budget(group).at("available_fen").as_int64() == 0);
   CHECK(budget(group).at("delegated_fen").as_int64() == 100'000);
 }
+
+namespace {
+
+std::int64_t audit_entries(World& world, const std::string& aggregate) {
+  return world.scalar(
+      "SELECT COUNT(*) FROM ordering_outbox WHERE event_type = 'audit.recorded.v1' AND "
+      "aggregate_id = '" +
+      aggregate + "'");
+}
+
+}  // namespace
+
+TEST_CASE("a grant above the approval amount waits for someone else in finance",
+          "[ordering][funds][four-eyes]") {
+  World world;
+  auto app = start_app();  // HUICAI_GRANT_APPROVAL_ABOVE_FEN: the default, ¥100,000
+  const auto group = world.make_unit(std::nullopt, "group");
+  const auto subsidiary = world.make_unit(group);
+  const auto other = world.make_unit(group);
+  auto requester = client_for(*app, with_role(auth::Role::finance));
+  auto approver = client_for(*app, with_role(auth::Role::finance));
+
+  // ¥500,000 for the group: filed, not applied.
+  auto filed = requester->put(budget_url(group.id), grant(50'000'000));
+  INFO(filed.body);
+  REQUIRE(filed.status == 202);
+  const auto request = filed.json().as_object();
+  CHECK(request.at("status").as_string() == "pending");
+  CHECK(request.at("granted_fen").as_int64() == 50'000'000);
+  const auto id = std::to_string(request.at("id").as_int64());
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(group.id)) == 0);
+  auto again = requester->put(budget_url(group.id), grant(60'000'000));
+  CHECK(again.status == 409);
+  CHECK(problem_type(again).ends_with("/grant-request-pending"));
+
+  // Not by the requester; then once by another.
+  auto own = requester->post("/v1/grant-requests/" + id + "/approve", "{}");
+  CHECK(own.status == 403);
+  CHECK(problem_type(own).ends_with("/own-grant-request"));
+  auto approved = approver->post("/v1/grant-requests/" + id + "/approve", "{}");
+  INFO(approved.body);
+  REQUIRE(approved.status == 200);
+  CHECK(approved.json().at("grant_request").at("status").as_string() == "approved");
+  CHECK(approved.json().at("balance").at("granted_fen").as_int64() == 50'000'000);
+  CHECK(world.scalar("SELECT available_fen FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(group.id)) == 50'000'000);
+  CHECK(approver->post("/v1/grant-requests/" + id + "/approve", "{}").status == 409);
+  CHECK(audit_entries(world, "grant_request:" + id) == 2);  // created, approved
+  CHECK(audit_entries(world, "unit_budget:" + std::to_string(group.id) + "/" +
+                                 std::to_string(this_year())) == 1);
+
+  // A unit admin's big grant to a unit below: listed for its subtree and finance, rejected
+  // with a reason, nothing moves.
+  auto admin = client_for(*app, in_unit(auth::Role::unit_admin, group));
+  auto big = admin->put(budget_url(subsidiary.id), grant(20'000'000));
+  REQUIRE(big.status == 202);
+  const auto big_id = big.json().at("id").as_int64();
+  auto listed = [&](HttpClient& client) {
+    auto response = client.get("/v1/grant-requests?status=pending");
+    REQUIRE(response.status == 200);
+    const auto page = response.json();
+    for (const auto& item : page.at("items").as_array()) {
+      if (item.at("id").as_int64() == big_id) return true;
+    }
+    return false;
+  };
+  CHECK(listed(*admin));
+  CHECK(listed(*approver));
+  CHECK_FALSE(listed(*client_for(*app, in_unit(auth::Role::unit_admin, other))));
+  const auto big_path = "/v1/grant-requests/" + std::to_string(big_id);
+  CHECK(approver->post(big_path + "/reject", "{}").status == 422);
+  auto rejected = approver->post(big_path + "/reject", R"({"reason":"超出年度计划"})");
+  REQUIRE(rejected.status == 200);
+  CHECK(rejected.json().at("status").as_string() == "rejected");
+  CHECK(approver->post(big_path + "/approve", "{}").status == 409);
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(subsidiary.id)) == 0);
+  CHECK(world.scalar("SELECT available_fen FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(group.id)) == 50'000'000);
+  CHECK(audit_entries(world, "grant_request:" + std::to_string(big_id)) == 2);
+
+  // At or below the amount, and cuts, apply at once.
+  CHECK(admin->put(budget_url(subsidiary.id), grant(10'000'000)).status == 200);
+  CHECK(requester->put(budget_url(group.id), grant(40'000'000)).status == 200);
+  CHECK(world.scalar("SELECT available_fen FROM ordering_unit_budgets WHERE unit_id = " +
+                     std::to_string(group.id)) == 30'000'000);
+}
