@@ -211,3 +211,44 @@ TEST_CASE("a grant above the approval amount waits for someone else in finance",
   CHECK(world.scalar("SELECT available_fen FROM ordering_unit_budgets WHERE unit_id = " +
                      std::to_string(group.id)) == 30'000'000);
 }
+
+TEST_CASE("an approver cannot approve orders of accounts it created within the window",
+          "[ordering][approval][four-eyes]") {
+  World world;
+  auto catalog = world.make_catalog(50, 50);
+  auto app = start_app();  // HUICAI_ORDER_APPROVAL_CREATOR_WINDOW_DAYS: the default, 30
+  const auto unit = world.make_unit(std::nullopt, "group");
+  auto finance = client_for(*app, with_role(auth::Role::finance));
+  REQUIRE(finance->put(budget_url(unit.id), grant(1'000'000)).status == 200);
+  REQUIRE(client_for(*app, in_unit(auth::Role::unit_admin, unit))
+              ->put("/v1/units/" + std::to_string(unit.id) + "/ordering-settings",
+                    R"({"approval_threshold_fen":0})")
+              .status == 200);
+  const auto approver_id = world.make_account(unit);
+  auto approver = client_for(*app, in_unit(auth::Role::unit_approver, unit, approver_id));
+  auto order_by = [&](std::int64_t buyer_id, const std::string& key_text) {
+    auto buyer = client_for(*app, in_unit(auth::Role::unit_buyer, unit, buyer_id));
+    auto order = buyer->post("/v1/orders", order_body(catalog, 1, 0, "unit_budget"),
+                             key(key_text + world.suffix));
+    INFO(order.body);
+    REQUIRE(order.status == 201);
+    REQUIRE(order.json().at("status").as_string() == "pending_approval");
+    return std::to_string(order.json().at("id").as_int64());
+  };
+  const auto fresh = order_by(world.make_account(unit, approver_id, 3), "fresh-");
+  const auto older = order_by(world.make_account(unit, approver_id, 31), "older-");
+  const auto others = order_by(world.make_account(unit, approver_id + 1, 0), "others-");
+
+  auto refused = approver->post("/v1/orders/" + fresh + "/approve", "{}");
+  INFO(refused.body);
+  CHECK(refused.status == 403);
+  CHECK(problem_type(refused).ends_with("/approver-created-buyer"));
+  CHECK(world.scalar("SELECT status = 'pending_approval' FROM ordering_orders WHERE id = " +
+                     fresh) == 1);
+  CHECK(approver->post("/v1/orders/" + older + "/approve", "{}").status == 200);
+  CHECK(approver->post("/v1/orders/" + others + "/approve", "{}").status == 200);
+  // Another approver may approve it.
+  auto colleague =
+      client_for(*app, in_unit(auth::Role::unit_approver, unit, world.make_account(unit)));
+  CHECK(colleague->post("/v1/orders/" + fresh + "/approve", "{}").status == 200);
+}
