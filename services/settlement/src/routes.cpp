@@ -3,12 +3,8 @@
 namespace huicai::settlement {
 
 void add_routes(http::Router& router, app::Context& context) {
-  (void)router;
-  (void)context;
-}
-
-int run_command(const Config&, const std::vector<std::string>&) {
-  return app::kNotThisCommand;
+  add_statement_routes(router, context);
+  add_report_routes(router, context);
 }
 
 }  // namespace huicai::settlement

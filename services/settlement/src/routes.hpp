@@ -8,6 +8,8 @@
 namespace huicai::settlement {
 
 void add_routes(http::Router& router, app::Context& context);
+void add_statement_routes(http::Router& router, app::Context& context);
+void add_report_routes(http::Router& router, app::Context& context);
 
 // `huicai reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--county ID] [--supplier ID]`.
 int run_command(const Config& config, const std::vector<std::string>& arguments);

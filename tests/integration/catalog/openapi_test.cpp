@@ -17,6 +17,10 @@
 #include <huicai/ordering/service.hpp>
 #define HUICAI_TEST_ORDERING 1
 #endif
+#if __has_include(<huicai/settlement/service.hpp>)
+#include <huicai/settlement/service.hpp>
+#define HUICAI_TEST_SETTLEMENT 1
+#endif
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -37,6 +41,9 @@ std::vector<huicai::app::ServiceEntry> every_linked_service() {
 #endif
 #ifdef HUICAI_TEST_ORDERING
   services.push_back(huicai::ordering::service_entry());
+#endif
+#ifdef HUICAI_TEST_SETTLEMENT
+  services.push_back(huicai::settlement::service_entry());
 #endif
   return services;
 }

@@ -24,6 +24,10 @@
 #include <huicai/ordering/service.hpp>
 #define HUICAI_TEST_HAS_ORDERING 1
 #endif
+#if __has_include(<huicai/settlement/service.hpp>)
+#include <huicai/settlement/service.hpp>
+#define HUICAI_TEST_HAS_SETTLEMENT 1
+#endif
 
 namespace huicai::test::identity_world {
 
@@ -34,6 +38,9 @@ inline std::vector<app::ServiceEntry> all_services() {
 #endif
 #ifdef HUICAI_TEST_HAS_ORDERING
   services.push_back(huicai::ordering::service_entry());
+#endif
+#ifdef HUICAI_TEST_HAS_SETTLEMENT
+  services.push_back(huicai::settlement::service_entry());
 #endif
   return services;
 }

@@ -1,0 +1,59 @@
+#pragma once
+// Reconciliation: for a period (orders paid in it, China's calendar) or all time, per county and
+// supplier, exact in fen:
+//   Σ paid order lines − Σ refunds            (ordering_settlement_lines, ordering's view)
+//   = Σ ledger aid postings                   (supplier payables credited − debited, payouts aside)
+//   = Σ statement items + Σ accepted-not-yet-in-a-statement + Σ paid-not-yet-accepted
+// and, over the same orders, the fund sources' net (debits − refunds) = the aid postings.
+// Every mismatch is listed with the orders whose amounts differ.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::settlement {
+
+struct ReconcileFilter {
+  std::optional<std::string> from;  // YYYY-MM-DD, inclusive
+  std::optional<std::string> to;    // exclusive
+  std::optional<std::int64_t> county_id;
+  std::optional<std::int64_t> supplier_id;
+};
+
+struct SupplierReconciliation {
+  std::int64_t county_id = 0;
+  std::int64_t supplier_id = 0;
+  std::int64_t ordering_net_fen = 0;  // paid lines − refunds
+  std::int64_t ledger_aid_fen = 0;
+  std::int64_t statements_fen = 0;
+  std::int64_t accepted_unsettled_fen = 0;
+  std::int64_t paid_unaccepted_fen = 0;
+  bool matches() const {
+    return ordering_net_fen == ledger_aid_fen &&
+           ledger_aid_fen == statements_fen + accepted_unsettled_fen + paid_unaccepted_fen;
+  }
+  std::vector<std::int64_t> order_ids;  // of a mismatch: orders whose amounts differ
+};
+
+struct Reconciliation {
+  std::vector<SupplierReconciliation> suppliers;  // by county, then supplier
+  std::int64_t ledger_aid_fen = 0;                // Σ over the suppliers listed
+  // Over the orders of the suppliers listed (all suppliers of those orders): the fund sources'
+  // debits less refunds, and the aid postings; they must be equal.
+  std::int64_t fund_sources_net_fen = 0;
+  std::int64_t orders_aid_fen = 0;
+  std::int64_t mismatches = 0;  // suppliers not matching, + 1 if funds differ
+  bool ok() const { return mismatches == 0; }
+};
+
+// `progress(step, steps)` is called as each step is done (for a terminal's progress bar).
+Reconciliation reconcile(mysql::Session& session, const ReconcileFilter& filter,
+                         const std::function<void(int, int)>& progress = {});
+
+}  // namespace huicai::settlement

@@ -1,0 +1,72 @@
+#pragma once
+// Supplier statements (结算单): generation per period, the workflow draft -> confirmed ->
+// approved -> paid as compare-and-set transitions, invoices and the invoice exception. Each
+// function runs inside the caller's transaction and throws http::Problem on bad input or a
+// wrong state, before anything is written.
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace huicai::mysql {
+class Session;
+}
+
+namespace huicai::settlement {
+
+// A statement period: [start, end) in China's calendar, start on the first of a month.
+struct Period {
+  std::string start;  // YYYY-MM-DD
+  std::string end;
+};
+// Throws Problem 422 (field `period_start`) unless `start` is YYYY-MM-01.
+Period period_from(const std::string& start, std::size_t months);
+
+// Collects every accepted fulfilment and every refund after acceptance, accepted or refunded
+// before the period's end and not in a statement yet, into the period's draft statement of its
+// supplier (created when missing). A supplier whose statement of the period is no longer a
+// draft keeps its late items for a later period. Returns the number of the period's statements.
+std::int64_t generate_statements(mysql::Session& session, const Period& period);
+
+struct StatementRow {
+  std::int64_t id = 0, supplier_id = 0, county_id = 0, amount_fen = 0, version = 0;
+  std::string status;
+  std::optional<std::string> invoice_exception_reason;
+  std::int64_t invoiced_fen = 0;  // Σ invoices recorded
+};
+// Locks the statement (FOR UPDATE when `lock`); 404 when missing.
+StatementRow load_statement(mysql::Session& session, std::int64_t statement_id, bool lock);
+
+// CAS from `from` to `to`, stamping `<stamp>_by` and `<stamp>_at`; 409 when the statement is
+// not in `from` any more.
+void transition(mysql::Session& session, StatementRow& row, const std::string& from,
+                const std::string& to, const std::string& stamp, std::int64_t actor_account_id);
+
+struct InvoiceInput {
+  std::int64_t supplier_id = 0;  // the seller named on the invoice
+  std::string invoice_number;
+  std::int64_t amount_fen = 0;
+  std::string received_date;  // YYYY-MM-DD
+};
+// 422 for another supplier's invoice; 409 once paid or for a number recorded before.
+std::int64_t record_invoice(mysql::Session& session, const StatementRow& row,
+                            const InvoiceInput& invoice, std::int64_t actor_account_id);
+
+void record_invoice_exception(mysql::Session& session, StatementRow& row, const std::string& reason,
+                              std::int64_t actor_account_id);
+
+struct PayoutInput {
+  std::string payout_reference;
+  std::string payout_date;  // YYYY-MM-DD
+  std::int64_t amount_fen = 0;
+};
+// approved -> paid: the amount must be the statement's (422), invoices must add up to it unless
+// finance recorded an exception (409); posts D payable_due C payout.
+void pay_statement(mysql::Session& session, StatementRow& row, const PayoutInput& payout,
+                   std::int64_t actor_account_id);
+
+// The statement with its items and invoices, as the API shows it.
+boost::json::object statement_json(mysql::Session& session, std::int64_t statement_id);
+
+}  // namespace huicai::settlement
