@@ -320,6 +320,13 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(after_sales_per_fulfilment,
                      "ordering: after-sales requests a fulfilment may have in all (beyond: 409)",
                      at_least_one),
+      HUICAI_SETTING(grant_approval_above_fen,
+                     "ordering: a budget or allowance grant raised above this many fen waits "
+                     "for finance's approval (four eyes)"),
+      HUICAI_SETTING(order_approval_creator_window,
+                     "ordering: an approver may not approve orders of accounts it created this "
+                     "many days ago or less",
+                     Bounds{0, 36'500}),
       // Settlement
       HUICAI_SETTING(settlement_consumer,
                      "settlement: run the consumer that posts ordering events to the ledger"),

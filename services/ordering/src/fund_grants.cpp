@@ -11,6 +11,7 @@
 #include <huicai/core/mysql/statement.hpp>
 
 #include "fund_handlers.hpp"
+#include "grant_requests.hpp"
 #include "grants.hpp"
 
 namespace huicai::ordering {
@@ -43,39 +44,33 @@ std::int64_t granted_from(const http::Request& request) {
   return body.granted_fen;
 }
 
-// The answer of a grant route: the balance after the grant.
+// The answer of a grant route: the balance after the grant (200), or the grant request filed
+// for finance (202).
 struct GrantOutcome {
   int status = 200;
   boost::json::object body;
 };
 
-GrantOutcome grant(mysql::Session& session, const http::Request& request,
-                   const GrantTarget& target) {
+// A raise to more than `approval_above_fen` waits for finance; anything else applies now.
+GrantOutcome grant(mysql::Session& session, const http::Request& request, const GrantTarget& target,
+                   std::int64_t approval_above_fen) {
+  refuse_own_grant(request, target);
   const std::int64_t granted_fen = granted_from(request);
-  lock_granted(session, request, target);
+  const std::int64_t previous = lock_granted(session, request, target);
+  if (granted_fen > previous && granted_fen > approval_above_fen) {
+    return GrantOutcome{202, file_grant_request(session, request, target, granted_fen, previous)};
+  }
   return GrantOutcome{200, apply_grant(session, request, target, granted_fen)};
 }
 
-std::optional<boost::json::object> read_balance(mysql::Session& session, FundSource source,
-                                                std::int64_t key, int year) {
-  const bool allowance = source == FundSource::allowance;
-  auto& select = session.prepare(
-      "SELECT granted_fen, available_fen, held_fen, spent_fen, unit_path, version FROM " +
-      std::string(table_of(source)) + " WHERE " +
-      (allowance ? "account_id = ? AND allowance_year = ?" : "unit_id = ? AND budget_year = ?"));
-  mysql::bind(select, key, year);
-  auto row = mysql::query(select);
-  if (!row->next()) return std::nullopt;
-  return boost::json::object{{"granted_fen", row->getInt64("granted_fen")},
-                             {"available_fen", row->getInt64("available_fen")},
-                             {"held_fen", row->getInt64("held_fen")},
-                             {"spent_fen", row->getInt64("spent_fen")},
-                             {"unit_path", mysql::get_string(*row, "unit_path")},
-                             {"version", row->getInt64("version")}};
+std::int64_t approval_above(const State& state) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(
+      state->context.config().grant_approval_above_fen, static_cast<std::size_t>(INT64_MAX)));
 }
 
 http::Response grant_response(GrantOutcome outcome, const char* key_name, std::int64_t key,
                               int year) {
+  if (outcome.status == 202) return http::Response::json(202, outcome.body);  // the request
   outcome.body[key_name] = key;
   outcome.body["year"] = year;
   return http::Response::json(outcome.status, outcome.body);
@@ -87,7 +82,8 @@ AwaitedResponse put_budget(State state, http::Request& request) {
   const auto unit_id = path_id(request, "unit_id");
   const int year = path_year(request);
   auto outcome = co_await state->context.db().transaction([&](mysql::Session& session) {
-    return grant(session, request, budget_target(session, request, unit_id, year));
+    return grant(session, request, budget_target(session, request, unit_id, year),
+                 approval_above(state));
   });
   co_return grant_response(std::move(outcome), "unit_id", unit_id, year);
 }
@@ -96,7 +92,8 @@ AwaitedResponse put_allowance(State state, http::Request& request) {
   const auto account_id = path_id(request, "account_id");
   const int year = path_year(request);
   auto outcome = co_await state->context.db().transaction([&](mysql::Session& session) {
-    return grant(session, request, allowance_target(session, request, account_id, year));
+    return grant(session, request, allowance_target(session, request, account_id, year),
+                 approval_above(state));
   });
   co_return grant_response(std::move(outcome), "account_id", account_id, year);
 }

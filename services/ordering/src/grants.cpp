@@ -6,6 +6,7 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <stdexcept>
 
 #include "order_events.hpp"
 
@@ -29,21 +30,75 @@ void require_in_scope(const http::Request& request, const std::string& unit_path
 }
 
 boost::json::object read_balance_row(mysql::Session& session, const GrantTarget& target) {
-  auto& select = session.prepare(
-      "SELECT granted_fen, available_fen, held_fen, spent_fen, unit_path, version FROM " +
-      std::string(table_of(target.source)) + " WHERE " + key_sql(target.source));
-  mysql::bind(select, target.key, target.year);
-  auto row = mysql::query(select);
-  row->next();
-  return boost::json::object{{"granted_fen", row->getInt64("granted_fen")},
-                             {"available_fen", row->getInt64("available_fen")},
-                             {"held_fen", row->getInt64("held_fen")},
-                             {"spent_fen", row->getInt64("spent_fen")},
-                             {"unit_path", mysql::get_string(*row, "unit_path")},
-                             {"version", row->getInt64("version")}};
+  auto balance = read_balance(session, target.source, target.key, target.year);
+  if (!balance) throw std::logic_error("a balance row vanished inside its transaction");
+  return *balance;
+}
+
+// Moves `delta_fen` of the child's grant between the parent's available balance and what the
+// parent handed down. A cut gives back at most what the parent handed down: a child funded
+// before budgets were delegated never took its money from the parent.
+void move_parent_share(mysql::Session& session, std::int64_t parent_unit_id, int year,
+                       std::int64_t delta_fen) {
+  if (delta_fen > 0) {
+    auto& take = session.prepare(
+        "UPDATE ordering_unit_budgets SET available_fen = available_fen - ?, delegated_fen = "
+        "delegated_fen + ?, version = version + 1, updated_at = NOW(6) WHERE unit_id = ? AND "
+        "budget_year = ? AND available_fen >= ?");
+    mysql::bind(take, delta_fen, delta_fen, parent_unit_id, year, delta_fen);
+    if (take.executeUpdate() != 1) {
+      throw http::Problem(409, "parent-budget-insufficient", "Parent budget insufficient",
+                          "a unit's budget comes out of its parent unit's budget for the year, "
+                          "which has less available than this grant adds")
+          .with("parent_unit_id", parent_unit_id)
+          .with("needed_fen", delta_fen)
+          .with("year", year);
+    }
+  } else if (delta_fen < 0) {
+    auto& give_back = session.prepare(
+        "UPDATE ordering_unit_budgets SET available_fen = available_fen + LEAST(?, "
+        "delegated_fen), delegated_fen = delegated_fen - LEAST(?, delegated_fen), version = "
+        "version + 1, updated_at = NOW(6) WHERE unit_id = ? AND budget_year = ?");
+    mysql::bind(give_back, -delta_fen, -delta_fen, parent_unit_id, year);
+    give_back.executeUpdate();  // no parent budget: nothing was handed down
+  }
 }
 
 }  // namespace
+
+std::optional<boost::json::object> read_balance(mysql::Session& session, FundSource source,
+                                                std::int64_t key, int year) {
+  const bool allowance = source == FundSource::allowance;
+  auto& select = session.prepare(std::string("SELECT granted_fen, ") +
+                                 (allowance ? "0 AS delegated_fen" : "delegated_fen") +
+                                 ", available_fen, held_fen, spent_fen, unit_path, version FROM " +
+                                 std::string(table_of(source)) + " WHERE " + key_sql(source));
+  mysql::bind(select, key, year);
+  auto row = mysql::query(select);
+  if (!row->next()) return std::nullopt;
+  boost::json::object balance{{"granted_fen", row->getInt64("granted_fen")}};
+  if (!allowance) balance["delegated_fen"] = row->getInt64("delegated_fen");
+  balance["available_fen"] = row->getInt64("available_fen");
+  balance["held_fen"] = row->getInt64("held_fen");
+  balance["spent_fen"] = row->getInt64("spent_fen");
+  balance["unit_path"] = mysql::get_string(*row, "unit_path");
+  balance["version"] = row->getInt64("version");
+  return balance;
+}
+
+void refuse_own_grant(const http::Request& request, const GrantTarget& target) {
+  const auto& caller = request.caller();
+  if (target.source == FundSource::unit_budget && caller.unit_id &&
+      static_cast<std::int64_t>(*caller.unit_id) == target.key) {
+    throw http::Problem(403, "own-unit-grant", "Cannot grant your own unit",
+                        "a unit's budget is granted by the unit above it or by finance");
+  }
+  if (target.source == FundSource::allowance &&
+      static_cast<std::int64_t>(caller.account_id) == target.key) {
+    throw http::Problem(403, "own-account-grant", "Cannot grant your own allowance",
+                        "an allowance is granted by someone other than its holder");
+  }
+}
 
 std::string_view table_of(FundSource source) {
   return source == FundSource::allowance ? "ordering_allowances" : "ordering_unit_budgets";
@@ -95,6 +150,10 @@ boost::json::object apply_grant(mysql::Session& session, const http::Request& re
   const bool had_row = row->next();
   const std::int64_t previous = had_row ? row->getInt64("granted_fen") : 0;
   const bool allowance = target.source == FundSource::allowance;
+  if (!allowance && target.unit.parent_unit_id) {
+    // The child's row is locked already: every grant locks child before parent, up the tree.
+    move_parent_share(session, *target.unit.parent_unit_id, target.year, granted_fen - previous);
+  }
   if (had_row) {
     // The row moves with its employee's unit (the scope was checked on both by the caller).
     auto& update = session.prepare(

@@ -1,6 +1,8 @@
 // Approvals of unit orders above the unit's threshold: approvers of the unit (or an admin above
 // it) approve, which captures the held budget and lets suppliers ship, or reject with a reason,
-// which releases stock and budget. The buyer may not approve their own order.
+// which releases stock and budget. The buyer may not approve their own order, nor may an
+// approver approve the order of an account it created within
+// HUICAI_ORDER_APPROVAL_CREATOR_WINDOW_DAYS (identity's account directory says who created it).
 #include <boost/json/serialize.hpp>
 #include <huicai/core/audit.hpp>
 #include <huicai/core/http/problem.hpp>
@@ -11,6 +13,7 @@
 
 #include "order_records.hpp"
 #include "order_transitions.hpp"
+#include "org_view.hpp"
 #include "service_state.hpp"
 #include "text_limits.hpp"
 
@@ -39,6 +42,8 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
   check.text("reason", reason, 0, kMaxReasonCharacters);
   check.throw_if_any();
   const auto actor = actor_of(request, reason);
+  const int creator_window_days =
+      static_cast<int>(state->context.config().order_approval_creator_window.count());
   auto order = co_await state->context.db().transaction(
       [&](mysql::Session& session) {
         auto order = load_order(session, order_id, true);
@@ -49,6 +54,14 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
         if (order->buyer_account_id == actor.account_id) {
           throw http::Problem(403, "own-order", "Cannot decide on your own order",
                               "an order is approved by someone other than its buyer");
+        }
+        // Four eyes: nor an order of an account the approver created lately (it could have
+        // created a buyer to approve its own spending).
+        if (approve && created_recently_by(session, order->buyer_account_id, actor.account_id,
+                                           creator_window_days)) {
+          throw http::Problem(403, "approver-created-buyer", "Cannot approve this buyer's order",
+                              "the buyer's account was created by you within the last " +
+                                  std::to_string(creator_window_days) + " days");
         }
         if (order->status != "pending_approval") {
           throw_invalid_transition("the order", order->status, approve ? "paid" : "rejected");

@@ -69,6 +69,17 @@ std::uint64_t child_unit(Env& env, const Tenant& tenant) {
 void ordering_tenant(Env& env, Tenant& tenant) {
   matrix::ensure_catalog_tenant(env, tenant);
   tenant.extra["child_unit_id"] = std::to_string(child_unit(env, tenant));
+  // Two grant requests waiting for finance (filed by someone else), to approve and to reject.
+  for (const char* key : {"approve_grant_request_id", "reject_grant_request_id"}) {
+    tenant.extra[key] = std::to_string(matrix::insert_row(
+        env,
+        "INSERT INTO ordering_grant_requests (source, target_id, grant_year, unit_id, "
+        "unit_path, granted_fen, previous_granted_fen, pending_target, requested_by, "
+        "requested_role) VALUES ('allowance', " +
+            std::to_string(tenant.member_account_id) + ", " + text(this_year()) + ", " +
+            std::to_string(tenant.unit_id) + ", '" + tenant.unit_path + "', 100, 0, '" +
+            env.unique("mx-") + "', 1, 'unit_admin')"));
+  }
   const auto sku = matrix::extra_id(tenant, "sku_id");
   const std::string unit = std::to_string(tenant.unit_id);
   const std::string path = "'" + tenant.unit_path + "'";
@@ -454,6 +465,20 @@ const matrix::FixtureRegistration kRegistrations[] = {
        return Request{"/v1/allowances/" +
                       std::to_string(env.principal(Role::employee, owner).account_id) + "/" +
                       text(this_year())};
+     })},
+    // Grant requests: the list (narrowed to the caller's subtree), finance's decisions.
+    {Method::get, "/v1/grant-requests", fixed("/v1/grant-requests")},
+    {Method::post, "/v1/grant-requests/{request_id}/approve",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/grant-requests/" +
+                          text(matrix::extra_id(owner, "approve_grant_request_id")) + "/approve",
+                      "{}"};
+     })},
+    {Method::post, "/v1/grant-requests/{request_id}/reject",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/grant-requests/" +
+                          text(matrix::extra_id(owner, "reject_grant_request_id")) + "/reject",
+                      R"({"reason":"矩阵测试"})"};
      })},
     // An allowance for an account of the tenant's unit (identity knows its unit).
     {Method::put, "/v1/allowances/{account_id}/{year}",

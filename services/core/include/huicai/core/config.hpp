@@ -122,6 +122,11 @@ struct Config {
   std::size_t payment_requests_per_minute = 30;
   std::size_t after_sales_requests_per_minute = 10;
   std::size_t after_sales_per_fulfilment = 3;
+  // Four eyes on money: a budget or allowance grant raised above this many fen (¥100,000 by
+  // default) waits for a second person in finance; an approver may not approve the orders of
+  // an account it created within this many days.
+  std::size_t grant_approval_above_fen = 10'000'000;
+  std::chrono::days order_approval_creator_window{30};
 
   // Settlement: the ledger's consumer of ordering events, statement periods, the payment-due
   // clock (days after acceptance; the SME payment rule says 60).
