@@ -25,7 +25,7 @@ events::ConsumerOptions ledger_consumer_options(std::string group) {
 }
 
 events::EventHandler ledger_handler(const Config& config) {
-  const int due_days = static_cast<int>(config.settlement_payment_due.count());
+  const int due_days = static_cast<int>(config.payment_due.count());
   return [due_days](mysql::Session& session, const events::ReceivedEvent& event) {
     post_ordering_event(session, event, due_days);
   };
@@ -39,7 +39,7 @@ void register_service(app::Context& context, http::Router& router) {
                         &context.metrics());
     co_await relay.run();
   });
-  if (context.config().settlement_consumer) {
+  if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
           events::Consumer consumer(context.db(), context.dedicated_redis("settlement-ledger"),
