@@ -1,5 +1,5 @@
 // Registration of the settlement service: its routes, its outbox relay (audit entries, overdue
-// events) and the ledger's consumer of ordering events.
+// events), the overdue sweeper and the ledger's consumer of ordering events.
 #include <unistd.h>
 
 #include <huicai/core/app/context.hpp>
@@ -7,6 +7,7 @@
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/settlement/ledger.hpp>
+#include <huicai/settlement/overdue.hpp>
 #include <huicai/settlement/service.hpp>
 
 #include "routes.hpp"
@@ -39,6 +40,8 @@ void register_service(app::Context& context, http::Router& router) {
                         &context.metrics());
     co_await relay.run();
   });
+  context.spawn_background("settlement-overdue-sweeper",
+                           [&context]() { return run_overdue_sweeper(context); });
   if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
