@@ -21,6 +21,8 @@
 #   HUICAI_TEST_MYSQL_DATABASE [huicai_test]  the test suite's database, provisioned as well
 #   HUICAI_MYSQL_USER [huicai]              HUICAI_MYSQL_PASSWORD [huicai-dev]
 #   HUICAI_MYSQL_ADMIN_USER [huicai_admin]  HUICAI_MYSQL_ADMIN_PASSWORD [huicai-admin-dev]
+#   HUICAI_REDIS_USER [huicai]              HUICAI_REDIS_PASSWORD [huicai-redis-dev]
+#                                           Redis's only user (the default user is off)
 #   HUICAI_STACK_WAIT_SECONDS [60]          how long to wait for a server to answer
 set -euo pipefail
 
@@ -34,6 +36,8 @@ app_user=${HUICAI_MYSQL_USER:-huicai}
 app_password=${HUICAI_MYSQL_PASSWORD:-huicai-dev}
 admin_user=${HUICAI_MYSQL_ADMIN_USER:-huicai_admin}
 admin_password=${HUICAI_MYSQL_ADMIN_PASSWORD:-huicai-admin-dev}
+redis_user=${HUICAI_REDIS_USER:-huicai}
+redis_password=${HUICAI_REDIS_PASSWORD:-huicai-redis-dev}
 wait_seconds=${HUICAI_STACK_WAIT_SECONDS:-60}
 
 mysql_dir=$stack/mysql
@@ -237,16 +241,29 @@ kill_server() {
 
 # ---------------------------------------------------------------- Redis
 
+# The password goes through the environment (REDISCLI_AUTH), not the command line: ps shows that.
 redis_answers() {
+  [ "$(REDISCLI_AUTH=$redis_password redis-cli -h 127.0.0.1 -p "$redis_port" --user "$redis_user" \
+    ping 2>/dev/null)" = "PONG" ]
+}
+
+# A Redis started by an older stack.sh lets anyone in without a password.
+redis_answers_anonymously() {
   [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = "PONG" ]
 }
 
 write_redis_config() {
-  cat >"$redis_conf" <<EOF
+  # Holds the password: readable by this OS user only.
+  (umask 077 && cat >"$redis_conf" <<EOF
 # Written by deploy/stack.sh; edits are overwritten on the next start.
 bind 127.0.0.1
 port $redis_port
-protected-mode no
+protected-mode yes
+# No anonymous access: the default user is off, the application signs in as its own ACL user
+# with a password. It may use keys, streams and scripts, not administer the server (no CONFIG,
+# ACL, DEBUG, SHUTDOWN, REPLICAOF) nor wipe or dump it (no FLUSHALL, FLUSHDB, KEYS, MIGRATE).
+user default off
+user $redis_user on >$redis_password ~* &* +@all -@admin -@dangerous
 daemonize no
 pidfile $redis_pid
 logfile $redis_log
@@ -256,6 +273,7 @@ appendonly yes
 appendfsync everysec
 save ""
 EOF
+  )
 }
 
 start_redis() {
@@ -263,6 +281,10 @@ start_redis() {
   if live_pid "$redis_pid" >/dev/null && redis_answers; then
     say "Redis already running on 127.0.0.1:$redis_port"
     return 0
+  fi
+  if live_pid "$redis_pid" >/dev/null && redis_answers_anonymously; then
+    say "Redis on 127.0.0.1:$redis_port runs without its password (older config): restarting it"
+    stop_redis
   fi
   if ! live_pid "$redis_pid" >/dev/null; then
     write_redis_config
@@ -317,8 +339,11 @@ migrate() {
   local binary=$1
   [ -x "$binary" ] || fail "--migrate: $binary is not an executable"
   say "migrating with $binary"
+  # The local stack runs with development passwords unless told otherwise (migrate refuses the
+  # built-in admin password outside development).
   (cd "$root" && HUICAI_MYSQL_PORT=$mysql_port HUICAI_MYSQL_DATABASE=$database \
     HUICAI_MYSQL_ADMIN_USER=$admin_user HUICAI_MYSQL_ADMIN_PASSWORD=$admin_password \
+    HUICAI_ENV=${HUICAI_ENV:-development} \
     "$binary" migrate --dir "$root/db/migrations") || fail "migration failed"
 }
 

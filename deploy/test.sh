@@ -8,5 +8,7 @@ cd "$root"
 
 bash deploy/install.sh
 bash deploy/build.sh
+# The suite runs against the local stack's development passwords and keys.
+export HUICAI_ENV=development
 # ctest starts the stack itself through the `stack` fixture (deploy/stack.sh start --migrate).
 ctest --test-dir build --output-on-failure --timeout 600 -j "${HUICAI_TEST_JOBS:-2}" "$@"

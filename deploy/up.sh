@@ -5,8 +5,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# The local demo: demo seed, fixed demo second factors and `huicai totp-code` need it.
+# The local demo: demo seed, fixed demo second factors and `huicai totp-code` need it, and it
+# lets the server run with the stack's published development passwords and keys.
 export HUICAI_ENV=${HUICAI_ENV:-development}
+# The demo pays through the sandbox channel (no money moves); a server is without it by default.
+export HUICAI_PAYMENT_SANDBOX=${HUICAI_PAYMENT_SANDBOX:-on}
+# /metrics on its own loopback listener (the API port answers it only with HUICAI_METRICS_TOKEN).
+export HUICAI_METRICS_PORT=${HUICAI_METRICS_PORT:-8081}
 
 bash deploy/install.sh
 bash deploy/build.sh huicai
@@ -33,7 +38,7 @@ for _ in $(seq 150); do
 Huicai is running (pid $(cat "$pid_file"), log .stack/huicai.log):
   API          http://127.0.0.1:$port/v1/
   health       http://127.0.0.1:$port/healthz   readiness http://127.0.0.1:$port/readyz
-  metrics      http://127.0.0.1:$port/metrics
+  metrics      http://127.0.0.1:$HUICAI_METRICS_PORT/metrics   (loopback only)
   OpenAPI      docs/openapi.yaml
   demo logins  docs/demo-accounts.md (printed above by 'huicai seed')
 Stop everything: bash deploy/down.sh

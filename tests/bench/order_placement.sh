@@ -1,38 +1,47 @@
 #!/usr/bin/env bash
-# Benchmark (not a timed test): order placement (2 lines from 2 suppliers, an employee's personal
-# order) through HTTP with wrk at 16 and 64 connections, beside the same SQL transaction run
-# directly against MariaDB at the same concurrency (tests/bench/order_placement_tool.cpp runs
-# ordering's own place_order() through a pool of that many connections). Prints orders/s, p50,
-# p99 and the ratio, then checks that stock and order totals are consistent.
+# Benchmark (not a timed test): HTTP order placement (2 lines from 2 suppliers, an employee's
+# personal order, through `huicai serve` with wrk) against a FIXED baseline: the minimal
+# order-shaped transaction sent straight to the same MariaDB as prepared statements through
+# Connector/C++, one round trip each (idempotency row, 2 conditional stock UPDATEs, order,
+# 2 fulfilments, 2 lines, history, outbox, one COMMIT: tests/bench/order_placement_tool.cpp
+# `baseline`; it never calls ordering's code, so it does not follow what the service executes).
+# Same concurrency and connections for both, in alternating rounds (ROUNDS, at least 3), at 16
+# and 64 connections. During a baseline round the server is stopped (SIGSTOP) after its relay and
+# consumers have drained the HTTP round's events, so its background workers are quiet.
+#
+# Rates count only 201s (orders committed, counted in the database); non-2xx answers are printed
+# separately. For every HTTP round it also prints the SQL statements (Questions) and commits
+# (Com_commit, Handler_commit) MariaDB executed per order, and the InnoDB row lock waits of the
+# round (Innodb_row_lock_waits), from SHOW GLOBAL STATUS deltas taken from the start of the round
+# until its events are drained (so the relay's and the consumers' work is counted too). After the rounds, a scarce-SKU round (64 connections ordering 2 SKUs of
+# SCARCE units each) must sell exactly the stock and refuse the rest with 409. Then consistency
+# checks over everything the run did. The load average is printed with the numbers: the machine
+# may be shared.
 #
 #   tests/bench/order_placement.sh [build-dir]      (default: build; a Release build is best)
-#   DURATION=20 POOL_SIZE=16 tests/bench/order_placement.sh build-release
-#   MODE=hot tests/bench/order_placement.sh           (every order on the same two SKUs)
+#   DURATION=10 ROUNDS=3 POOL_SIZE=16 tests/bench/order_placement.sh build-release
 #
-# MODE=spread (default): SUPPLIERS suppliers (50) with SKUS_PER_SUPPLIER SKUs each (20), every
-# order 1 unit of a random SKU of each of two different random suppliers, so orders rarely queue
-# on the same stock row. MODE=hot: two suppliers with one SKU each, every order on both, so all
-# orders queue on two stock rows (the rate is then bounded by that row-lock queue).
+# SUPPLIERS suppliers (50) with SKUS_PER_SUPPLIER SKUs each (20), every order 1 unit of a random
+# SKU of each of two different random suppliers, so orders rarely queue on the same stock row.
 # Fixture: catalog rows inserted with the admin MySQL user (the bench's stage, like the
 # integration tests; ordering never writes catalog tables), plus an ordering_stock row of
-# STOCK units per SKU. Orders are placed by fresh account ids. The direct baseline runs the same
-# transaction on the same SKU choice (order_placement_tool reads the SKU list this script writes).
+# STOCK units per SKU. Orders are placed by fresh account ids per round.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 HUICAI="$BUILD/services/all_in_one/huicai"
 TOOL="$BUILD/services/ordering/order_placement_tool"
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18090}
 POOL_SIZE=${POOL_SIZE:-16}
-MODE=${MODE:-spread}
-case "$MODE" in
-  spread) SUPPLIERS=${SUPPLIERS:-50}; SKUS_PER_SUPPLIER=${SKUS_PER_SUPPLIER:-20}; STOCK=1000000 ;;
-  hot) SUPPLIERS=2; SKUS_PER_SUPPLIER=1; STOCK=10000000 ;;
-  *) echo "MODE must be spread or hot" >&2; exit 1 ;;
-esac
+SUPPLIERS=${SUPPLIERS:-50}
+SKUS_PER_SUPPLIER=${SKUS_PER_SUPPLIER:-20}
+STOCK=1000000
+SCARCE=${SCARCE:-300}
 (( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
+(( ROUNDS >= 3 )) || { echo "ROUNDS must be at least 3" >&2; exit 1; }
 # Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
 # SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
 export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
@@ -70,7 +79,7 @@ sql "INSERT INTO ordering_stock (sku_id, supplier_id, available) SELECT s.id, p.
 SKU_FILE=$(mktemp /tmp/huicai-bench-XXXX.skus)
 sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY ORDER BY p.supplier_id, s.id" >"$SKU_FILE"
 SKU_COUNT=$(wc -l <"$SKU_FILE")
-echo "mode $MODE: $SUPPLIERS suppliers x $SKUS_PER_SUPPLIER SKUs = $SKU_COUNT SKUs, $STOCK units each; 2 lines from 2 suppliers per order"
+echo "$SUPPLIERS suppliers x $SKUS_PER_SUPPLIER SKUs = $SKU_COUNT SKUs, $STOCK units each; 2 lines from 2 suppliers per order"
 BASE=$(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 ))
 ACCOUNTS=()
 
@@ -84,11 +93,12 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && 
 
 LUA=$(mktemp /tmp/huicai-bench-XXXX.lua)
 # The SKU list as a Lua table of per-supplier arrays.
-SKU_TABLE=$(awk 'BEGIN { printf "{" } $1 != last { if (NR > 1) printf "},"; printf "{"; last = $1; sep = "" } { printf "%s%s", sep, $2; sep = "," } END { print "}}" }' "$SKU_FILE")
-cat >"$LUA" <<LUA
--- Each request a fresh Idempotency-Key: thread id + counter (+ run suffix), and 1 unit of a
--- random SKU of each of two different random suppliers (the same choice as the direct tool).
-local skus = $SKU_TABLE
+lua_skus() { awk 'BEGIN { printf "{" } $1 != last { if (NR > 1) printf "},"; printf "{"; last = $1; sep = "" } { printf "%s%s", sep, $2; sep = "," } END { print "}}" }' "$1"; }
+write_lua() {
+  cat >"$LUA" <<LUA
+-- Each request a fresh Idempotency-Key: run suffix + round + thread id + counter, and 1 unit of
+-- a random SKU of each of two different random suppliers (the same choice as the baseline).
+local skus = $(lua_skus "$1")
 local counter = 0
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
@@ -102,42 +112,101 @@ function request()
   return wrk.format("POST", "/v1/orders", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
-    ["Idempotency-Key"] = "$S-" .. tid .. "-" .. counter,
+    ["Idempotency-Key"] = os.getenv("BENCH_KEY_PREFIX") .. "-" .. tid .. "-" .. counter,
   }, '{"fund_plan":"personal","lines":[{"sku_id":' .. a .. ',"quantity":1},{"sku_id":' .. b .. ',"quantity":1}]}')
 end
 LUA
+}
 
-printf '%-6s %-11s %10s %9s %9s %7s\n' conns path orders/s p50_ms p99_ms errors
-declare -A RATE
-for CONNS in 16 64; do
-  # HTTP: wrk (2 threads on this 2-core machine), a fresh buyer per run.
-  ACCOUNT=$((BASE + CONNS)); ACCOUNTS+=("$ACCOUNT")
-  OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$LUA" "http://127.0.0.1:$PORT")
-  HTTP_RATE=$(awk '/Requests\/sec/ {print $2}' <<<"$OUT")
-  P50=$(awk '$1 == "50%" {print $2}' <<<"$OUT")
-  P99=$(awk '$1 == "99%" {print $2}' <<<"$OUT")
-  NON2XX=$(awk '/Non-2xx/ {print $5}' <<<"$OUT"); NON2XX=${NON2XX:-0}
-  CREATED=$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = $ACCOUNT")
-  printf '%-6s %-11s %10s %9s %9s %7s   (%s orders created)\n' "$CONNS" http "$HTTP_RATE" "$P50" "$P99" "$NON2XX" "$CREATED"
-  # Direct: the same transaction, same concurrency, no HTTP.
-  ACCOUNT=$((BASE + CONNS + 1)); ACCOUNTS+=("$ACCOUNT")
-  DIRECT=$("$TOOL" direct "$CONNS" "$DURATION" "$ACCOUNT" "$SKU_FILE")
-  D_RATE=$(sed -E 's/.*"orders_per_second":([0-9.]+).*/\1/' <<<"$DIRECT")
-  D_P50=$(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
-  D_P99=$(sed -E 's/.*"p99_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
-  D_ERR=$(sed -E 's/.*"errors":([0-9]+).*/\1/' <<<"$DIRECT")
-  printf '%-6s %-11s %10s %9s %9s %7s\n' "$CONNS" direct "$D_RATE" "${D_P50}ms" "${D_P99}ms" "$D_ERR"
-  RATE[$CONNS]=$(awk -v h="$HTTP_RATE" -v d="$D_RATE" 'BEGIN {printf "%.2f", h / d}')
-  echo "       ratio http/direct at $CONNS connections: ${RATE[$CONNS]}"
+status_value() { sql "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
+# Waits until the server's relay has published everything and the consumer groups of the ordering
+# stream have nothing pending or unread (at most 120 s).
+REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" -n "${HUICAI_REDIS_DATABASE:-0}")
+drain() {
+  for _ in $(seq 1200); do
+    local unpublished lag
+    unpublished=$(sql "SELECT COUNT(*) FROM ordering_outbox WHERE published_at IS NULL")
+    lag=$("${REDIS[@]}" XINFO GROUPS 'huicai:{ordering}:events' 2>/dev/null |
+      awk 'prev == "pending" || prev == "lag" { sum += $1 } { prev = $1 } END { print sum + 0 }')
+    [[ "$unpublished" == 0 && "$lag" == 0 ]] && return 0
+    sleep 0.1
+  done
+  echo "warning: events not drained after 120 s" >&2
+}
+
+write_lua "$SKU_FILE"
+printf '%-5s %-5s %-8s %9s %9s %9s %8s %10s %9s %9s %10s\n' round conns path orders/s p50_ms p99_ms non2xx stmts/order commits h_commits lock_waits
+declare -A MIN_RATIO
+HTTP_ACCOUNTS=()
+for ROUND in $(seq "$ROUNDS"); do
+  for CONNS in 16 64; do
+    # HTTP: wrk (2 threads on this 2-core machine), a fresh buyer per round.
+    ACCOUNT=$((BASE + ROUND * 1000 + CONNS)); ACCOUNTS+=("$ACCOUNT"); HTTP_ACCOUNTS+=("$ACCOUNT")
+    Q0=$(status_value Questions); C0=$(status_value Com_commit); H0=$(status_value Handler_commit)
+    W0=$(status_value Innodb_row_lock_waits)
+    T0=$(date +%s.%N)
+    OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") BENCH_KEY_PREFIX="$S-$ROUND-$CONNS" \
+      wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$LUA" "http://127.0.0.1:$PORT")
+    T1=$(date +%s.%N)
+    drain
+    Q1=$(status_value Questions); C1=$(status_value Com_commit); H1=$(status_value Handler_commit)
+    W1=$(status_value Innodb_row_lock_waits)
+    P50=$(awk '$1 == "50%" {print $2}' <<<"$OUT")
+    P99=$(awk '$1 == "99%" {print $2}' <<<"$OUT")
+    NON2XX=$(awk '/Non-2xx/ {print $5}' <<<"$OUT"); NON2XX=${NON2XX:-0}
+    CREATED=$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = $ACCOUNT")
+    HTTP_RATE=$(awk -v n="$CREATED" -v a="$T0" -v b="$T1" 'BEGIN {printf "%.0f", n / (b - a)}')
+    PER=$(awk -v q=$((Q1 - Q0)) -v c=$((C1 - C0)) -v h=$((H1 - H0)) -v w=$((W1 - W0)) -v n="$CREATED" \
+      'BEGIN { if (n == 0) n = 1; printf "%10.1f %9.2f %9.2f %10d", q / n, c / n, h / n, w }')
+    printf '%-5s %-5s %-8s %9s %9s %9s %8s %s\n' "$ROUND" "$CONNS" http "$HTTP_RATE" "$P50" "$P99" "$NON2XX" "$PER"
+
+    # Baseline: same concurrency and connections, server stopped (its workers quiet).
+    ACCOUNT=$((BASE + ROUND * 1000 + CONNS + 1)); ACCOUNTS+=("$ACCOUNT")
+    kill -STOP "$SERVER"
+    DIRECT=$("$TOOL" baseline "$CONNS" "$DURATION" "$ACCOUNT" "$SKU_FILE")
+    kill -CONT "$SERVER"
+    D_RATE=$(sed -E 's/.*"orders_per_second":([0-9.]+).*/\1/' <<<"$DIRECT")
+    D_P50=$(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
+    D_P99=$(sed -E 's/.*"p99_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
+    D_ERR=$(sed -E 's/.*"errors":([0-9]+).*/\1/' <<<"$DIRECT")
+    printf '%-5s %-5s %-8s %9.0f %9s %9s %8s\n' "$ROUND" "$CONNS" baseline "$D_RATE" "${D_P50}ms" "${D_P99}ms" "$D_ERR"
+    RATIO=$(awk -v h="$HTTP_RATE" -v d="$D_RATE" 'BEGIN {printf "%.2f", h / d}')
+    echo "                     ratio http/baseline: $RATIO   (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+    if [[ -z "${MIN_RATIO[$CONNS]:-}" ]] || awk -v r="$RATIO" -v m="${MIN_RATIO[$CONNS]}" 'BEGIN {exit !(r < m)}'; then
+      MIN_RATIO[$CONNS]=$RATIO
+    fi
+  done
 done
+echo "lowest ratio: ${MIN_RATIO[16]} at 16 connections, ${MIN_RATIO[64]} at 64 (acceptance: >= 0.8 in every round)"
+
+# --- scarce SKUs: stock runs out -------------------------------------------------------------
+SCARCE_SKUS=$(sql "SELECT GROUP_CONCAT(sku_id ORDER BY sku_id) FROM (SELECT MIN(st.sku_id) AS sku_id FROM ordering_stock st WHERE st.supplier_id IN ($SUPPLIER_IDS) GROUP BY st.supplier_id ORDER BY st.supplier_id LIMIT 2) two")
+SCARCE_FILE=$(mktemp /tmp/huicai-bench-XXXX.skus)
+sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE s.id IN ($SCARCE_SKUS) ORDER BY p.supplier_id" >"$SCARCE_FILE"
+# Start the scarce SKUs over with SCARCE units: earlier rounds' orders on them stay reserved or
+# sold, so the scarce round's own account is the one that must get exactly SCARCE orders.
+SCARCE_BEFORE=$(sql "SELECT GROUP_CONCAT(CONCAT(sku_id, ':', available + reserved + sold)) FROM ordering_stock WHERE sku_id IN ($SCARCE_SKUS)")
+sql "UPDATE ordering_stock SET available = $SCARCE WHERE sku_id IN ($SCARCE_SKUS)"
+write_lua "$SCARCE_FILE"
+ACCOUNT=$((BASE + 999)); SCARCE_ACCOUNT=$ACCOUNT; ACCOUNTS+=("$ACCOUNT")
+OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") BENCH_KEY_PREFIX="$S-scarce" \
+  wrk -t2 -c64 -d5s -s "$LUA" "http://127.0.0.1:$PORT")
+drain
+SCARCE_NON2XX=$(awk '/Non-2xx/ {print $5}' <<<"$OUT"); SCARCE_NON2XX=${SCARCE_NON2XX:-0}
+SCARCE_CREATED=$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = $ACCOUNT")
+echo "scarce round: 2 SKUs x $SCARCE units, 64 connections, 5 s: $SCARCE_CREATED orders (201), $SCARCE_NON2XX refused (non-2xx)"
 
 # --- consistency -----------------------------------------------------------------------------
 IN=$(IFS=,; echo "${ACCOUNTS[*]}")
 FAIL=0
 check() { if [[ "$2" == "$3" ]]; then echo "ok    $1 ($2)"; else echo "FAIL  $1: $2 != $3"; FAIL=1; fi; }
 STOCK_ROWS="ordering_stock st WHERE st.supplier_id IN ($SUPPLIER_IDS)"
-check "every SKU: available + reserved + sold = initial ($SKU_COUNT SKUs)" \
-  "$(sql "SELECT COUNT(*) FROM $STOCK_ROWS AND st.available + st.reserved + st.sold = $STOCK")" "$SKU_COUNT"
+check "every other SKU: available + reserved + sold = initial ($((SKU_COUNT - 2)) SKUs)" \
+  "$(sql "SELECT COUNT(*) FROM $STOCK_ROWS AND st.sku_id NOT IN ($SCARCE_SKUS) AND st.available + st.reserved + st.sold = $STOCK")" "$((SKU_COUNT - 2))"
+check "scarce SKUs: sold out, nothing oversold" \
+  "$(sql "SELECT COUNT(*) FROM ordering_stock WHERE sku_id IN ($SCARCE_SKUS) AND available = 0")" 2
+check "scarce round: exactly $SCARCE orders (each takes 1 unit of both SKUs)" "$SCARCE_CREATED" "$SCARCE"
+check "scarce round: the rest refused" "$(( SCARCE_NON2XX > 0 ))" 1
 check "every SKU: reserved = quantity on open orders" \
   "$(sql "SELECT COUNT(*) FROM $STOCK_ROWS AND st.reserved = COALESCE((SELECT open.quantity FROM (SELECT l.sku_id, SUM(l.quantity) AS quantity FROM ordering_order_lines l JOIN ordering_orders o ON o.id = l.order_id WHERE o.buyer_account_id IN ($IN) AND o.status = 'pending_payment' GROUP BY l.sku_id) open WHERE open.sku_id = st.sku_id), 0)")" "$SKU_COUNT"
 check "units sold or reserved = units on the run's orders" \
@@ -155,8 +224,15 @@ check "Σ fulfilment subtotals = Σ order totals" \
 check "every order has 2 fulfilments and 2 lines" \
   "$(sql "SELECT COUNT(*) * 2 FROM ordering_orders WHERE buyer_account_id IN ($IN)")" \
   "$(sql "SELECT COUNT(*) FROM ordering_order_lines l JOIN ordering_orders o ON o.id = l.order_id WHERE o.buyer_account_id IN ($IN)")"
-check "one order_placed event per order" \
-  "$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN ($IN)")" \
-  "$(sql "SELECT COUNT(*) FROM ordering_outbox x JOIN ordering_orders o ON x.aggregate_id = CAST(o.id AS CHAR) WHERE o.buyer_account_id IN ($IN) AND x.event_type = 'ordering.order_placed.v1'")"
-rm -f "$LUA" "$SKU_FILE"
+HTTP_IN=$(IFS=,; echo "${HTTP_ACCOUNTS[*]},$SCARCE_ACCOUNT")
+check "one order_placed event per HTTP order id" \
+  "$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN ($HTTP_IN)")" \
+  "$(sql "SELECT COUNT(*) FROM (SELECT o.id FROM ordering_orders o JOIN ordering_outbox x ON x.aggregate_id = CAST(o.id AS CHAR) AND x.event_type = 'ordering.order_placed.v1' WHERE o.buyer_account_id IN ($HTTP_IN) GROUP BY o.id HAVING COUNT(*) = 1) once")"
+check "every idempotency row of the run completed" \
+  "$(sql "SELECT COUNT(*) FROM ordering_idempotency_keys WHERE account_id IN ($IN,$SCARCE_ACCOUNT) AND status <> 'completed'")" 0
+check "one idempotency row per order" \
+  "$(sql "SELECT COUNT(*) FROM ordering_idempotency_keys WHERE account_id IN ($IN,$SCARCE_ACCOUNT) AND response_status = 201")" \
+  "$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN ($IN,$SCARCE_ACCOUNT)")"
+echo "(scarce SKUs before the scarce round, total units: $SCARCE_BEFORE)"
+rm -f "$LUA" "$SKU_FILE" "$SCARCE_FILE"
 exit $FAIL

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Kubernetes manifests (deploy/k8s, deploy/k8s/settlement) against the Kubernetes API's JSON
+# The Kubernetes manifests (deploy/k8s) against the Kubernetes API's JSON
 # schemas (tests/deploy/k8s/validate.js, the kubernetes-models package from npm, installed by
 # deploy/install.sh), then against what the issue asks of them (requirements.js). A planted
 # manifest with a wrong type and a missing required field must fail the schema check.
@@ -10,7 +10,7 @@ if [ ! -d "$checker/node_modules/kubernetes-models" ]; then
   echo "FAIL: $checker/node_modules missing: run deploy/install.sh" >&2
   exit 1
 fi
-manifests=("$checkout"/deploy/k8s/*.yaml "$checkout"/deploy/k8s/settlement/*.yaml)
+manifests=("$checkout"/deploy/k8s/*.yaml)
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

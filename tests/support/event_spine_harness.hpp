@@ -22,6 +22,7 @@
 #include <memory>
 #include <mysql_test_options.hpp>
 #include <redis_test_options.hpp>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@ namespace huicai::test {
 inline constexpr const char* kSelftestOutbox = "core_selftest_outbox";
 inline constexpr const char* kSelftestProducer = "core_selftest";
 inline constexpr const char* kSelftestProcessed = "core_selftest_processed_events";
+inline constexpr const char* kSelftestEventType = "core_selftest.amount_recorded.v1";
 
 class EventSpineHarness {
  public:
@@ -56,7 +58,8 @@ class EventSpineHarness {
 
   // Enqueues one event per amount in ONE transaction; `commit` false throws inside it so the
   // transaction rolls back. Returns the event ids (as enqueue returned them).
-  std::vector<std::string> enqueue(const std::vector<long long>& amounts, bool commit = true) {
+  std::vector<std::string> enqueue(const std::vector<long long>& amounts, bool commit = true,
+                                   const std::string& type = kSelftestEventType) {
     std::vector<std::string> ids;
     const std::string aggregate = aggregate_id();
     auto write = [&](mysql::Session& session) {
@@ -64,7 +67,7 @@ class EventSpineHarness {
       for (auto amount : amounts) {
         events::OutgoingEvent event;
         event.stream = stream;
-        event.type = "core_selftest.amount_recorded.v1";
+        event.type = type;
         event.aggregate_id = aggregate;
         event.payload = std::to_string(amount);
         event.request_id = "req-" + suffix;
@@ -107,32 +110,38 @@ class EventSpineHarness {
   std::unique_ptr<events::Consumer> make_consumer(
       const std::string& group, const std::string& consumer_name,
       std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
-      std::function<void(const events::ReceivedEvent&)> before_effect = {}) {
-    consumer_clients_.push_back(
-        std::make_unique<redis::Client>(io.executor(), redis_test_options()));
-    auto& client = *consumer_clients_.back();
-    client.start();
-    wait_until([&] { return client.connected(); }, std::chrono::seconds(5));
-    events::ConsumerOptions options;
-    options.stream = stream;
-    options.group = group;
-    options.consumer_name = consumer_name;
-    options.processed_table = kSelftestProcessed;
-    options.batch_size = 50;
-    options.block = std::chrono::milliseconds(100);
-    options.reclaim_after = reclaim_after;
-    options.error_backoff = std::chrono::milliseconds(100);
+      std::function<void(const events::ReceivedEvent&)> before_effect = {},
+      metrics::Registry* metrics = nullptr) {
+    auto options = consumer_options(group, consumer_name, reclaim_after);
+    options.metrics = metrics;
     return std::make_unique<events::Consumer>(
-        pool, client, options,
+        pool, new_consumer_client(), options,
         [group, before_effect](mysql::Session& session, const events::ReceivedEvent& event) {
           if (before_effect) before_effect(event);
-          auto& insert = session.prepare(
-              "INSERT INTO core_selftest_effects (consumer_group, event_id, aggregate_id,"
-              " amount_fen) VALUES (?, ?, ?, ?)");
-          mysql::bind(insert, group, event.event_id, event.aggregate_id,
-                      static_cast<std::int64_t>(std::stoll(event.payload)));
-          insert.executeUpdate();
+          record_effect(session, group, event);
         });
+  }
+
+  // A batched consumer of the declared types, with the same effect per event. `before_effect`
+  // sees the batch and the index of the event about to be applied; it may throw to fail the
+  // batch half-way (after the effects of the events before it).
+  using BatchHook =
+      std::function<void(std::span<const events::ReceivedEvent> batch, std::size_t index)>;
+  std::unique_ptr<events::Consumer> make_batch_consumer(
+      const std::string& group, const std::string& consumer_name,
+      std::vector<std::string> event_types, BatchHook before_effect = {},
+      std::chrono::milliseconds reclaim_after = std::chrono::seconds(30)) {
+    auto options = consumer_options(group, consumer_name, reclaim_after);
+    options.event_types = std::move(event_types);
+    return std::make_unique<events::Consumer>(
+        pool, new_consumer_client(), options,
+        events::BatchHandler([group, before_effect](mysql::Session& session,
+                                                    std::span<const events::ReceivedEvent> batch) {
+          for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (before_effect) before_effect(batch, i);
+            record_effect(session, group, batch[i]);
+          }
+        }));
   }
 
   // Polls until `done` holds or the timeout passes; returns whether it held.
@@ -201,6 +210,41 @@ class EventSpineHarness {
   redis::Client redis;
 
  private:
+  redis::Client& new_consumer_client() {
+    consumer_clients_.push_back(
+        std::make_unique<redis::Client>(io.executor(), redis_test_options()));
+    auto& client = *consumer_clients_.back();
+    client.start();
+    wait_until([&] { return client.connected(); }, std::chrono::seconds(5));
+    return client;
+  }
+
+  events::ConsumerOptions consumer_options(const std::string& group,
+                                           const std::string& consumer_name,
+                                           std::chrono::milliseconds reclaim_after) const {
+    events::ConsumerOptions options;
+    options.stream = stream;
+    options.group = group;
+    options.consumer_name = consumer_name;
+    options.processed_table = kSelftestProcessed;
+    options.batch_size = 50;
+    options.block = std::chrono::milliseconds(100);
+    options.reclaim_after = reclaim_after;
+    options.error_backoff = std::chrono::milliseconds(100);
+    return options;
+  }
+
+  // The test consumers' effect: one row per applied event (core_selftest_effects).
+  static void record_effect(mysql::Session& session, const std::string& group,
+                            const events::ReceivedEvent& event) {
+    auto& insert = session.prepare(
+        "INSERT INTO core_selftest_effects (consumer_group, event_id, aggregate_id,"
+        " amount_fen) VALUES (?, ?, ?, ?)");
+    mysql::bind(insert, group, event.event_id, event.aggregate_id,
+                static_cast<std::int64_t>(std::stoll(event.payload)));
+    insert.executeUpdate();
+  }
+
   void stop_client(redis::Client& client) {
     io.run<int>([&]() -> boost::asio::awaitable<int> {
       co_await client.stop();

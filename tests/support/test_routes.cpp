@@ -25,7 +25,9 @@ asio::awaitable<Response> echo(Request& request) {
                                                     {"path", request.path},
                                                     {"query", request.query},
                                                     {"body_size", request.body.size()},
-                                                    {"request_id", request.request_id}});
+                                                    {"request_id", request.request_id},
+                                                    {"remote_address", request.remote_address},
+                                                    {"peer_address", request.peer_address}});
 }
 
 asio::awaitable<Response> slow(Request& request) {

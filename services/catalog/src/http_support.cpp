@@ -60,11 +60,7 @@ http::Problem not_found(std::string_view what) {
 }
 
 http::Problem precondition_failed(std::int64_t current_version) {
-  http::Problem problem(412, "precondition-failed", "Precondition failed",
-                        "the resource changed since it was read (If-Match does not match)");
-  problem.with("current_etag", boost::json::string(version_etag(current_version)))
-      .with_header("ETag", version_etag(current_version));
-  return problem;
+  return http::stale_version(current_version);
 }
 
 http::Problem conflict(std::string slug, std::string title, std::string detail) {

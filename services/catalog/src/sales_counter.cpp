@@ -7,22 +7,30 @@
 
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <map>
 
 namespace huicai::catalog {
 
-void count_sales(mysql::Session& session, const events::ReceivedEvent& event) {
-  if (event.type != "ordering.order_paid.v1") return;
-  events::v1::OrderChanged order;
-  // A payload we cannot read is a bug upstream: throwing keeps it pending for a fixed build.
-  if (!order.ParseFromString(event.payload)) {
-    throw std::runtime_error("catalog: unreadable ordering.order_paid.v1 payload");
+void count_sales(mysql::Session& session, std::span<const events::ReceivedEvent> events) {
+  std::map<std::int64_t, std::int64_t> quantity_by_product;
+  for (const auto& event : events) {
+    if (event.type != kOrderPaidEvent) continue;
+    events::v1::OrderChanged order;
+    // A payload we cannot read is a bug upstream: throwing keeps it pending for a fixed build
+    // (the rest of the batch is applied one event at a time meanwhile).
+    if (!order.ParseFromString(event.payload)) {
+      throw std::runtime_error("catalog: unreadable ordering.order_paid.v1 payload");
+    }
+    for (const auto& line : order.lines()) {
+      if (line.quantity() <= 0) continue;
+      quantity_by_product[static_cast<std::int64_t>(line.product_id())] +=
+          static_cast<std::int64_t>(line.quantity());
+    }
   }
   auto& update =
       session.prepare("UPDATE catalog_products SET sales_count = sales_count + ? WHERE id = ?");
-  for (const auto& line : order.lines()) {
-    if (line.quantity() <= 0) continue;
-    mysql::bind(update, static_cast<std::int64_t>(line.quantity()),
-                static_cast<std::int64_t>(line.product_id()));
+  for (const auto& [product_id, quantity] : quantity_by_product) {
+    mysql::bind(update, quantity, product_id);
     update.executeUpdate();
   }
 }
@@ -36,8 +44,10 @@ void start_sales_counter(app::Context& context) {
     options.group = "catalog-sales";
     options.consumer_name = std::string(host) + ":" + std::to_string(::getpid());
     options.processed_table = "catalog_processed_events";
+    options.metrics = &context.metrics();
+    options.event_types = {kOrderPaidEvent};
     events::Consumer consumer(context.db(), context.dedicated_redis("catalog-sales"),
-                              std::move(options), &count_sales);
+                              std::move(options), events::BatchHandler(&count_sales));
     co_await consumer.run();
   });
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <huicai/core/config.hpp>
+#include <huicai/core/http/trusted_proxies.hpp>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -139,6 +140,16 @@ Setting named(std::string name, Setting setting) {
   return setting;
 }
 
+// A setting whose text must also pass `check` (which throws std::invalid_argument).
+Setting checked(Setting setting, std::function<void(std::string_view)> check) {
+  setting.parse = [parse = std::move(setting.parse), check = std::move(check)](
+                      Config& config, std::string_view text) {
+    check(text);
+    parse(config, text);
+  };
+  return setting;
+}
+
 constexpr Bounds at_least_one{1};
 constexpr Bounds any_port{0, 65'535};
 constexpr Bounds non_empty{1};
@@ -158,6 +169,21 @@ const std::vector<Setting>& settings() {
                      "On SIGTERM, in-flight requests get this long before the process exits"),
       HUICAI_SETTING(http_max_connections, "Open connections beyond this are refused",
                      at_least_one),
+      HUICAI_SETTING(http_max_connections_per_ip,
+                     "Open connections one client address may hold (beyond: 503 and closed); "
+                     "trusted proxies are exempt",
+                     at_least_one),
+      checked(
+          HUICAI_SETTING(trusted_proxies,
+                         "Comma-separated addresses and CIDR networks of reverse proxies whose "
+                         "X-Forwarded-For names the client (empty: the TCP peer is the client)"),
+          [](std::string_view text) { http::TrustedProxies::parse(text); }),
+      HUICAI_SETTING(metrics_port,
+                     "Port of the loopback-only listener serving /metrics (0 = no such listener)",
+                     any_port),
+      HUICAI_SETTING(metrics_token,
+                     "Bearer token that makes /metrics answer on the API port (empty: /metrics "
+                     "is 404 there)"),
       HUICAI_SETTING(http_workers,
                      "Worker processes serving the port together (SO_REUSEPORT), one per core",
                      Bounds{1, 64}),
@@ -181,6 +207,11 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(redis_host, "Redis IP address (an IP: hiredis resolves names blocking)",
                      non_empty),
       HUICAI_SETTING(redis_port, "Redis port", Bounds{1, 65'535}),
+      HUICAI_SETTING(redis_user,
+                     "Redis ACL user of the application (empty: the default user, requirepass)"),
+      HUICAI_SETTING(redis_password,
+                     "Password of the Redis user, sent with AUTH on every connection (change in "
+                     "production; empty: no AUTH)"),
       HUICAI_SETTING(redis_database, "Redis logical database (SELECT) every connection uses"),
       HUICAI_SETTING(redis_command_timeout, "Deadline of one Redis command", at_least_one),
       // Tokens and passwords
@@ -199,7 +230,8 @@ const std::vector<Setting>& settings() {
       named("HUICAI_ENV",
             HUICAI_SETTING(environment,
                            "production or development (development allows the demo seed, the "
-                           "totp-code tool and an empty HUICAI_MFA_REQUIRED_ROLES)",
+                           "built-in secrets, the totp-code tool and an empty "
+                           "HUICAI_MFA_REQUIRED_ROLES)",
                            non_empty)),
       // Sign-in throttling
       HUICAI_SETTING(login_failure_window, "Sign-in failures older than this are forgotten",
@@ -248,6 +280,10 @@ const std::vector<Setting>& settings() {
                      "ordering: shipped fulfilments are confirmed as received after this many days",
                      Bounds{0, 36'500}),
       HUICAI_SETTING(order_sweep_interval, "ordering: how often the expiry sweeper runs (0 = off)"),
+      HUICAI_SETTING(payment_sandbox,
+                     "ordering: the sandbox payment channel, which confirms payments without "
+                     "money (off: its confirm and callback routes do not exist and payment intents "
+                     "answer 503 no-payment-channel)"),
       HUICAI_SETTING(payment_sandbox_secret,
                      "ordering: HMAC key of the sandbox payment channel's callbacks (change in "
                      "production)",

@@ -25,8 +25,8 @@ std::optional<std::string> json_or_null(const std::string& text) {
   return text;
 }
 
+// One INSERT per entry, all in the consumer's batch transaction (one commit per batch).
 void store(mysql::Session& session, const events::ReceivedEvent& event) {
-  if (event.type != audit::kEventType) return;  // other events of the stream: not ours
   auto entry = audit::decode(event.payload);
   if (!entry) {
     // Recording the failure beats blocking the stream on one bad message forever.
@@ -60,8 +60,11 @@ void start_audit_consumers(app::Context& context) {
           options.group = kGroup;
           options.consumer_name = consumer_name();
           options.processed_table = "identity_processed_events";
+          options.metrics = &context.metrics();
+          // Only audit entries: the stream's other events cost this consumer no database work.
+          options.event_types = {std::string(audit::kEventType)};
           events::Consumer consumer(context.db(), context.dedicated_redis("audit-" + stream),
-                                    options, &store);
+                                    options, events::EventHandler(&store));
           co_await consumer.run();
         });
   }

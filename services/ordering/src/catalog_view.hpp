@@ -4,8 +4,10 @@
 // transaction. Ordering never writes catalog tables.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace huicai::mysql {
 class Session;
@@ -32,5 +34,8 @@ struct OrderableSku {
 };
 
 std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int64_t sku_id);
+// Every SKU of `sku_ids` the view has, in one SELECT, by SKU id (missing ones are left out).
+std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session,
+                                                         const std::vector<std::int64_t>& sku_ids);
 
 }  // namespace huicai::ordering

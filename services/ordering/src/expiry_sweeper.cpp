@@ -1,6 +1,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+#include <huicai/core/log.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
@@ -23,6 +25,19 @@ std::vector<std::int64_t> due_ids(mysql::Session& session, const std::string& sq
   return ids;
 }
 
+void log_sweep_failure(const char* what, std::int64_t id, const std::string& reason) {
+  log::warn("sweeper skips an item this pass", {{"item", what}, {"id", id}, {"reason", reason}});
+}
+
+// Helpers kept out of coroutine bodies: GCC 12 miscompiles braced initializer lists there.
+void log_pass_failure(const std::string& reason) {
+  log::warn("sweep pass failed", {{"reason", reason}});
+}
+
+bool is_cancellation(const boost::system::system_error& error) {
+  return error.code() == boost::asio::error::operation_aborted;
+}
+
 }  // namespace
 
 boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
@@ -42,7 +57,8 @@ boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
     return ids;
   });
   for (const std::int64_t order_id : expired_ids) {
-    const bool ended = co_await pool.transaction([&](mysql::Session& session) {
+    // Named, not a temporary inside co_await (GCC 12 destroys those twice).
+    auto end_if_due = [&](mysql::Session& session) {
       auto order = load_order(session, order_id, true);
       if (!order || (order->status != "pending_payment" && order->status != "pending_approval")) {
         return false;  // another sweeper, a payment or the buyer got there first
@@ -57,8 +73,22 @@ boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
           0, order->status == "pending_approval" ? "approval timed out" : "not paid in time", ""};
       end_order(session, *order, OrderStatus::expired, system);
       return true;
-    });
-    if (ended) ++result.expired;
+    };
+    std::string failure;
+    try {
+      if (co_await pool.transaction(end_if_due, mysql::Isolation::read_committed)) {
+        ++result.expired;
+      }
+    } catch (const boost::system::system_error& error) {
+      if (is_cancellation(error)) throw;
+      failure = error.what();
+    } catch (const std::exception& error) {
+      failure = error.what();  // a stuck order: the next ones still expire in this pass
+    }
+    if (!failure.empty()) {
+      log_sweep_failure("order", order_id, failure);
+      ++result.failed;
+    }
   }
 
   const auto shipped_ids = co_await pool.run([&](mysql::Session& session) {
@@ -68,7 +98,7 @@ boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
                    static_cast<std::int64_t>(auto_receive_after.count()), batch);
   });
   for (const std::int64_t fulfilment_id : shipped_ids) {
-    const bool received = co_await pool.transaction([&](mysql::Session& session) {
+    auto receive_if_shipped = [&](mysql::Session& session) {
       auto order_id = order_of_fulfilment(session, fulfilment_id);
       if (!order_id) return false;
       auto order = load_order(session, *order_id, true);
@@ -84,8 +114,22 @@ boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
         return true;
       }
       return false;
-    });
-    if (received) ++result.auto_received;
+    };
+    std::string failure;
+    try {
+      if (co_await pool.transaction(receive_if_shipped, mysql::Isolation::read_committed)) {
+        ++result.auto_received;
+      }
+    } catch (const boost::system::system_error& error) {
+      if (is_cancellation(error)) throw;
+      failure = error.what();
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+    if (!failure.empty()) {
+      log_sweep_failure("fulfilment", fulfilment_id, failure);
+      ++result.failed;
+    }
   }
   co_return result;
 }
@@ -94,7 +138,16 @@ boost::asio::awaitable<void> run_sweeper(mysql::Pool& pool, std::chrono::millise
                                          std::chrono::seconds auto_receive_after) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
-    co_await sweep_once(pool, auto_receive_after);
+    std::string failure;
+    try {
+      co_await sweep_once(pool, auto_receive_after);
+    } catch (const boost::system::system_error& error) {
+      if (is_cancellation(error)) throw;
+      failure = error.what();
+    } catch (const std::exception& error) {
+      failure = error.what();  // MySQL unavailable: the next pass tries again
+    }
+    if (!failure.empty()) log_pass_failure(failure);
     timer.expires_after(interval);
     co_await timer.async_wait(boost::asio::use_awaitable);
   }

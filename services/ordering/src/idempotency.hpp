@@ -3,18 +3,21 @@
 //   same key + same request  -> the first response again (status and body)
 //   same key + other request -> 422 "idempotency-key-reused"
 //   same key while the first is still running -> 409 "idempotency-key-in-progress"
-// How: claim() inserts an in_progress row in its own transaction before any work; the work's
-// own transaction calls complete() to store the response in the same commit as its effects, so
-// a crash leaves either nothing or everything. A failure (a client error, or MySQL giving up)
-// removes the claim so the client can retry with the same key. An in_progress row left by a
-// crashed process may be taken over after its lease runs out; the attempt token makes sure only
-// the newest claimant can complete it.
+// How: the claim is the first statement of the work's own transaction (an INSERT of an
+// in_progress row), and the response is stored by the last one, in the same commit as the
+// effects. A crash or a failure before the commit leaves nothing behind, so a retry with the same
+// key works at once. A concurrent attempt with the same key waits on the claim's row lock: when
+// the first commits it gets the replay, when the first rolls back it does the work itself, and
+// when the first holds the key longer than innodb_lock_wait_timeout it gets 409.
+// In_progress rows committed by older versions (which claimed in a separate transaction) may be
+// taken over once their lease ran out; the attempt token keeps completing to the newest claimant.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <huicai/core/http/message.hpp>
+#include <huicai/core/mysql/pool.hpp>
 #include <optional>
 #include <string>
 
@@ -39,22 +42,19 @@ class Idempotency {
 
   // Runs `work` inside one transaction under the request's Idempotency-Key (400 when the header
   // is missing or longer than 255 bytes), storing its response with its effects.
-  boost::asio::awaitable<http::Response> run(const http::Request& request,
-                                             std::function<http::Response(mysql::Session&)> work);
+  boost::asio::awaitable<http::Response> run(
+      const http::Request& request, std::function<http::Response(mysql::Session&)> work,
+      mysql::Isolation isolation = mysql::Isolation::repeatable_read);
 
   // SHA-256 (hex) of method, path and body: what "the same request" means.
   static std::string request_hash(const http::Request& request);
 
  private:
-  // Either a response to answer right away (replay, 409, 422) or a claim to work under.
-  struct ClaimResult {
-    std::optional<http::Response> answer;
-    IdempotencyClaim claim;
-  };
-  boost::asio::awaitable<ClaimResult> claim(const http::Request& request, std::string key);
+  // Inside the transaction: nullopt when the key is ours to work under, otherwise the answer
+  // (a replay) or a thrown 409 / 422.
+  std::optional<http::Response> claim(mysql::Session& session, const IdempotencyClaim& claim);
   static void complete(mysql::Session& session, const IdempotencyClaim& claim,
                        const http::Response& response);
-  boost::asio::awaitable<void> abandon(const IdempotencyClaim& claim);
 
   mysql::Pool& pool_;
   std::chrono::seconds lease_;

@@ -16,13 +16,6 @@
 namespace huicai::ordering {
 namespace {
 
-std::int64_t last_insert_id(mysql::Session& session) {
-  auto& select = session.prepare("SELECT LAST_INSERT_ID() AS id");
-  auto row = mysql::query(select);
-  row->next();
-  return row->getInt64("id");
-}
-
 // Merges repeated SKUs and sorts by SKU id: every transaction locks stock rows in the same
 // order, so two orders for the same SKUs cannot deadlock on each other.
 std::vector<PlacementLine> normalized(const std::vector<PlacementLine>& lines) {
@@ -91,40 +84,147 @@ int current_budget_year() {
   return static_cast<int>(date.year());
 }
 
+namespace {
+
+// "(?, ?), (?, ?)" for a multi-row INSERT of `rows` rows.
+std::string value_rows(const std::string& row, std::size_t rows) {
+  std::string text;
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0) text += ", ";
+    text += row;
+  }
+  return text;
+}
+
+// The order row; fills in what the database chose (id, version, times).
+void insert_order(mysql::Session& session, const PlacementInput& input, OrderRecord& order,
+                  int line_count, std::chrono::seconds timeout) {
+  const bool waits = order.status != to_string(OrderStatus::paid);
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_orders (buyer_account_id, buyer_kind, unit_id, unit_path, status, "
+      "fund_plan, total_fen, personal_fen, allowance_fen, budget_fen, budget_year, line_count, "
+      "note, expires_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6))) "
+      "RETURNING id, version, refunded_fen, created_at, updated_at, expires_at, paid_at");
+  mysql::bind(insert, input.buyer_account_id, input.buyer_kind, input.unit_id, input.unit_path,
+              order.status, order.fund_plan, order.total_fen, order.personal_fen,
+              order.allowance_fen, order.budget_fen, input.year, line_count, input.note, waits,
+              static_cast<std::int64_t>(timeout.count()), waits);
+  auto row = mysql::query(insert);
+  if (!row->next()) throw std::logic_error("INSERT ... RETURNING returned no row");
+  order.id = row->getInt64("id");
+  order.version = row->getInt64("version");
+  order.refunded_fen = row->getInt64("refunded_fen");
+  order.created_at = mysql::get_string(*row, "created_at");
+  order.updated_at = mysql::get_string(*row, "updated_at");
+  order.expires_at = mysql::get_optional_string(*row, "expires_at");
+  order.paid_at = mysql::get_optional_string(*row, "paid_at");
+}
+
+// One fulfilment per supplier (order.fulfilments holds them, ids still 0), in one INSERT.
+void insert_fulfilments(mysql::Session& session, OrderRecord& order) {
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_fulfilments (order_id, supplier_id, county_id, status, subtotal_fen) "
+      "VALUES " +
+      value_rows("(?, ?, ?, ?, ?)", order.fulfilments.size()) +
+      " RETURNING id, supplier_id, version, created_at");
+  int index = 1;
+  for (const auto& fulfilment : order.fulfilments) {
+    mysql::bind_one(insert, index++, order.id);
+    mysql::bind_one(insert, index++, fulfilment.supplier_id);
+    mysql::bind_one(insert, index++, fulfilment.county_id);
+    mysql::bind_one(insert, index++, fulfilment.status);
+    mysql::bind_one(insert, index++, fulfilment.subtotal_fen);
+  }
+  auto rows = mysql::query(insert);
+  while (rows->next()) {
+    const auto supplier_id = rows->getInt64("supplier_id");
+    for (auto& fulfilment : order.fulfilments) {
+      if (fulfilment.supplier_id != supplier_id) continue;
+      fulfilment.id = rows->getInt64("id");
+      fulfilment.order_id = order.id;
+      fulfilment.version = rows->getInt64("version");
+      fulfilment.created_at = mysql::get_string(*rows, "created_at");
+    }
+  }
+}
+
+// The lines with their catalog snapshot (order.lines, ids still 0), in one INSERT.
+void insert_lines(mysql::Session& session, OrderRecord& order) {
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_order_lines (order_id, fulfilment_id, sku_id, product_id, "
+      "supplier_id, county_id, category_id, product_title, sku_spec, sale_unit, "
+      "net_weight_grams, quantity, unit_price_fen, line_total_fen, certified, certificate_id, "
+      "certificate_number) VALUES " +
+      value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", order.lines.size()) +
+      " RETURNING id, sku_id, refunded_fen");
+  int index = 1;
+  for (auto& line : order.lines) {
+    for (const auto& fulfilment : order.fulfilments) {
+      if (fulfilment.supplier_id == line.supplier_id) line.fulfilment_id = fulfilment.id;
+    }
+    line.order_id = order.id;
+    mysql::bind_one(insert, index++, line.order_id);
+    mysql::bind_one(insert, index++, line.fulfilment_id);
+    mysql::bind_one(insert, index++, line.sku_id);
+    mysql::bind_one(insert, index++, line.product_id);
+    mysql::bind_one(insert, index++, line.supplier_id);
+    mysql::bind_one(insert, index++, line.county_id);
+    mysql::bind_one(insert, index++, line.category_id);
+    mysql::bind_one(insert, index++, line.product_title);
+    mysql::bind_one(insert, index++, line.sku_spec);
+    mysql::bind_one(insert, index++, line.sale_unit);
+    mysql::bind_one(insert, index++, line.net_weight_grams);
+    mysql::bind_one(insert, index++, line.quantity);
+    mysql::bind_one(insert, index++, line.unit_price_fen);
+    mysql::bind_one(insert, index++, line.line_total_fen);
+    mysql::bind_one(insert, index++, line.certified);
+    mysql::bind_one(insert, index++, line.certificate_id);
+    mysql::bind_one(insert, index++, line.certificate_number);
+  }
+  auto rows = mysql::query(insert);
+  while (rows->next()) {
+    const auto sku_id = rows->getInt64("sku_id");
+    for (auto& line : order.lines) {
+      if (line.sku_id != sku_id) continue;
+      line.id = rows->getInt64("id");
+      line.refunded_fen = rows->getInt64("refunded_fen");
+    }
+  }
+}
+
+}  // namespace
+
+// Round trips of a personal order of n lines from m suppliers (READ COMMITTED, see the header):
+// one SELECT pricing every line, the order, its fulfilments and its lines (one INSERT ...
+// RETURNING each), history, outbox, one stock UPDATE for every SKU; the caller adds the
+// idempotency claim, the stored response and the COMMIT. Nothing written is read back.
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   const auto lines = normalized(input.lines);
 
-  // 1. Reserve stock first, in SKU order, before any plain SELECT: with
-  // innodb_snapshot_isolation a locking write to a row changed after the transaction's read view
-  // was opened fails with 1020, and the stock rows are the hottest rows there are. Writing them
-  // before the first consistent read means no read view exists yet, so concurrent buyers queue on
-  // the row lock instead of failing and retrying.
-  for (const auto& line : lines) {
-    if (try_reserve_stock(session, line.sku_id, line.quantity)) continue;
-    // Not reserved: an unknown or delisted SKU is the buyer's mistake (422), otherwise 409.
-    auto sku = read_orderable_sku(session, line.sku_id);
-    if (!sku || !sku->is_orderable) throw_not_orderable(line.sku_id, sku.has_value());
-    throw_insufficient_stock(session, line.sku_id, line.quantity);
-  }
-
-  // 2. Price every line from the catalog view (inside this transaction).
+  // 1. Price every line from the catalog view, in one SELECT.
+  std::vector<std::int64_t> sku_ids;
+  for (const auto& line : lines) sku_ids.push_back(line.sku_id);
+  auto skus = read_orderable_skus(session, sku_ids);
   std::vector<PricedLine> priced;
   priced.reserve(lines.size());
   std::int64_t total_fen = 0;
   for (const auto& line : lines) {
-    auto sku = read_orderable_sku(session, line.sku_id);
-    if (!sku || !sku->is_orderable) throw_not_orderable(line.sku_id, sku.has_value());
-    auto line_total_fen = line_total(sku->price_fen, line.quantity);
+    auto found = skus.find(line.sku_id);
+    if (found == skus.end() || !found->second.is_orderable) {
+      throw_not_orderable(line.sku_id, found != skus.end());
+    }
+    auto line_total_fen = line_total(found->second.price_fen, line.quantity);
     if (!line_total_fen || total_fen > INT64_MAX - *line_total_fen) {
       throw http::Problem(422, "amount-too-large", "Amount too large",
                           "the order total does not fit");
     }
     total_fen += *line_total_fen;
-    priced.push_back({std::move(*sku), line.quantity, *line_total_fen});
+    priced.push_back({std::move(found->second), line.quantity, *line_total_fen});
   }
   require_expected_total(priced, total_fen, input.expected_total_fen);
 
-  // 3. Fund plan: split the total and hold the non-channel sources.
+  // 2. Fund plan: split the total and hold the non-channel sources.
   FundAccount account{input.buyer_account_id, input.unit_id, input.year};
   std::int64_t allowance_available = 0;
   if (input.plan == FundPlan::allowance || input.plan == FundPlan::allowance_then_personal) {
@@ -137,15 +237,23 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
         .with("needed_fen", total_fen)
         .with("available_fen", allowance_available);
   }
-  std::int64_t personal_fen = 0, allowance_fen = 0, budget_fen = 0;
-  for (const auto& share : *shares) {
-    if (share.source == FundSource::personal) personal_fen = share.amount_fen;
-    if (share.source == FundSource::allowance) allowance_fen = share.amount_fen;
-    if (share.source == FundSource::unit_budget) budget_fen = share.amount_fen;
-  }
 
-  // 4. Where it starts: approval for unit orders above the threshold, payment when there is a
+  // 3. Where it starts: approval for unit orders above the threshold, payment when there is a
   // personal share, otherwise paid straight away (allowance or budget captured now).
+  OrderRecord order;
+  order.buyer_account_id = input.buyer_account_id;
+  order.buyer_kind = input.buyer_kind;
+  order.unit_id = input.unit_id;
+  order.unit_path = input.unit_path;
+  order.fund_plan = std::string(to_string(input.plan));
+  order.total_fen = total_fen;
+  order.budget_year = input.year;
+  order.note = input.note;
+  for (const auto& share : *shares) {
+    if (share.source == FundSource::personal) order.personal_fen = share.amount_fen;
+    if (share.source == FundSource::allowance) order.allowance_fen = share.amount_fen;
+    if (share.source == FundSource::unit_budget) order.budget_fen = share.amount_fen;
+  }
   OrderStatus status = OrderStatus::paid;
   std::chrono::seconds timeout{0};
   if (input.buyer_kind == "unit") {
@@ -155,95 +263,88 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
       status = OrderStatus::pending_approval;
       timeout = input.approval_timeout;
     }
-  } else if (personal_fen > 0) {
+  } else if (order.personal_fen > 0) {
     status = OrderStatus::pending_payment;
     timeout = input.payment_timeout;
   }
-  const std::string status_name(to_string(status));
+  order.status = std::string(to_string(status));
 
-  // 5. The order row.
-  const bool waits = status != OrderStatus::paid;
-  auto& insert_order = session.prepare(
-      "INSERT INTO ordering_orders (buyer_account_id, buyer_kind, unit_id, unit_path, status, "
-      "fund_plan, total_fen, personal_fen, allowance_fen, budget_fen, budget_year, line_count, "
-      "note, expires_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6)))");
-  mysql::bind(insert_order, input.buyer_account_id, input.buyer_kind, input.unit_id,
-              input.unit_path, status_name, to_string(input.plan), total_fen, personal_fen,
-              allowance_fen, budget_fen, input.year, static_cast<int>(priced.size()), input.note,
-              waits, static_cast<std::int64_t>(timeout.count()), waits);
-  insert_order.executeUpdate();
-  const std::int64_t order_id = last_insert_id(session);
-
-  // 6. One fulfilment per supplier, then the lines with their snapshot.
-  std::map<std::int64_t, std::int64_t> subtotal_by_supplier;
-  std::map<std::int64_t, std::int64_t> county_by_supplier;
-  for (const auto& line : priced) {
-    subtotal_by_supplier[line.sku.supplier_id] += line.line_total_fen;
-    county_by_supplier[line.sku.supplier_id] = line.sku.county_id;
-  }
+  // 4. Order, fulfilments (one per supplier, in supplier order), lines with their snapshot.
+  insert_order(session, input, order, static_cast<int>(priced.size()), timeout);
   const std::string fulfilment_status(to_string(status == OrderStatus::paid
                                                     ? FulfilmentStatus::to_ship
                                                     : FulfilmentStatus::awaiting_payment));
-  std::map<std::int64_t, std::int64_t> fulfilment_by_supplier;
-  auto& insert_fulfilment = session.prepare(
-      "INSERT INTO ordering_fulfilments (order_id, supplier_id, county_id, status, subtotal_fen) "
-      "VALUES (?, ?, ?, ?, ?)");
-  for (const auto& [supplier_id, subtotal] : subtotal_by_supplier) {
-    mysql::bind(insert_fulfilment, order_id, supplier_id, county_by_supplier[supplier_id],
-                fulfilment_status, subtotal);
-    insert_fulfilment.executeUpdate();
-    fulfilment_by_supplier[supplier_id] = last_insert_id(session);
+  std::map<std::int64_t, FulfilmentRecord> by_supplier;
+  for (const auto& line : priced) {
+    auto& fulfilment = by_supplier[line.sku.supplier_id];
+    fulfilment.supplier_id = line.sku.supplier_id;
+    fulfilment.county_id = line.sku.county_id;
+    fulfilment.status = fulfilment_status;
+    fulfilment.subtotal_fen += line.line_total_fen;
   }
-  auto& insert_line = session.prepare(
-      "INSERT INTO ordering_order_lines (order_id, fulfilment_id, sku_id, product_id, "
-      "supplier_id, county_id, category_id, product_title, sku_spec, sale_unit, "
-      "net_weight_grams, quantity, unit_price_fen, line_total_fen, certified, certificate_id, "
-      "certificate_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (auto& [supplier_id, fulfilment] : by_supplier) order.fulfilments.push_back(fulfilment);
+  insert_fulfilments(session, order);
   for (const auto& line : priced) {
     const auto& sku = line.sku;
-    mysql::bind(insert_line, order_id, fulfilment_by_supplier[sku.supplier_id], sku.sku_id,
-                sku.product_id, sku.supplier_id, sku.county_id, sku.category_id, sku.product_title,
-                sku.sku_spec, sku.sale_unit, sku.net_weight_grams, line.quantity, sku.price_fen,
-                line.line_total_fen, sku.certificate_id.has_value(), sku.certificate_id,
-                sku.certificate_number);
-    insert_line.executeUpdate();
+    LineRecord record;
+    record.sku_id = sku.sku_id;
+    record.product_id = sku.product_id;
+    record.supplier_id = sku.supplier_id;
+    record.county_id = sku.county_id;
+    record.category_id = sku.category_id;
+    record.product_title = sku.product_title;
+    record.sku_spec = sku.sku_spec;
+    record.sale_unit = sku.sale_unit;
+    record.net_weight_grams = sku.net_weight_grams;
+    record.quantity = line.quantity;
+    record.unit_price_fen = sku.price_fen;
+    record.line_total_fen = line.line_total_fen;
+    record.certified = sku.certificate_id.has_value();
+    record.certificate_id = sku.certificate_id;
+    record.certificate_number = sku.certificate_number;
+    order.lines.push_back(std::move(record));
   }
+  insert_lines(session, order);
 
-  // 7. Fund holds (and captures when already paid), approval request, cart clean-up.
+  // 5. Fund holds (and captures when already paid), approval request, cart clean-up.
   for (const auto& share : *shares) {
     if (share.source == FundSource::personal) continue;  // collected by the payment channel
-    move_funds(session, order_id, account, share.source, Movement::hold, share.amount_fen);
+    move_funds(session, order.id, account, share.source, Movement::hold, share.amount_fen);
     if (status == OrderStatus::paid) {
-      move_funds(session, order_id, account, share.source, Movement::capture, share.amount_fen);
+      move_funds(session, order.id, account, share.source, Movement::capture, share.amount_fen);
     }
   }
   if (status == OrderStatus::pending_approval) {
     auto& insert_approval = session.prepare(
         "INSERT INTO ordering_approvals (order_id, unit_id, unit_path, status, requested_by, "
         "deadline) VALUES (?, ?, ?, 'pending', ?, DATE_ADD(NOW(6), INTERVAL ? SECOND))");
-    mysql::bind(insert_approval, order_id, input.unit_id, input.unit_path, input.buyer_account_id,
+    mysql::bind(insert_approval, order.id, input.unit_id, input.unit_path, input.buyer_account_id,
                 static_cast<std::int64_t>(timeout.count()));
     insert_approval.executeUpdate();
   }
   if (input.remove_from_cart) {
     auto& remove =
-        session.prepare("DELETE FROM ordering_cart_items WHERE account_id = ? AND sku_id = ?");
-    for (const auto& line : priced) {
-      mysql::bind(remove, input.buyer_account_id, line.sku.sku_id);
-      remove.executeUpdate();
-    }
+        session.prepare("DELETE FROM ordering_cart_items WHERE account_id = ? AND sku_id IN (" +
+                        value_rows("?", priced.size()) + ")");
+    int index = 1;
+    mysql::bind_one(remove, index++, input.buyer_account_id);
+    for (const auto& line : priced) mysql::bind_one(remove, index++, line.sku.sku_id);
+    remove.executeUpdate();
   }
 
-  // 8. History and events, from the order as stored.
-  auto order = load_order(session, order_id);
-  if (!order) throw std::logic_error("order vanished inside its own transaction");
-  record_history(session, order_id, std::nullopt, "", status_name, input.actor);
-  emit_order_changed(session, *order, "order_placed", "", input.actor);
+  // 6. History and events, from the order as written (not read back).
+  record_history(session, order.id, std::nullopt, "", order.status, input.actor);
+  emit_order_changed(session, order, "order_placed", "", input.actor);
   if (status == OrderStatus::paid) {
-    emit_order_changed(session, *order, "order_paid", "", input.actor);
+    emit_order_changed(session, order, "order_paid", "", input.actor);
   }
-  return *order;
+
+  // 7. Stock last, in one UPDATE: its rows are the hottest there are, so they are locked for
+  // the shortest time (this statement, the stored response and the COMMIT).
+  std::vector<StockRequest> requests;
+  for (const auto& line : lines) requests.push_back({line.sku_id, line.quantity});
+  reserve_all_stock(session, requests);
+  return order;
 }
 
 }  // namespace huicai::ordering

@@ -1,10 +1,13 @@
 #pragma once
-// Placing an order, as one local transaction: price every line from the catalog view, reserve
-// stock line by line in SKU order (a conditional UPDATE each), split the lines into one
-// fulfilment per supplier, hold the fund sources, write order, fulfilments, lines (with their
-// catalog snapshot), history, approval request and the outbox events. Any failure throws and
-// the whole transaction rolls back: stock, balances and orders stay as they were.
-// It is a plain function of a Session so the benchmark can run the very same SQL directly.
+// Placing an order, as one local transaction: price every line from the catalog view (one
+// SELECT), split the lines into one fulfilment per supplier, hold the fund sources, write order,
+// fulfilments, lines (with their catalog snapshot; multi-row INSERT ... RETURNING), history,
+// approval request and the outbox events, and reserve the stock last (one conditional UPDATE
+// for every SKU, locking the rows in SKU order). Any failure throws and the whole transaction
+// rolls back: stock, balances and orders stay as they were.
+// Run it at READ COMMITTED (docs/adr/0006): every statement reads the latest committed rows, so
+// a stock row changed by another order since this transaction began is no snapshot conflict
+// (1020 under innodb_snapshot_isolation), and the conditional UPDATE alone decides.
 
 #include <chrono>
 #include <cstdint>

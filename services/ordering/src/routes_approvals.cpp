@@ -39,35 +39,37 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
   check.text("reason", reason, 0, kMaxReasonCharacters);
   check.throw_if_any();
   const auto actor = actor_of(request, reason);
-  auto order = co_await state->context.db().transaction([&](mysql::Session& session) {
-    auto order = load_order(session, order_id, true);
-    if (!order || order->buyer_kind != "unit") {
-      throw http::Problem(404, "not-found", "Not found", "no such unit order");
-    }
-    request.require_access(order->owner(), true);
-    if (order->buyer_account_id == actor.account_id) {
-      throw http::Problem(403, "own-order", "Cannot decide on your own order",
-                          "an order is approved by someone other than its buyer");
-    }
-    if (order->status != "pending_approval") {
-      throw_invalid_transition("the order", order->status, approve ? "paid" : "rejected");
-    }
-    const std::string before = order->status;
-    if (approve) {
-      mark_paid(session, *order, actor);
-    } else {
-      end_order(session, *order, OrderStatus::rejected, actor);
-    }
-    boost::json::object after{{"status", approve ? "paid" : "rejected"},
-                              {"total_fen", order->total_fen}};
-    if (!reason.empty()) after["reason"] = reason;
-    const audit::Change change{approve ? "order.approved" : "order.rejected", "order",
-                               std::to_string(order_id),
-                               boost::json::serialize(boost::json::object{{"status", before}}),
-                               boost::json::serialize(after)};
-    audit::record_privileged(session, kOutboxTable, kProducer, request, change);
-    return *order;
-  });
+  auto order = co_await state->context.db().transaction(
+      [&](mysql::Session& session) {
+        auto order = load_order(session, order_id, true);
+        if (!order || order->buyer_kind != "unit") {
+          throw http::Problem(404, "not-found", "Not found", "no such unit order");
+        }
+        request.require_access(order->owner(), true);
+        if (order->buyer_account_id == actor.account_id) {
+          throw http::Problem(403, "own-order", "Cannot decide on your own order",
+                              "an order is approved by someone other than its buyer");
+        }
+        if (order->status != "pending_approval") {
+          throw_invalid_transition("the order", order->status, approve ? "paid" : "rejected");
+        }
+        const std::string before = order->status;
+        if (approve) {
+          mark_paid(session, *order, actor);
+        } else {
+          end_order(session, *order, OrderStatus::rejected, actor);
+        }
+        boost::json::object after{{"status", approve ? "paid" : "rejected"},
+                                  {"total_fen", order->total_fen}};
+        if (!reason.empty()) after["reason"] = reason;
+        const audit::Change change{approve ? "order.approved" : "order.rejected", "order",
+                                   std::to_string(order_id),
+                                   boost::json::serialize(boost::json::object{{"status", before}}),
+                                   boost::json::serialize(after)};
+        audit::record_privileged(session, kOutboxTable, kProducer, request, change);
+        return *order;
+      },
+      mysql::Isolation::read_committed);
   co_return http::Response::json(200, order_to_json(order));
 }
 

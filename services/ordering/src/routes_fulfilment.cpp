@@ -200,28 +200,33 @@ void add_fulfilment_routes(http::Router& router, State state) {
         check.text("batch_number", body.batch_number, 1, kMaxShippingCharacters);
         check.throw_if_any();
         const auto actor = actor_of(request);
-        auto result = co_await state->context.db().transaction([&](mysql::Session& session) {
-          OrderRecord order;
-          auto* fulfilment = load_for_change(session, request, fulfilment_id, order);
-          const std::string from = fulfilment->status;
-          set_fulfilment_status(session, *fulfilment, FulfilmentStatus::shipped);
-          auto& update = session.prepare(
-              "UPDATE ordering_fulfilments SET carrier = ?, tracking_number = ?, batch_number = ? "
-              "WHERE id = ?");
-          mysql::bind(update, body.carrier, body.tracking_number, body.batch_number, fulfilment_id);
-          update.executeUpdate();
-          fulfilment->carrier = body.carrier;
-          fulfilment->tracking_number = body.tracking_number;
-          fulfilment->batch_number = body.batch_number;
-          for (const auto& line : order.lines) {
-            if (line.fulfilment_id == fulfilment_id)
-              ship_stock(session, line.sku_id, line.quantity);
-          }
-          record_history(session, order.id, fulfilment_id, from, fulfilment->status, actor);
-          emit_fulfilment_changed(session, order, *fulfilment, "fulfilment_shipped", from, actor);
-          auto fresh = load_order(session, order.id);
-          return with_packing_list(*fresh, *fresh->fulfilment(fulfilment_id));
-        });
+        auto result = co_await state->context.db().transaction(
+            [&](mysql::Session& session) {
+              OrderRecord order;
+              auto* fulfilment = load_for_change(session, request, fulfilment_id, order);
+              const std::string from = fulfilment->status;
+              set_fulfilment_status(session, *fulfilment, FulfilmentStatus::shipped);
+              auto& update = session.prepare(
+                  "UPDATE ordering_fulfilments SET carrier = ?, tracking_number = ?, batch_number "
+                  "= ? "
+                  "WHERE id = ?");
+              mysql::bind(update, body.carrier, body.tracking_number, body.batch_number,
+                          fulfilment_id);
+              update.executeUpdate();
+              fulfilment->carrier = body.carrier;
+              fulfilment->tracking_number = body.tracking_number;
+              fulfilment->batch_number = body.batch_number;
+              for (const auto& line : order.lines) {
+                if (line.fulfilment_id == fulfilment_id)
+                  ship_stock(session, line.sku_id, line.quantity);
+              }
+              record_history(session, order.id, fulfilment_id, from, fulfilment->status, actor);
+              emit_fulfilment_changed(session, order, *fulfilment, "fulfilment_shipped", from,
+                                      actor);
+              auto fresh = load_order(session, order.id);
+              return with_packing_list(*fresh, *fresh->fulfilment(fulfilment_id));
+            },
+            mysql::Isolation::read_committed);
         co_return http::Response::json(200, result);
       },
       {}});

@@ -1,5 +1,8 @@
 // Stock, owned by ordering: supplier staff set and adjust the stock of their own SKUs (checked
 // against the supplier of the SKU in the catalog view); finance, auditors and operators read.
+#include <cppconn/exception.h>
+
+#include <huicai/core/http/etag.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/json.hpp>
@@ -56,7 +59,74 @@ std::int64_t supplier_of(mysql::Session& session, const http::Request& request,
   return sku->supplier_id;
 }
 
+// PUT needs the version the supplier saw: If-Match "v<version>" (the ETag of GET or of the last
+// write) to change a stock row, or If-None-Match: * to create the first one. Nullopt = create.
+// Without either: 428; a tag we did not issue: 412.
+std::optional<std::int64_t> stock_precondition(const http::Request& request) {
+  if (request.header("if-match").empty() && request.header("if-none-match") == "*") {
+    return std::nullopt;
+  }
+  return http::required_if_match_version(request);
+}
+
+void create_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t supplier_id,
+                  std::int64_t available) {
+  auto& insert = session.prepare(
+      "INSERT INTO ordering_stock (sku_id, supplier_id, available) VALUES (?, ?, ?)");
+  mysql::bind(insert, sku_id, supplier_id, available);
+  try {
+    insert.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
+    // It exists (If-None-Match: * does not hold): the current tag, so the client can retry.
+    throw http::stale_version(read_stock(session, sku_id).at("version").as_int64());
+  }
+}
+
+// Compare-and-set on the version: a reservation, a release or another write since the supplier
+// read the stock makes it 412 instead of overwriting what happened meanwhile.
+void set_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t expected_version,
+               std::int64_t available) {
+  auto& update = session.prepare(
+      "UPDATE ordering_stock SET available = ?, version = version + 1, updated_at = NOW(6) "
+      "WHERE sku_id = ? AND version = ?");
+  mysql::bind(update, available, sku_id, expected_version);
+  if (update.executeUpdate() == 1) return;
+  throw http::stale_version(read_stock(session, sku_id).at("version").as_int64());
+}
+
+http::Response with_etag(http::Response response, const boost::json::object& stock) {
+  response.set_header("ETag", http::version_etag(stock.at("version").as_int64()));
+  return response;
+}
+
 }  // namespace
+
+// PUT /v1/inventory/{sku_id}: the supplier sets the available stock of its own SKU, naming the
+// version it read (If-Match) or creating the first stock row (If-None-Match: *).
+boost::asio::awaitable<http::Response> set_stock_route(State state, http::Request& request) {
+  const auto sku_id = path_id(request, "sku_id");
+  const auto body = decode_json<SetStockBody>(request.body);
+  Validator check;
+  check.require(body.available >= 0 && body.available <= kMaxStock, "available",
+                "must be between 0 and 1000000000");
+  check.throw_if_any();
+  // READ COMMITTED (docs/adr/0006): the stock row is hot; the version check decides.
+  auto stock = co_await state->context.db().transaction(
+      [&](mysql::Session& session) {
+        const auto supplier_id = supplier_of(session, request, sku_id);
+        // After the ownership check: another supplier gets 403, not 428.
+        const auto precondition = stock_precondition(request);
+        if (!precondition) {
+          create_stock(session, sku_id, supplier_id, body.available);
+        } else {
+          set_stock(session, sku_id, *precondition, body.available);
+        }
+        return read_stock(session, sku_id);
+      },
+      mysql::Isolation::read_committed);
+  co_return with_etag(http::Response::json(200, stock), stock);
+}
 
 void add_inventory_routes(http::Router& router, State state) {
   const auto write_rule = auth::AccessRule::roles({{Role::supplier_staff, Scope::own_supplier}});
@@ -65,31 +135,13 @@ void add_inventory_routes(http::Router& router, State state) {
                                                   {Role::auditor, Scope::any},
                                                   {Role::operator_, Scope::any}});
 
-  router.add(http::Route{
-      http::Method::put,
-      "/v1/inventory/{sku_id}",
-      "ordering",
-      write_rule,
-      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
-        const auto sku_id = path_id(request, "sku_id");
-        const auto body = decode_json<SetStockBody>(request.body);
-        Validator check;
-        check.require(body.available >= 0 && body.available <= kMaxStock, "available",
-                      "must be between 0 and 1000000000");
-        check.throw_if_any();
-        auto stock = co_await state->context.db().transaction([&](mysql::Session& session) {
-          const auto supplier_id = supplier_of(session, request, sku_id);
-          auto& upsert = session.prepare(
-              "INSERT INTO ordering_stock (sku_id, supplier_id, available) VALUES (?, ?, ?) "
-              "ON DUPLICATE KEY UPDATE available = VALUES(available), version = version + 1, "
-              "updated_at = NOW(6)");
-          mysql::bind(upsert, sku_id, supplier_id, body.available);
-          upsert.executeUpdate();
-          return read_stock(session, sku_id);
-        });
-        co_return http::Response::json(200, stock);
-      },
-      {}});
+  router.add(
+      http::Route{http::Method::put,
+                  "/v1/inventory/{sku_id}",
+                  "ordering",
+                  write_rule,
+                  [state](http::Request& request) { return set_stock_route(state, request); },
+                  {}});
 
   router.add(http::Route{
       http::Method::post,
@@ -123,7 +175,7 @@ void add_inventory_routes(http::Router& router, State state) {
           }
           return read_stock(session, sku_id);
         });
-        co_return http::Response::json(200, stock);
+        co_return with_etag(http::Response::json(200, stock), stock);
       },
       {}});
 
@@ -142,7 +194,7 @@ void add_inventory_routes(http::Router& router, State state) {
                                  request.require_access(owner, true);
                                  return stock;
                                });
-                           co_return http::Response::json(200, stock);
+                           co_return with_etag(http::Response::json(200, stock), stock);
                          },
                          {}});
 

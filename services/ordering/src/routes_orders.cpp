@@ -229,14 +229,20 @@ ListScope list_scope(const auth::Principal& caller) {
 
 boost::asio::awaitable<http::Response> place_order_route(State state, http::Request& request) {
   auto input = placement_from(request, *state);
-  co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
-    PlacementInput attempt = input;
-    if (attempt.remove_from_cart) attempt.lines = cart_lines(session, attempt.buyer_account_id);
-    auto order = place_order(session, attempt);
-    auto response = http::Response::json(201, order_to_json(order));
-    response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
-    return response;
-  });
+  // READ COMMITTED: see place_order.hpp and docs/adr/0006.
+  co_return co_await state->idempotency.run(
+      request,
+      [&](mysql::Session& session) {
+        PlacementInput attempt = input;
+        if (attempt.remove_from_cart) {
+          attempt.lines = cart_lines(session, attempt.buyer_account_id);
+        }
+        auto order = place_order(session, attempt);
+        auto response = http::Response::json(201, order_to_json(order));
+        response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
+        return response;
+      },
+      mysql::Isolation::read_committed);
 }
 
 void add_order_routes(http::Router& router, State state) {
@@ -307,24 +313,27 @@ void add_order_routes(http::Router& router, State state) {
       },
       {}});
 
-  router.add(http::Route{
-      http::Method::post,
-      "/v1/orders/{order_id}/cancel",
-      "ordering",
-      buyer_rule(),
-      [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
-        const auto order_id = path_id(request, "order_id");
-        const auto actor = actor_of(request, "cancelled by the buyer");
-        auto order = co_await state->context.db().transaction([&](mysql::Session& session) {
-          auto order = load_order(session, order_id, true);
-          if (!order) throw http::Problem(404, "not-found", "Not found", "no such order");
-          request.require_access(order->owner(), true);
-          end_order(session, *order, OrderStatus::cancelled, actor);
-          return *order;
-        });
-        co_return http::Response::json(200, order_to_json(order));
-      },
-      {}});
+  router.add(http::Route{http::Method::post,
+                         "/v1/orders/{order_id}/cancel",
+                         "ordering",
+                         buyer_rule(),
+                         [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
+                           const auto order_id = path_id(request, "order_id");
+                           const auto actor = actor_of(request, "cancelled by the buyer");
+                           auto order = co_await state->context.db().transaction(
+                               [&](mysql::Session& session) {
+                                 auto order = load_order(session, order_id, true);
+                                 if (!order)
+                                   throw http::Problem(404, "not-found", "Not found",
+                                                       "no such order");
+                                 request.require_access(order->owner(), true);
+                                 end_order(session, *order, OrderStatus::cancelled, actor);
+                                 return *order;
+                               },
+                               mysql::Isolation::read_committed);
+                           co_return http::Response::json(200, order_to_json(order));
+                         },
+                         {}});
 
   router.add(http::Route{
       http::Method::get,

@@ -92,7 +92,8 @@ void register_service(app::Context& context, http::Router& router) {
           std::chrono::duration_cast<std::chrono::seconds>(settings.order_auto_receive));
     });
   }
-  if (config.payment_callback_worker) {
+  // The worker delivers the sandbox's callbacks: nothing to deliver without the sandbox.
+  if (config.payment_sandbox && config.payment_callback_worker) {
     DeliveryWorkerOptions options;
     options.request_timeout = config.payment_callback_timeout;
     options.idle_poll = config.payment_callback_poll;

@@ -5,6 +5,7 @@
 // transaction; never read-then-write.
 
 #include <cstdint>
+#include <vector>
 
 namespace huicai::mysql {
 class Session;
@@ -14,8 +15,16 @@ namespace huicai::ordering {
 
 // Throws Problem 409 "insufficient-stock" naming the SKU and what is left when it does not fit.
 void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
-// The conditional UPDATE alone: true when reserved (no plain SELECT, see place_order.cpp).
+// The conditional UPDATE alone: true when reserved.
 bool try_reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+struct StockRequest {
+  std::int64_t sku_id = 0;
+  std::int64_t quantity = 0;
+};
+// Reserves every request in ONE conditional UPDATE (rows locked in SKU id order, the primary
+// key's order). Throws Problem 409 "insufficient-stock" naming the first SKU that does not fit
+// (the statement's other reservations roll back with the caller's transaction).
+void reserve_all_stock(mysql::Session& session, const std::vector<StockRequest>& requests);
 // Problem 409 "insufficient-stock" with what is left now.
 [[noreturn]] void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id,
                                            std::int64_t quantity);

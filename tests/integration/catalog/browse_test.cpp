@@ -170,9 +170,12 @@ TEST_CASE("a price change is visible on the very next read from another instance
 
 namespace {
 
+// /metrics answers on the API port only with the metrics token (set in the test's config).
+const std::string kMetricsToken = "browse-test-metrics-token-0123456789";
+
 // One outcome of huicai_catalog_cache_total on /metrics (this app's BrowseCache counters).
 std::uint64_t cache_counter(HttpClient& http, const std::string& outcome) {
-  const auto response = http.get("/metrics");
+  const auto response = http.get("/metrics", {{"authorization", "Bearer " + kMetricsToken}});
   REQUIRE(response.status == 200);
   const std::string prefix = "huicai_catalog_cache_total{outcome=\"" + outcome + "\"} ";
   const auto at = response.body.find(prefix);
@@ -189,10 +192,14 @@ TEST_CASE("reads under a held version lease need no Redis round trip", "[catalog
       std::make_unique<huicai::test::TestApp>(CatalogWorld::services(), [](huicai::Config& config) {
         config.catalog_version_lease = std::chrono::milliseconds(250);
         config.access_log = false;
+        config.metrics_token = kMetricsToken;
       }));
   auto buyer = world.client(world.buyer());
   const std::string page_url = "/v1/products?sort=newest&limit=5";
-  REQUIRE(buyer->get(page_url).status == 200);
+  const auto first_page = buyer->get(page_url);
+  REQUIRE(first_page.status == 200);
+  // A page others may see too: revalidated by the client (ETag), never kept by a shared cache.
+  CHECK(first_page.header("cache-control") == "private, no-cache");
 
   // Every read goes through the cache with a version (other tests' writes bump it, so some
   // reads may miss, but none is bypassed).

@@ -39,6 +39,10 @@ void publish_paid_order(CatalogWorld& world, const std::string& event_id, std::i
   envelope.set_event_id(event_id);
   envelope.set_type("ordering.order_paid.v1");
   envelope.set_producer("ordering");
+  // A time like the relay's: consumers skip entries dated zero (the envelope check).
+  envelope.set_occurred_at_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
   envelope.set_aggregate_id("1");
   envelope.set_payload(order.SerializeAsString());
   std::vector<std::string> command = {"XADD", huicai::events::stream_key("ordering"), "*", "e",

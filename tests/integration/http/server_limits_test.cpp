@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <huicai/core/log.hpp>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http_client.hpp"
 #include "test_app.hpp"
@@ -205,6 +207,49 @@ TEST_CASE("connections beyond max_connections get 503 with Retry-After", "[http]
     HttpClient retry(app.host(), app.port());
     status = retry.get("/test/echo").status;
     if (status == 200) break;
+  }
+  CHECK(status == 200);
+}
+
+TEST_CASE("one address beyond its connection cap gets 503 while others and proxies do not",
+          "[http]") {
+  auto app = make_app([](huicai::Config& config) {
+    config.http_max_connections_per_ip = 3;
+    config.http_idle_timeout = 10s;
+    config.trusted_proxies = "127.0.0.9";
+  });
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<HttpClient>(app.host(), app.port()));
+    held.back()->bind_source("127.0.0.2");
+    REQUIRE(held.back()->get("/test/echo").status == 200);
+  }
+  HttpClient fourth(app.host(), app.port());
+  fourth.bind_source("127.0.0.2");
+  const auto rejected = fourth.get("/test/echo");
+  CHECK(rejected.status == 503);
+  CHECK(rejected.header("retry-after") == "1");
+
+  // Another address is not affected.
+  HttpClient neighbour(app.host(), app.port());
+  neighbour.bind_source("127.0.0.3");
+  CHECK(neighbour.get("/test/echo").status == 200);
+  // A trusted proxy carries many clients: no per-address cap for it.
+  std::vector<std::unique_ptr<HttpClient>> proxy_connections;
+  for (int i = 0; i < 5; ++i) {
+    proxy_connections.push_back(std::make_unique<HttpClient>(app.host(), app.port()));
+    proxy_connections.back()->bind_source("127.0.0.9");
+    CHECK(proxy_connections.back()->get("/test/echo").status == 200);
+  }
+
+  // The capped address gets a slot back once one of its connections closes.
+  held.front()->close();
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    HttpClient retry(app.host(), app.port());
+    retry.bind_source("127.0.0.2");
+    status = retry.get("/test/echo").status;
   }
   CHECK(status == 200);
 }

@@ -66,6 +66,17 @@ struct MatrixRequest {
   std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. idempotency-key
 };
 
+// A request that mixes another tenant's id or path with the caller's own: the other tenant's
+// unit in the path with the caller's unit path in the body (the requests of issue 10), the
+// caller's order with another tenant's fulfilment in the body, and so on. Every caller whose
+// grant on the route is scoped (not `any`) must get 403, 404 or 422, and `unchanged`, when
+// given, must read the same before and after the call (e.g. the other tenant's row).
+struct CrossedRequest {
+  std::string what;  // what is crossed, for the failure message
+  std::function<MatrixRequest(MatrixEnv& env, const auth::Principal& caller)> request;
+  std::function<std::string(MatrixEnv& env)> unchanged = {};
+};
+
 struct RouteFixture {
   // How `caller` calls the route on an object belonging to `owner` (own or other tenant).
   std::function<MatrixRequest(MatrixEnv& env, const auth::Principal& caller, const Tenant& owner)>
@@ -73,6 +84,8 @@ struct RouteFixture {
   // False for routes on the caller's own account or without an object (lists, /v1/me): only
   // the own-tenant call is made.
   bool has_other_tenant_object = true;
+  // Requests crossing the tenants' ids in path and body (routes taking an id or a path).
+  std::vector<CrossedRequest> crossed = {};
 };
 
 using RouteKey = std::pair<http::Method, std::string>;

@@ -190,6 +190,7 @@ struct Tally {
   int allowed_own = 0;      // granted, own object
   int allowed_other = 0;    // granted with scope any, other tenant's object
   int hidden_other = 0;     // scoped role, other tenant's object -> 403/404
+  int crossed_refused = 0;  // scoped role, tenants' ids crossed in path and body -> 403/404/422
   std::vector<std::string> failures;
   std::vector<std::string> role_part_only;
 };
@@ -339,6 +340,21 @@ TEST_CASE("every route is in the authorization table and every cell agrees with 
       } else {
         ++tally.allowed_own;
       }
+      if (grant->scope != auth::Scope::any) {
+        for (const matrix::CrossedRequest& crossed : fixture->crossed) {
+          const std::string before = crossed.unchanged ? crossed.unchanged(env) : "";
+          auto response = call(route, crossed.request(env, caller), env.token_for(caller));
+          if (verbose)
+            std::cout << "    crossed (" << crossed.what << "): " << response.status << "\n";
+          if (response.status != 403 && response.status != 404 && response.status != 422) {
+            fail(route, who + " crossing " + crossed.what, response, "403, 404 or 422");
+          } else if (crossed.unchanged && crossed.unchanged(env) != before) {
+            fail(route, who + " crossing " + crossed.what, response, "nothing to change");
+          } else {
+            ++tally.crossed_refused;
+          }
+        }
+      }
       if (!fixture->has_other_tenant_object) continue;
       auto other = call(route, fixture->request(env, caller, env.other), env.token_for(caller));
       if (verbose) std::cout << "    other tenant's: " << other.status << "\n";
@@ -364,8 +380,8 @@ TEST_CASE("every route is in the authorization table and every cell agrees with 
             << " role-denied 403, " << tally.allowed_own << " granted on own object, "
             << tally.allowed_other << " granted (any) on other tenant's object, "
             << tally.hidden_other << " scoped 403/404 on other tenant's object, "
-            << tally.failures.size() << " disagreements, " << allowed_by_default
-            << " allowed-by-default routes\n";
+            << tally.crossed_refused << " crossed requests refused, " << tally.failures.size()
+            << " disagreements, " << allowed_by_default << " allowed-by-default routes\n";
   if (!tally.role_part_only.empty()) {
     std::cout << "routes checked for the role part only (no fixture):\n";
     for (const auto& route : tally.role_part_only) std::cout << "  " << route << "\n";

@@ -250,11 +250,28 @@ const matrix::FixtureRegistration kRegistrations[] = {
     {Method::patch,
      "/v1/products/{product_id}/skus/{sku_id}",
      {[](Env&, const Caller&, const Tenant& owner) {
-       return Request{"/v1/products/" +
-                          std::to_string(matrix::extra_id(owner, "workflow_product_id")) +
-                          "/skus/" + std::to_string(matrix::extra_id(owner, "workflow_sku_id")),
-                      R"({"price_fen":1200})"};
-     }}},
+        return Request{"/v1/products/" +
+                           std::to_string(matrix::extra_id(owner, "workflow_product_id")) +
+                           "/skus/" + std::to_string(matrix::extra_id(owner, "workflow_sku_id")),
+                       R"({"price_fen":1200})"};
+      },
+      true,
+      // The caller's own product with another tenant's SKU.
+      {{"caller's product, other tenant's SKU in the path",
+        [](Env& env, const Caller&) {
+          return Request{
+              "/v1/products/" + std::to_string(matrix::extra_id(env.own, "workflow_product_id")) +
+                  "/skus/" + std::to_string(matrix::extra_id(env.other, "workflow_sku_id")),
+              R"({"price_fen":1})"};
+        },
+        [](Env& env) {
+          return std::to_string(env.app.context().db().run_blocking([&](mysql::Session& session) {
+            auto& select = session.prepare("SELECT price_fen FROM catalog_skus WHERE id = ?");
+            mysql::bind(select, matrix::extra_id(env.other, "workflow_sku_id"));
+            auto row = mysql::query(select);
+            return row->next() ? row->getInt64(1) : std::int64_t{-1};
+          }));
+        }}}}},
     {Method::put,
      "/v1/products/{product_id}/skus/{sku_id}/market-reference-price",
      {[](Env&, const Caller&, const Tenant& owner) {

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <huicai/core/http/message.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
 
 #include "catalog_matrix_tenant.hpp"
 #include "http_client.hpp"
@@ -127,6 +129,139 @@ void ordering_tenant(Env& env, Tenant& tenant) {
 
 const matrix::TenantSetupRegistration kOrderingTenant{"ordering", ordering_tenant};
 
+// The rows `sql` selects, as text: what a crossed request must leave unchanged.
+std::function<std::string(Env&)> rows_of(std::function<std::string(Env&)> sql) {
+  return [sql](Env& env) {
+    return env.app.context().db().run_blocking([&](mysql::Session& session) {
+      auto& select = session.prepare(sql(env));
+      auto rows = mysql::query(select);
+      std::string text;
+      const auto columns = rows->getMetaData()->getColumnCount();
+      while (rows->next()) {
+        for (unsigned i = 1; i <= columns; ++i) text += rows->getString(i) + "|";
+        text += "\n";
+      }
+      return text;
+    });
+  };
+}
+
+// The fund rows of `tenant`: budgets of its unit and the unit below, its threshold, its
+// member's allowance.
+std::string funds_sql(const Tenant& tenant) {
+  const std::string units =
+      std::to_string(tenant.unit_id) + ", " + text(matrix::extra_id(tenant, "child_unit_id"));
+  return "SELECT 'b', unit_id, budget_year, granted_fen, available_fen FROM ordering_unit_budgets "
+         "WHERE unit_id IN (" +
+         units +
+         ") UNION ALL SELECT 's', unit_id, unit_path, approval_threshold_fen, 0 FROM "
+         "ordering_unit_settings WHERE unit_id IN (" +
+         units +
+         ") UNION ALL SELECT 'a', account_id, allowance_year, granted_fen, unit_path FROM "
+         "ordering_allowances WHERE account_id = " +
+         std::to_string(tenant.member_account_id) + " ORDER BY 1, 2, 3";
+}
+std::string other_funds_sql(Env& env) {
+  return funds_sql(env.other);
+}
+// A body naming another unit must not move the caller's own rows either.
+std::string own_funds_sql(Env& env) {
+  return funds_sql(env.own);
+}
+
+std::string budget_target(const Tenant& tenant) {
+  return "/v1/units/" + text(matrix::extra_id(tenant, "child_unit_id")) + "/budgets/" +
+         text(this_year());
+}
+std::string with_path(const std::string& json_head, const Tenant& tenant) {
+  return json_head + R"(,"unit_path":")" + tenant.unit_path + R"("})";
+}
+
+// The requests of issue 10 and their kin: another tenant's unit or account in the path with the
+// caller's unit in the body, and the caller's own unit with another tenant's in the body.
+std::vector<matrix::CrossedRequest> crossed_budget() {
+  return {
+      {"other tenant's unit in the path, caller's unit_path in the body",
+       [](Env& env, const Caller&) {
+         return Request{budget_target(env.other),
+                        with_path(R"({"granted_fen":100000000000)", env.own)};
+       },
+       rows_of(other_funds_sql)},
+      {"other tenant's unit in the path",
+       [](Env& env, const Caller&) {
+         return Request{budget_target(env.other), R"({"granted_fen":100000000000})"};
+       },
+       rows_of(other_funds_sql)},
+      {"caller's unit in the path, other tenant's unit_path in the body",
+       [](Env& env, const Caller&) {
+         return Request{budget_target(env.own), with_path(R"({"granted_fen":2000)", env.other)};
+       },
+       rows_of(own_funds_sql)},
+  };
+}
+std::vector<matrix::CrossedRequest> crossed_settings() {
+  return {
+      {"other tenant's unit in the path, caller's unit_path in the body",
+       [](Env& env, const Caller&) {
+         return Request{"/v1/units/" + std::to_string(env.other.unit_id) + "/ordering-settings",
+                        with_path(R"({"approval_threshold_fen":100000000000)", env.own)};
+       },
+       rows_of(other_funds_sql)},
+      {"caller's unit in the path, other tenant's unit_path in the body",
+       [](Env& env, const Caller&) {
+         return Request{"/v1/units/" + std::to_string(env.own.unit_id) + "/ordering-settings",
+                        with_path(R"({"approval_threshold_fen":7)", env.other)};
+       },
+       rows_of(own_funds_sql)},
+  };
+}
+std::string allowance_target(const Tenant& tenant) {
+  return "/v1/allowances/" + std::to_string(tenant.member_account_id) + "/" + text(this_year());
+}
+std::vector<matrix::CrossedRequest> crossed_allowance() {
+  return {
+      {"other tenant's account in the path, caller's unit in the body",
+       [](Env& env, const Caller&) {
+         return Request{
+             allowance_target(env.other),
+             with_path(R"({"granted_fen":100000000,"unit_id":)" + std::to_string(env.own.unit_id),
+                       env.own)};
+       },
+       rows_of(other_funds_sql)},
+      {"other tenant's account in the path",
+       [](Env& env, const Caller&) {
+         return Request{allowance_target(env.other), R"({"granted_fen":100000000})"};
+       },
+       rows_of(other_funds_sql)},
+      {"caller's account in the path, other tenant's unit in the body",
+       [](Env& env, const Caller&) {
+         return Request{allowance_target(env.own), R"({"granted_fen":3000,"unit_id":)" +
+                                                       std::to_string(env.other.unit_id) + "}"};
+       },
+       rows_of(own_funds_sql)},
+  };
+}
+// The caller's own order with the other tenant's fulfilment in the body.
+std::vector<matrix::CrossedRequest> crossed_after_sale() {
+  return {{"caller's order, other tenant's fulfilment in the body",
+           [](Env& env, const Caller& caller) {
+             const bool employee = caller.has_role(Role::employee);
+             const auto order =
+                 matrix::extra_id(env.own, employee ? "employee_order_id" : "unit_order_id");
+             const auto fulfilment = matrix::extra_id(
+                 env.other, employee ? "employee_fulfilment_id" : "unit_fulfilment_id");
+             return Request{"/v1/orders/" + text(order) + "/after-sales",
+                            R"({"fulfilment_id":)" + text(fulfilment) +
+                                R"(,"kind":"full","reason":"矩阵交叉"})",
+                            {{"idempotency-key", env.unique("mx-x-")}}};
+           },
+           rows_of([](Env& env) {
+             return "SELECT id, status FROM ordering_after_sales WHERE fulfilment_id IN (" +
+                    text(matrix::extra_id(env.other, "employee_fulfilment_id")) + ", " +
+                    text(matrix::extra_id(env.other, "unit_fulfilment_id")) + ") ORDER BY id";
+           })}};
+}
+
 std::vector<std::pair<std::string, std::string>> idempotent(Env& env) {
   return {{"idempotency-key", env.unique("mx-")}};
 }
@@ -143,8 +278,9 @@ std::string fulfilment_for(const Caller& caller, const Tenant& owner) {
 }
 
 // A route on an object of `owner`; `make` builds the request.
-matrix::RouteFixture on(std::function<Request(Env&, const Caller&, const Tenant&)> make) {
-  return {std::move(make), true};
+matrix::RouteFixture on(std::function<Request(Env&, const Caller&, const Tenant&)> make,
+                        std::vector<matrix::CrossedRequest> crossed = {}) {
+  return {std::move(make), true, std::move(crossed)};
 }
 // A route without another tenant's object (lists, the caller's own cart, placing an order).
 matrix::RouteFixture own_only(std::function<Request(Env&, const Caller&)> make) {
@@ -229,12 +365,14 @@ const matrix::FixtureRegistration kRegistrations[] = {
        return Request{"/v1/payments/sandbox/" + owner.extra.at("intent_id") + "/confirm", "{}"};
      })},
     {Method::post, "/v1/orders/{order_id}/after-sales",
-     on([](Env& env, const Caller& caller, const Tenant& owner) {
-       return Request{"/v1/orders/" + order_for(caller, owner) + "/after-sales",
-                      R"({"fulfilment_id":)" + fulfilment_for(caller, owner) +
-                          R"(,"kind":"full","reason":"矩阵测试"})",
-                      idempotent(env)};
-     })},
+     on(
+         [](Env& env, const Caller& caller, const Tenant& owner) {
+           return Request{"/v1/orders/" + order_for(caller, owner) + "/after-sales",
+                          R"({"fulfilment_id":)" + fulfilment_for(caller, owner) +
+                              R"(,"kind":"full","reason":"矩阵测试"})",
+                          idempotent(env)};
+         },
+         crossed_after_sale())},
 
     // Fulfilments.
     {Method::get, "/v1/fulfilments/{fulfilment_id}",
@@ -297,16 +435,20 @@ const matrix::FixtureRegistration kRegistrations[] = {
      })},
     // A budget is granted to a unit below the granting admin's own.
     {Method::put, "/v1/units/{unit_id}/budgets/{year}",
-     on([](Env&, const Caller&, const Tenant& owner) {
-       return Request{"/v1/units/" + text(matrix::extra_id(owner, "child_unit_id")) + "/budgets/" +
-                          text(this_year()),
-                      R"({"granted_fen":1000})"};
-     })},
+     on(
+         [](Env&, const Caller&, const Tenant& owner) {
+           return Request{"/v1/units/" + text(matrix::extra_id(owner, "child_unit_id")) +
+                              "/budgets/" + text(this_year()),
+                          R"({"granted_fen":1000})"};
+         },
+         crossed_budget())},
     {Method::put, "/v1/units/{unit_id}/ordering-settings",
-     on([](Env&, const Caller&, const Tenant& owner) {
-       return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/ordering-settings",
-                      R"({"approval_threshold_fen":0})"};
-     })},
+     on(
+         [](Env&, const Caller&, const Tenant& owner) {
+           return Request{"/v1/units/" + std::to_string(owner.unit_id) + "/ordering-settings",
+                          R"({"approval_threshold_fen":0})"};
+         },
+         crossed_settings())},
     {Method::get, "/v1/allowances/{account_id}/{year}",
      on([](Env& env, const Caller&, const Tenant& owner) {
        return Request{"/v1/allowances/" +
@@ -315,11 +457,13 @@ const matrix::FixtureRegistration kRegistrations[] = {
      })},
     // An allowance for an account of the tenant's unit (identity knows its unit).
     {Method::put, "/v1/allowances/{account_id}/{year}",
-     on([](Env&, const Caller&, const Tenant& owner) {
-       return Request{
-           "/v1/allowances/" + std::to_string(owner.member_account_id) + "/" + text(this_year()),
-           R"({"granted_fen":50000})"};
-     })},
+     on(
+         [](Env&, const Caller&, const Tenant& owner) {
+           return Request{"/v1/allowances/" + std::to_string(owner.member_account_id) + "/" +
+                              text(this_year()),
+                          R"({"granted_fen":50000})"};
+         },
+         crossed_allowance())},
 };
 
 }  // namespace

@@ -17,10 +17,13 @@ TEST_CASE("supplier staff set and adjust the stock of their own SKUs only",
   const auto sku_a = "/v1/inventory/" + std::to_string(catalog.sku_a);
   const auto sku_b = "/v1/inventory/" + std::to_string(catalog.sku_b);
 
-  auto set = supplier_a->put(sku_a, R"({"available":40})");
+  auto read = supplier_a->get(sku_a);
+  REQUIRE(read.status == 200);
+  auto set = supplier_a->put(sku_a, R"({"available":40})", {{"if-match", read.header("etag")}});
   REQUIRE(set.status == 200);
   CHECK(set.json().at("available").as_int64() == 40);
-  CHECK(supplier_a->put(sku_b, R"({"available":40})").status == 403);
+  CHECK(supplier_a->put(sku_b, R"({"available":40})", {{"if-match", read.header("etag")}}).status ==
+        403);
   CHECK(supplier_a->put(sku_a, R"({"available":-1})").status == 422);
   auto adjusted = supplier_a->post(sku_a + "/adjustments", R"({"delta":-15,"reason":"损耗"})");
   REQUIRE(adjusted.status == 200);
@@ -32,6 +35,58 @@ TEST_CASE("supplier staff set and adjust the stock of their own SKUs only",
   CHECK(listed.json().at("items").as_array().size() >= 1);
   // Buyers do not manage stock.
   CHECK(client_for(*app, employee())->put(sku_a, R"({"available":1})").status == 403);
+}
+
+TEST_CASE("a stock write names the version it was based on (If-Match)", "[ordering][inventory]") {
+  World world;
+  auto catalog = world.make_catalog(10, 10);
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  auto buyer = client_for(*app, employee());
+  const auto stock = "/v1/inventory/" + std::to_string(catalog.sku_a);
+
+  auto read = supplier->get(stock);
+  REQUIRE(read.status == 200);
+  const auto seen = read.header("etag");
+  CHECK(seen == "\"v" + std::to_string(read.json().at("version").as_int64()) + "\"");
+
+  // Without If-Match: 428, nothing changes.
+  auto missing = supplier->put(stock, R"({"available":50})");
+  CHECK(missing.status == 428);
+  CHECK(missing.json().at("type").as_string().ends_with("precondition-required"));
+  CHECK(supplier->put(stock, R"({"available":50})", {{"if-match", "\"abc\""}}).status == 412);
+  CHECK(world.available(catalog.sku_a) == 10);
+
+  // A buyer reserves 3 meanwhile: the supplier's write based on "10 available" would erase the
+  // reservation's decrement (a lost update), so it is refused with the current tag.
+  REQUIRE(buyer->post("/v1/orders", order_body(catalog, 3, 0), key("ifm-" + world.suffix)).status ==
+          201);
+  auto stale = supplier->put(stock, R"({"available":50})", {{"if-match", seen}});
+  CHECK(stale.status == 412);
+  CHECK(stale.json().at("type").as_string().ends_with("precondition-failed"));
+  CHECK(world.available(catalog.sku_a) == 7);
+  CHECK(world.reserved(catalog.sku_a) == 3);
+
+  // With the current tag it goes through, and answers the next tag.
+  const auto current = stale.header("etag");
+  CHECK(current == std::string(stale.json().at("current_etag").as_string()));
+  auto written = supplier->put(stock, R"({"available":50})", {{"if-match", current}});
+  REQUIRE(written.status == 200);
+  CHECK(world.available(catalog.sku_a) == 50);
+  CHECK(world.reserved(catalog.sku_a) == 3);
+  CHECK(written.header("etag") != current);
+  CHECK(supplier->get(stock).header("etag") == written.header("etag"));
+  // The same tag twice: the second write is stale.
+  CHECK(supplier->put(stock, R"({"available":60})", {{"if-match", current}}).status == 412);
+  CHECK(world.available(catalog.sku_a) == 50);
+
+  // The first stock of a SKU is created with If-None-Match: *, once.
+  world.execute("DELETE FROM ordering_stock WHERE sku_id = " + std::to_string(catalog.sku_a));
+  auto created = supplier->put(stock, R"({"available":5})", {{"if-none-match", "*"}});
+  REQUIRE(created.status == 200);
+  CHECK(world.available(catalog.sku_a) == 5);
+  CHECK(supplier->put(stock, R"({"available":9})", {{"if-none-match", "*"}}).status == 412);
+  CHECK(world.available(catalog.sku_a) == 5);
 }
 
 TEST_CASE("the cart is priced now and ordered as a whole", "[ordering][cart]") {

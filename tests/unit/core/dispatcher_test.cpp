@@ -94,6 +94,26 @@ struct Fixture {
                 },
                 {}});
     router.add({Method::get, "/nobody", "t", auth::AccessRule{}, answer(200), {}});
+    router.add({Method::get,
+                "/cacheable",
+                "t",
+                auth::AccessRule::public_route(),
+                [](Request&) -> asio::awaitable<Response> {
+                  Response response = Response::json(200, boost::json::object{});
+                  response.set_header("Cache-Control", "private, no-cache");
+                  co_return response;
+                },
+                {}});
+    router.add({Method::get,
+                "/tagged",
+                "t",
+                auth::AccessRule::public_route(),
+                [](Request&) -> asio::awaitable<Response> {
+                  Response response = Response::json(200, boost::json::object{});
+                  response.set_header("ETag", "\"v1\"");
+                  co_return response;
+                },
+                {}});
   }
 
   Response send(Method method, std::string path, std::string token = {},
@@ -302,4 +322,19 @@ TEST_CASE("dispatcher: a forked worker does not repeat its parent's request ids"
   CHECK(child_id.size() == 32);
   CHECK(child_id != after);
   CHECK(after != before);
+}
+
+TEST_CASE("every answer is no-store unless its handler chose a cache policy", "[dispatcher]") {
+  Fixture fixture;
+  // A handler's answer, an error the dispatcher builds, a 404 of no route, a 401.
+  CHECK(header_of(fixture.send(Method::get, "/public/1"), "cache-control") == "no-store");
+  CHECK(header_of(fixture.send(Method::get, "/throws"), "cache-control") == "no-store");
+  CHECK(header_of(fixture.send(Method::get, "/no/such/route"), "cache-control") == "no-store");
+  CHECK(header_of(fixture.send(Method::get, "/private/1"), "cache-control") == "no-store");
+  CHECK(header_of(fixture.send(Method::get, "/private/1", "operator"), "cache-control") ==
+        "no-store");
+  // An ETag'd catalog page keeps what it asked for.
+  CHECK(header_of(fixture.send(Method::get, "/cacheable"), "cache-control") == "private, no-cache");
+  // An answer with a validator is revalidated by its client, never stored by a shared cache.
+  CHECK(header_of(fixture.send(Method::get, "/tagged"), "cache-control") == "private, no-cache");
 }

@@ -47,8 +47,22 @@ http::ServerOptions server_options(const Config& config) {
   options.idle_timeout = config.http_idle_timeout;
   options.shutdown_deadline = config.http_shutdown_deadline;
   options.max_connections = config.http_max_connections;
+  options.max_connections_per_ip = config.http_max_connections_per_ip;
+  options.trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
   options.reuse_port = config.http_workers > 1;
   options.single_threaded = true;  // run() drives io_ from the calling thread only
+  return options;
+}
+
+// The metrics listener: loopback only, whatever HUICAI_HTTP_ADDRESS says; a scraper needs few
+// connections.
+http::ServerOptions metrics_server_options(const Config& config) {
+  http::ServerOptions options = server_options(config);
+  options.address = "127.0.0.1";
+  options.port = config.metrics_port;
+  options.max_connections = 64;
+  options.max_connections_per_ip = 64;
+  options.trusted_proxies = {};
   return options;
 }
 
@@ -96,6 +110,20 @@ void ContextImpl::start() {
   log::info("listening", {{"address", config_.http_address},
                           {"port", server_->port()},
                           {"routes", router_.routes().size()}});
+  if (config_.metrics_port != 0) start_metrics_listener();
+}
+
+void ContextImpl::start_metrics_listener() {
+  register_metrics_listener_routes(*this, metrics_router_);
+  metrics_dispatcher_ =
+      std::make_unique<http::Dispatcher>(metrics_router_, nullptr, nullptr, nullptr, false);
+  metrics_server_ = std::make_unique<http::Server>(
+      io_, metrics_server_options(config_),
+      [dispatcher = metrics_dispatcher_.get()](http::Request& request) {
+        return dispatcher->handle(request);
+      });
+  metrics_server_->start();
+  log::info("metrics listening", {{"address", "127.0.0.1"}, {"port", metrics_server_->port()}});
 }
 
 void ContextImpl::register_collectors() {
@@ -241,6 +269,7 @@ asio::awaitable<void> ContextImpl::stop_sequence() {
   if (signals_) signals_->cancel();
   // In-flight requests still need MySQL and Redis: drain HTTP first.
   if (server_) co_await server_->shutdown();
+  if (metrics_server_) co_await metrics_server_->shutdown();
   co_await stop_background();
   for (auto& [purpose, client] : dedicated_redis_) co_await client->stop();
   if (redis_started_) co_await redis_.stop();

@@ -53,6 +53,7 @@ class ContextImpl final : public Context {
   boost::asio::awaitable<void> stop_sequence();
   boost::asio::awaitable<void> stop_background();
   void register_collectors();
+  void start_metrics_listener();
   redis::ClientOptions redis_options() const;
 
   Config config_;
@@ -67,6 +68,10 @@ class ContextImpl final : public Context {
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<http::Server> server_;
+  // The loopback listener of /metrics (HUICAI_METRICS_PORT); null when not configured.
+  http::Router metrics_router_;
+  std::unique_ptr<http::Dispatcher> metrics_dispatcher_;
+  std::unique_ptr<http::Server> metrics_server_;
   std::map<std::string, std::unique_ptr<redis::Client>, std::less<>> dedicated_redis_;
   std::optional<boost::asio::signal_set> signals_;
 

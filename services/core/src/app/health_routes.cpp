@@ -1,11 +1,13 @@
 #include "app/health_routes.hpp"
 
+#include <sodium.h>
 #include <unistd.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <huicai/core/app/context.hpp>
+#include <huicai/core/http/dispatcher.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/log.hpp>
@@ -38,7 +40,44 @@ asio::awaitable<std::string> check_redis(redis::Client& client) {
   co_return std::string{};
 }
 
+http::Response metrics_text(Context& context) {
+  http::Response response;
+  response.body = context.metrics().render();
+  response.set_header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+  return response;
+}
+
+// True when `authorization` carries exactly the configured metrics token (never when none is
+// configured). Compared in constant time.
+bool presents_metrics_token(const Config& config, std::string_view authorization) {
+  const auto token = http::bearer_token(authorization);
+  const std::string& expected = config.metrics_token;
+  return !expected.empty() && token.size() == expected.size() &&
+         sodium_memcmp(token.data(), expected.data(), expected.size()) == 0;
+}
+
+asio::awaitable<http::Response> metrics_on_api_port(Context& context, http::Request& request) {
+  if (!presents_metrics_token(context.config(), request.header("authorization"))) {
+    // The same answer as a path that does not exist: nothing to learn from probing it.
+    throw http::Problem(404, "not-found", "Not found", "no route for this path");
+  }
+  co_return metrics_text(context);
+}
+
+asio::awaitable<http::Response> metrics_on_own_listener(Context& context, http::Request&) {
+  co_return metrics_text(context);
+}
+
 }  // namespace
+
+void register_metrics_listener_routes(Context& context, http::Router& router) {
+  router.add({http::Method::get,
+              "/metrics",
+              "core",
+              auth::AccessRule::public_route(),
+              [&context](http::Request& r) { return metrics_on_own_listener(context, r); },
+              {}});
+}
 
 void register_health_routes(Context& context, http::Router& router) {
   router.add(http::Route{http::Method::get,
@@ -87,18 +126,13 @@ void register_health_routes(Context& context, http::Router& router) {
       },
       {}});
 
-  router.add(http::Route{http::Method::get,
-                         "/metrics",
-                         "core",
-                         auth::AccessRule::public_route(),
-                         [&context](http::Request&) -> asio::awaitable<http::Response> {
-                           http::Response response;
-                           response.body = context.metrics().render();
-                           response.set_header("content-type",
-                                               "text/plain; version=0.0.4; charset=utf-8");
-                           co_return response;
-                         },
-                         {}});
+  // Public to the dispatcher (the token is not a user's); the handler checks the metrics token.
+  router.add({http::Method::get,
+              "/metrics",
+              "core",
+              auth::AccessRule::public_route(),
+              [&context](http::Request& r) { return metrics_on_api_port(context, r); },
+              {}});
 }
 
 }  // namespace huicai::app

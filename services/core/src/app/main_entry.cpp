@@ -1,7 +1,7 @@
 // The command line every service main forwards to:
 //   huicai [serve]                    run the HTTP server until SIGTERM/SIGINT
 //   huicai migrate [--dir DIR]        apply pending migrations (default db/migrations)
-//   huicai seed                       load every service's demo data (idempotent)
+//   huicai seed                       load every service's demo data (idempotent; development)
 //   huicai config                     list every HUICAI_* variable with its default
 //   huicai <service command> ...      a service's own tool (identity: totp-code --login LOGIN)
 #include <pthread.h>
@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <exception>
 #include <huicai/core/app/application.hpp>
+#include <huicai/core/app/secrets_check.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,6 +28,14 @@ void print_usage(const char* program) {
   std::cerr << "usage: " << program << " [serve|migrate [--dir DIR]|seed|config|help]\n"
             << "Settings come from HUICAI_* environment variables; `" << program
             << " config` lists them.\n";
+}
+
+// Prints the refusal and answers kExitConfig when `config` must not run `use` here.
+std::optional<int> refuse_default_secrets(const Config& config, SecretUse use) {
+  const auto refusal = default_secrets_refusal(config, use);
+  if (!refusal) return std::nullopt;
+  std::cerr << "huicai: " << *refusal << std::endl;
+  return kExitConfig;
 }
 
 int print_config() {
@@ -63,13 +73,23 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
           return 2;
         }
       }
+      if (auto refused = refuse_default_secrets(config, SecretUse::migrate)) return *refused;
       return Application::migrate(config, directory);
     }
     if (command == "seed") {
+      // The demo data signs everyone in, operator and finance included, with one published
+      // password: never outside a local stack.
+      if (config.environment != "development") {
+        std::cerr << "huicai: refusing to seed: the demo accounts share a password published in "
+                     "docs/demo-accounts.md; seed only a local stack (HUICAI_ENV=development)"
+                  << std::endl;
+        return kExitConfig;
+      }
       Application application(config, std::move(services));
       return application.load_demo_data();
     }
     if (command == "serve") {
+      if (auto refused = refuse_default_secrets(config, SecretUse::serve)) return *refused;
       // SIGTERM/SIGINT stay blocked (in every thread started from here on) until the I/O loop has
       // its handler in place: a stop request right after "listening" is then a graceful stop.
       sigset_t stop_signals;

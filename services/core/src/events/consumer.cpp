@@ -3,21 +3,29 @@
 //      after start: messages delivered before a crash and never acknowledged;
 //   2. messages idle longer than reclaim_after on any consumer (XAUTOCLAIM), in pages;
 //   3. new messages (XREADGROUP ... BLOCK ms STREAMS key >).
-// Every message is handled in its own MySQL transaction that first inserts (group, event id)
-// into the processed-events table; a duplicate (0 rows inserted) skips the handler. XACK after
-// the commit. So redelivery, reclaiming and replaying the stream from 0 change nothing.
+// Events of types the consumer does not declare are acknowledged without touching MySQL. The
+// rest are applied in one transaction: the ids already in the processed-events table are
+// filtered out, the others are inserted there (one statement) and handed to the handler, then
+// one COMMIT. If that transaction fails, every event gets a transaction of its own, so only a
+// poison event stays pending. XACK after the commits. So redelivery, reclaiming and replaying
+// the stream from 0 change nothing.
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/events/consumer.hpp>
+#include <huicai/core/events/envelope_check.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/log.hpp>
+#include <huicai/core/metrics.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
 #include <optional>
+#include <span>
+#include <unordered_set>
 
 #include "events/sql_names.hpp"
 #include "huicai/events/v1/envelope.pb.h"
@@ -63,7 +71,8 @@ StreamEntry decode_entry(const Reply& entry) {
     event.aggregate_id = envelope.aggregate_id();
     event.payload = envelope.payload();
     event.request_id = envelope.request_id();
-    decoded.event = std::move(event);
+    decoded.problem = envelope_problem(event);
+    if (decoded.problem.empty()) decoded.event = std::move(event);
     return decoded;
   }
   decoded.problem = "entry has no field e";
@@ -132,7 +141,14 @@ std::vector<std::string> ack_command(const ConsumerOptions& options, const std::
 }
 
 void log_undecodable(const ConsumerOptions& options, const StreamEntry& entry) {
-  // Acknowledged so it does not block the group for ever; the entry stays in the stream.
+  // Acknowledged so it does not block the group for ever (and never applied); the entry stays
+  // in the stream.
+  if (options.metrics) {
+    options.metrics
+        ->counter("huicai_events_rejected_total",
+                  {{"stream", options.stream}, {"group", options.group}})
+        .increment();
+  }
   log::error("event consumer skips an undecodable stream entry", {{"stream", options.stream},
                                                                   {"group", options.group},
                                                                   {"entry", entry.id},
@@ -159,24 +175,127 @@ void log_consumer_recovered(const ConsumerOptions& options) {
   log::info("event consumer reading again", {{"stream", options.stream}, {"group", options.group}});
 }
 
-// On a pool thread, inside the transaction: returns false for a duplicate.
-bool handle_in_transaction(mysql::Session& session, const std::string& processed_table,
-                           const std::string& group, const ReceivedEvent& event,
-                           const EventHandler& handler) {
-  auto& remember = session.prepare("INSERT IGNORE INTO " + processed_table +
-                                   " (consumer_group, event_id, processed_at)"
-                                   " VALUES (?, ?, UTC_TIMESTAMP(6))");
-  mysql::bind(remember, group, event.event_id);
-  if (remember.executeUpdate() == 0) return false;  // handled before: the effect exists
-  handler(session, event);
-  return true;
+void log_batch_failure(const ConsumerOptions& options, std::size_t events,
+                       const std::string& reason) {
+  // Rolled back whole; each of its events is tried again in a transaction of its own.
+  log::warn("event batch failed; applying its events one by one",
+            {{"stream", options.stream},
+             {"group", options.group},
+             {"events", std::to_string(events)},
+             {"reason", reason}});
+}
+
+bool is_declared(const ConsumerOptions& options, const std::string& type) {
+  if (options.event_types.empty()) return true;
+  return std::find(options.event_types.begin(), options.event_types.end(), type) !=
+         options.event_types.end();
+}
+
+// Statements with one placeholder per event: their text is padded to a power of two (repeating
+// the last id), so a connection caches at most a handful of variants instead of one per batch
+// size, and the per-connection statement cache is not churned by consumers.
+std::size_t padded_size(std::size_t count) {
+  std::size_t size = 1;
+  while (size < count) size *= 2;
+  return size;
+}
+
+std::string repeated(const std::string& item, const std::string& separator, std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) text += separator;
+    text += item;
+  }
+  return text;
+}
+
+// The ids among `ids` this group has processed before.
+std::unordered_set<std::string> processed_before(mysql::Session& session, const std::string& table,
+                                                 const std::string& group,
+                                                 const std::vector<std::string>& ids) {
+  const auto size = padded_size(ids.size());
+  auto& select = session.prepare("SELECT event_id FROM " + table +
+                                 " WHERE consumer_group = ? AND event_id IN (" +
+                                 repeated("?", ", ", size) + ")");
+  mysql::bind_one(select, 1, group);
+  for (std::size_t i = 0; i < size; ++i) {
+    mysql::bind_one(select, static_cast<int>(i + 2), ids[std::min(i, ids.size() - 1)]);
+  }
+  std::unordered_set<std::string> found;
+  auto rows = mysql::query(select);
+  while (rows->next()) found.insert(mysql::get_string(*rows, "event_id"));
+  return found;
+}
+
+// Inserts one processed-events row per id in one statement. UNION (not UNION ALL) drops the
+// padding repeats; a plain INSERT, so a row a concurrent consumer of the group committed
+// meanwhile is a duplicate-key error that rolls the batch back (then each event alone skips it).
+void remember_processed(mysql::Session& session, const std::string& table, const std::string& group,
+                        const std::vector<std::string>& ids) {
+  const auto size = padded_size(ids.size());
+  auto& insert = session.prepare(
+      "INSERT INTO " + table +
+      " (consumer_group, event_id, processed_at) SELECT ?, fresh.id, UTC_TIMESTAMP(6) FROM (" +
+      "SELECT ? AS id" + (size > 1 ? " UNION " : "") + repeated("SELECT ?", " UNION ", size - 1) +
+      ") AS fresh");
+  mysql::bind_one(insert, 1, group);
+  for (std::size_t i = 0; i < size; ++i) {
+    mysql::bind_one(insert, static_cast<int>(i + 2), ids[std::min(i, ids.size() - 1)]);
+  }
+  insert.executeUpdate();
+}
+
+// On a pool thread, inside the transaction: applies the events of `events` this group has not
+// processed yet (each event id once, first occurrence: a relay crash can publish one twice).
+void apply_in_transaction(mysql::Session& session, const std::string& processed_table,
+                          const std::string& group, std::span<const ReceivedEvent> events,
+                          const BatchHandler& handler) {
+  std::vector<std::string> ids;
+  std::unordered_set<std::string> seen;
+  for (const auto& event : events) {
+    if (seen.insert(event.event_id).second) ids.push_back(event.event_id);
+  }
+  const auto done = processed_before(session, processed_table, group, ids);
+  if (done.empty() && ids.size() == events.size()) {
+    remember_processed(session, processed_table, group, ids);
+    handler(session, events);
+    return;
+  }
+  std::vector<ReceivedEvent> fresh;
+  std::vector<std::string> fresh_ids;
+  seen.clear();
+  for (const auto& event : events) {
+    if (done.contains(event.event_id) || !seen.insert(event.event_id).second) continue;
+    fresh.push_back(event);
+    fresh_ids.push_back(event.event_id);
+  }
+  if (fresh.empty()) return;  // all handled before: the effects exist
+  remember_processed(session, processed_table, group, fresh_ids);
+  handler(session, std::span<const ReceivedEvent>(fresh));
+}
+
+BatchHandler each_event(EventHandler handler) {
+  return [handler = std::move(handler)](mysql::Session& session,
+                                        std::span<const ReceivedEvent> events) {
+    for (const auto& event : events) handler(session, event);
+  };
 }
 
 }  // namespace
 
 Consumer::Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options,
                    EventHandler handler)
+    : Consumer(pool, redis, std::move(options), each_event(std::move(handler))) {}
+
+Consumer::Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options,
+                   BatchHandler handler)
     : pool_(pool), redis_(redis), options_(std::move(options)), handler_(std::move(handler)) {
+  if (options_.metrics) {
+    options_.metrics->describe("huicai_events_rejected_total",
+                               "Stream entries a consumer skipped: undecodable or failing the "
+                               "envelope check (acknowledged, never applied)",
+                               "counter");
+  }
   checked_table_name(options_.processed_table, "processed-events table");
   if (options_.stream.empty() || options_.group.empty() || options_.consumer_name.empty()) {
     throw std::invalid_argument("consumer needs a stream, a group and a consumer name");
@@ -246,31 +365,56 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
   if (entries.empty()) co_return 0;
 
   std::vector<std::string> acknowledged;
-  std::exception_ptr unavailable;
-  for (const auto& entry : entries) {
+  std::vector<ReceivedEvent> wanted;
+  for (auto& entry : entries) {
     if (!entry.event) {
       log_undecodable(options_, entry);
       acknowledged.push_back(entry.id);
-      continue;
+    } else if (!is_declared(options_, entry.event->type)) {
+      acknowledged.push_back(entry.id);  // not ours: no database work at all
+    } else {
+      wanted.push_back(std::move(*entry.event));
     }
-    const auto& table = options_.processed_table;
-    const auto& group = options_.group;
-    const auto& event = *entry.event;
-    const auto& handler = handler_;
+  }
+
+  std::exception_ptr unavailable;
+  const auto& table = options_.processed_table;
+  const auto& group = options_.group;
+  const auto& handler = handler_;
+  bool one_by_one = false;
+  if (!wanted.empty()) {
     // Named, not a temporary inside co_await (GCC 12 destroys those twice). The references
     // stay valid: this coroutine waits for the call.
-    auto handle = [&table, &group, &event, &handler](mysql::Session& session) {
-      return handle_in_transaction(session, table, group, event, handler);
+    const std::span<const ReceivedEvent> batch(wanted);
+    auto apply_batch = [&table, &group, &handler, batch](mysql::Session& session) {
+      apply_in_transaction(session, table, group, batch, handler);
     };
     try {
-      co_await pool_.transaction(handle);
-      acknowledged.push_back(entry.id);
+      co_await pool_.transaction(apply_batch);
+      for (const auto& event : wanted) acknowledged.push_back(event.stream_entry_id);
     } catch (const ServiceUnavailable&) {
-      // MySQL is down: stop this batch, acknowledge what is committed, let run() back off.
+      // MySQL is down: acknowledge what needs no database, let run() back off.
       unavailable = std::current_exception();
-      break;
     } catch (const std::exception& error) {
-      log_handler_failure(options_, event, error.what());
+      log_batch_failure(options_, wanted.size(), error.what());
+      one_by_one = true;
+    }
+  }
+  if (one_by_one) {
+    for (const auto& event : wanted) {
+      const std::span<const ReceivedEvent> single(&event, 1);
+      auto apply_one = [&table, &group, &handler, single](mysql::Session& session) {
+        apply_in_transaction(session, table, group, single, handler);
+      };
+      try {
+        co_await pool_.transaction(apply_one);
+        acknowledged.push_back(event.stream_entry_id);
+      } catch (const ServiceUnavailable&) {
+        unavailable = std::current_exception();
+        break;
+      } catch (const std::exception& error) {
+        log_handler_failure(options_, event, error.what());
+      }
     }
   }
   if (!acknowledged.empty()) {

@@ -69,8 +69,9 @@ std::vector<OutboxRow> claim_rows(mysql::Session& session, const std::string& ta
   return rows;
 }
 
-// Step 3, autocommit. Only rows still unpublished: another relay may have published them after
-// our lease ended, and its mark stays.
+// Step 3, one short transaction (like the claim: the pool's connections stay in autocommit=0
+// between transactions, an autocommit call would switch them). Only rows still unpublished: another
+// relay may have published them after our lease ended, and its mark stays.
 void mark_published(mysql::Session& session, const std::string& table,
                     const std::vector<std::int64_t>& ids) {
   session.execute_direct("UPDATE " + table +
@@ -127,7 +128,9 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   auto claim = [table, producer, relay_id, batch_size, lease](mysql::Session& session) {
     return claim_rows(session, table, producer, relay_id, batch_size, lease);
   };
-  std::vector<OutboxRow> rows = co_await pool_.transaction(claim);
+  // READ COMMITTED: at REPEATABLE READ the locking scan of the unpublished rows takes gap locks
+  // up to the end of the index, and every order's outbox INSERT would wait for the claim.
+  std::vector<OutboxRow> rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);
   if (rows.empty()) co_return 0;
 
   std::vector<std::vector<std::string>> commands;
@@ -148,7 +151,7 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
     auto mark = [table, published](mysql::Session& session) {
       mark_published(session, table, published);
     };
-    co_await pool_.run(mark);
+    co_await pool_.transaction(mark, mysql::Isolation::read_committed);
     count(metrics_, "huicai_outbox_published_total", producer,
           static_cast<double>(published.size()));
   }

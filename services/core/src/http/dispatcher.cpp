@@ -28,18 +28,6 @@ std::string allow_header(const std::vector<Method>& methods) {
   return text;
 }
 
-// "Bearer <token>", scheme case-insensitive (RFC 9110 11.1). Empty when absent or another scheme.
-std::string_view bearer_token(std::string_view authorization) {
-  constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size()) return {};
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return {};
-  }
-  auto token = authorization.substr(kScheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  return token;
-}
-
 std::string rate_limit_key(const Route& route, const Request& request) {
   std::string key = route.service;
   key += ':';
@@ -56,6 +44,17 @@ std::string rate_limit_key(const Route& route, const Request& request) {
 }
 
 }  // namespace
+
+std::string_view bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return {};
+  }
+  auto token = authorization.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
 
 struct Dispatcher::MetricCells {
   struct Requests {
@@ -234,6 +233,16 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
     response.set_header("content-type", "application/json");
   }
   response.set_header("x-request-id", request.request_id);
+  // Tokens, orders, accounts: most answers are someone's own and must not be kept by a browser
+  // or a shared cache. A handler that means otherwise says so; an answer with an ETag is meant
+  // to be revalidated (catalog pages), so it may be kept by the client only: private, no-cache.
+  const auto has_header = [&response](std::string_view name) {
+    return std::any_of(response.headers.begin(), response.headers.end(),
+                       [name](const auto& header) { return header.first == name; });
+  };
+  if (!has_header("cache-control")) {
+    response.set_header("cache-control", has_header("etag") ? "private, no-cache" : "no-store");
+  }
 
   const auto elapsed_time = Clock::now() - started;
   const auto elapsed = std::chrono::duration<double>(elapsed_time).count();

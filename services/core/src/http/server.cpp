@@ -47,10 +47,22 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state) {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     if (state->open_connections.load() >= state->options.max_connections) {
-      reject_overloaded(state, std::move(socket));
+      reject_overloaded(state, std::move(socket), "max_connections reached");
       continue;
     }
-    start_session(state, std::move(socket));
+    const auto peer = socket.remote_endpoint(ignored);
+    std::string counted_address;
+    if (!ignored) {
+      std::string address = peer.address().to_string();
+      if (!state->options.trusted_proxies.contains(address)) {
+        if (!state->admit_from(address)) {
+          reject_overloaded(state, std::move(socket), "max_connections_per_ip reached");
+          continue;
+        }
+        counted_address = std::move(address);
+      }
+    }
+    start_session(state, std::move(socket), std::move(counted_address));
   }
 }
 

@@ -8,6 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace huicai::http {
 
@@ -44,6 +47,25 @@ struct ServerState {
 
   std::mutex connections_mutex;
   std::set<std::shared_ptr<Connection>> connections;
+  // Open connections per peer address (trusted proxies are not counted), under its own lock.
+  std::mutex per_address_mutex;
+  std::unordered_map<std::string, std::size_t> connections_per_address;
+
+  // Counts one more connection from `address`; false (nothing counted) when it holds the
+  // most it may already.
+  bool admit_from(const std::string& address) {
+    std::lock_guard lock(per_address_mutex);
+    auto& count = connections_per_address[address];
+    if (count >= options.max_connections_per_ip) return false;
+    ++count;
+    return true;
+  }
+  void release_from(const std::string& address) {
+    std::lock_guard lock(per_address_mutex);
+    auto found = connections_per_address.find(address);
+    if (found == connections_per_address.end()) return;
+    if (--found->second == 0) connections_per_address.erase(found);
+  }
 
   void add(const std::shared_ptr<Connection>& connection) {
     std::lock_guard lock(connections_mutex);
@@ -60,8 +82,13 @@ struct ServerState {
 };
 
 // Runs one accepted connection to its end on the socket's own strand (session.cpp).
-void start_session(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket);
-// Answers 503 + Retry-After and closes, for connections beyond max_connections (session.cpp).
-void reject_overloaded(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket);
+// `counted_address`: the peer address admit_from() counted it under ("" when not counted),
+// released when the connection ends.
+void start_session(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket,
+                   std::string counted_address);
+// Answers 503 + Retry-After and closes, for connections beyond max_connections or
+// max_connections_per_ip (session.cpp); `reason` goes to the log.
+void reject_overloaded(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket,
+                       std::string_view reason);
 
 }  // namespace huicai::http

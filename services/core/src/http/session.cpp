@@ -59,6 +59,17 @@ std::array<asio::const_buffer, 2> unsent_part(const std::array<asio::const_buffe
   return {asio::const_buffer(), buffers[1] + (written - buffers[0].size())};
 }
 
+// Every X-Forwarded-For header of the request, joined in order (a proxy may add its own line).
+std::string forwarded_for(const Request& request) {
+  std::string joined;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
+
 bool is_parse_error(const error_code& error) {
   return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
@@ -161,7 +172,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       if (auto split = split_target(request.target)) {
         request.path = std::move(split->path);
         request.query = std::move(split->query);
-        request.remote_address = remote_;
+        request.peer_address = remote_;
+        request.remote_address =
+            options.trusted_proxies.client_address(remote_, forwarded_for(request));
         ++state_->in_flight_requests;
         response = co_await call_handler(request);
         --state_->in_flight_requests;
@@ -302,21 +315,26 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
 
 // Keeps the open-connection count and registry right however the coroutine ends.
 struct SessionRegistration {
-  SessionRegistration(std::shared_ptr<ServerState> state, std::shared_ptr<Session> session)
-      : state_(std::move(state)), session_(std::move(session)) {
+  SessionRegistration(std::shared_ptr<ServerState> state, std::shared_ptr<Session> session,
+                      std::string counted_address)
+      : state_(std::move(state)),
+        session_(std::move(session)),
+        counted_address_(std::move(counted_address)) {
     state_->add(session_);
   }
   ~SessionRegistration() {
     state_->remove(session_);
+    if (!counted_address_.empty()) state_->release_from(counted_address_);
     --state_->open_connections;
   }
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<Session> session_;
+  std::string counted_address_;
 };
 
 asio::awaitable<void> run_session(std::shared_ptr<ServerState> state,
-                                  std::shared_ptr<Session> session) {
-  SessionRegistration registration(state, session);
+                                  std::shared_ptr<Session> session, std::string counted_address) {
+  SessionRegistration registration(state, session, std::move(counted_address));
   try {
     co_await session->run();
   } catch (const std::exception& error) {
@@ -343,16 +361,23 @@ asio::awaitable<void> write_overloaded(tcp::socket socket) {
 
 }  // namespace
 
-void start_session(std::shared_ptr<ServerState> state, tcp::socket socket) {
+void start_session(std::shared_ptr<ServerState> state, tcp::socket socket,
+                   std::string counted_address) {
   ++state->open_connections;
   auto executor = socket.get_executor();
   auto session = std::make_shared<Session>(state, std::move(socket));
-  asio::co_spawn(executor, run_session(std::move(state), std::move(session)), asio::detached);
+  asio::co_spawn(executor,
+                 run_session(std::move(state), std::move(session), std::move(counted_address)),
+                 asio::detached);
 }
 
-void reject_overloaded(std::shared_ptr<ServerState> state, tcp::socket socket) {
+void reject_overloaded(std::shared_ptr<ServerState> state, tcp::socket socket,
+                       std::string_view reason) {
   (void)state;
-  log::warn("connection rejected: max_connections reached");
+  error_code ignored;
+  const auto peer = socket.remote_endpoint(ignored);
+  log::warn("connection rejected",
+            {{"reason", reason}, {"remote", ignored ? std::string() : peer.address().to_string()}});
   auto executor = socket.get_executor();
   asio::co_spawn(executor, write_overloaded(std::move(socket)), asio::detached);
 }

@@ -69,11 +69,11 @@ void ConnectGate::record_success() {
 }
 
 void JobRunner::run(PooledConnection& connection, const std::function<void(Session&)>& job,
-                    bool in_transaction) {
+                    bool in_transaction, Isolation isolation) {
   counters_.calls.fetch_add(1, std::memory_order_relaxed);
   try {
     if (in_transaction) {
-      run_transaction(connection, job);
+      run_transaction(connection, job, isolation);
     } else {
       run_once_in_autocommit(connection, job);
     }
@@ -106,6 +106,7 @@ void JobRunner::run_once_in_autocommit(PooledConnection& connection,
                                        const std::function<void(Session&)>& job) {
   ensure_open(connection);
   try {
+    connection.use_autocommit(true);
     job(connection);
     connection.mark_used();
   } catch (const sql::SQLException& error) {
@@ -119,7 +120,7 @@ void JobRunner::run_once_in_autocommit(PooledConnection& connection,
 }
 
 void JobRunner::run_transaction(PooledConnection& connection,
-                                const std::function<void(Session&)>& job) {
+                                const std::function<void(Session&)>& job, Isolation isolation) {
   const int max_attempts = std::max(1, options_.max_transaction_attempts);
   // Retries also stop once the call has taken longer than one read timeout: eight 5 s lock
   // waits in a row would otherwise hold a request for 40 s.
@@ -128,7 +129,8 @@ void JobRunner::run_transaction(PooledConnection& connection,
     ensure_open(connection);
     bool commit_sent = false;
     try {
-      connection.native().setAutoCommit(false);
+      connection.use_isolation(isolation);
+      connection.use_autocommit(false);  // a round trip only after an autocommit call
       job(connection);
       commit_sent = true;
       connection.native().commit();
@@ -161,14 +163,9 @@ void JobRunner::run_transaction(PooledConnection& connection,
       roll_back(connection);
       throw;
     }
-    // Committed. Back to autocommit for the next job; if that fails the connection is broken,
-    // but the commit stands, so drop the connection and report success.
-    try {
-      connection.native().setAutoCommit(true);
-      connection.mark_used();
-    } catch (...) {
-      connection.drop();
-    }
+    // Committed. The connection stays in autocommit=0 for the next transaction (no SET per
+    // transaction); an autocommit call switches it back first.
+    connection.mark_used();
     return;
   }
 }
@@ -177,7 +174,6 @@ void JobRunner::roll_back(PooledConnection& connection) {
   if (!connection.is_open()) return;
   try {
     connection.native().rollback();
-    connection.native().setAutoCommit(true);
     connection.mark_used();
   } catch (...) {
     // A connection that cannot roll back cannot be trusted with the next job; dropping it

@@ -42,13 +42,14 @@ class JobRunner {
   // Throws what the job throws, or ServiceUnavailable for connection trouble and for conflicts
   // that outlast max_transaction_attempts.
   void run(PooledConnection& connection, const std::function<void(Session&)>& job,
-           bool in_transaction);
+           bool in_transaction, Isolation isolation = Isolation::repeatable_read);
 
  private:
   void ensure_open(PooledConnection& connection);
   void run_once_in_autocommit(PooledConnection& connection,
                               const std::function<void(Session&)>& job);
-  void run_transaction(PooledConnection& connection, const std::function<void(Session&)>& job);
+  void run_transaction(PooledConnection& connection, const std::function<void(Session&)>& job,
+                       Isolation isolation);
   void roll_back(PooledConnection& connection);
   void back_off(int attempt);
 

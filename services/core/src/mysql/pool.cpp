@@ -28,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 struct Job {
   std::function<void(Session&)> work;
   bool in_transaction = false;
+  Isolation isolation = Isolation::repeatable_read;
   Clock::time_point enqueued;
   // Called exactly once, on whichever thread finishes (or rejects) the job.
   std::function<void(std::exception_ptr)> complete;
@@ -85,7 +86,7 @@ struct Pool::Impl {
         std::exception_ptr error;
         busy.fetch_add(1);
         try {
-          runner.run(connection, job->work, job->in_transaction);
+          runner.run(connection, job->work, job->in_transaction, job->isolation);
         } catch (...) {
           error = std::current_exception();
         }
@@ -174,19 +175,24 @@ void Pool::close() {
   impl_->close();
 }
 
-boost::asio::awaitable<void> Pool::execute(std::function<void(Session&)> job, bool in_transaction) {
-  auto initiate = [impl = impl_.get(), &job, in_transaction](auto handler) {
+boost::asio::awaitable<void> Pool::execute(std::function<void(Session&)> job, bool in_transaction,
+                                           Isolation isolation) {
+  auto initiate = [impl = impl_.get(), &job, in_transaction, isolation](auto handler) {
     // The result goes back to the awaiting coroutine's executor; tracked work keeps that
     // io_context from running out of work while the job is on a pool thread.
     auto executor =
         boost::asio::prefer(boost::asio::get_associated_executor(handler, impl->executor),
                             boost::asio::execution::outstanding_work.tracked);
     auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-    impl->submit(Job{
-        std::move(job), in_transaction, {}, [shared_handler, executor](std::exception_ptr error) {
-          boost::asio::post(executor,
-                            [shared_handler, error]() mutable { (*shared_handler)(error); });
-        }});
+    impl->submit(Job{std::move(job),
+                     in_transaction,
+                     isolation,
+                     {},
+                     [shared_handler, executor](std::exception_ptr error) {
+                       boost::asio::post(executor, [shared_handler, error]() mutable {
+                         (*shared_handler)(error);
+                       });
+                     }});
   };
   // An exception_ptr as the first completion argument is rethrown by co_await.
   co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
@@ -205,7 +211,11 @@ void Pool::execute_blocking(std::function<void(Session&)> job, bool in_transacti
     bool done = false;
     std::exception_ptr error;
   } outcome;
-  impl_->submit(Job{std::move(job), in_transaction, {}, [&outcome](std::exception_ptr error) {
+  impl_->submit(Job{std::move(job),
+                    in_transaction,
+                    Isolation::repeatable_read,
+                    {},
+                    [&outcome](std::exception_ptr error) {
                       std::lock_guard lock(outcome.mutex);
                       outcome.error = std::move(error);
                       outcome.done = true;

@@ -58,7 +58,23 @@ void PooledConnection::open() {
   }
   connection->setAutoCommit(true);
   connection_ = std::move(connection);
+  isolation_ = Isolation::repeatable_read;
+  autocommit_ = true;
   mark_used();
+}
+
+void PooledConnection::use_autocommit(bool on) {
+  if (on == autocommit_) return;
+  native().setAutoCommit(on);
+  autocommit_ = on;
+}
+
+void PooledConnection::use_isolation(Isolation isolation) {
+  if (isolation == isolation_) return;
+  execute_direct(isolation == Isolation::read_committed
+                     ? "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"
+                     : kIsolationSetup);
+  isolation_ = isolation;
 }
 
 void PooledConnection::drop() {

@@ -35,6 +35,13 @@ class PooledConnection final : public Session {
   // round trip) before lending it out, and drop it if it does not answer.
   void drop_if_stale(std::chrono::steady_clock::duration idle_limit);
   void mark_used() { last_used_ = std::chrono::steady_clock::now(); }
+  // Sets the session's isolation for the transactions that follow, with a round trip only when
+  // it differs from the current one. Call between transactions, never inside one.
+  void use_isolation(Isolation isolation);
+  // Sets autocommit with a round trip only when it differs from the current mode: a connection
+  // stays in autocommit=0 from one transaction to the next, and only an autocommit call
+  // (Pool::run) after a transaction switches it back.
+  void use_autocommit(bool on);
   std::size_t cached_statements() const { return statements_.size(); }
 
  private:
@@ -42,6 +49,8 @@ class PooledConnection final : public Session {
   std::unique_ptr<sql::Connection> connection_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
   std::chrono::steady_clock::time_point last_used_{};
+  Isolation isolation_ = Isolation::repeatable_read;
+  bool autocommit_ = true;
 };
 
 }  // namespace huicai::mysql

@@ -3,10 +3,12 @@
 // Lifecycle of a connection:
 //   connect()  redisAsyncConnect(ip, port) (non-blocking; an IP so no blocking DNS lookup),
 //              attach the SocketWatcher, arm the connect timer.
-//   on_connect OK -> SELECT options.database first when it is not 0, then connected and
-//              commands flow. Commands that arrive while the SELECT is under way are held
-//              (within their own deadline) and sent after its OK: sent behind it unchecked,
-//              they would land in database 0 if it failed. ERR -> hiredis frees the context.
+//   on_connect OK -> AUTH [user] password when a password is configured, then SELECT
+//              options.database when it is not 0, then connected and commands flow. Commands
+//              that arrive during this handshake are held (within their own deadline) and sent
+//              after it: sent behind it unchecked, they would run unauthenticated (refused) or
+//              land in database 0. An error reply resets the connection (and retries later);
+//              a connect error -> hiredis frees the context.
 //   any loss   hiredis frees the context and calls the watcher's cleanup -> context_gone():
 //              pending commands have already been failed (hiredis calls their callbacks with a
 //              NULL reply first), a reconnect is scheduled with exponential backoff.
@@ -59,7 +61,7 @@ struct PendingBatch {
   asio::cancellation_slot cancellation;
 };
 
-// A batch that arrived while the connection was still selecting its database.
+// A batch that arrived while the connection was still in its handshake (AUTH, SELECT).
 struct HeldBatch {
   std::shared_ptr<PendingBatch> batch;
   Commands commands;
@@ -102,7 +104,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // Strand-only state.
   redisAsyncContext* context = nullptr;
   bool context_connected = false;  // the current context finished its handshake
-  bool selecting = false;          // the current context waits for its SELECT reply
+  bool handshaking = false;        // the current context waits for its AUTH or SELECT reply
   std::vector<HeldBatch> held;     // batches waiting for that reply
   bool stopping = false;
   bool destroying = false;
@@ -169,36 +171,72 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       self->log_failure(raw->c.errstr);
       return;
     }
-    if (self->options.database == 0 || self->context != raw) {
-      self->handshake_done();
-      return;
+    if (self->context != raw) return;
+    // Still within the connect timeout: an AUTH or SELECT that never answers resets the
+    // connection.
+    self->handshaking = true;
+    if (!self->options.password.empty()) {
+      self->authenticate();
+    } else {
+      self->select_database();
     }
-    // Still within the connect timeout: a SELECT that never answers resets the connection.
-    const std::string index = std::to_string(self->options.database);
-    const char* argv[] = {"SELECT", index.c_str()};
-    const std::size_t lengths[] = {6, index.size()};
-    if (redisAsyncCommandArgv(self->context, &Impl::on_select, nullptr, 2, argv, lengths) !=
-        REDIS_OK) {
-      self->log_failure("cannot send SELECT");
-      self->reset_later(self->context);
-      return;
+  }
+
+  // Sends one handshake command; `then` receives its reply. When it cannot be sent, the
+  // connection is reset (and retried).
+  void send_handshake(const std::vector<std::string>& arguments, redisCallbackFn* then,
+                      const char* what) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& argument : arguments) {
+      argv.push_back(argument.data());
+      lengths.push_back(argument.size());
     }
-    self->selecting = true;
+    if (redisAsyncCommandArgv(context, then, nullptr, static_cast<int>(argv.size()), argv.data(),
+                              lengths.data()) != REDIS_OK) {
+      log_failure(std::string("cannot send ") + what);
+      reset_later(context);
+    }
+  }
+
+  // AUTH before anything else: with an ACL user ("AUTH user password", Redis 6+), or the
+  // default user's requirepass ("AUTH password").
+  void authenticate() {
+    std::vector<std::string> arguments{"AUTH"};
+    if (!options.user.empty()) arguments.push_back(options.user);
+    arguments.push_back(options.password);
+    send_handshake(arguments, &Impl::on_auth, "AUTH");
+  }
+
+  void select_database() {
+    if (options.database == 0) return handshake_done();
+    send_handshake({"SELECT", std::to_string(options.database)}, &Impl::on_select, "SELECT");
+  }
+
+  // Checks the handshake reply `reply` of `raw`: the client when it is a status (OK) for the
+  // current connection. Otherwise null: an error reply is logged as `what` failing and resets
+  // the connection; no reply means the connection is going away (context_gone() retries).
+  static Impl* handshake_step_ok(redisAsyncContext* raw, void* reply, const std::string& what) {
+    auto* self = static_cast<Impl*>(raw->data);
+    if (self == nullptr || self->destroying || reply == nullptr || self->context != raw) {
+      return nullptr;
+    }
+    const auto& answer = *static_cast<redisReply*>(reply);
+    if (answer.type == REDIS_REPLY_STATUS) return self;
+    // The reply text never holds the password (Redis answers WRONGPASS/NOAUTH/NOPERM).
+    const std::string reason =
+        answer.type == REDIS_REPLY_ERROR ? std::string(answer.str, answer.len) : "bad reply";
+    self->log_failure(what + ": " + reason);
+    self->reset_later(raw);
+    return nullptr;
+  }
+
+  static void on_auth(redisAsyncContext* raw, void* reply, void* /*privdata*/) {
+    if (auto* self = handshake_step_ok(raw, reply, "AUTH")) self->select_database();
   }
 
   static void on_select(redisAsyncContext* raw, void* reply, void* /*privdata*/) {
-    auto* self = static_cast<Impl*>(raw->data);
-    // No reply: the connection is going away; context_gone() schedules the retry.
-    if (self == nullptr || self->destroying || reply == nullptr || self->context != raw) return;
-    const auto& answer = *static_cast<redisReply*>(reply);
-    if (answer.type == REDIS_REPLY_STATUS) {
-      self->handshake_done();
-      return;
-    }
-    const std::string reason =
-        answer.type == REDIS_REPLY_ERROR ? std::string(answer.str, answer.len) : "bad reply";
-    self->log_failure("SELECT " + std::to_string(self->options.database) + ": " + reason);
-    self->reset_later(raw);
+    if (auto* self = handshake_step_ok(raw, reply, "SELECT")) self->handshake_done();
   }
 
   // hiredis must not free a context from inside one of its callbacks: reset from the strand.
@@ -211,7 +249,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // The connection is ready for commands.
   void handshake_done() {
     connect_timer.cancel();
-    selecting = false;
+    handshaking = false;
     context_connected = true;
     connected = true;
     backoff = options.reconnect_min_delay;
@@ -233,7 +271,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   // Fails every held batch: their connection is gone before it could be used.
   void fail_held(Error error) {
-    selecting = false;
+    handshaking = false;
     auto waiting = std::move(held);
     held.clear();
     for (auto& entry : waiting) finish(entry.batch, error);
@@ -327,7 +365,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (batch->finished) return;  // cancelled before it reached the strand
     commands += batch_commands.size();
     if (stopping) return finish(batch, Error::shutting_down);
-    if (context != nullptr && selecting) return hold(batch, batch_commands, deadline);
+    if (context != nullptr && handshaking) return hold(batch, batch_commands, deadline);
     if (context == nullptr || !context_connected) return finish(batch, Error::not_connected);
     send(batch, batch_commands, deadline);
   }

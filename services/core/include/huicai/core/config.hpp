@@ -27,6 +27,14 @@ struct Config {
   std::chrono::milliseconds http_idle_timeout{30'000};
   std::chrono::milliseconds http_shutdown_deadline{10'000};
   std::size_t http_max_connections = 10'000;
+  std::size_t http_max_connections_per_ip = 256;  // trusted proxies exempt
+  // Proxies whose X-Forwarded-For names the client: comma-separated addresses and CIDR networks
+  // (empty: the TCP peer is the client).
+  std::string trusted_proxies;
+  // Metrics: a listener of their own on loopback (0 = none), and the bearer token that makes
+  // /metrics answer on the API port (empty = 404 there).
+  std::uint16_t metrics_port = 0;
+  std::string metrics_token;
   // Worker processes sharing the port (SO_REUSEPORT), each single-threaded; 1 = no fork.
   std::size_t http_workers = 1;
 
@@ -48,6 +56,10 @@ struct Config {
   // Redis
   std::string redis_host = "127.0.0.1";  // an IP: hiredis resolves names with a blocking call
   std::uint16_t redis_port = 16379;
+  // The application's ACL user and its password (AUTH on every connection; deploy/stack.sh
+  // creates the user). Empty password: no AUTH.
+  std::string redis_user = "huicai";
+  std::string redis_password = "huicai-redis-dev";
   // Logical database (SELECT n) every connection switches to: lets the test suite share a
   // Redis server with the demo without sharing keys.
   std::uint16_t redis_database = 0;
@@ -93,6 +105,9 @@ struct Config {
   std::chrono::seconds order_approval_timeout{3 * 24 * 3600};
   std::chrono::days order_auto_receive{7};
   std::chrono::milliseconds order_sweep_interval{1000};  // 0 = sweeper off
+  // The sandbox payment channel "pays" without money: off unless asked for (deploy/up.sh and
+  // the tests turn it on). Off: no confirm or callback routes, payment intents answer 503.
+  bool payment_sandbox = false;
   std::string payment_sandbox_secret = "huicai-sandbox-channel-secret-change-me";
   std::string payment_sandbox_callback_url;  // "" = this instance's own callback route
   bool payment_callback_worker = true;

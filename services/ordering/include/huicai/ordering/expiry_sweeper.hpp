@@ -4,7 +4,9 @@
 // Exactly once with any number of sweepers: each order is ended in its own transaction that
 // locks the order row and moves it with a compare-and-set; a second sweeper finds it no longer
 // pending and leaves it. Shipped fulfilments not confirmed within the auto-receive period are
-// marked received the same way.
+// marked received the same way. An order whose transaction fails (a conflict that outlasts the
+// retries, a broken row) is logged and counted and the pass goes on with the next one: one
+// stuck order never holds up the others. Transactions run at READ COMMITTED (docs/adr/0006).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -19,6 +21,7 @@ namespace huicai::ordering {
 struct SweepResult {
   std::size_t expired = 0;
   std::size_t auto_received = 0;
+  std::size_t failed = 0;  // orders or fulfilments whose transaction failed in this pass
 };
 
 // One pass over what is due now (at most `batch` of each kind).

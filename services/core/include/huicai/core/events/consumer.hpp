@@ -1,15 +1,20 @@
 #pragma once
-// Consumes a Redis Stream in a consumer group. Each event is handled inside one MySQL
-// transaction together with an insert into the consumer's processed-events table keyed by
-// event id, so a redelivered or replayed event changes nothing. XACK after commit. Messages
-// pending longer than `reclaim_after` on a dead consumer are claimed (XAUTOCLAIM). On start the
-// consumer first re-reads its own pending messages (delivered before a crash, never acked).
+// Consumes a Redis Stream in a consumer group, a batch at a time. Events of types the consumer
+// does not declare are acknowledged at once with no database work. The others are applied in
+// ONE MySQL transaction together with their rows in the consumer's processed-events table
+// (keyed by event id; ids processed before are filtered out), so a redelivered or replayed
+// event changes nothing and a batch costs one commit. If the batch transaction fails, each
+// event is retried in a transaction of its own, so one poison event does not hold back the
+// others. XACK after commit. Messages pending longer than `reclaim_after` on a dead consumer are
+// claimed (XAUTOCLAIM). On start the consumer first re-reads its own pending messages
+// (delivered before a crash, never acked).
 // Details and the processed-events table shape: services/core/src/events/README.md.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +24,9 @@ class Session;
 }  // namespace huicai::mysql
 namespace huicai::redis {
 class Client;
+}
+namespace huicai::metrics {
+class Registry;
 }
 
 namespace huicai::events {
@@ -39,19 +47,34 @@ struct ConsumerOptions {
   std::string group;            // e.g. "settlement"
   std::string consumer_name;    // unique per process, e.g. host:pid
   std::string processed_table;  // e.g. "settlement_processed_events"
+  // The event types this consumer applies ("ordering.order_paid.v1", ...). Every other event of
+  // the stream is acknowledged with no database work at all. Empty means every type.
+  std::vector<std::string> event_types;
   std::size_t batch_size = 100;
   std::chrono::milliseconds block{1'000};
   std::chrono::milliseconds reclaim_after{30'000};
   bool start_from_beginning = true;              // a new group reads the stream from "0"
   std::chrono::milliseconds error_backoff{500};  // run(): pause after MySQL/Redis failures
+  // Counts entries skipped as undecodable or failing the envelope check
+  // (huicai_events_rejected_total{stream, group}); may be null.
+  metrics::Registry* metrics = nullptr;
 };
 
-// Runs inside the transaction; throw to roll back (the event stays pending and is retried).
+// Runs inside the batch transaction with the events of the declared types not processed before,
+// in stream order (never empty). Throw to roll the batch back: its events are then retried one
+// per transaction (the handler sees a span of one), and an event that still fails stays
+// pending and comes back after reclaim_after. May run again for the same events (deadlock
+// retry, fallback): touch only the session and locals.
+using BatchHandler = std::function<void(mysql::Session&, std::span<const ReceivedEvent>)>;
+
+// One event at a time, inside the batch transaction: a convenience for consumers whose effect
+// is one statement per event anyway. Same rules as BatchHandler.
 using EventHandler = std::function<void(mysql::Session&, const ReceivedEvent&)>;
 
 class Consumer {
  public:
   // `redis` should be a client of its own: XREADGROUP BLOCK holds the connection.
+  Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options, BatchHandler handler);
   Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options, EventHandler handler);
   boost::asio::awaitable<std::size_t> poll_once();  // reads, handles, acks one batch
   boost::asio::awaitable<void> run();               // until cancelled
@@ -60,7 +83,7 @@ class Consumer {
   mysql::Pool& pool_;
   redis::Client& redis_;
   ConsumerOptions options_;
-  EventHandler handler_;
+  BatchHandler handler_;
   bool group_ready_ = false;
   // Own pending history (ID 0 onwards) is read before new messages ('>').
   bool history_done_ = false;

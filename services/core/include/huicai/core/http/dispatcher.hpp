@@ -2,7 +2,8 @@
 // Everything between the transport and a handler, in order: request id, route match (404/405),
 // token check (401), role check (403), per-route rate limit (429), handler, error mapping
 // (Problem -> problem+json, ServiceUnavailable -> 503 + Retry-After, anything else -> 500
-// without details), metrics and the JSON access log line.
+// without details), Cache-Control (no-store; private, no-cache with an ETag) unless the handler
+// chose a policy, metrics and the JSON access log line.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
@@ -36,6 +37,10 @@ class RateLimiter {
   virtual boost::asio::awaitable<std::optional<std::chrono::seconds>> hit(
       const std::string& key, const RateLimit& limit) = 0;
 };
+
+// The token of "Authorization: Bearer <token>" (scheme case-insensitive, RFC 9110 11.1); empty
+// when absent or another scheme.
+std::string_view bearer_token(std::string_view authorization);
 
 class Dispatcher {
  public:

@@ -26,8 +26,11 @@ struct Request {
   std::string query;   // raw query string without '?'
   Headers headers;
   std::string body;
+  // The client: the TCP peer, or, behind a trusted proxy (HUICAI_TRUSTED_PROXIES), the address
+  // it reports in X-Forwarded-For. What per-source limits and logs use.
   std::string remote_address;
-  std::string request_id;  // from X-Request-Id when sane, else generated
+  std::string peer_address;  // the TCP peer itself
+  std::string request_id;    // from X-Request-Id when sane, else generated
 
   // Filled by the router and middleware before the handler runs.
   std::vector<std::pair<std::string, std::string>> path_params;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <huicai/core/http/message.hpp>
+#include <huicai/core/http/trusted_proxies.hpp>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,11 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{30'000};  // a keep-alive connection may idle this long
   std::chrono::milliseconds shutdown_deadline{10'000};
   std::size_t max_connections = 10'000;
+  // Open connections one peer address may hold; beyond it a connection gets 503 and is closed.
+  // Trusted proxies are exempt (every client behind them shares their address).
+  std::size_t max_connections_per_ip = 256;
+  // Peers whose X-Forwarded-For names the client (Request::remote_address).
+  TrustedProxies trusted_proxies;
   bool reuse_port = false;  // several processes accept on the same port (worker processes)
   // The io_context runs on exactly one thread: connections run on it directly, without strands.
   bool single_threaded = false;

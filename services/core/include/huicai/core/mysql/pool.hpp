@@ -9,14 +9,14 @@
 // dropped and replaced without OPT_RECONNECT. Down or overloaded -> huicai::ServiceUnavailable.
 //
 //   auto stock = co_await pool.transaction([&](mysql::Session& session) {
-//     auto& update = session.prepare("UPDATE sku SET stock = stock - ? WHERE id = ? AND stock >= ?");
+//     auto& update = session.prepare("UPDATE sku SET stock = stock - ? WHERE id = ? AND stock >=
+//     ?");
 //     ...
 //     return left;
 //   });
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,14 +38,20 @@ struct PoolOptions {
   std::string user;
   std::string password;
   std::string database;
-  std::size_t size = 4;              // connections = threads
-  std::size_t queue_limit = 2048;    // calls waiting for a connection beyond this: unavailable
+  std::size_t size = 4;            // connections = threads
+  std::size_t queue_limit = 2048;  // calls waiting for a connection beyond this: unavailable
   std::chrono::milliseconds queue_timeout{5'000};  // waiting longer: unavailable
   std::chrono::seconds connect_timeout{3};
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   int max_transaction_attempts = 8;  // for 1213/1205/1020
 };
+
+// Isolation of one transaction. Connections default to REPEATABLE READ. READ COMMITTED is for
+// transactions that change hot rows with conditional writes or locking reads and need no
+// stable snapshot: no read view can go stale (no 1020 under innodb_snapshot_isolation), and
+// locking reads take no gap locks that would block other sessions' INSERTs (docs/adr/0006).
+enum class Isolation { repeatable_read, read_committed };
 
 struct PoolStats {
   std::size_t size = 0;
@@ -76,15 +82,18 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Runs f(Session&) on a pool thread in autocommit mode and returns its result.
+  // Runs f(Session&) on a pool thread in autocommit mode and returns its result. (Connections
+  // stay in autocommit=0 between transactions; switching back costs this call a round trip
+  // when the connection's previous job was a transaction.)
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F&, Session&>> run(F f) {
     co_return co_await call<std::invoke_result_t<F&, Session&>>(std::move(f), false);
   }
   // Runs f(Session&) inside BEGIN..COMMIT, retrying on deadlock / snapshot conflict.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F&, Session&>> transaction(F f) {
-    co_return co_await call<std::invoke_result_t<F&, Session&>>(std::move(f), true);
+  boost::asio::awaitable<std::invoke_result_t<F&, Session&>> transaction(
+      F f, Isolation isolation = Isolation::repeatable_read) {
+    co_return co_await call<std::invoke_result_t<F&, Session&>>(std::move(f), true, isolation);
   }
 
   // Blocking variants for tools (migrate, seed) and tests that run outside coroutines.
@@ -106,17 +115,20 @@ class Pool {
 
  private:
   template <class Result, class F>
-  boost::asio::awaitable<Result> call(F f, bool in_transaction) {
+  boost::asio::awaitable<Result> call(F f, bool in_transaction,
+                                      Isolation isolation = Isolation::repeatable_read) {
     if constexpr (std::is_void_v<Result>) {
-      co_await execute([&](Session& session) { f(session); }, in_transaction);
+      co_await execute([&](Session& session) { f(session); }, in_transaction, isolation);
     } else {
       std::optional<Result> result;
-      co_await execute([&](Session& session) { result.emplace(f(session)); }, in_transaction);
+      co_await execute([&](Session& session) { result.emplace(f(session)); }, in_transaction,
+                       isolation);
       co_return std::move(*result);
     }
   }
   // Type-erased core: runs the job (again on retry), rethrows its exception in the caller.
-  boost::asio::awaitable<void> execute(std::function<void(Session&)> job, bool in_transaction);
+  boost::asio::awaitable<void> execute(std::function<void(Session&)> job, bool in_transaction,
+                                       Isolation isolation = Isolation::repeatable_read);
   void execute_blocking(std::function<void(Session&)> job, bool in_transaction);
 
   struct Impl;

@@ -42,6 +42,10 @@ boost::system::error_code make_error_code(Error error) noexcept;
 struct ClientOptions {
   std::string host = "127.0.0.1";  // an IP address: hiredis resolves names blocking
   std::uint16_t port = 16379;
+  // Sent as AUTH [user] password on every (re)connect before anything else; no AUTH when the
+  // password is empty. An empty user is the default user (requirepass).
+  std::string user;
+  std::string password;
   std::uint16_t database = 0;  // SELECTed on every (re)connect before commands flow
   std::chrono::milliseconds command_timeout{1'000};
   std::chrono::milliseconds connect_timeout{1'000};
