@@ -179,7 +179,8 @@ const std::vector<Setting>& settings() {
                          "X-Forwarded-For names the client (empty: the TCP peer is the client)"),
           [](std::string_view text) { http::TrustedProxies::parse(text); }),
       HUICAI_SETTING(metrics_port,
-                     "Port of the loopback-only listener serving /metrics (0 = no such listener)",
+                     "Port of the loopback-only listener serving /metrics (0 = no such "
+                     "listener); worker N of HUICAI_HTTP_WORKERS listens on this + N",
                      any_port),
       HUICAI_SETTING(metrics_token,
                      "Bearer token that makes /metrics answer on the API port (empty: /metrics "

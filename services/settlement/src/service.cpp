@@ -45,8 +45,10 @@ void register_service(app::Context& context, http::Router& router) {
   if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
+          auto options = ledger_consumer_options();
+          options.metrics = &context.metrics();  // entries failing the envelope check
           events::Consumer consumer(context.db(), context.dedicated_redis("settlement-ledger"),
-                                    ledger_consumer_options(), ledger_handler(context.config()));
+                                    std::move(options), ledger_handler(context.config()));
           co_await consumer.run();
         });
   }
