@@ -162,7 +162,7 @@ std::set<std::int64_t> answering_pids(std::uint16_t port, int connections) {
 
 }  // namespace
 
-TEST_CASE("worker processes share the port; a killed one is replaced; SIGTERM stops all",
+TEST_CASE("worker processes share the port, a killed one is replaced, SIGTERM stops all",
           "[http][sigterm][workers]") {
   const auto port = free_port();
   ServerProcess server("10000",
