@@ -277,7 +277,7 @@ TEST_CASE("variable names are unique, upper case and say their unit", "[config]"
           std::string::npos);
     CHECK_FALSE(entry.description.empty());
     const bool is_duration = entry.name.find("TIMEOUT") != std::string::npos ||
-                             entry.name.find("TTL") != std::string::npos ||
+                             entry.name.find("_TTL") != std::string::npos ||  // not SETTLEMENT
                              entry.name.find("DEADLINE") != std::string::npos;
     if (is_duration) {
       const bool has_unit = entry.name.ends_with("_MS") || entry.name.ends_with("_SECONDS");
