@@ -88,6 +88,7 @@ boost::asio::awaitable<SweepResult> sweep_once(mysql::Pool& pool,
     if (!failure.empty()) {
       log_sweep_failure("order", order_id, failure);
       ++result.failed;
+      result.failed_orders.push_back(order_id);
     }
   }
 

@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace huicai::mysql {
 class Pool;
@@ -22,6 +24,7 @@ struct SweepResult {
   std::size_t expired = 0;
   std::size_t auto_received = 0;
   std::size_t failed = 0;  // orders or fulfilments whose transaction failed in this pass
+  std::vector<std::int64_t> failed_orders;  // ids of the orders that could not be expired
 };
 
 // One pass over what is due now (at most `batch` of each kind).
