@@ -32,18 +32,22 @@ inline std::unique_ptr<TestApp> start_settlement_app() {
       huicai::ordering::service_entry(), huicai::settlement::service_entry()});
 }
 
-// A unit with a budget, its buyer and admin, buying from the world's two suppliers.
+// A unit with a budget, its buyer and admin, buying from the world's two suppliers. The unit
+// is a root unit identity knows (ordering reads units from identity's directory); finance
+// grants its budget (nobody grants its own unit's).
 struct UnitBuyer {
-  std::int64_t unit_id = random_id();
-  std::string unit_path = "/1/" + std::to_string(unit_id) + "/";
+  World::Unit unit = World().make_unit(std::nullopt, "group");
+  std::int64_t unit_id = unit.id;
+  std::string unit_path = unit.path;
   std::unique_ptr<HttpClient> buyer, admin;
 
   UnitBuyer(TestApp& app, std::int64_t budget_fen) {
     admin = client_for(app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
     buyer = client_for(app, unit_role(auth::Role::unit_buyer, unit_id, unit_path));
-    ok(admin->put(
-        "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(budget_year()),
-        R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
+    ok(client_for(app, with_role(auth::Role::finance))
+           ->put(
+               "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(budget_year()),
+               R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
   }
 };
 
