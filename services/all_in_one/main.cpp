@@ -1,4 +1,5 @@
-// The all-in-one host: every service in one process (`huicai serve|migrate|seed|config|reconcile`).
+// The all-in-one host: every service in one process
+// (`huicai serve|migrate|seed|config|reconcile|aidstats-rebuild`).
 #include <huicai/core/app/application.hpp>
 
 #if HUICAI_WITH_IDENTITY
@@ -12,6 +13,9 @@
 #endif
 #if HUICAI_WITH_SETTLEMENT
 #include <huicai/settlement/service.hpp>
+#endif
+#if HUICAI_WITH_AIDSTATS
+#include <huicai/aidstats/service.hpp>
 #endif
 
 int main(int argc, char** argv) {
@@ -27,6 +31,9 @@ int main(int argc, char** argv) {
 #endif
 #if HUICAI_WITH_SETTLEMENT
   services.push_back(huicai::settlement::service_entry());
+#endif
+#if HUICAI_WITH_AIDSTATS
+  services.push_back(huicai::aidstats::service_entry());
 #endif
   return huicai::app::main_entry(argc, argv, std::move(services));
 }

@@ -179,7 +179,8 @@ const std::vector<Setting>& settings() {
                          "X-Forwarded-For names the client (empty: the TCP peer is the client)"),
           [](std::string_view text) { http::TrustedProxies::parse(text); }),
       HUICAI_SETTING(metrics_port,
-                     "Port of the loopback-only listener serving /metrics (0 = no such listener)",
+                     "Port of the loopback-only listener serving /metrics (0 = no such "
+                     "listener); worker N of HUICAI_HTTP_WORKERS listens on this + N",
                      any_port),
       HUICAI_SETTING(metrics_token,
                      "Bearer token that makes /metrics answer on the API port (empty: /metrics "
@@ -328,16 +329,16 @@ const std::vector<Setting>& settings() {
                      "many days ago or less",
                      Bounds{0, 36'500}),
       // Settlement
-      HUICAI_SETTING(settlement_consumer,
+      HUICAI_SETTING(ledger_consumer,
                      "settlement: run the consumer that posts ordering events to the ledger"),
-      HUICAI_SETTING(settlement_period_months,
+      HUICAI_SETTING(statement_period_months,
                      "settlement: months one supplier statement covers (1 = monthly, 3 = "
                      "quarterly)",
                      Bounds{1, 12}),
-      HUICAI_SETTING(settlement_payment_due,
+      HUICAI_SETTING(payment_due,
                      "settlement: days after acceptance a supplier must be paid by (SME rule: 60)",
                      Bounds{1, 3'650}),
-      HUICAI_SETTING(settlement_due_soon,
+      HUICAI_SETTING(payment_due_soon,
                      "settlement: statements due within this many days are listed as due soon",
                      Bounds{0, 3'650}),
   };

@@ -5,7 +5,7 @@
 // approval request and the outbox events, and reserve the stock last (one conditional UPDATE
 // for every SKU, locking the rows in SKU order). Any failure throws and the whole transaction
 // rolls back: stock, balances and orders stay as they were.
-// Run it at READ COMMITTED (docs/adr/0006): every statement reads the latest committed rows, so
+// Run it at READ COMMITTED (docs/adr/0009): every statement reads the latest committed rows, so
 // a stock row changed by another order since this transaction began is no snapshot conflict
 // (1020 under innodb_snapshot_isolation), and the conditional UPDATE alone decides.
 

@@ -111,7 +111,7 @@ boost::asio::awaitable<http::Response> set_stock_route(State state, http::Reques
   check.require(body.available >= 0 && body.available <= kMaxStock, "available",
                 "must be between 0 and 1000000000");
   check.throw_if_any();
-  // READ COMMITTED (docs/adr/0006): the stock row is hot; the version check decides.
+  // READ COMMITTED (docs/adr/0009): the stock row is hot; the version check decides.
   auto stock = co_await state->context.db().transaction(
       [&](mysql::Session& session) {
         const auto supplier_id = supplier_of(session, request, sku_id);

@@ -229,7 +229,7 @@ ListScope list_scope(const auth::Principal& caller) {
 
 boost::asio::awaitable<http::Response> place_order_route(State state, http::Request& request) {
   auto input = placement_from(request, *state);
-  // READ COMMITTED: see place_order.hpp and docs/adr/0006.
+  // READ COMMITTED: see place_order.hpp and docs/adr/0009.
   co_return co_await state->idempotency.run(
       request,
       [&](mysql::Session& session) {

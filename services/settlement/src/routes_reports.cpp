@@ -144,13 +144,13 @@ Awaitable statement_csv_route(app::Context& context, http::Request& request) {
 }
 
 // The payment-due clock: unpaid statements and accepted fulfilments not yet in a statement whose
-// due date (acceptance + HUICAI_SETTLEMENT_PAYMENT_DUE_DAYS) is past or within
-// HUICAI_SETTLEMENT_DUE_SOON_DAYS, earliest first, with a per-county count.
+// due date (acceptance + HUICAI_PAYMENT_DUE_DAYS) is past or within
+// HUICAI_PAYMENT_DUE_SOON_DAYS, earliest first, with a per-county count.
 Awaitable due_route(app::Context& context, http::Request& request) {
   auto scope = list_scope(request);
   auto county = scope.county_id ? scope.county_id : query_id(request, "county_id");
   const std::string today = today_china();
-  const auto soon = static_cast<int>(context.config().settlement_due_soon.count());
+  const auto soon = static_cast<int>(context.config().payment_due_soon.count());
   auto answer = co_await context.db().run([&](mysql::Session& session) {
     auto& select = session.prepare(
         "SELECT 'statement' AS kind, id, supplier_id, county_id, amount_fen, status, "
@@ -195,7 +195,7 @@ Awaitable due_route(app::Context& context, http::Request& request) {
 Awaitable counties_route(app::Context& context, http::Request& request) {
   auto scope = list_scope(request);
   const auto period = period_from(request.query_param("period_start").value_or(""),
-                                  context.config().settlement_period_months);
+                                  context.config().statement_period_months);
   auto answer = co_await context.db().run([&](mysql::Session& session) {
     auto& select = session.prepare(
         "SELECT county_id, COUNT(*) AS statements, SUM(amount_fen) AS amount, "

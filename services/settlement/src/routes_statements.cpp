@@ -80,7 +80,7 @@ Awaitable change_statement(app::Context& context, http::Request& request, std::s
 
 Awaitable generate_route(app::Context& context, http::Request& request) {
   const auto body = decode_json<GenerateBody>(request.body);
-  const auto period = period_from(body.period_start, context.config().settlement_period_months);
+  const auto period = period_from(body.period_start, context.config().statement_period_months);
   auto count = co_await context.db().transaction([&](mysql::Session& session) {
     const auto statements = generate_statements(session, period);
     audit::record_privileged(session, kOutboxTable, kProducer, request,

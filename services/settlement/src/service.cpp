@@ -1,5 +1,5 @@
 // Registration of the settlement service: its routes, its outbox relay (audit entries, overdue
-// events) and the ledger's consumer of ordering events.
+// events), the overdue sweeper and the ledger's consumer of ordering events.
 #include <unistd.h>
 
 #include <huicai/core/app/context.hpp>
@@ -7,6 +7,7 @@
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/settlement/ledger.hpp>
+#include <huicai/settlement/overdue.hpp>
 #include <huicai/settlement/service.hpp>
 
 #include "routes.hpp"
@@ -25,7 +26,7 @@ events::ConsumerOptions ledger_consumer_options(std::string group) {
 }
 
 events::EventHandler ledger_handler(const Config& config) {
-  const int due_days = static_cast<int>(config.settlement_payment_due.count());
+  const int due_days = static_cast<int>(config.payment_due.count());
   return [due_days](mysql::Session& session, const events::ReceivedEvent& event) {
     post_ordering_event(session, event, due_days);
   };
@@ -39,11 +40,15 @@ void register_service(app::Context& context, http::Router& router) {
                         &context.metrics());
     co_await relay.run();
   });
-  if (context.config().settlement_consumer) {
+  context.spawn_background("settlement-overdue-sweeper",
+                           [&context]() { return run_overdue_sweeper(context); });
+  if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
+          auto options = ledger_consumer_options();
+          options.metrics = &context.metrics();  // entries failing the envelope check
           events::Consumer consumer(context.db(), context.dedicated_redis("settlement-ledger"),
-                                    ledger_consumer_options(), ledger_handler(context.config()));
+                                    std::move(options), ledger_handler(context.config()));
           co_await consumer.run();
         });
   }

@@ -21,6 +21,10 @@
 #include <huicai/settlement/service.hpp>
 #define HUICAI_TEST_SETTLEMENT 1
 #endif
+#if __has_include(<huicai/aidstats/service.hpp>)
+#include <huicai/aidstats/service.hpp>
+#define HUICAI_TEST_AIDSTATS 1
+#endif
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -44,6 +48,9 @@ std::vector<huicai::app::ServiceEntry> every_linked_service() {
 #endif
 #ifdef HUICAI_TEST_SETTLEMENT
   services.push_back(huicai::settlement::service_entry());
+#endif
+#ifdef HUICAI_TEST_AIDSTATS
+  services.push_back(huicai::aidstats::service_entry());
 #endif
   return services;
 }

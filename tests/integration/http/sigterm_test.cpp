@@ -124,6 +124,19 @@ std::uint16_t free_port() {
   return ntohs(address.sin_port);
 }
 
+// True when `port` on loopback can be bound right now.
+bool free_port_is(std::uint16_t port) {
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(probe >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool bound = ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(probe);
+  return bound;
+}
+
 bool accepts_connections(std::uint16_t port) {
   const int client = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -149,7 +162,7 @@ std::set<std::int64_t> answering_pids(std::uint16_t port, int connections) {
 
 }  // namespace
 
-TEST_CASE("worker processes share the port; a killed one is replaced; SIGTERM stops all",
+TEST_CASE("worker processes share the port, a killed one is replaced, SIGTERM stops all",
           "[http][sigterm][workers]") {
   const auto port = free_port();
   ServerProcess server("10000",
@@ -182,6 +195,40 @@ TEST_CASE("worker processes share the port; a killed one is replaced; SIGTERM st
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 0);
   CHECK_FALSE(accepts_connections(port));
+}
+
+TEST_CASE("each worker serves its metrics on HUICAI_METRICS_PORT plus its index",
+          "[http][sigterm][workers]") {
+  const auto port = free_port();
+  auto metrics_port = free_port();
+  while (metrics_port == 65'535 || !free_port_is(metrics_port + 1)) metrics_port = free_port();
+  ServerProcess server("10000", {{"HUICAI_HTTP_PORT", std::to_string(port)},
+                                 {"HUICAI_HTTP_WORKERS", "2"},
+                                 {"HUICAI_METRICS_PORT", std::to_string(metrics_port)}});
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  const auto metrics_of = [](std::uint16_t target) {
+    HttpClient scraper("127.0.0.1", target);
+    return scraper.get("/metrics");
+  };
+  for (std::uint16_t target : {metrics_port, static_cast<std::uint16_t>(metrics_port + 1)}) {
+    INFO(target);
+    const auto response = metrics_of(target);
+    CHECK(response.status == 200);
+    CHECK(response.body.find("huicai_http_open_connections") != std::string::npos);
+  }
+
+  // A worker dies: its replacement takes the same index, so the same metrics port.
+  auto pids = answering_pids(port, 64);
+  REQUIRE(pids.size() == 2);
+  REQUIRE(::kill(static_cast<pid_t>(*pids.begin()), SIGKILL) == 0);
+  REQUIRE(!server.wait_for_line("listening on", 15s).empty());
+  for (std::uint16_t target : {metrics_port, static_cast<std::uint16_t>(metrics_port + 1)}) {
+    INFO(target);
+    CHECK(metrics_of(target).status == 200);
+  }
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+  REQUIRE(server.wait_exit(15s).has_value());
 }
 
 TEST_CASE("SIGTERM lets the in-flight request finish, then the process exits 0",

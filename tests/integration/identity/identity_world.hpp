@@ -28,6 +28,10 @@
 #include <huicai/settlement/service.hpp>
 #define HUICAI_TEST_HAS_SETTLEMENT 1
 #endif
+#if __has_include(<huicai/aidstats/service.hpp>)
+#include <huicai/aidstats/service.hpp>
+#define HUICAI_TEST_HAS_AIDSTATS 1
+#endif
 
 namespace huicai::test::identity_world {
 
@@ -41,6 +45,9 @@ inline std::vector<app::ServiceEntry> all_services() {
 #endif
 #ifdef HUICAI_TEST_HAS_SETTLEMENT
   services.push_back(huicai::settlement::service_entry());
+#endif
+#ifdef HUICAI_TEST_HAS_AIDSTATS
+  services.push_back(huicai::aidstats::service_entry());
 #endif
   return services;
 }

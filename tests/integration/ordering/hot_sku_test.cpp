@@ -1,7 +1,7 @@
 // A hot SKU stays live: 64 buyers order the same SKU over HTTP while other clients cancel the
 // orders just placed, pay others (intent, confirm, the channel's callback) and ship them, and a
 // sweeper expires the unpaid ones, all at once against a real server and MariaDB. No request may
-// end in a 5xx (before ADR 0006, cancels and expiries failed with 1020 snapshot conflicts until
+// end in a 5xx (before ADR 0009, cancels and expiries failed with 1020 snapshot conflicts until
 // the pool gave up: 503), no sweep may get stuck, and the stock must add up.
 #include <catch2/catch.hpp>
 #include <deque>

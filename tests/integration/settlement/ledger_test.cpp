@@ -62,7 +62,7 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
   const std::string before = last_stream_id(redis);
   auto catalog = world.make_catalog(50, 50);
   auto app = start_settlement_app();
-  UnitBuyer unit(*app, 100000);
+  UnitBuyer unit(world, *app, 100000);
 
   // 3 bags of A (3 × 29.99 = 89.97) and 2 boxes of B (2 × 15.50 = 31.00), from the budget.
   auto order = place_unit_order(world, unit, catalog, 3, 2);
@@ -141,7 +141,7 @@ TEST_CASE("every posting in the ledger balances", "[settlement][ledger]") {
   World world;
   auto catalog = world.make_catalog(20, 20);
   auto app = start_settlement_app();
-  UnitBuyer unit(*app, 50000);
+  UnitBuyer unit(world, *app, 50000);
   auto order = place_unit_order(world, unit, catalog, 1, 1);
   REQUIRE(ledger_caught_up(world, order.order_id));
   REQUIRE(world.scalar("SELECT COUNT(*) FROM settlement_postings") > 0);

@@ -73,7 +73,7 @@ TEST_CASE("random seeded histories reconcile exactly, and a corrupted row is rep
   World world;
   auto catalog = world.make_catalog(500, 500);
   auto app = start_settlement_app();
-  UnitBuyer unit(*app, 10'000'000);
+  UnitBuyer unit(world, *app, 10'000'000);
   auto finance = client_for(*app, with_role(auth::Role::finance));
   std::vector<std::int64_t> orders;
   for (int i = 0; i < 6; ++i) {

@@ -27,27 +27,32 @@ inline boost::json::object ok(const HttpResponse& response, int status = 200) {
 // Ordering and settlement in one app; the ledger's consumer runs in the background.
 inline std::unique_ptr<TestApp> start_settlement_app() {
   ::setenv("HUICAI_ORDER_SWEEP_INTERVAL_MS", "0", 1);
-  ::setenv("HUICAI_SETTLEMENT_CONSUMER", "true", 1);
+  ::setenv("HUICAI_LEDGER_CONSUMER", "true", 1);
   return std::make_unique<TestApp>(std::vector<app::ServiceEntry>{
       huicai::ordering::service_entry(), huicai::settlement::service_entry()});
 }
 
-// A unit with a budget, its buyer and admin, buying from the world's two suppliers. The unit
-// is a root unit identity knows (ordering reads units from identity's directory); finance
-// grants its budget (nobody grants its own unit's).
+// A unit (in identity's directory, under a parent) with a budget, its buyer and admin, buying
+// from the world's two suppliers. Finance grants the parent's budget; the parent's admin gives
+// the unit its share.
 struct UnitBuyer {
-  World::Unit unit = World().make_unit(std::nullopt, "group");
-  std::int64_t unit_id = unit.id;
-  std::string unit_path = unit.path;
+  std::int64_t unit_id = 0;
+  std::string unit_path;
   std::unique_ptr<HttpClient> buyer, admin;
 
-  UnitBuyer(TestApp& app, std::int64_t budget_fen) {
-    admin = client_for(app, unit_role(auth::Role::unit_admin, unit_id, unit_path));
+  UnitBuyer(World& world, TestApp& app, std::int64_t budget_fen) {
+    const auto parent = world.make_unit();
+    const auto unit = world.make_unit(parent, "unit");
+    unit_id = unit.id;
+    unit_path = unit.path;
+    const std::string year = std::to_string(budget_year());
+    auto finance = client_for(app, with_role(auth::Role::finance));
+    ok(finance->put("/v1/units/" + std::to_string(parent.id) + "/budgets/" + year,
+                    R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
+    admin = client_for(app, in_unit(auth::Role::unit_admin, parent));
     buyer = client_for(app, unit_role(auth::Role::unit_buyer, unit_id, unit_path));
-    ok(client_for(app, with_role(auth::Role::finance))
-           ->put(
-               "/v1/units/" + std::to_string(unit_id) + "/budgets/" + std::to_string(budget_year()),
-               R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
+    ok(admin->put("/v1/units/" + std::to_string(unit_id) + "/budgets/" + year,
+                  R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
   }
 };
 

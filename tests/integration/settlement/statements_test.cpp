@@ -47,7 +47,7 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
   World world;
   auto catalog = world.make_catalog(50, 50);
   auto app = start_settlement_app();
-  UnitBuyer unit(*app, 100000);
+  UnitBuyer unit(world, *app, 100000);
   auto order = place_unit_order(world, unit, catalog, 2, 1);  // A: 5998, B: 1550
   const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
   const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);

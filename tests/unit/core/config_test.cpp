@@ -276,9 +276,12 @@ TEST_CASE("variable names are unique, upper case and say their unit", "[config]"
     CHECK(entry.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
           std::string::npos);
     CHECK_FALSE(entry.description.empty());
-    const bool is_duration = entry.name.find("TIMEOUT") != std::string::npos ||
-                             entry.name.find("TTL") != std::string::npos ||
-                             entry.name.find("DEADLINE") != std::string::npos;
+    // Whole words of the name ("SETTLEMENT" holds the letters TTL but is no lifetime).
+    const auto has_word = [&](const std::string& word) {
+      const std::string name = entry.name + "_";
+      return name.find("_" + word + "_") != std::string::npos;
+    };
+    const bool is_duration = has_word("TIMEOUT") || has_word("TTL") || has_word("DEADLINE");
     if (is_duration) {
       const bool has_unit = entry.name.ends_with("_MS") || entry.name.ends_with("_SECONDS");
       CHECK(has_unit);

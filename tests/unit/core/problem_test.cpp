@@ -113,7 +113,7 @@ TEST_CASE("query parameters are percent-decoded", "[problem]") {
   CHECK_THROWS_AS(request.query_param("bad"), Problem);
 }
 
-TEST_CASE("query parameter names match decoded; the first occurrence wins", "[problem]") {
+TEST_CASE("query parameter names match decoded, the first occurrence wins", "[problem]") {
   Request request;
   request.query = "%zz=skipped&sort%5Fby=price&page+size=20&n=1&n=2&N=3";
   CHECK(request.query_param("sort_by") == std::optional<std::string>("price"));

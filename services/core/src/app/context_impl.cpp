@@ -63,6 +63,7 @@ http::ServerOptions metrics_server_options(const Config& config) {
   options.max_connections = 64;
   options.max_connections_per_ip = 64;
   options.trusted_proxies = {};
+  options.reuse_port = false;  // one listener per worker, on a port of its own
   return options;
 }
 

@@ -97,8 +97,15 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
       sigaddset(&stop_signals, SIGTERM);
       sigaddset(&stop_signals, SIGINT);
       pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-      auto serve_one = [&config, &services]() -> int {
-        Application application(config, services);
+      auto serve_one = [&config, &services](std::size_t worker_index) -> int {
+        // Each worker is its own metrics target: its loopback listener is on
+        // HUICAI_METRICS_PORT + its index (docs/adr/0008-metrics-per-worker-process.md).
+        Config worker_config = config;
+        if (config.metrics_port != 0) {
+          worker_config.metrics_port =
+              static_cast<std::uint16_t>(config.metrics_port + worker_index);
+        }
+        Application application(worker_config, services);
         application.start();
         // One line on stdout for scripts and tests that started us on port 0.
         std::cout << "listening on http://" << config.http_address << ":" << application.port()
@@ -109,9 +116,12 @@ int main_entry(int argc, char** argv, std::vector<ServiceEntry> services) {
         if (config.http_port == 0) {
           throw std::invalid_argument("HUICAI_HTTP_WORKERS > 1 needs a fixed HUICAI_HTTP_PORT");
         }
+        if (config.metrics_port != 0 && config.metrics_port + config.http_workers - 1 > 65'535) {
+          throw std::invalid_argument("HUICAI_METRICS_PORT + HUICAI_HTTP_WORKERS - 1 passes 65535");
+        }
         return supervise_workers(config.http_workers, serve_one);
       }
-      return serve_one();
+      return serve_one(0);
     }
     const std::vector<std::string> arguments(argv + 1, argv + argc);
     for (const ServiceEntry& service : services) {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <huicai/core/log.hpp>
 #include <map>
+#include <vector>
 
 namespace huicai::app {
 
@@ -26,13 +27,14 @@ sigset_t supervisor_signals() {
 
 }  // namespace
 
-int supervise_workers(std::size_t workers, const std::function<int()>& serve_one) {
+int supervise_workers(std::size_t workers, const std::function<int(std::size_t)>& serve_one) {
   // SIGCHLD joins the blocked set so sigtimedwait can take it; workers unblock it again.
   const sigset_t signals = supervisor_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::map<pid_t, std::chrono::steady_clock::time_point> running;  // pid -> started at
-  auto start_worker = [&]() -> bool {
+  std::map<pid_t, std::size_t> running;   // pid -> worker index
+  std::vector<std::size_t> free_indexes;  // of workers that died, for their replacements
+  auto start_worker = [&](std::size_t index) -> bool {
     const pid_t pid = ::fork();
     if (pid < 0) {
       log::error("cannot start a worker", {{"errno", errno}});
@@ -43,16 +45,16 @@ int supervise_workers(std::size_t workers, const std::function<int()>& serve_one
       sigemptyset(&child_signal);
       sigaddset(&child_signal, SIGCHLD);
       pthread_sigmask(SIG_UNBLOCK, &child_signal, nullptr);
-      ::_exit(serve_one());
+      ::_exit(serve_one(index));
     }
-    running[pid] = std::chrono::steady_clock::now();
-    log::info("worker started", {{"pid", pid}});
+    running[pid] = index;
+    log::info("worker started", {{"pid", pid}, {"worker", index}});
     return true;
   };
 
   for (std::size_t i = 0; i < workers; ++i) {
-    if (!start_worker()) {
-      for (const auto& [pid, started] : running) ::kill(pid, SIGTERM);
+    if (!start_worker(i)) {
+      for (const auto& [pid, index] : running) ::kill(pid, SIGTERM);
       break;
     }
   }
@@ -68,12 +70,15 @@ int supervise_workers(std::size_t workers, const std::function<int()>& serve_one
     if ((signal_number == SIGTERM || signal_number == SIGINT) && !stopping) {
       stopping = true;
       log::info("stopping workers", {{"signal", signal_number}, {"workers", running.size()}});
-      for (const auto& [pid, started] : running) ::kill(pid, SIGTERM);
+      for (const auto& [pid, index] : running) ::kill(pid, SIGTERM);
     }
     int status = 0;
     pid_t ended = 0;
     while ((ended = ::waitpid(-1, &status, WNOHANG)) > 0) {
-      running.erase(ended);
+      const auto found = running.find(ended);
+      if (found == running.end()) continue;
+      const std::size_t index = found->second;
+      running.erase(found);
       const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
       if (stopping) {
         if (!clean) all_clean = false;  // a crash earlier was answered by a restart
@@ -84,12 +89,16 @@ int supervise_workers(std::size_t workers, const std::function<int()>& serve_one
                  {{"pid", ended},
                   {"exit_code", WIFEXITED(status) ? WEXITSTATUS(status) : -1},
                   {"signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0}});
+      free_indexes.push_back(index);
       ++owed_restarts;
     }
     // A worker that cannot start (port taken, database refused) would otherwise be forked in a
     // tight loop: at most one restart per pause.
     if (!stopping && owed_restarts > 0 && std::chrono::steady_clock::now() >= next_restart) {
-      if (start_worker()) --owed_restarts;
+      if (start_worker(free_indexes.back())) {
+        free_indexes.pop_back();
+        --owed_restarts;
+      }
       next_restart = std::chrono::steady_clock::now() + kRestartPause;
     }
   }

@@ -13,9 +13,10 @@
 namespace huicai::app {
 
 // Must run before any thread exists (fork). SIGTERM and SIGINT are blocked by the caller.
-// `serve_one` runs in each worker and returns its exit code. Returns the parent's exit code:
+// `serve_one` runs in each worker with the worker's index (0..workers-1; a replacement gets
+// the index of the worker it replaces) and returns its exit code. Returns the parent's exit code:
 // 0 when every worker stopped cleanly after a stop request, else 1 (a worker that crashed
 // earlier and was replaced does not count).
-int supervise_workers(std::size_t workers, const std::function<int()>& serve_one);
+int supervise_workers(std::size_t workers, const std::function<int(std::size_t)>& serve_one);
 
 }  // namespace huicai::app

@@ -130,10 +130,10 @@ struct Config {
 
   // Settlement: the ledger's consumer of ordering events, statement periods, the payment-due
   // clock (days after acceptance; the SME payment rule says 60).
-  bool settlement_consumer = true;
-  std::size_t settlement_period_months = 1;
-  std::chrono::days settlement_payment_due{60};
-  std::chrono::days settlement_due_soon{10};
+  bool ledger_consumer = true;
+  std::size_t statement_period_months = 1;
+  std::chrono::days payment_due{60};
+  std::chrono::days payment_due_soon{10};
 
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.

@@ -6,7 +6,7 @@
 // pending and leaves it. Shipped fulfilments not confirmed within the auto-receive period are
 // marked received the same way. An order whose transaction fails (a conflict that outlasts the
 // retries, a broken row) is logged and counted and the pass goes on with the next one: one
-// stuck order never holds up the others. Transactions run at READ COMMITTED (docs/adr/0006).
+// stuck order never holds up the others. Transactions run at READ COMMITTED (docs/adr/0009).
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

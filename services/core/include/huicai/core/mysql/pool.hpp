@@ -50,7 +50,7 @@ struct PoolOptions {
 // Isolation of one transaction. Connections default to REPEATABLE READ. READ COMMITTED is for
 // transactions that change hot rows with conditional writes or locking reads and need no
 // stable snapshot: no read view can go stale (no 1020 under innodb_snapshot_isolation), and
-// locking reads take no gap locks that would block other sessions' INSERTs (docs/adr/0006).
+// locking reads take no gap locks that would block other sessions' INSERTs (docs/adr/0009).
 enum class Isolation { repeatable_read, read_committed };
 
 struct PoolStats {

@@ -1,0 +1,9 @@
+#include "routes.hpp"
+
+namespace huicai::aidstats {
+
+void add_routes(http::Router& router, app::Context& context) {
+  add_totals_routes(router, context);
+}
+
+}  // namespace huicai::aidstats

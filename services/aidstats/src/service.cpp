@@ -1,0 +1,49 @@
+// Registration of the aid totals service: its routes and the totals' consumer of ordering's
+// events.
+#include <unistd.h>
+
+#include <huicai/aidstats/service.hpp>
+#include <huicai/aidstats/totals.hpp>
+#include <huicai/core/app/context.hpp>
+#include <huicai/core/http/router.hpp>
+#include <huicai/core/mysql/pool.hpp>
+
+#include "routes.hpp"
+
+namespace huicai::aidstats {
+
+events::ConsumerOptions totals_consumer_options(std::string group) {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  events::ConsumerOptions options;
+  options.stream = "ordering";
+  options.group = std::move(group);
+  options.consumer_name = std::string(host) + ":" + std::to_string(getpid());
+  options.processed_table = "aidstats_processed_events";
+  options.event_types = kTotalsEventTypes;
+  return options;
+}
+
+events::BatchHandler totals_handler() {
+  return [](mysql::Session& session, std::span<const events::ReceivedEvent> batch) {
+    apply_ordering_events(session, batch);
+  };
+}
+
+void register_service(app::Context& context, http::Router& router) {
+  add_routes(router, context);
+  context.spawn_background(
+      "aidstats-totals-consumer", [&context]() -> boost::asio::awaitable<void> {
+        auto options = totals_consumer_options();
+        options.metrics = &context.metrics();
+        events::Consumer consumer(context.db(), context.dedicated_redis("aidstats-totals"),
+                                  std::move(options), totals_handler());
+        co_await consumer.run();
+      });
+}
+
+app::ServiceEntry service_entry() {
+  return app::ServiceEntry{"aidstats", &register_service, nullptr, &run_command};
+}
+
+}  // namespace huicai::aidstats
