@@ -22,13 +22,19 @@ events::ConsumerOptions ledger_consumer_options(std::string group) {
   options.group = std::move(group);
   options.consumer_name = std::string(host) + ":" + std::to_string(getpid());
   options.processed_table = "settlement_processed_events";
+  // Only what the ledger posts: the other ordering events are acknowledged without touching
+  // MySQL.
+  options.event_types = {"ordering.order_paid.v1", "ordering.fulfilment_received.v1",
+                         "ordering.fulfilment_accepted.v1", "ordering.refund_completed.v1"};
   return options;
 }
 
-events::EventHandler ledger_handler(const Config& config) {
+events::BatchHandler ledger_handler(const Config& config) {
   const int due_days = static_cast<int>(config.payment_due.count());
-  return [due_days](mysql::Session& session, const events::ReceivedEvent& event) {
-    post_ordering_event(session, event, due_days);
+  // One transaction and one commit per batch; events in stream order, so an order's payment is
+  // posted before its acceptance even within one batch.
+  return [due_days](mysql::Session& session, std::span<const events::ReceivedEvent> batch) {
+    for (const auto& event : batch) post_ordering_event(session, event, due_days);
   };
 }
 

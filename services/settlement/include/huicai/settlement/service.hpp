@@ -16,8 +16,9 @@ void register_service(app::Context& context, http::Router& router);
 app::ServiceEntry service_entry();
 
 // The ledger's consumer of the ordering stream: its options (group `group`, this process's
-// name) and its handler (post_ordering_event with the configured payment-due days).
+// name, the four event types it posts) and its batch handler (post_ordering_event for each event
+// of a batch, with the configured payment-due days, in one transaction).
 events::ConsumerOptions ledger_consumer_options(std::string group = std::string(kLedgerGroup));
-events::EventHandler ledger_handler(const Config& config);
+events::BatchHandler ledger_handler(const Config& config);
 
 }  // namespace huicai::settlement
