@@ -100,17 +100,26 @@ inline std::int64_t place_paid_personal_order(World& world, HttpClient& client,
 namespace huicai::test::aidstats {
 
 // A buyer of a real org unit (in identity's directory: ordering checks budgets' units there and
-// the totals roll up through it), with a budget of `budget_fen` this year.
+// the totals roll up through it), with a budget of `budget_fen` this year. Nobody grants its own
+// unit's budget and a child's budget comes out of its parent's: finance grants a root unit, or
+// the parent of a child unit, and the parent's admin hands the child its share.
 struct OrgBuyer {
   World::Unit unit;
   std::unique_ptr<HttpClient> buyer;
 };
 inline OrgBuyer buyer_of(TestApp& app, World& world, const World::Unit& unit,
-                         std::int64_t budget_fen) {
-  auto admin = client_for(app, in_unit(auth::Role::unit_admin, unit, world.make_account(unit)));
-  ok(admin->put(
-      "/v1/units/" + std::to_string(unit.id) + "/budgets/" + std::to_string(budget_year()),
-      R"({"granted_fen":)" + std::to_string(budget_fen) + "}"));
+                         std::int64_t budget_fen,
+                         const std::optional<World::Unit>& parent = std::nullopt) {
+  const std::string year = std::to_string(budget_year());
+  const std::string body = R"({"granted_fen":)" + std::to_string(budget_fen) + "}";
+  auto finance = client_for(app, with_role(auth::Role::finance));
+  ok(finance->put("/v1/units/" + std::to_string((parent ? *parent : unit).id) + "/budgets/" + year,
+                  body));
+  if (parent) {
+    auto admin =
+        client_for(app, in_unit(auth::Role::unit_admin, *parent, world.make_account(*parent)));
+    ok(admin->put("/v1/units/" + std::to_string(unit.id) + "/budgets/" + year, body));
+  }
   return {unit, client_for(app, in_unit(auth::Role::unit_buyer, unit, world.make_account(unit)))};
 }
 

@@ -34,7 +34,7 @@ TEST_CASE("the totals API rolls units up the org tree and refuses what it must",
   const auto subsidiary = world.make_unit();
   const auto canteen = world.make_unit(subsidiary, "canteen");
   const auto elsewhere = world.make_unit();
-  auto buyer = buyer_of(*app, world, canteen, 100000);
+  auto buyer = buyer_of(*app, world, canteen, 100000, subsidiary);
   auto order = place_order_of(world, buyer, catalog, 2, 1);  // A certified: 59.98
   REQUIRE(totals_caught_up(world, {order.order_id}));
 
