@@ -66,6 +66,12 @@ struct HttpClient::Impl {
   HeaderList default_headers;
   std::string source_address;  // "" = the system's choice
   int connections_opened = 0;
+  // When the connection last finished an exchange. The server closes keep-alive connections idle
+  // for HUICAI_HTTP_IDLE_TIMEOUT_MS (30 s); a test that waits longer between requests (a slow
+  // consumer under load) would write into a socket the server is closing and read "end of
+  // stream". Like a browser, open a new connection instead of reusing one idle that long.
+  std::chrono::steady_clock::time_point last_used{};
+  static constexpr std::chrono::seconds kReuseIdleAtMost{20};
 
   // Runs the io_context until the started operation completes.
   void run() {
@@ -74,7 +80,8 @@ struct HttpClient::Impl {
   }
 
   void require_open() {
-    if (!stream || !stream->socket().is_open()) connect();
+    const bool idle_too_long = std::chrono::steady_clock::now() - last_used > kReuseIdleAtMost;
+    if (!stream || !stream->socket().is_open() || idle_too_long) connect();
   }
 
   void connect() {
@@ -140,6 +147,7 @@ struct HttpClient::Impl {
     }
     response.body = std::move(message.body());
     response.keep_alive = message.keep_alive();
+    last_used = std::chrono::steady_clock::now();
     if (!response.keep_alive) close();
     return response;
   }

@@ -8,18 +8,13 @@
 
 #include "aidstats_world.hpp"
 #include "redis_test_client.hpp"
+#include "stream_position.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::aidstats;
 
 namespace {
-
-std::string last_stream_id(RedisTestClient& redis) {
-  auto reply = redis.must({"XREVRANGE", events::stream_key("ordering"), "+", "-", "COUNT", "1"});
-  if (reply.elements.empty()) return "0-0";
-  return reply.elements[0].elements[0].text;
-}
 
 // The China calendar day an order was paid, "YYYY-MM-DD".
 std::string paid_day(World& world, std::int64_t order_id) {
@@ -37,7 +32,7 @@ TEST_CASE("totals count certified lines at their paid amount less refunds, once"
   World world;
   RedisTestClient redis;
   REQUIRE(redis.connected_within(std::chrono::seconds(5)));
-  const std::string before = last_stream_id(redis);
+  const std::string before = last_stream_id(redis, "ordering");
   auto catalog = world.make_catalog(50, 50);
   auto app = start_aidstats_app();
   const auto org_unit = world.make_unit();
@@ -95,6 +90,7 @@ TEST_CASE("totals count certified lines at their paid amount less refunds, once"
       std::to_string(org_unit.id) + "')";
   const std::string picture = totals_picture(world, "(" + mine + ")");
   REQUIRE(!picture.empty());
+  const std::string end = last_stream_id(redis, "ordering");  // these orders' events come before
 
   // Replay: a fresh consumer group reads the history since before these orders (its
   // processed-events rows are new, so only the order facts stop a second count), then the
@@ -108,10 +104,11 @@ TEST_CASE("totals count certified lines at their paid amount less refunds, once"
   events::Consumer replay(app->context().db(), replay_redis, options,
                           huicai::aidstats::totals_handler());
   auto read_all = [&] {
-    for (int round = 0; round < 500; ++round) {
-      if (app->run<std::size_t>([&] { return replay.poll_once(); }) == 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!group_reached(redis, "ordering", group, end)) {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("the replay did not reach " + end);
+      app->run<std::size_t>([&] { return replay.poll_once(); });
     }
-    FAIL("the replay did not end");
   };
   read_all();
   REQUIRE(totals_caught_up(world, {first.order_id, second.order_id, third}, group));

@@ -7,6 +7,7 @@
 
 #include "redis_test_client.hpp"
 #include "settlement_world.hpp"
+#include "stream_position.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
@@ -50,13 +51,6 @@ std::string ledger_picture(World& world, const Catalog& catalog, std::int64_t un
   return picture;
 }
 
-// The newest entry id of the ordering stream ("0-0" when empty).
-std::string last_stream_id(RedisTestClient& redis) {
-  auto reply = redis.must({"XREVRANGE", events::stream_key("ordering"), "+", "-", "COUNT", "1"});
-  if (reply.elements.empty()) return "0-0";
-  return reply.elements[0].elements[0].text;
-}
-
 }  // namespace
 
 TEST_CASE("a paid, partially accepted and refunded unit order posts the expected entries, once",
@@ -64,7 +58,7 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
   World world;
   RedisTestClient redis;
   REQUIRE(redis.connected_within(std::chrono::seconds(5)));
-  const std::string before = last_stream_id(redis);
+  const std::string before = last_stream_id(redis, "ordering");
   auto catalog = world.make_catalog(50, 50);
   auto app = start_settlement_app();
   UnitBuyer unit(world, *app, 100000);
@@ -109,6 +103,8 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
                      "settlement_fulfilments WHERE fulfilment_id = " +
                      std::to_string(fulfilment_a)) == 60);
   const std::string picture = ledger_picture(world, catalog, unit.unit_id);
+  const std::string end =
+      last_stream_id(redis, "ordering");  // this order's events all come before it
 
   // Replay: a fresh consumer group reads the history since before this order (its
   // processed-events rows are new, so only the postings' own uniqueness stops a second posting),
@@ -122,10 +118,11 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
   events::Consumer replay(app->context().db(), replay_redis, options,
                           huicai::settlement::ledger_handler(app->config()));
   auto read_all = [&] {
-    for (int round = 0; round < 500; ++round) {
-      if (app->run<std::size_t>([&] { return replay.poll_once(); }) == 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!group_reached(redis, "ordering", group, end)) {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("the replay did not reach " + end);
+      app->run<std::size_t>([&] { return replay.poll_once(); });
     }
-    FAIL("the replay did not end");
   };
   read_all();
   const std::string replayed_rows =
