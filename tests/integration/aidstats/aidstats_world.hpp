@@ -154,22 +154,4 @@ inline void deliver(TestApp& app, World& world, OrgBuyer& unit, std::int64_t sup
                       key("acc-" + world.suffix + std::to_string(random_id()))));
 }
 
-// An after-sale refund of `amount_fen` on the fulfilment, accepted by the supplier.
-inline void refund_of(TestApp& app, World& world, OrgBuyer& unit, std::int64_t order_id,
-                      std::int64_t supplier_id, std::int64_t fulfilment_id,
-                      std::int64_t amount_fen) {
-  auto request =
-      ok(unit.buyer->post("/v1/orders/" + std::to_string(order_id) + "/after-sales",
-                          R"({"fulfilment_id":)" + std::to_string(fulfilment_id) +
-                              R"(,"kind":"partial","amount_fen":)" + std::to_string(amount_fen) +
-                              R"(,"reason":"受潮","evidence_urls":["https://img.example/1.jpg"]})",
-                          key("as-" + world.suffix + std::to_string(random_id()))),
-         201);
-  auto supplier = client_for(app, supplier_staff(supplier_id));
-  auto decided = ok(supplier->post(
-      "/v1/after-sales/" + std::to_string(request.at("id").as_int64()) + "/supplier-decision",
-      R"({"decision":"accept"})", key("dec-" + world.suffix + std::to_string(random_id()))));
-  REQUIRE(decided.at("status").as_string() == "refunded");
-}
-
 }  // namespace huicai::test::aidstats

@@ -47,12 +47,12 @@ TEST_CASE("totals count certified lines at their paid amount less refunds, once"
           R"([{"line_id":)" + std::to_string(first.line_of_sku.at(catalog.sku_a)) +
               R"(,"accepted_weight_grams":14000}])");
   deliver(*app, world, unit, catalog.supplier_b, first_b);
-  refund_of(*app, world, unit, first.order_id, catalog.supplier_b, first_b, 500);
+  refund_after_sale(*app, world, *unit.buyer, first.order_id, catalog.supplier_b, first_b, 500);
   // Order 2: 2 bags of A (59.98), accepted, then 10.00 refunded after sale.
   auto second = place_order_of(world, unit, catalog, 2, 0);
   const auto second_a = second.fulfilment_of_supplier.at(catalog.supplier_a);
   deliver(*app, world, unit, catalog.supplier_a, second_a);
-  refund_of(*app, world, unit, second.order_id, catalog.supplier_a, second_a, 1000);
+  refund_after_sale(*app, world, *unit.buyer, second.order_id, catalog.supplier_a, second_a, 1000);
   // Order 3: an employee buys one of each, paying personally (help-sell).
   auto employee_client = client_for(*app, employee());
   const auto third = place_paid_personal_order(world, *employee_client, catalog, 1, 1);

@@ -75,7 +75,8 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
          R"([{"line_id":)" + std::to_string(order.line_of_sku.at(catalog.sku_a)) +
              R"(,"accepted_weight_grams":14000}])");
   accept(world, unit, fulfilment_b);
-  refund_after_sale(*app, world, unit, order.order_id, catalog.supplier_b, fulfilment_b, 500);
+  refund_after_sale(*app, world, *unit.buyer, order.order_id, catalog.supplier_b, fulfilment_b,
+                    500);
   REQUIRE(ledger_caught_up(world, order.order_id));
 
   const std::string budget = "fund:unit_budget:unit:" + std::to_string(unit.unit_id);

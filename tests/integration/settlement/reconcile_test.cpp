@@ -97,7 +97,7 @@ TEST_CASE("random seeded histories reconcile exactly, and a corrupted row is rep
                           std::to_string(quantity - 1) + "}]");
       } else {  // accepted, then part refunded after acceptance
         accept(world, unit, fulfilment_id);
-        refund_after_sale(*app, world, unit, order.order_id, supplier_id, fulfilment_id,
+        refund_after_sale(*app, world, *unit.buyer, order.order_id, supplier_id, fulfilment_id,
                           1 + random() % 500);
       }
     }

@@ -99,15 +99,15 @@ inline void accept(World& world, UnitBuyer& unit, std::int64_t fulfilment_id,
 }
 
 // An after-sale refund of `amount_fen` on the fulfilment, accepted by the supplier.
-inline void refund_after_sale(TestApp& app, World& world, UnitBuyer& unit, std::int64_t order_id,
+inline void refund_after_sale(TestApp& app, World& world, HttpClient& buyer, std::int64_t order_id,
                               std::int64_t supplier_id, std::int64_t fulfilment_id,
                               std::int64_t amount_fen) {
   auto request =
-      ok(unit.buyer->post("/v1/orders/" + std::to_string(order_id) + "/after-sales",
-                          R"({"fulfilment_id":)" + std::to_string(fulfilment_id) +
-                              R"(,"kind":"partial","amount_fen":)" + std::to_string(amount_fen) +
-                              R"(,"reason":"受潮","evidence_urls":["https://img.example/1.jpg"]})",
-                          key("as-" + world.suffix + std::to_string(random_id()))),
+      ok(buyer.post("/v1/orders/" + std::to_string(order_id) + "/after-sales",
+                    R"({"fulfilment_id":)" + std::to_string(fulfilment_id) +
+                        R"(,"kind":"partial","amount_fen":)" + std::to_string(amount_fen) +
+                        R"(,"reason":"受潮","evidence_urls":["https://img.example/1.jpg"]})",
+                    key("as-" + world.suffix + std::to_string(random_id()))),
          201);
   auto supplier = client_for(app, supplier_staff(supplier_id));
   auto decided = ok(supplier->post(
