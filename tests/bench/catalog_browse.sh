@@ -18,6 +18,8 @@
 # connections, then the medians and the ratio Huicai / nginx.
 # Everything it starts (app, nginx) it stops again; nothing runs as a daemon.
 set -euo pipefail
+# The local stack's built-in secrets: a benchmark runs against it, never against production.
+export HUICAI_ENV=development
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${HUICAI_BIN:-$root/build-release/services/all_in_one/huicai}

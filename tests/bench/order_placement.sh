@@ -27,6 +27,8 @@
 # integration tests; ordering never writes catalog tables), plus an ordering_stock row of
 # STOCK units per SKU. Orders are placed by fresh account ids per round.
 set -euo pipefail
+# The local stack's built-in secrets: a benchmark runs against it, never against production.
+export HUICAI_ENV=development
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
