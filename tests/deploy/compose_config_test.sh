@@ -34,7 +34,7 @@ if ! output=$(run_compose "${secrets[@]}" 2>&1); then
 fi
 extra=(--services)
 services=$(run_compose "${secrets[@]}" | sort | tr '\n' ' ')
-expected="catalog gateway identity mariadb migrate ordering redis settlement "
+expected="aidstats catalog gateway identity mariadb migrate ordering redis settlement "
 if [ "$services" != "$expected" ]; then
   echo "FAIL: services are '$services', expected '$expected'" >&2
   exit 1

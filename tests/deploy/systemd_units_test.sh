@@ -14,7 +14,7 @@ build=$scratch/build
 root=$scratch/root
 mkdir -p "$build/services/all_in_one" "$root/usr/lib/systemd"
 for binary in all_in_one/huicai identity/huicai-identity catalog/huicai-catalog \
-  ordering/huicai-ordering settlement/huicai-settlement; do
+  ordering/huicai-ordering settlement/huicai-settlement aidstats/huicai-aidstats; do
   mkdir -p "$build/services/$(dirname "$binary")"
   printf '#!/bin/sh\nexit 0\n' >"$build/services/$binary"
   chmod +x "$build/services/$binary"
@@ -36,7 +36,7 @@ verify() {
 }
 
 units=(huicai.service huicai-migrate.service huicai.target huicai-gateway.service)
-for service in identity catalog ordering settlement; do units+=("huicai@$service.service"); done
+for service in identity catalog ordering settlement aidstats; do units+=("huicai@$service.service"); done
 for unit in "${units[@]}"; do
   template=${unit/@*./@.}
   [ -f "$root/etc/systemd/system/$template" ] || { echo "FAIL: $unit not installed" >&2; exit 1; }
