@@ -125,33 +125,14 @@ inline OrgBuyer buyer_of(TestApp& app, World& world, const World::Unit& unit,
 
 inline PlacedOrder place_order_of(World& world, OrgBuyer& unit, const Catalog& catalog,
                                   std::int64_t quantity_a, std::int64_t quantity_b) {
-  auto order =
-      ok(unit.buyer->post("/v1/orders", order_body(catalog, quantity_a, quantity_b, "unit_budget"),
-                          key("o-" + world.suffix + std::to_string(random_id()))),
-         201);
-  REQUIRE(order.at("status").as_string() == "paid");
-  PlacedOrder placed;
-  placed.order_id = order.at("id").as_int64();
-  for (const auto& fulfilment : order.at("fulfilments").as_array()) {
-    placed.fulfilment_of_supplier[fulfilment.at("supplier_id").as_int64()] =
-        fulfilment.at("id").as_int64();
-    for (const auto& line : fulfilment.at("lines").as_array()) {
-      placed.line_of_sku[line.at("sku_id").as_int64()] = line.at("id").as_int64();
-    }
-  }
-  return placed;
+  return place_unit_order(world, *unit.buyer, catalog, quantity_a, quantity_b);
 }
 
 // Ships, receives and accepts the fulfilment; `lines_json` as the accept route takes it.
 inline void deliver(TestApp& app, World& world, OrgBuyer& unit, std::int64_t supplier_id,
                     std::int64_t fulfilment_id, const std::string& lines_json = "[]") {
-  auto supplier = client_for(app, supplier_staff(supplier_id));
-  const auto path = "/v1/fulfilments/" + std::to_string(fulfilment_id);
-  ok(supplier->post(path + "/ship",
-                    R"({"carrier":"顺丰","tracking_number":"SF123","batch_number":"B-1"})"));
-  ok(unit.buyer->post(path + "/receive", ""));
-  ok(unit.buyer->post(path + "/accept", R"({"lines":)" + lines_json + "}",
-                      key("acc-" + world.suffix + std::to_string(random_id()))));
+  ship_and_receive(app, *unit.buyer, supplier_id, fulfilment_id);
+  accept(world, *unit.buyer, fulfilment_id, lines_json);
 }
 
 }  // namespace huicai::test::aidstats

@@ -17,10 +17,10 @@ TEST_CASE("due soon and overdue, per county, scoped to the county officer's coun
   auto app = start_settlement_app();
   ::unsetenv("HUICAI_PAYMENT_DUE_SOON_DAYS");
   UnitBuyer unit(world, *app, 100000);
-  auto order = place_unit_order(world, unit, catalog, 1, 1);
+  auto order = place_unit_order(world, *unit.buyer, catalog, 1, 1);
   for (const auto& [supplier_id, fulfilment_id] : order.fulfilment_of_supplier) {
-    ship_and_receive(*app, unit, supplier_id, fulfilment_id);
-    accept(world, unit, fulfilment_id);
+    ship_and_receive(*app, *unit.buyer, supplier_id, fulfilment_id);
+    accept(world, *unit.buyer, fulfilment_id);
   }
   REQUIRE(ledger_caught_up(world, order.order_id));
   // B's acceptance is made 61 days old (the test sets the stage): overdue since yesterday.

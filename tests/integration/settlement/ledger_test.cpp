@@ -64,17 +64,17 @@ TEST_CASE("a paid, partially accepted and refunded unit order posts the expected
   UnitBuyer unit(world, *app, 100000);
 
   // 3 bags of A (3 × 29.99 = 89.97) and 2 boxes of B (2 × 15.50 = 31.00), from the budget.
-  auto order = place_unit_order(world, unit, catalog, 3, 2);
+  auto order = place_unit_order(world, *unit.buyer, catalog, 3, 2);
   const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
   const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
-  ship_and_receive(*app, unit, catalog.supplier_a, fulfilment_a);
-  ship_and_receive(*app, unit, catalog.supplier_b, fulfilment_b);
+  ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
+  ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
   // A: 14 of 15 kg accepted: 8397 accepted, 600 refunded at once. B: accepted in full (3100),
   // then 5.00 refunded after acceptance.
-  accept(world, unit, fulfilment_a,
+  accept(world, *unit.buyer, fulfilment_a,
          R"([{"line_id":)" + std::to_string(order.line_of_sku.at(catalog.sku_a)) +
              R"(,"accepted_weight_grams":14000}])");
-  accept(world, unit, fulfilment_b);
+  accept(world, *unit.buyer, fulfilment_b);
   refund_after_sale(*app, world, *unit.buyer, order.order_id, catalog.supplier_b, fulfilment_b,
                     500);
   REQUIRE(ledger_caught_up(world, order.order_id));
@@ -149,7 +149,7 @@ TEST_CASE("every posting in the ledger balances", "[settlement][ledger]") {
   auto catalog = world.make_catalog(20, 20);
   auto app = start_settlement_app();
   UnitBuyer unit(world, *app, 50000);
-  auto order = place_unit_order(world, unit, catalog, 1, 1);
+  auto order = place_unit_order(world, *unit.buyer, catalog, 1, 1);
   REQUIRE(ledger_caught_up(world, order.order_id));
   REQUIRE(world.scalar("SELECT COUNT(*) FROM settlement_postings") > 0);
   CHECK(world.scalar("SELECT COUNT(*) FROM (SELECT p.id FROM settlement_postings p LEFT JOIN "

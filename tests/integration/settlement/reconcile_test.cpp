@@ -78,25 +78,25 @@ TEST_CASE("random seeded histories reconcile exactly, and a corrupted row is rep
   std::vector<std::int64_t> orders;
   for (int i = 0; i < 6; ++i) {
     const std::int64_t quantity_a = 1 + random() % 4, quantity_b = random() % 3;
-    auto order = place_unit_order(world, unit, catalog, quantity_a, quantity_b);
+    auto order = place_unit_order(world, *unit.buyer, catalog, quantity_a, quantity_b);
     orders.push_back(order.order_id);
     for (const auto& [supplier_id, fulfilment_id] : order.fulfilment_of_supplier) {
       const int fate = static_cast<int>(random() % 4);  // 0: left paid, not accepted
       if (fate == 0) continue;
-      ship_and_receive(*app, unit, supplier_id, fulfilment_id);
+      ship_and_receive(*app, *unit.buyer, supplier_id, fulfilment_id);
       const bool is_a = supplier_id == catalog.supplier_a;
       const auto line = order.line_of_sku.at(is_a ? catalog.sku_a : catalog.sku_b);
       if (fate == 1) {
-        accept(world, unit, fulfilment_id);
+        accept(world, *unit.buyer, fulfilment_id);
       } else if (fate == 2) {  // partial acceptance: by weight for A, by count for B
         const auto quantity = is_a ? quantity_a : quantity_b;
-        accept(world, unit, fulfilment_id,
+        accept(world, *unit.buyer, fulfilment_id,
                is_a ? R"([{"line_id":)" + std::to_string(line) + R"(,"accepted_weight_grams":)" +
                           std::to_string(quantity * 5000 - 1 - random() % 3000) + "}]"
                     : R"([{"line_id":)" + std::to_string(line) + R"(,"accepted_quantity":)" +
                           std::to_string(quantity - 1) + "}]");
       } else {  // accepted, then part refunded after acceptance
-        accept(world, unit, fulfilment_id);
+        accept(world, *unit.buyer, fulfilment_id);
         refund_after_sale(*app, world, *unit.buyer, order.order_id, supplier_id, fulfilment_id,
                           1 + random() % 500);
       }

@@ -62,11 +62,11 @@ struct PlacedOrder {
   std::map<std::int64_t, std::int64_t> line_of_sku;
 };
 
-inline PlacedOrder place_unit_order(World& world, UnitBuyer& unit, const Catalog& catalog,
+inline PlacedOrder place_unit_order(World& world, HttpClient& buyer, const Catalog& catalog,
                                     std::int64_t quantity_a, std::int64_t quantity_b) {
   auto order =
-      ok(unit.buyer->post("/v1/orders", order_body(catalog, quantity_a, quantity_b, "unit_budget"),
-                          key("o-" + world.suffix + std::to_string(random_id()))),
+      ok(buyer.post("/v1/orders", order_body(catalog, quantity_a, quantity_b, "unit_budget"),
+                    key("o-" + world.suffix + std::to_string(random_id()))),
          201);
   REQUIRE(order.at("status").as_string() == "paid");
   PlacedOrder placed;
@@ -81,21 +81,21 @@ inline PlacedOrder place_unit_order(World& world, UnitBuyer& unit, const Catalog
   return placed;
 }
 
-inline void ship_and_receive(TestApp& app, UnitBuyer& unit, std::int64_t supplier_id,
+inline void ship_and_receive(TestApp& app, HttpClient& buyer, std::int64_t supplier_id,
                              std::int64_t fulfilment_id) {
   auto supplier = client_for(app, supplier_staff(supplier_id));
   const auto path = "/v1/fulfilments/" + std::to_string(fulfilment_id);
   ok(supplier->post(path + "/ship",
                     R"({"carrier":"顺丰","tracking_number":"SF123","batch_number":"B-1"})"));
-  ok(unit.buyer->post(path + "/receive", ""));
+  ok(buyer.post(path + "/receive", ""));
 }
 
 // Accepts the fulfilment; `lines_json` as the accept route takes it ("[]": all in full).
-inline void accept(World& world, UnitBuyer& unit, std::int64_t fulfilment_id,
+inline void accept(World& world, HttpClient& buyer, std::int64_t fulfilment_id,
                    const std::string& lines_json = "[]") {
-  ok(unit.buyer->post("/v1/fulfilments/" + std::to_string(fulfilment_id) + "/accept",
-                      R"({"lines":)" + lines_json + "}",
-                      key("acc-" + world.suffix + std::to_string(random_id()))));
+  ok(buyer.post("/v1/fulfilments/" + std::to_string(fulfilment_id) + "/accept",
+                R"({"lines":)" + lines_json + "}",
+                key("acc-" + world.suffix + std::to_string(random_id()))));
 }
 
 // An after-sale refund of `amount_fen` on the fulfilment, accepted by the supplier.

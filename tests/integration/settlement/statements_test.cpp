@@ -48,13 +48,13 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
   auto catalog = world.make_catalog(50, 50);
   auto app = start_settlement_app();
   UnitBuyer unit(world, *app, 100000);
-  auto order = place_unit_order(world, unit, catalog, 2, 1);  // A: 5998, B: 1550
+  auto order = place_unit_order(world, *unit.buyer, catalog, 2, 1);  // A: 5998, B: 1550
   const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
   const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
-  ship_and_receive(*app, unit, catalog.supplier_a, fulfilment_a);
-  ship_and_receive(*app, unit, catalog.supplier_b, fulfilment_b);
-  accept(world, unit, fulfilment_a);
-  accept(world, unit, fulfilment_b);
+  ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
+  ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
+  accept(world, *unit.buyer, fulfilment_a);
+  accept(world, *unit.buyer, fulfilment_b);
   REQUIRE(ledger_caught_up(world, order.order_id));
 
   auto finance = client_for(*app, with_role(auth::Role::finance));
