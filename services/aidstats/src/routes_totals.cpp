@@ -31,17 +31,6 @@ auth::AccessRule unit_totals_read_rule() {
                                   {Role::unit_admin, Scope::unit_subtree}});
 }
 
-std::int64_t path_id(const http::Request& request, std::string_view name) {
-  const auto text = request.path_param(name);
-  std::int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
-    throw http::Problem(404, "not-found", "Not found",
-                        std::string(name) + " '" + std::string(text) + "' does not exist");
-  }
-  return id;
-}
-
 // 404 when the period's year has no purchase on record (all time always exists).
 void require_known_year(mysql::Session& session, const std::string& period) {
   if (period.empty() || year_known(session, period.substr(0, 4))) return;

@@ -1,6 +1,5 @@
 // Registration of the aid totals service: its routes and the totals' consumer of ordering's
 // events.
-#include <unistd.h>
 
 #include <huicai/aidstats/service.hpp>
 #include <huicai/aidstats/totals.hpp>
@@ -13,12 +12,10 @@
 namespace huicai::aidstats {
 
 events::ConsumerOptions totals_consumer_options(std::string group) {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
   events::ConsumerOptions options;
   options.stream = "ordering";
   options.group = std::move(group);
-  options.consumer_name = std::string(host) + ":" + std::to_string(getpid());
+  options.consumer_name = events::this_process_consumer_name();
   options.processed_table = "aidstats_processed_events";
   options.event_types = kTotalsEventTypes;
   return options;

@@ -3,7 +3,6 @@
 #include "sales_counter.hpp"
 
 #include <huicai/events/v1/ordering.pb.h>
-#include <unistd.h>
 
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -37,12 +36,10 @@ void count_sales(mysql::Session& session, std::span<const events::ReceivedEvent>
 
 void start_sales_counter(app::Context& context) {
   context.spawn_background("catalog-sales-counter", [&context]() -> boost::asio::awaitable<void> {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
     events::ConsumerOptions options;
     options.stream = "ordering";
     options.group = "catalog-sales";
-    options.consumer_name = std::string(host) + ":" + std::to_string(::getpid());
+    options.consumer_name = events::this_process_consumer_name();
     options.processed_table = "catalog_processed_events";
     options.metrics = &context.metrics();
     options.event_types = {kOrderPaidEvent};

@@ -1,7 +1,5 @@
 #include "audit_consumer.hpp"
 
-#include <unistd.h>
-
 #include <huicai/core/audit.hpp>
 #include <huicai/core/events/consumer.hpp>
 #include <huicai/core/log.hpp>
@@ -13,12 +11,6 @@ namespace huicai::identity {
 namespace {
 
 constexpr const char* kGroup = "identity-audit";
-
-std::string consumer_name() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
-}
 
 std::optional<std::string> json_or_null(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -58,7 +50,7 @@ void start_audit_consumers(app::Context& context) {
           events::ConsumerOptions options;
           options.stream = stream;
           options.group = kGroup;
-          options.consumer_name = consumer_name();
+          options.consumer_name = events::this_process_consumer_name();
           options.processed_table = "identity_processed_events";
           options.metrics = &context.metrics();
           // Only audit entries: the stream's other events cost this consumer no database work.

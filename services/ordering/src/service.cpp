@@ -40,16 +40,6 @@ CallbackDeliveryPolicy ServiceState::callback_policy() const {
   return policy;
 }
 
-std::int64_t path_id(const http::Request& request, std::string_view name) {
-  const auto text = request.path_param(name);
-  std::int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-    throw http::Problem(404, "not-found", "Not found", "no such resource");
-  }
-  return value;
-}
-
 http::RateLimit per_minute(std::size_t requests) {
   http::RateLimit limit;
   limit.requests =

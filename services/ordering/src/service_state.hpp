@@ -47,7 +47,6 @@ void add_fund_routes(http::Router& router, State state);
 // A per-account limit of `requests` a minute for Route::rate_limit (0 = none), counted in Redis
 // by core's dispatcher: beyond it, 429 with Retry-After.
 http::RateLimit per_minute(std::size_t requests);
-std::int64_t path_id(const http::Request& request, std::string_view name);  // 404 when not a number
 // The caller as the actor of a transition.
 Actor actor_of(const http::Request& request, std::string reason = {});
 

@@ -15,16 +15,6 @@ http::Handler bind_handler(app::Context& context, RouteHandler handler) {
   return [&context, handler](http::Request& request) { return handler(context, request); };
 }
 
-std::int64_t path_id(const http::Request& request, std::string_view name) {
-  const auto text = request.path_param(name);
-  std::int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-    throw http::Problem(404, "not-found", "Not found", "no such resource");
-  }
-  return value;
-}
-
 std::optional<std::int64_t> query_id(const http::Request& request, std::string_view name) {
   auto text = request.query_param(name);
   if (!text) return std::nullopt;

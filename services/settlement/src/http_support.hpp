@@ -14,7 +14,6 @@ namespace huicai::settlement {
 using RouteHandler = boost::asio::awaitable<http::Response> (*)(app::Context&, http::Request&);
 http::Handler bind_handler(app::Context& context, RouteHandler handler);
 
-std::int64_t path_id(const http::Request& request, std::string_view name);
 std::optional<std::int64_t> query_id(const http::Request& request, std::string_view name);
 
 // finance writes; auditors read everything; supplier staff their own supplier's statements;

@@ -1,6 +1,5 @@
 // Registration of the settlement service: its routes, its outbox relay (audit entries, overdue
 // events), the overdue sweeper and the ledger's consumer of ordering events.
-#include <unistd.h>
 
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
@@ -15,12 +14,10 @@
 namespace huicai::settlement {
 
 events::ConsumerOptions ledger_consumer_options(std::string group) {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
   events::ConsumerOptions options;
   options.stream = "ordering";
   options.group = std::move(group);
-  options.consumer_name = std::string(host) + ":" + std::to_string(getpid());
+  options.consumer_name = events::this_process_consumer_name();
   options.processed_table = "settlement_processed_events";
   // Only what the ledger posts: the other ordering events are acknowledged without touching
   // MySQL.

@@ -9,6 +9,8 @@
 // one COMMIT. If that transaction fails, every event gets a transaction of its own, so only a
 // poison event stays pending. XACK after the commits. So redelivery, reclaiming and replaying
 // the stream from 0 change nothing.
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -282,6 +284,12 @@ BatchHandler each_event(EventHandler handler) {
 }
 
 }  // namespace
+
+std::string this_process_consumer_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
 
 Consumer::Consumer(mysql::Pool& pool, redis::Client& redis, ConsumerOptions options,
                    EventHandler handler)

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <charconv>
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/http/problem.hpp>
 
@@ -53,6 +54,17 @@ std::string_view Request::header(std::string_view lower_case_name) const {
     if (name == lower_case_name) return value;
   }
   return {};
+}
+
+std::int64_t path_id(const Request& request, std::string_view name) {
+  const auto text = request.path_param(name);
+  std::int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw Problem(404, "not-found", "Not found",
+                  std::string(name) + " '" + std::string(text) + "' does not exist");
+  }
+  return id;
 }
 
 std::string_view Request::path_param(std::string_view name) const {

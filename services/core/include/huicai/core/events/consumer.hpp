@@ -71,6 +71,9 @@ using BatchHandler = std::function<void(mysql::Session&, std::span<const Receive
 // is one statement per event anyway. Same rules as BatchHandler.
 using EventHandler = std::function<void(mysql::Session&, const ReceivedEvent&)>;
 
+// "host:pid": a consumer name unique to this process, as ConsumerOptions::consumer_name wants.
+std::string this_process_consumer_name();
+
 class Consumer {
  public:
   // `redis` should be a client of its own: XREADGROUP BLOCK holds the connection.

@@ -3,6 +3,7 @@
 // own source files so handler files compile in a fraction of the time.
 
 #include <boost/json/fwd.hpp>
+#include <cstdint>
 #include <huicai/core/auth/roles.hpp>
 #include <memory>
 #include <optional>
@@ -45,6 +46,10 @@ struct Request {
   // Throws Problem 403 (or 404 when hide_existence) unless the caller may access the owner.
   void require_access(const auth::Owner& owner, bool hide_existence = false) const;
 };
+
+// The positive integer id in path parameter `name`, or throws Problem 404 (a path naming no
+// number names no resource). Found by argument-dependent lookup: `path_id(request, "order_id")`.
+std::int64_t path_id(const Request& request, std::string_view name);
 
 struct Response {
   int status = 200;
