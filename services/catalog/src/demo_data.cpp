@@ -148,20 +148,19 @@ int load_products(mysql::Session& session, const demo::Supplier& supplier, int r
       fields.skus.push_back(std::move(sku_fields));
     }
     const auto product_id = insert_product(session, supplier.id, supplier.county_id, fields, 0);
+    // Sales are not invented: sales_count counts real orders (sales_counter.cpp), e.g. those
+    // of `huicai demo-history` (deploy/demo_history.py).
     auto& list = session.prepare(
         "UPDATE catalog_products SET status = 'listed', "
-        "listed_at = TIMESTAMP('2026-01-05 08:00:00') + INTERVAL ? MINUTE, sales_count = ? "
-        "WHERE id = ?");
-    mysql::bind(list, static_cast<std::int64_t>(sequence * 7 + supplier.id),
-                static_cast<std::int64_t>((template_index * 131 + supplier.id * 57) % 900 + 12),
-                product_id);
+        "listed_at = TIMESTAMP('2026-01-05 08:00:00') + INTERVAL ? MINUTE WHERE id = ?");
+    mysql::bind(list, static_cast<std::int64_t>(sequence * 7 + supplier.id), product_id);
     list.executeUpdate();
     // The first product of each supplier also carries a product-scope certificate.
     if (created == 0) {
       ensure_certification(
           session, "product", product_id, supplier.county_id,
           "XFBF-P-" + county_code(supplier.county_id) + "-" + std::to_string(product_id),
-          "2026-01-01", "2028-06-30");
+          "2021-01-01", "2028-06-30");
     }
     ++created;
   }
@@ -207,12 +206,13 @@ void load_demo_data(app::Context& context) {
         [&](mysql::Session& session) {
           load_supplier(session, supplier);
           if (supplier.status != "active") return 0;
-          // Supplier-wide certificates; every tenth supplier's has lapsed (not certified now).
+          // Supplier-wide certificates since 2021 (the demo history's purchases count from
+          // then); every tenth supplier's has lapsed (not certified now).
           const bool lapsed = supplier.id % 10 == 5;
           ensure_certification(
               session, "supplier", supplier.id, supplier.county_id,
               "XFBF-S-" + county_code(supplier.county_id) + "-" + std::to_string(supplier.id),
-              lapsed ? "2023-01-01" : "2025-01-01", lapsed ? "2024-12-31" : "2027-12-31");
+              "2021-01-01", lapsed ? "2024-12-31" : "2027-12-31");
           int local_sequence = sequence;
           const int created = load_products(session, supplier, rank, category_ids, local_sequence);
           return created;

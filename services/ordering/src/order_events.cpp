@@ -3,6 +3,7 @@
 #include <huicai/events/v1/ordering.pb.h>
 
 #include <chrono>
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -12,7 +13,7 @@ namespace {
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+             business_clock::now().time_since_epoch())
       .count();
 }
 

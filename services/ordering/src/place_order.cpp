@@ -1,6 +1,7 @@
 #include "place_order.hpp"
 
 #include <algorithm>
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -79,7 +80,7 @@ std::optional<std::int64_t> approval_threshold(mysql::Session& session, std::int
 }  // namespace
 
 int current_budget_year() {
-  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
+  const auto now = business_clock::now() + std::chrono::hours(8);
   const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(now)};
   return static_cast<int>(date.year());
 }

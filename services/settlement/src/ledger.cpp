@@ -1,5 +1,6 @@
 // Accounts and balanced postings: the only code that writes settlement_entries.
 #include <chrono>
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/settlement/ledger.hpp>
@@ -123,7 +124,7 @@ std::optional<std::int64_t> reverse_posting(mysql::Session& session, std::int64_
   reversal.reverses_posting_id = posting_id;
   reversal.description = reason;
   reversal.occurred_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
+                                business_clock::now().time_since_epoch())
                                 .count();
   while (rows->next()) {
     reversal.order_id = mysql::get_optional_int64(*rows, "order_id");

@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -232,7 +233,7 @@ void pay_statement(mysql::Session& session, StatementRow& row, const PayoutInput
   posting.reference_id = row.id;
   posting.description = "statement paid, payout " + payout.payout_reference;
   posting.occurred_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
+                               business_clock::now().time_since_epoch())
                                .count();
   AccountKey due{AccountKind::payable_due, "", 0, row.supplier_id, row.county_id};
   AccountKey paid_out{AccountKind::payout, "", 0, row.supplier_id, row.county_id};

@@ -63,6 +63,16 @@ const matrix::FixtureRegistration kRegistrations[] = {
     {Method::get, "/v1/aid-totals/reserved-share",
      fixed("/v1/aid-totals/reserved-share?year=" + china_year())},
     {Method::get, "/v1/aid-totals/rankings", fixed("/v1/aid-totals/rankings?period=month")},
+    // The development-only demo clock (the matrix runs with HUICAI_ENV=development): set to
+    // no offset, so the calls move nothing.
+    {Method::put,
+     "/v1/dev/clock",
+     {[](Env&, const Caller&, const Tenant&) {
+        return Request{"/v1/dev/clock", R"({"offset_seconds":0})"};
+      },
+      false}},
+    {Method::get, "/v1/dev/clock", fixed("/v1/dev/clock")},
+    {Method::delete_, "/v1/dev/clock", fixed("/v1/dev/clock")},
     {Method::get, "/v1/aid-totals/rankings.csv",
      fixed("/v1/aid-totals/rankings.csv?period=week&subject=counties")},
 };

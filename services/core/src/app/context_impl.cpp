@@ -19,6 +19,7 @@
 #include <huicai/core/redis/client_options_from.hpp>
 #include <thread>
 
+#include "app/demo_clock_routes.hpp"
 #include "app/health_routes.hpp"
 
 namespace huicai::app {
@@ -96,6 +97,7 @@ void ContextImpl::start() {
   tokens_.attach_feed(revocation_feed_);
   spawn_background("revocation-feed", [this] { return revocation_feed_.run(); });
   register_health_routes(*this, router_);
+  if (config_.environment == "development") register_demo_clock_routes(*this, router_);
   for (const auto& service : services_) {
     service.register_service(*this, router_);
     log::info("service registered", {{"service", service.name}});

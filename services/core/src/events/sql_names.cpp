@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <huicai/core/business_clock.hpp>
 #include <stdexcept>
 
 namespace huicai::events {
@@ -21,7 +22,7 @@ std::string checked_table_name(std::string_view name, std::string_view what) {
 
 std::string utc_datetime_now() {
   using namespace std::chrono;
-  const auto now = system_clock::now();
+  const auto now = business_clock::now();
   const auto micros = duration_cast<microseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
   std::tm utc{};

@@ -107,6 +107,7 @@ void JobRunner::run_once_in_autocommit(PooledConnection& connection,
   ensure_open(connection);
   try {
     connection.use_autocommit(true);
+    connection.use_business_clock();
     job(connection);
     connection.mark_used();
   } catch (const sql::SQLException& error) {
@@ -131,6 +132,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
     try {
       connection.use_isolation(isolation);
       connection.use_autocommit(false);  // a round trip only after an autocommit call
+      connection.use_business_clock();
       job(connection);
       commit_sent = true;
       connection.native().commit();

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/mysql/driver.hpp>
 #include <string>
 
@@ -60,6 +61,7 @@ void PooledConnection::open() {
   connection_ = std::move(connection);
   isolation_ = Isolation::repeatable_read;
   autocommit_ = true;
+  clock_shifted_ = false;
   mark_used();
 }
 
@@ -67,6 +69,19 @@ void PooledConnection::use_autocommit(bool on) {
   if (on == autocommit_) return;
   native().setAutoCommit(on);
   autocommit_ = on;
+}
+
+void PooledConnection::use_business_clock() {
+  const auto offset = business_clock::offset().count();
+  if (offset == 0) {
+    if (clock_shifted_) execute_direct("SET @@timestamp = DEFAULT");
+    clock_shifted_ = false;
+    return;
+  }
+  // SYSDATE() is the server's real time even when @@timestamp is set.
+  execute_direct("SET @@timestamp = UNIX_TIMESTAMP(SYSDATE(6)) + " + std::to_string(offset) +
+                 " / 1000000");
+  clock_shifted_ = true;
 }
 
 void PooledConnection::use_isolation(Isolation isolation) {

@@ -42,6 +42,10 @@ class PooledConnection final : public Session {
   // stays in autocommit=0 from one transaction to the next, and only an autocommit call
   // (Pool::run) after a transaction switches it back.
   void use_autocommit(bool on);
+  // Follows the business clock (huicai/core/business_clock.hpp): while its offset is not zero
+  // (the development demo clock), sets the session's @@timestamp to the shifted time before
+  // each job (a round trip); once it is back to zero, resets it once.
+  void use_business_clock();
   std::size_t cached_statements() const { return statements_.size(); }
 
  private:
@@ -51,6 +55,7 @@ class PooledConnection final : public Session {
   std::chrono::steady_clock::time_point last_used_{};
   Isolation isolation_ = Isolation::repeatable_read;
   bool autocommit_ = true;
+  bool clock_shifted_ = false;
 };
 
 }  // namespace huicai::mysql
