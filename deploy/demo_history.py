@@ -20,6 +20,7 @@ target: --scale small ¥2,520,000.00 (252,000,000 fen), --scale full ¥252,000,0
 when the total already reaches it, nothing is added. Then reconciliation must pass.
 
 Usage: deploy/demo_history.py [--scale small|full] [--seed N] [--url http://127.0.0.1:8080]
+                              [--target-fen N | --add-fen N]
 """
 import argparse
 import base64
@@ -48,6 +49,7 @@ SCALES = {
     "full": dict(target=25_200_000_000, start="2021-01-01", unit_orders=900,
                  employee_orders=3000, unit_range=(5_000_000, 50_000_000)),
 }
+MAX_QUANTITY = 9999  # per order line (ordering refuses more)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 SPRING_FESTIVAL = {2021: "02-12", 2022: "02-01", 2023: "01-22", 2024: "02-10", 2025: "01-29",
                    2026: "02-17"}
@@ -365,9 +367,14 @@ class History:
         """Order lines worth about `amount`: one to three SKUs of one or two cooperatives."""
         lines = []
         count = 1 if few else self.rng.choice((1, 2, 2, 3))
-        for sku in self.rng.sample(self.skus, min(count, len(self.skus))):
-            quantity = max(1, round(amount / count / sku["price"]))
+        left = amount
+        for index, sku in enumerate(self.rng.sample(self.skus, len(self.skus))):
+            share = left if index + 1 >= count else amount // count
+            quantity = max(1, min(MAX_QUANTITY, round(share / sku["price"])))
             lines.append((sku, quantity))
+            left -= quantity * sku["price"]
+            if index + 1 >= count and left < sku["price"]:
+                break  # more lines only while one line's 9999 units fall short
         return lines
 
     def place(self, moment, buyer, plan, lines):
@@ -476,12 +483,22 @@ class History:
         self.operator = Credential("demo.operator", TOTP_SECRETS["demo.operator"])
         self.finance = Credential("demo.finance", TOTP_SECRETS["demo.finance"])
         start_total = self.aid_total()
+        if self.args.add_fen:
+            self.target = start_total + self.args.add_fen
         remaining = self.target - start_total
         if remaining <= 0:
             print(json.dumps({"target_fen": self.target, "total_fen": start_total,
                               "added": False}))
             return start_total
         self.cast()
+        if remaining < self.scale["target"] // 10:
+            # Nearly there (an interrupted or smaller earlier run): only the final fill.
+            progress = Progress(1, "orders")
+            self.fill_at = dt.datetime.now(CHINA) - dt.timedelta(minutes=5)
+            self.fill(progress)
+            progress.finish(self.orders_done)
+            self.api.call("DELETE", "/v1/dev/clock", token=self.operator)
+            return self.await_total()
         start = dt.date.fromisoformat(self.scale["start"])
         today = dt.datetime.now(CHINA).date()
         end = today - dt.timedelta(days=10)
@@ -521,10 +538,12 @@ class History:
             month = following
         total_orders = unit_count + employee_count
         progress = Progress(total_orders, "orders")
-        self.fill_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(10, 0), CHINA)
-        self.loop(progress, until=self.fill_at.timestamp())
-        self.fill(progress)
+        self.last_moment = 0.0
         self.loop(progress)
+        # After every delivery (partial acceptances and refunds lower the total) and statement.
+        self.fill_at = min(dt.datetime.fromtimestamp(self.last_moment, CHINA) + dt.timedelta(hours=1),
+                           dt.datetime.now(CHINA) - dt.timedelta(minutes=5))
+        self.fill(progress)
         progress.finish(self.orders_done)
         self.api.call("DELETE", "/v1/dev/clock", token=self.operator)
         return self.await_total()
@@ -532,6 +551,7 @@ class History:
     def loop(self, progress, until=None):
         while self.events and (until is None or self.events[0][0] < until):
             when, _, action, data = heapq.heappop(self.events)
+            self.last_moment = when
             moment = dt.datetime.fromtimestamp(when, CHINA)
             if action == "budgets":
                 self.grant_year(*data)
@@ -569,7 +589,7 @@ class History:
         buyer = self.unit_buyers[unit]
         sku = max(self.skus, key=lambda s: s["price"])
         year = self.fill_at.year
-        chunk = self.scale["unit_range"][1]
+        chunk = min(self.scale["unit_range"][1], MAX_QUANTITY * sku["price"])
         self.grant_year(year, {unit: missing + sku["price"] + chunk})
         last = None
         while missing > 0:
@@ -610,6 +630,8 @@ def main():
     parser.add_argument("--url", default="http://127.0.0.1:8080")
     parser.add_argument("--target-fen", type=int, default=0,
                         help="end at this live aid total instead of the scale's")
+    parser.add_argument("--add-fen", type=int, default=0,
+                        help="add exactly this much to the live aid total instead")
     args = parser.parse_args()
     api = Api(args.url)
     history = History(api, args)

@@ -12,6 +12,7 @@ packages=(
   liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
+  python3
   systemd docker-compose nodejs
 )
 # npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
