@@ -29,36 +29,4 @@ std::string yuan(std::int64_t fen) {
   return text;
 }
 
-CsvWriter::CsvWriter() : data_(kUtf8Bom) {}
-
-void CsvWriter::separator() {
-  if (row_started_) data_ += ',';
-  row_started_ = true;
-}
-
-CsvWriter& CsvWriter::text(std::string_view value) {
-  separator();
-  data_ += csv_text(value);
-  return *this;
-}
-
-CsvWriter& CsvWriter::number(std::int64_t value) {
-  separator();
-  data_ += std::to_string(value);
-  return *this;
-}
-
-CsvWriter& CsvWriter::money(std::int64_t fen) {
-  separator();
-  data_ += yuan(fen);
-  separator();
-  data_ += std::to_string(fen);
-  return *this;
-}
-
-void CsvWriter::end_row() {
-  data_ += "\r\n";
-  row_started_ = false;
-}
-
 }  // namespace huicai::settlement

@@ -1,6 +1,8 @@
 // CSV that Excel opens right: BOM, quoted text, formulas neutralised, yuan and fen exact.
 #include <catch2/catch.hpp>
+#include <huicai/core/http/body_file.hpp>
 #include <huicai/settlement/csv.hpp>
+#include <huicai/settlement/table_export.hpp>
 #include <limits>
 
 using namespace huicai::settlement;
@@ -27,7 +29,13 @@ TEST_CASE("amounts in yuan with two decimals, exact for every int64", "[settleme
 }
 
 TEST_CASE("a csv document starts with the BOM and ends rows with CRLF", "[settlement][csv]") {
-  CsvWriter csv;
-  csv.text("县").money(-250).number(7).end_row();
-  CHECK(csv.data() == std::string(kUtf8Bom) + "\"县\",-2.50,-250,7\r\n");
+  auto csv = csv_export();
+  csv->text("县").money(-250).number(7).end_row();
+  csv->text("=1+1").end_row();
+  const auto response = csv->finish("t");
+  REQUIRE(response.body_file);
+  std::string body(response.body_file->size(), '\0');
+  CHECK(response.body_file->read_at(0, body.data(), body.size()) == body.size());
+  CHECK(body == std::string(kUtf8Bom) + "\"县\",-2.50,-250,7\r\n\"'=1+1\"\r\n");
+  CHECK(response.headers.size() == 2);
 }
