@@ -26,9 +26,8 @@ TEST_CASE("an acceptance is due after its supplier's class's days, others after 
   CHECK(finance->put("/v1/settlement/payment-terms/Large%20Co", R"({"due_days":30})").status ==
         404);
   CHECK(finance->put(class_a, R"({"supplier_class":")" + name + R"("})").status == 422);
-  CHECK(client_for(*app, with_role(auth::Role::auditor))
-            ->put(terms, R"({"due_days":30})")
-            .status == 403);
+  CHECK(client_for(*app, with_role(auth::Role::auditor))->put(terms, R"({"due_days":30})").status ==
+        403);
   CHECK(world.scalar("SELECT COUNT(*) FROM settlement_payment_terms WHERE supplier_class = '" +
                      name + "'") == 0);
 
