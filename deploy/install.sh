@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
   liboath-dev libqrencode-dev
+  libxlsxwriter-dev python3 time
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
   python3

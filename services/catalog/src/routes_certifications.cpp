@@ -48,7 +48,6 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
   add_route(
       router, http::Method::get, "/v1/certifications", access::back_office_readers(),
       [state](http::Request& request) -> asio::awaitable<http::Response> {
-        const auto& caller = request.caller();
         std::vector<http::FieldError> errors;
         CertificationFilter filter;
         filter.scope = request.query_param("scope");
@@ -63,18 +62,9 @@ void register_certification_routes(http::Router& router, const StatePtr& state) 
           filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
         }
         if (!errors.empty()) throw validation_failed(errors);
-        const bool sees_all = caller.has_role(auth::Role::operator_) ||
-                              caller.has_role(auth::Role::auditor) ||
-                              caller.has_role(auth::Role::finance);
-        if (!sees_all) {
-          if (caller.has_role(auth::Role::county_officer) && caller.county_id) {
-            filter.county_id = static_cast<std::int64_t>(*caller.county_id);
-          } else if (caller.has_role(auth::Role::supplier_staff) && caller.supplier_id) {
-            filter.supplier_id = static_cast<std::int64_t>(*caller.supplier_id);
-          } else {
-            throw http::Problem(403, "forbidden", "Forbidden", "no county or supplier in scope");
-          }
-        }
+        const auto scope = request.list_scope();
+        if (auto county = scope.county_id()) filter.county_id = county;
+        if (auto supplier = scope.supplier_id()) filter.supplier_id = supplier;
         auto items = co_await state->context.db().run(
             [&](mysql::Session& session) { return list_certifications(session, filter); });
         boost::json::object body;

@@ -157,7 +157,6 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
   add_route(
       router, http::Method::get, "/v1/suppliers", access::back_office_readers(),
       [state](http::Request& request) -> asio::awaitable<http::Response> {
-        const auto& caller = request.caller();
         SupplierFilter filter;
         std::vector<http::FieldError> errors;
         const auto read_id = [&](const char* name) -> std::optional<std::int64_t> {
@@ -182,19 +181,10 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
           errors.push_back({"status", "is not a supplier status"});
         }
         if (!errors.empty()) throw validation_failed(errors);
-        // Narrow to what the caller may see, from the strongest role it holds.
-        const bool sees_all = caller.has_role(auth::Role::operator_) ||
-                              caller.has_role(auth::Role::auditor) ||
-                              caller.has_role(auth::Role::finance);
-        if (!sees_all) {
-          if (caller.has_role(auth::Role::county_officer) && caller.county_id) {
-            filter.county_id = static_cast<std::int64_t>(*caller.county_id);
-          } else if (caller.has_role(auth::Role::supplier_staff) && caller.supplier_id) {
-            filter.supplier_id = static_cast<std::int64_t>(*caller.supplier_id);
-          } else {
-            throw http::Problem(403, "forbidden", "Forbidden", "no supplier in scope");
-          }
-        }
+        // Narrow to what the caller may see, from the widest scope its roles get.
+        const auto scope = request.list_scope();
+        if (auto county = scope.county_id()) filter.county_id = county;
+        if (auto supplier = scope.supplier_id()) filter.supplier_id = supplier;
         const bool show_bank = sees_bank_account(request);
         auto items = co_await state->context.db().run(
             [&](mysql::Session& session) { return list_suppliers(session, filter, show_bank); });

@@ -26,22 +26,16 @@ using auth::Role;
 using auth::Scope;
 using boost::asio::awaitable;
 
-// Which units the caller may list, from the scopes its roles get on this route.
+// Which units the caller may list, from the widest scope its roles get on this route.
 UnitListing visible_units(const http::Request& request) {
-  const auth::Principal& caller = request.caller();
   UnitListing listing;
-  bool subtree = false, own = false;
-  for (const auth::RoleGrant& grant : request.rule->grants) {
-    if (!caller.has_role(grant.role)) continue;
-    if (grant.scope == Scope::any) return listing;  // everything
-    if (grant.scope == Scope::unit_subtree) subtree = true;
-    if (grant.scope == Scope::own_unit) own = true;
-  }
-  if (caller.unit_path.empty() || (!subtree && !own)) {
+  const auto scope = request.list_scope();
+  if (scope.everything()) return listing;
+  if (scope.scope != Scope::unit_subtree && scope.scope != Scope::own_unit) {
     throw http::Problem(403, "forbidden", "Forbidden", "the caller has no unit to list");
   }
-  listing.path_prefix = caller.unit_path;
-  listing.exact_path = !subtree;
+  listing.path_prefix = scope.unit_path;
+  listing.exact_path = scope.scope == Scope::own_unit;
   return listing;
 }
 

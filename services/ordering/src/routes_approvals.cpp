@@ -109,12 +109,9 @@ void add_approval_routes(http::Router& router, State state) {
       "ordering",
       approver_rule(),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
-        const auto& caller = request.caller();
-        if (caller.unit_path.empty()) {
-          throw http::Problem(403, "forbidden", "Forbidden", "the caller has no unit");
-        }
+        const auto scope = request.list_scope();  // 403 for an account with no unit
         const std::string status = request.query_param("status").value_or("pending");
-        const bool subtree = caller.has_role(Role::unit_admin);
+        const bool subtree = scope.scope == Scope::unit_subtree;
         std::int64_t before = INT64_MAX;
         if (auto cursor = request.query_param("cursor")) {
           try {
@@ -131,7 +128,7 @@ void add_approval_routes(http::Router& router, State state) {
                   "ordering_approvals a JOIN ordering_orders o ON o.id = a.order_id WHERE ") +
               (subtree ? "a.unit_path LIKE ?" : "a.unit_path = ?") +
               " AND a.status = ? AND a.id < ? ORDER BY a.id DESC LIMIT 51");
-          mysql::bind(select, subtree ? caller.unit_path + "%" : caller.unit_path, status, before);
+          mysql::bind(select, subtree ? scope.unit_path + "%" : scope.unit_path, status, before);
           auto rows = mysql::query(select);
           boost::json::array items;
           while (rows->next()) {

@@ -131,15 +131,10 @@ void add_fulfilment_routes(http::Router& router, State state) {
                                {Role::auditor, Scope::any},
                                {Role::operator_, Scope::any}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
-        const auto& caller = request.caller();
-        const bool supplier = caller.has_role(Role::supplier_staff) &&
-                              !caller.has_role(Role::finance) && !caller.has_role(Role::auditor) &&
-                              !caller.has_role(Role::operator_);
+        const auto scope = request.list_scope();
         std::int64_t supplier_id = 0;
-        if (supplier) {
-          if (!caller.supplier_id)
-            throw http::Problem(403, "forbidden", "Forbidden", "no supplier");
-          supplier_id = static_cast<std::int64_t>(*caller.supplier_id);
+        if (auto own = scope.supplier_id()) {
+          supplier_id = *own;
         } else if (auto text = request.query_param("supplier_id")) {
           try {
             supplier_id = std::stoll(*text);

@@ -205,24 +205,26 @@ std::optional<std::string> database_time(std::string text) {
   return text;
 }
 
-// The widest view the caller's roles give on the order list.
+// The order list narrowed to the caller's scope (auth::list_scope on the route's rule); an
+// account whose roles anchor nothing still sees the orders it placed itself.
 struct ListScope {
   std::string condition;  // SQL condition on ordering_orders
   std::vector<std::string> parameters;
 };
-ListScope list_scope(const auth::Principal& caller) {
-  if (caller.has_role(Role::finance) || caller.has_role(Role::auditor) ||
-      caller.has_role(Role::operator_)) {
-    return {"1 = 1", {}};
+ListScope list_scope(const http::Request& request) {
+  const auto& caller = request.caller();
+  const auto scope = auth::list_scope(caller, *request.rule)
+                         .value_or(auth::ListScope{Scope::own_account, caller.account_id, {}});
+  switch (scope.scope) {
+    case Scope::any:
+      return {"1 = 1", {}};
+    case Scope::unit_subtree:
+      return {"buyer_kind = 'unit' AND unit_path LIKE ?", {scope.unit_path + "%"}};
+    case Scope::own_unit:
+      return {"buyer_kind = 'unit' AND unit_path = ?", {scope.unit_path}};
+    default:
+      return {"buyer_account_id = ?", {std::to_string(caller.account_id)}};
   }
-  if (caller.has_role(Role::unit_admin) && !caller.unit_path.empty()) {
-    return {"buyer_kind = 'unit' AND unit_path LIKE ?", {caller.unit_path + "%"}};
-  }
-  if ((caller.has_role(Role::unit_buyer) || caller.has_role(Role::unit_approver)) &&
-      !caller.unit_path.empty()) {
-    return {"buyer_kind = 'unit' AND unit_path = ?", {caller.unit_path}};
-  }
-  return {"buyer_account_id = ?", {std::to_string(caller.account_id)}};
 }
 
 }  // namespace
@@ -341,8 +343,7 @@ void add_order_routes(http::Router& router, State state) {
       "ordering",
       order_read_rule(),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
-        const auto& caller = request.caller();
-        auto scope = list_scope(caller);
+        auto scope = list_scope(request);
         std::string sql =
             "SELECT id, buyer_account_id, buyer_kind, unit_id, unit_path, status, fund_plan, "
             "total_fen, refunded_fen, line_count, created_at FROM ordering_orders WHERE " +

@@ -16,7 +16,7 @@ namespace huicai::ordering {
 
 ServiceState::ServiceState(app::Context& context_in)
     : context(context_in),
-      idempotency(context_in.db()),
+      idempotency(context_in.db(), "ordering_idempotency_keys"),
       sandbox(context_in.config().payment_sandbox_secret) {}
 
 CallbackDeliveryPolicy ServiceState::callback_policy() const {

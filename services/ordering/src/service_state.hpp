@@ -6,11 +6,11 @@
 
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/auth/roles.hpp>
+#include <huicai/core/http/idempotency.hpp>
 #include <huicai/core/http/router.hpp>
 #include <memory>
 
 #include "callback_delivery.hpp"
-#include "idempotency.hpp"
 #include "order_events.hpp"
 #include "payment_channel.hpp"
 
@@ -23,7 +23,7 @@ namespace huicai::ordering {
 struct ServiceState {
   explicit ServiceState(app::Context& context);
   app::Context& context;
-  Idempotency idempotency;
+  http::Idempotency idempotency;
   SandboxChannel sandbox;
   // Null when HUICAI_PAYMENT_CALLBACK_WORKER is off (another instance delivers).
   std::unique_ptr<CallbackDeliveryWorker> callback_worker;

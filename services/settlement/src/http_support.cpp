@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/validation.hpp>
+#include <utility>
 
 namespace huicai::settlement {
 
@@ -51,34 +52,29 @@ auth::AccessRule finance_read_rule() {
   return auth::AccessRule::roles({{Role::finance, Scope::any}, {Role::auditor, Scope::any}});
 }
 
-ListScope list_scope(const http::Request& request) {
-  const auto& caller = request.caller();
-  ListScope scope;
-  bool restricted = false;
-  if (request.rule == nullptr) throw http::Problem(403, "forbidden", "Forbidden");
-  for (const auto& grant : request.rule->grants) {
-    if (!caller.has_role(grant.role)) continue;
-    switch (grant.scope) {
-      case Scope::any:
-        return {};
-      case Scope::own_supplier:
-        restricted = true;
-        // No supplier on the account: a filter nothing matches.
-        scope.supplier_id = static_cast<std::int64_t>(caller.supplier_id.value_or(0));
-        break;
-      case Scope::own_county:
-        restricted = true;
-        if (!scope.supplier_id)
-          scope.county_id = static_cast<std::int64_t>(caller.county_id.value_or(0));
-        break;
-      default:
-        restricted = true;
-        scope.supplier_id = 0;
-        break;
+ReconcileFilter filter_from(const http::Request& request) {
+  ReconcileFilter filter;
+  filter.from = request.query_param("from");
+  filter.to = request.query_param("to");
+  filter.county_id = query_id(request, "county_id");
+  filter.supplier_id = query_id(request, "supplier_id");
+  Validator check;
+  for (const auto& [name, value] : {std::pair{"from", filter.from}, std::pair{"to", filter.to}}) {
+    if (!value) continue;
+    bool date = value->size() == 10 && (*value)[4] == '-' && (*value)[7] == '-';
+    for (std::size_t i = 0; date && i < value->size(); ++i) {
+      if (i != 4 && i != 7 && ((*value)[i] < '0' || (*value)[i] > '9')) date = false;
     }
+    check.require(date, name, "YYYY-MM-DD");
   }
-  if (!restricted) throw http::Problem(403, "forbidden", "Forbidden");
-  return scope;
+  check.throw_if_any();
+  return filter;
+}
+
+auth::AccessRule supplier_terms_read_rule() {
+  return auth::AccessRule::roles({{Role::finance, Scope::any},
+                                  {Role::auditor, Scope::any},
+                                  {Role::supplier_staff, Scope::own_supplier}});
 }
 
 std::string today_china() {

@@ -124,7 +124,7 @@ SettlementFulfilment load_fulfilment(mysql::Session& session, std::int64_t fulfi
 
 void post_acceptance(mysql::Session& session, const events::ReceivedEvent& event,
                      const v1::FulfilmentChanged& change, std::int64_t accepted_fen,
-                     int payment_due_days) {
+                     int default_due_days) {
   const auto fulfilment = load_fulfilment(session, change.fulfilment_id());
   if (fulfilment.accepted) return;  // applied before
   const std::int64_t at_us = occurred_us(event, change.occurred_at_us());
@@ -132,9 +132,13 @@ void post_acceptance(mysql::Session& session, const events::ReceivedEvent& event
                                              "accepted_at = FROM_UNIXTIME(? / 1000000), "
                                              "due_date = ") +
                                  kChinaDate +
-                                 " + INTERVAL ? DAY WHERE fulfilment_id = ? AND accepted_at IS "
-                                 "NULL");
-  mysql::bind(update, accepted_fen, at_us, at_us, payment_due_days, change.fulfilment_id());
+                                 " + INTERVAL COALESCE((SELECT t.due_days FROM "
+                                 "settlement_supplier_classes c JOIN settlement_payment_terms t "
+                                 "ON t.supplier_class = c.supplier_class WHERE c.supplier_id = "
+                                 "settlement_fulfilments.supplier_id), ?) DAY WHERE "
+                                 "fulfilment_id = ? AND accepted_at IS NULL");
+  // Due: the terms of the supplier's class (routes_payment_terms.cpp), else the default.
+  mysql::bind(update, accepted_fen, at_us, at_us, default_due_days, change.fulfilment_id());
   update.executeUpdate();
   if (accepted_fen == 0) return;  // nothing accepted: nothing becomes due
   Posting posting;

@@ -3,15 +3,16 @@
 // payout. Every finance action is in the audit log (same transaction as the change).
 #include <boost/json/serialize.hpp>
 #include <huicai/core/audit.hpp>
+#include <huicai/core/http/idempotency.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/json.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/settlement/service.hpp>
+#include <huicai/settlement/statements.hpp>
 
 #include "http_support.hpp"
 #include "routes.hpp"
-#include "statements.hpp"
 
 namespace huicai::settlement {
 namespace {
@@ -60,22 +61,28 @@ std::string status_summary(const StatementRow& row) {
       boost::json::object{{"status", row.status}, {"amount_fen", row.amount_fen}});
 }
 
-// Runs `change` on the locked statement the caller may touch, audits it, answers the statement.
+// Applies `change` to the locked statement the caller may touch and audits it, inside the
+// caller's transaction; answers the statement.
+template <class Change>
+http::Response apply_change(mysql::Session& session, const http::Request& request,
+                            std::int64_t statement_id, const std::string& action, Change& change) {
+  auto row = load_statement(session, statement_id, true);
+  request.require_access(owner_of(row), true);
+  const std::string before = status_summary(row);
+  change(session, row);
+  audit::record_privileged(
+      session, kOutboxTable, kProducer, request,
+      {action, "statement", std::to_string(row.id), before, status_summary(row)});
+  return http::Response::json(200, statement_json(session, row.id));
+}
+
 template <class Change>
 Awaitable change_statement(app::Context& context, http::Request& request, std::string action,
                            Change change) {
   const auto statement_id = path_id(request, "statement_id");
-  auto answer = co_await context.db().transaction([&](mysql::Session& session) {
-    auto row = load_statement(session, statement_id, true);
-    request.require_access(owner_of(row), true);
-    const std::string before = status_summary(row);
-    change(session, row);
-    audit::record_privileged(
-        session, kOutboxTable, kProducer, request,
-        {action, "statement", std::to_string(row.id), before, status_summary(row)});
-    return statement_json(session, row.id);
+  co_return co_await context.db().transaction([&](mysql::Session& session) {
+    return apply_change(session, request, statement_id, action, change);
   });
-  co_return http::Response::json(200, answer);
 }
 
 Awaitable generate_route(app::Context& context, http::Request& request) {
@@ -95,9 +102,9 @@ Awaitable generate_route(app::Context& context, http::Request& request) {
 }
 
 Awaitable list_route(app::Context& context, http::Request& request) {
-  auto scope = list_scope(request);
-  auto supplier = scope.supplier_id ? scope.supplier_id : query_id(request, "supplier_id");
-  auto county = scope.county_id ? scope.county_id : query_id(request, "county_id");
+  const auto scope = request.list_scope();
+  auto supplier = scope.supplier_id() ? scope.supplier_id() : query_id(request, "supplier_id");
+  auto county = scope.county_id() ? scope.county_id() : query_id(request, "county_id");
   const std::string status = request.query_param("status").value_or("");
   const std::string period = request.query_param("period_start").value_or("");
   const std::int64_t before = query_id(request, "cursor").value_or(INT64_MAX);
@@ -169,13 +176,19 @@ Awaitable invoice_exception_route(app::Context& context, http::Request& request)
                           });
 }
 
+// The payout moves money: under the caller's Idempotency-Key (400 without one), a retry with
+// the same body answers the first result again, another body under the same key is 422.
 Awaitable pay_route(app::Context& context, http::Request& request) {
+  const auto statement_id = path_id(request, "statement_id");
   const auto body = decode_json<PayBody>(request.body);
-  return change_statement(
-      context, request, "statement.paid", [&, body](mysql::Session& session, StatementRow& row) {
-        pay_statement(session, row, {body.payout_reference, body.payout_date, body.amount_fen},
-                      actor(request));
-      });
+  auto change = [&](mysql::Session& session, StatementRow& row) {
+    pay_statement(session, row, {body.payout_reference, body.payout_date, body.amount_fen},
+                  actor(request));
+  };
+  http::Idempotency idempotency(context.db(), "settlement_idempotency_keys");
+  co_return co_await idempotency.run(request, [&](mysql::Session& session) {
+    return apply_change(session, request, statement_id, "statement.paid", change);
+  });
 }
 
 }  // namespace

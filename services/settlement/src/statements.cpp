@@ -1,5 +1,3 @@
-#include "statements.hpp"
-
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <huicai/core/business_clock.hpp>
@@ -8,6 +6,7 @@
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/validation.hpp>
 #include <huicai/settlement/ledger.hpp>
+#include <huicai/settlement/statements.hpp>
 
 namespace huicai::settlement {
 namespace {

@@ -40,6 +40,23 @@ matrix::RouteFixture on(std::string suffix, std::string body = {}) {
           },
           true};
 }
+// A route on the owner's supplier (its payment class).
+matrix::RouteFixture on_supplier(std::string body = {}) {
+  return {[body](Env&, const Caller&, const Tenant& owner) {
+            return Request{
+                "/v1/settlement/suppliers/" + std::to_string(owner.supplier_id) + "/payment-class",
+                body};
+          },
+          true};
+}
+// The payout takes an Idempotency-Key: a fresh one per call.
+matrix::RouteFixture paying(std::string body) {
+  return {[body](Env& env, const Caller&, const Tenant& owner) {
+            return Request{
+                statement_of(owner) + "/pay", body, {{"idempotency-key", env.unique("mx-pay-")}}};
+          },
+          true};
+}
 matrix::RouteFixture fixed(std::string target, std::string body = {}) {
   return {[target, body](Env&, const Caller&, const Tenant&) {
             return Request{target, body};
@@ -58,8 +75,19 @@ const matrix::FixtureRegistration kRegistrations[] = {
      fixed("/v1/settlement/reconciliation?supplier_id=1")},
     {Method::get, "/v1/settlement/reconciliation/export.csv",
      fixed("/v1/settlement/reconciliation/export.csv?supplier_id=1")},
+    {Method::get, "/v1/settlement/reconciliation/export.xlsx",
+     fixed("/v1/settlement/reconciliation/export.xlsx?supplier_id=1")},
+    {Method::get, "/v1/settlement/counties/export.csv",
+     fixed("/v1/settlement/counties/export.csv?period_start=2000-01-01")},
+    {Method::get, "/v1/settlement/counties/export.xlsx",
+     fixed("/v1/settlement/counties/export.xlsx?period_start=2000-01-01")},
+    {Method::get, "/v1/settlement/ledger/export.csv",
+     fixed("/v1/settlement/ledger/export.csv?supplier_id=1")},
+    {Method::get, "/v1/settlement/ledger/export.xlsx",
+     fixed("/v1/settlement/ledger/export.xlsx?supplier_id=1")},
     {Method::get, "/v1/settlement/statements/{statement_id}", on("")},
     {Method::get, "/v1/settlement/statements/{statement_id}/export.csv", on("/export.csv")},
+    {Method::get, "/v1/settlement/statements/{statement_id}/export.xlsx", on("/export.xlsx")},
     {Method::post, "/v1/settlement/statements/{statement_id}/confirm", on("/confirm")},
     {Method::post, "/v1/settlement/statements/{statement_id}/approve", on("/approve")},
     {Method::post, "/v1/settlement/statements/{statement_id}/invoices",
@@ -68,7 +96,13 @@ const matrix::FixtureRegistration kRegistrations[] = {
     {Method::post, "/v1/settlement/statements/{statement_id}/invoice-exception",
      on("/invoice-exception", R"({"reason":"矩阵"})")},
     {Method::post, "/v1/settlement/statements/{statement_id}/pay",
-     on("/pay", R"({"payout_reference":"MX","payout_date":"2000-01-03","amount_fen":0})")},
+     paying(R"({"payout_reference":"MX","payout_date":"2000-01-03","amount_fen":0})")},
+    {Method::get, "/v1/settlement/payment-terms", fixed("/v1/settlement/payment-terms")},
+    {Method::put, "/v1/settlement/payment-terms/{supplier_class}",
+     fixed("/v1/settlement/payment-terms/matrix_class", R"({"due_days":45})")},
+    {Method::get, "/v1/settlement/suppliers/{supplier_id}/payment-class", on_supplier()},
+    {Method::put, "/v1/settlement/suppliers/{supplier_id}/payment-class",
+     on_supplier(R"({"supplier_class":"matrix_class"})")},
 };
 
 }  // namespace

@@ -54,15 +54,6 @@ std::int64_t ordering_net(World& world, std::int64_t supplier_id) {
       std::to_string(supplier_id));
 }
 
-std::string this_month() {
-  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
-  const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(now)};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-01", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()));
-  return text;
-}
-
 }  // namespace
 
 TEST_CASE("random seeded histories reconcile exactly, and a corrupted row is reported",

@@ -117,6 +117,16 @@ inline void refund_after_sale(TestApp& app, World& world, HttpClient& buyer, std
 }
 
 // Balance of a ledger account by code: Σ debits − Σ credits (0 for an account never used).
+// The first of this month in China's calendar: the current statement period.
+inline std::string this_month() {
+  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
+  const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(now)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-01", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()));
+  return text;
+}
+
 inline std::int64_t balance(World& world, const std::string& code) {
   return world.scalar(
       "SELECT COALESCE(SUM(IF(e.side = 'D', e.amount_fen, -e.amount_fen)), 0) FROM "

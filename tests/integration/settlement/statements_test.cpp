@@ -11,15 +11,6 @@ using namespace huicai::test::settlement;
 
 namespace {
 
-std::string this_month() {
-  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
-  const std::chrono::year_month_day date{std::chrono::floor<std::chrono::days>(now)};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-01", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()));
-  return text;
-}
-
 auth::Principal county_officer(std::int64_t county_id) {
   auto principal = with_role(auth::Role::county_officer);
   principal.county_id = static_cast<std::uint64_t>(county_id);
@@ -58,6 +49,9 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
   REQUIRE(ledger_caught_up(world, order.order_id));
 
   auto finance = client_for(*app, with_role(auth::Role::finance));
+  auto key = [&](const std::string& name) {
+    return HeaderList{{"idempotency-key", name + "-" + world.suffix}};
+  };
   const std::string period = this_month();
   // Not the first of a month: 422.
   CHECK(finance->post("/v1/settlement/statements/generate", R"({"period_start":"2026-11-15"})")
@@ -110,11 +104,12 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
   CHECK(supplier_a->post(a_path + "/confirm", "").status == 409);
   const std::string pay_body = R"({"payout_reference":"BANK-)" + world.suffix +
                                R"(","payout_date":"2026-12-05","amount_fen":5998})";
-  CHECK(problem_type(finance->post(a_path + "/pay", pay_body)).ends_with("invalid-transition"));
+  CHECK(problem_type(finance->post(a_path + "/pay", pay_body, key("a-pay")))
+            .ends_with("invalid-transition"));
   CHECK(ok(finance->post(a_path + "/approve", "")).at("status").as_string() == "approved");
   CHECK(finance->post(a_path + "/approve", "").status == 409);
   // No invoice yet: 409, still approved.
-  auto unpaid = finance->post(a_path + "/pay", pay_body);
+  auto unpaid = finance->post(a_path + "/pay", pay_body, key("a-pay"));
   CHECK(unpaid.status == 409);
   CHECK(problem_type(unpaid).ends_with("invoice-missing"));
   // An invoice from another supplier: 422, nothing recorded.
@@ -130,16 +125,29 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
                        R"(","amount_fen":5998,"received_date":"2026-12-04"})"));
   // A payout amount different from the statement: 422, still approved.
   auto wrong = finance->post(
-      a_path + "/pay", R"({"payout_reference":"X","payout_date":"2026-12-05","amount_fen":5997})");
+      a_path + "/pay", R"({"payout_reference":"X","payout_date":"2026-12-05","amount_fen":5997})",
+      key("a-wrong"));
   CHECK(wrong.status == 422);
   CHECK(ok(finance->get(a_path)).at("status").as_string() == "approved");
   const std::string due_a = "payable_due:supplier:" + std::to_string(catalog.supplier_a);
   CHECK(balance(world, due_a) == -5998);
 
-  auto paid = ok(finance->post(a_path + "/pay", pay_body));
+  auto paid = ok(finance->post(a_path + "/pay", pay_body, key("a-pay")));
   CHECK(paid.at("status").as_string() == "paid");
   CHECK(paid.at("payout_reference").as_string() == "BANK-" + world.suffix);
-  CHECK(finance->post(a_path + "/pay", pay_body).status == 409);
+  // A retry under the same key answers the first payout again and pays nothing twice; the same
+  // key with another body is 422; another key is a new payout of a paid statement: 409.
+  auto replayed = finance->post(a_path + "/pay", pay_body, key("a-pay"));
+  CHECK(replayed.status == 200);
+  CHECK(replayed.header("idempotent-replayed") == "true");
+  CHECK(replayed.json().at("status").as_string() == "paid");
+  auto reused = finance->post(
+      a_path + "/pay", R"({"payout_reference":"Y","payout_date":"2026-12-05","amount_fen":5998})",
+      key("a-pay"));
+  CHECK(reused.status == 422);
+  CHECK(problem_type(reused).ends_with("idempotency-key-reused"));
+  CHECK(finance->post(a_path + "/pay", pay_body, key("a-pay-again")).status == 409);
+  CHECK(finance->post(a_path + "/pay", pay_body).status == 400);  // no key
   CHECK(balance(world, due_a) == 0);
   CHECK(balance(world, "payout:supplier:" + std::to_string(catalog.supplier_a)) == -5998);
 
@@ -149,8 +157,10 @@ TEST_CASE("statements: generation, the workflow, invoices, payout and permission
   CHECK(finance->post(b_path + "/invoice-exception", R"({"reason":""})").status == 422);
   ok(finance->post(b_path + "/invoice-exception",
                    R"({"reason":"合作社为小规模纳税人，发票后补"})"));
-  CHECK(ok(finance->post(b_path + "/pay", R"({"payout_reference":"B-)" + world.suffix +
-                                              R"(","payout_date":"2026-12-05","amount_fen":1550})"))
+  CHECK(ok(finance->post(b_path + "/pay",
+                         R"({"payout_reference":"B-)" + world.suffix +
+                             R"(","payout_date":"2026-12-05","amount_fen":1550})",
+                         key("b-pay")))
             .at("status")
             .as_string() == "paid");
 

@@ -120,6 +120,14 @@ void Request::require_access(const auth::Owner& owner, bool hide_existence) cons
   throw Problem(403, "forbidden", "Forbidden", "the caller may not access this resource");
 }
 
+auth::ListScope Request::list_scope() const {
+  const auto& who = caller();
+  if (rule != nullptr) {
+    if (auto scope = auth::list_scope(who, *rule)) return *scope;
+  }
+  throw Problem(403, "forbidden", "Forbidden", "nothing in the caller's scope to list");
+}
+
 Response& Response::set_header(std::string name, std::string value) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -44,7 +44,13 @@ WireResponse write_response_head(const Response& response, unsigned version, boo
   WireResponse wire;
   const bool no_body_allowed =
       response.status == 204 || response.status == 304 || response.status < 200;
-  if (!no_body_allowed) {
+  if (!no_body_allowed && response.body_file) {
+    response.body_file->flush();
+    head += "content-length: ";
+    append_number(head, response.body_file->size());
+    head += "\r\n";
+    if (!head_request) wire.file = response.body_file.get();
+  } else if (!no_body_allowed) {
     const std::string_view body =
         response.shared_body ? std::string_view(*response.shared_body) : response.body;
     head += "content-length: ";

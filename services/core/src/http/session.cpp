@@ -15,6 +15,8 @@
 #include <boost/beast/http/error.hpp>
 #include <huicai/core/log.hpp>
 #include <optional>
+#include <system_error>
+#include <vector>
 
 #include "http/connection_deadline.hpp"
 #include "http/request_id.hpp"
@@ -94,6 +96,32 @@ asio::awaitable<error_code> send_response(tcp::socket& socket, ConnectionDeadlin
         unsent_part(buffers, written), asio::as_tuple(asio::use_awaitable));
     if (write_error) co_return write_error;
     written += count;
+  }
+  co_return error_code{};
+}
+
+// Sends a body kept in a file (a large export) after its head, one chunk at a time, with the
+// same timeout between writes. The file is a just-written temporary one, read from the page
+// cache: a pread of one chunk does not hold the I/O thread noticeably.
+asio::awaitable<error_code> send_file_body(tcp::socket& socket, ConnectionDeadline& deadline,
+                                           std::chrono::milliseconds timeout,
+                                           const BodyFile& file) {
+  constexpr std::size_t kChunk = 64 * 1024;
+  std::vector<char> chunk(kChunk);
+  std::uint64_t offset = 0;
+  while (offset < file.size()) {
+    std::size_t count = 0;
+    try {
+      count = file.read_at(offset, chunk.data(), chunk.size());
+    } catch (const std::system_error& failure) {
+      co_return failure.code();  // the head is out: all we can do is close
+    }
+    if (count == 0) co_return asio::error::eof;  // the file shrank: cut the response short
+    deadline.expires_after(timeout);
+    auto [error, written] = co_await asio::async_write(socket, asio::buffer(chunk.data(), count),
+                                                       asio::as_tuple(asio::use_awaitable));
+    if (error) co_return error;
+    offset += written;
   }
   co_return error_code{};
 }
@@ -190,8 +218,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       phase_ = Phase::writing;
       const auto wire =
           write_response_head(response, version, keep_alive, request.method == Method::head, head_);
-      const auto write_error =
+      auto write_error =
           co_await send_response(socket_, *deadline_, options.read_timeout, head_, wire.body);
+      if (!write_error && wire.file != nullptr) {
+        write_error =
+            co_await send_file_body(socket_, *deadline_, options.read_timeout, *wire.file);
+      }
       if (write_error || !keep_alive) break;
     }
     co_await close_gracefully();

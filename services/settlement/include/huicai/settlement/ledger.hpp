@@ -77,6 +77,8 @@ std::int64_t account_id(mysql::Session& session, const AccountKey& key);
 // fulfilment_accepted (unit orders), refund_completed; every other type is a no-op. Runs inside
 // the consumer's transaction; posting nothing twice even when the event comes again under
 // another consumer group. Throws on an event it cannot balance (the event stays pending).
+// An acceptance is due after the days of the supplier's class (settlement_payment_terms), or
+// `payment_due_days` when the supplier has no class with terms.
 void post_ordering_event(mysql::Session& session, const events::ReceivedEvent& event,
                          int payment_due_days);
 

@@ -4,6 +4,7 @@
 
 #include <boost/json/fwd.hpp>
 #include <cstdint>
+#include <huicai/core/auth/list_scope.hpp>
 #include <huicai/core/auth/roles.hpp>
 #include <memory>
 #include <optional>
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace huicai::http {
+
+class BodyFile;  // body_file.hpp
 
 enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
 std::string_view to_string(Method method);
@@ -45,6 +48,9 @@ struct Request {
   const auth::Principal& caller() const;
   // Throws Problem 403 (or 404 when hide_existence) unless the caller may access the owner.
   void require_access(const auth::Owner& owner, bool hide_existence = false) const;
+  // The rows a list may show the caller under the route's rule (auth::list_scope), or throws
+  // Problem 403 when its roles anchor nothing (a supplier role on an account with no supplier).
+  auth::ListScope list_scope() const;
 };
 
 // The positive integer id in path parameter `name`, or throws Problem 404 (a path naming no
@@ -59,6 +65,9 @@ struct Response {
   // when set. Hot catalog pages are several KB: copying each into every response cost more than
   // the rest of the request.
   std::shared_ptr<const std::string> shared_body;
+  // A body written to a temporary file (a large export), sent in chunks; used instead of the
+  // others when set.
+  std::shared_ptr<BodyFile> body_file;
 
   Response& set_header(std::string name, std::string value);
   static Response json(int status, const boost::json::value& body);

@@ -2,11 +2,9 @@
 // RFC 9457 problem details. Handlers throw Problem (or return problem_response) for any client
 // error; the server turns it into an application/problem+json response with a stable `type`.
 
+#include <boost/json/object.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/http/message.hpp>
-
-#include <boost/json/object.hpp>
-
 #include <stdexcept>
 #include <string>
 
@@ -21,7 +19,7 @@ class Problem : public std::exception {
  public:
   // slug becomes type "https://huicai.dev/problems/<slug>", e.g. "validation-failed".
   Problem(int status, std::string slug, std::string title, std::string detail = {});
-  Problem& with(std::string key, boost::json::value value);  // extension member
+  Problem& with(std::string key, boost::json::value value);           // extension member
   Problem& with_field_errors(const std::vector<FieldError>& errors);  // "errors": [...]
   Problem& with_header(std::string name, std::string value);          // e.g. Retry-After, Allow
 

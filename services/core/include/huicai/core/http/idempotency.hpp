@@ -1,5 +1,6 @@
 #pragma once
-// The Idempotency-Key contract of every money-moving POST, scoped to the caller's account:
+// The Idempotency-Key contract of every money-moving POST, scoped to the caller's account
+// (ordering's placements and payments, settlement's payouts), each service in its own table:
 //   same key + same request  -> the first response again (status and body)
 //   same key + other request -> 422 "idempotency-key-reused"
 //   same key while the first is still running -> 409 "idempotency-key-in-progress"
@@ -20,13 +21,14 @@
 #include <huicai/core/mysql/pool.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace huicai::mysql {
 class Pool;
 class Session;
 }  // namespace huicai::mysql
 
-namespace huicai::ordering {
+namespace huicai::http {
 
 struct IdempotencyClaim {
   std::int64_t account_id = 0;
@@ -37,8 +39,10 @@ struct IdempotencyClaim {
 
 class Idempotency {
  public:
-  explicit Idempotency(mysql::Pool& pool, std::chrono::seconds lease = std::chrono::seconds(60))
-      : pool_(pool), lease_(lease) {}
+  // `table`: the service's key table, shaped like ordering_idempotency_keys (db/migrations/0302).
+  Idempotency(mysql::Pool& pool, std::string table,
+              std::chrono::seconds lease = std::chrono::seconds(60))
+      : pool_(pool), table_(std::move(table)), lease_(lease) {}
 
   // Runs `work` inside one transaction under the request's Idempotency-Key (400 when the header
   // is missing or longer than 255 bytes), storing its response with its effects.
@@ -53,11 +57,12 @@ class Idempotency {
   // Inside the transaction: nullopt when the key is ours to work under, otherwise the answer
   // (a replay) or a thrown 409 / 422.
   std::optional<http::Response> claim(mysql::Session& session, const IdempotencyClaim& claim);
-  static void complete(mysql::Session& session, const IdempotencyClaim& claim,
-                       const http::Response& response);
+  void complete(mysql::Session& session, const IdempotencyClaim& claim,
+                const http::Response& response) const;
 
   mysql::Pool& pool_;
+  std::string table_;
   std::chrono::seconds lease_;
 };
 
-}  // namespace huicai::ordering
+}  // namespace huicai::http

@@ -1,15 +1,15 @@
-#include "idempotency.hpp"
 
 #include <cppconn/exception.h>
 #include <sodium.h>
 
 #include <exception>
 #include <huicai/core/events/outbox.hpp>
+#include <huicai/core/http/idempotency.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 
-namespace huicai::ordering {
+namespace huicai::http {
 namespace {
 
 struct ExistingKey {
@@ -20,8 +20,8 @@ struct ExistingKey {
   bool lease_expired = false;
 };
 
-http::Response replay(const ExistingKey& existing) {
-  http::Response response;
+Response replay(const ExistingKey& existing) {
+  Response response;
   response.status = existing.response_status;
   response.body = existing.response_body;
   const bool problem = existing.response_status >= 400;
@@ -32,10 +32,10 @@ http::Response replay(const ExistingKey& existing) {
 
 }  // namespace
 
-std::string Idempotency::request_hash(const http::Request& request) {
+std::string Idempotency::request_hash(const Request& request) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
-  const std::string head = std::string(http::to_string(request.method)) + " " + request.path + "\n";
+  const std::string head = std::string(to_string(request.method)) + " " + request.path + "\n";
   crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(head.data()),
                             head.size());
   crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(request.body.data()),
@@ -47,39 +47,41 @@ std::string Idempotency::request_hash(const http::Request& request) {
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
 }
 
-std::optional<http::Response> Idempotency::claim(mysql::Session& session,
-                                                 const IdempotencyClaim& claim) {
+std::optional<Response> Idempotency::claim(mysql::Session& session, const IdempotencyClaim& claim) {
   const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
   // One statement in the common case: the INSERT wins. A concurrent attempt with the same key
   // still in flight holds the row: this INSERT waits for it to commit (duplicate: look at the
   // row) or roll back (the INSERT wins).
   try {
-    auto& insert = session.prepare(
-        "INSERT INTO ordering_idempotency_keys (account_id, idempotency_key, request_hash, "
-        "status, attempt_token, lease_until) VALUES (?, ?, ?, 'in_progress', ?, "
-        "DATE_ADD(NOW(6), INTERVAL ? SECOND))");
+    auto& insert =
+        session.prepare("INSERT INTO " + table_ +
+                        " (account_id, idempotency_key, request_hash, "
+                        "status, attempt_token, lease_until) VALUES (?, ?, ?, 'in_progress', ?, "
+                        "DATE_ADD(NOW(6), INTERVAL ? SECOND))");
     mysql::bind(insert, claim.account_id, claim.key, claim.request_hash, claim.attempt_token,
                 lease_seconds);
     insert.executeUpdate();
     return std::nullopt;
   } catch (const sql::SQLException& error) {
     if (error.getErrorCode() == mysql::kErrorLockWaitTimeout) {
-      throw http::Problem(409, "idempotency-key-in-progress", "Request in progress",
-                          "a request with this Idempotency-Key is being processed; retry later")
+      throw Problem(409, "idempotency-key-in-progress", "Request in progress",
+                    "a request with this Idempotency-Key is being processed; retry later")
           .with_header("Retry-After", "1");
     }
     if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
   }
   auto& select = session.prepare(
       "SELECT request_hash, status, response_status, response_body, lease_until < NOW(6) AS "
-      "lease_expired FROM ordering_idempotency_keys WHERE account_id = ? AND "
+      "lease_expired FROM " +
+      table_ +
+      " WHERE account_id = ? AND "
       "idempotency_key = ?");
   mysql::bind(select, claim.account_id, claim.key);
   auto row = mysql::query(select);
   if (!row->next()) {
     // Removed between our INSERT and SELECT (an older version's failed attempt): let it retry.
-    throw http::Problem(409, "idempotency-key-in-progress", "Request in progress",
-                        "a request with this Idempotency-Key is being processed; retry later")
+    throw Problem(409, "idempotency-key-in-progress", "Request in progress",
+                  "a request with this Idempotency-Key is being processed; retry later")
         .with_header("Retry-After", "1");
   }
   ExistingKey existing;
@@ -89,45 +91,47 @@ std::optional<http::Response> Idempotency::claim(mysql::Session& session,
   existing.response_body = mysql::get_string(*row, "response_body");
   existing.lease_expired = row->getInt("lease_expired") != 0;
   if (existing.request_hash != claim.request_hash) {
-    throw http::Problem(422, "idempotency-key-reused", "Idempotency-Key reused",
-                        "this Idempotency-Key was already used with a different request");
+    throw Problem(422, "idempotency-key-reused", "Idempotency-Key reused",
+                  "this Idempotency-Key was already used with a different request");
   }
   if (existing.status == "completed") return replay(existing);
   if (existing.lease_expired) {
     auto& take_over = session.prepare(
-        "UPDATE ordering_idempotency_keys SET attempt_token = ?, "
+        "UPDATE " + table_ +
+        " SET attempt_token = ?, "
         "lease_until = DATE_ADD(NOW(6), INTERVAL ? SECOND) WHERE account_id = ? AND "
         "idempotency_key = ? AND status = 'in_progress' AND lease_until < NOW(6)");
     mysql::bind(take_over, claim.attempt_token, lease_seconds, claim.account_id, claim.key);
     if (take_over.executeUpdate() == 1) return std::nullopt;
   }
-  throw http::Problem(409, "idempotency-key-in-progress", "Request in progress",
-                      "a request with this Idempotency-Key is being processed; retry later")
+  throw Problem(409, "idempotency-key-in-progress", "Request in progress",
+                "a request with this Idempotency-Key is being processed; retry later")
       .with_header("Retry-After", "1");
 }
 
 void Idempotency::complete(mysql::Session& session, const IdempotencyClaim& claim,
-                           const http::Response& response) {
+                           const Response& response) const {
   auto& update = session.prepare(
-      "UPDATE ordering_idempotency_keys SET status = 'completed', response_status = ?, "
+      "UPDATE " + table_ +
+      " SET status = 'completed', response_status = ?, "
       "response_body = ? WHERE account_id = ? AND idempotency_key = ? AND attempt_token = ? "
       "AND status = 'in_progress'");
   mysql::bind(update, response.status, response.body, claim.account_id, claim.key,
               claim.attempt_token);
   if (update.executeUpdate() != 1) {
     // Our lease ran out and another attempt took the key over: it decides, we roll back.
-    throw http::Problem(409, "idempotency-key-in-progress", "Request in progress",
-                        "a newer attempt with this Idempotency-Key is being processed");
+    throw Problem(409, "idempotency-key-in-progress", "Request in progress",
+                  "a newer attempt with this Idempotency-Key is being processed");
   }
 }
 
-boost::asio::awaitable<http::Response> Idempotency::run(
-    const http::Request& request, std::function<http::Response(mysql::Session&)> work,
-    mysql::Isolation isolation) {
+boost::asio::awaitable<Response> Idempotency::run(const Request& request,
+                                                  std::function<Response(mysql::Session&)> work,
+                                                  mysql::Isolation isolation) {
   std::string key(request.header("idempotency-key"));
   if (key.empty() || key.size() > 255) {
-    throw http::Problem(400, "idempotency-key-required", "Idempotency-Key required",
-                        "send an Idempotency-Key header (1 to 255 characters) with this request");
+    throw Problem(400, "idempotency-key-required", "Idempotency-Key required",
+                  "send an Idempotency-Key header (1 to 255 characters) with this request");
   }
   IdempotencyClaim claimed;
   claimed.account_id = static_cast<std::int64_t>(request.caller().account_id);
@@ -136,13 +140,13 @@ boost::asio::awaitable<http::Response> Idempotency::run(
   claimed.attempt_token = events::new_uuid();
   // Claim, work and stored response in one transaction: a failure or a crash before the commit
   // leaves no claim behind. Named, not a temporary inside co_await (GCC 12).
-  auto attempt = [this, &claimed, &work](mysql::Session& session) -> http::Response {
+  auto attempt = [this, &claimed, &work](mysql::Session& session) -> Response {
     if (auto answer = claim(session, claimed)) return std::move(*answer);
-    http::Response result = work(session);
+    Response result = work(session);
     complete(session, claimed, result);
     return result;
   };
   co_return co_await pool_.transaction(attempt, isolation);
 }
 
-}  // namespace huicai::ordering
+}  // namespace huicai::http
