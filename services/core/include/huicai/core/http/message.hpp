@@ -14,6 +14,8 @@
 
 namespace huicai::http {
 
+struct WebSocketUpgrade;  // huicai/core/http/websocket.hpp
+
 enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
 std::string_view to_string(Method method);
 Method method_from_string(std::string_view text);
@@ -59,6 +61,9 @@ struct Response {
   // when set. Hot catalog pages are several KB: copying each into every response cost more than
   // the rest of the request.
   std::shared_ptr<const std::string> shared_body;
+  // Set by accept_websocket() (huicai/core/http/websocket.hpp): the transport completes the
+  // WebSocket handshake and hands the connection over instead of sending this response.
+  std::shared_ptr<WebSocketUpgrade> websocket;
 
   Response& set_header(std::string name, std::string value);
   static Response json(int status, const boost::json::value& body);
