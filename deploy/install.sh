@@ -13,6 +13,7 @@ packages=(
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
   systemd docker-compose nodejs
+  chromium
 )
 # npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
 if ! command -v npm >/dev/null; then packages+=(npm); fi
@@ -57,6 +58,14 @@ k8s_checker=tests/deploy/k8s
 if [ -f "$k8s_checker/package-lock.json" ] && [ ! -d "$k8s_checker/node_modules/kubernetes-models" ]; then
   echo "install: npm ci in $k8s_checker"
   npm ci --prefix "$k8s_checker" --no-audit --no-fund >/dev/null
+fi
+
+# The aid totals dashboard's ECharts (services/aidstats/dashboard): pinned by its
+# package-lock.json, served by aidstats from this node_modules (no CDN at run time).
+dashboard=services/aidstats/dashboard
+if [ -f "$dashboard/package-lock.json" ] && [ ! -f "$dashboard/node_modules/echarts/dist/echarts.min.js" ]; then
+  echo "install: npm ci in $dashboard"
+  npm ci --prefix "$dashboard" --no-audit --no-fund >/dev/null
 fi
 
 echo "install: all packages present"
