@@ -28,10 +28,10 @@ struct DashboardFile {
   std::string content_type;
 };
 
-// The files the page is made of, by the name it is served under (the index is "").
+// The files the page is made of, by the name it is served under (/dashboard/<name>).
 const std::map<std::string, DashboardFile>& dashboard_files() {
   static const std::map<std::string, DashboardFile> files = {
-      {"", {"index.html", "text/html; charset=utf-8"}},
+      {"index.html", {"index.html", "text/html; charset=utf-8"}},
       {"dashboard.js", {"dashboard.js", "text/javascript; charset=utf-8"}},
       {"dashboard.css", {"dashboard.css", "text/css; charset=utf-8"}},
       {"money.js", {"money.js", "text/javascript; charset=utf-8"}},
@@ -83,13 +83,13 @@ Awaited get_dashboard_file(std::shared_ptr<const LoadedFiles> files, http::Reque
   response.set_header("content-security-policy", kContentSecurityPolicy);
   response.set_header("x-content-type-options", "nosniff");
   response.set_header("referrer-policy", "no-referrer");
-  response.set_header("cache-control", name.empty() ? "no-cache" : "public, max-age=300");
+  response.set_header("cache-control", name == "index.html" ? "no-cache" : "public, max-age=300");
   co_return response;
 }
 
 Awaited redirect_to_dashboard(std::shared_ptr<const LoadedFiles>, http::Request&) {
   auto response = http::Response::empty(308);
-  response.set_header("location", "/dashboard/");
+  response.set_header("location", "/dashboard/index.html");
   co_return response;
 }
 
