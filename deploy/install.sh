@@ -13,7 +13,7 @@ packages=(
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl procps psmisc
   systemd docker-compose nodejs
-  chromium
+  chromium fonts-wqy-microhei
 )
 # npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
 if ! command -v npm >/dev/null; then packages+=(npm); fi

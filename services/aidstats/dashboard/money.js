@@ -30,13 +30,15 @@ function exactYuan(fen) {
   return (negative ? '-' : '') + '¥' + groupThousands(yuan.toString()) + '.' + cents;
 }
 
-// A figure in 亿元 (from 1亿元) or 万元, cut (not rounded) to `decimals` places: "2.52亿元".
+// A figure in 亿元 (from 1亿元) or 万元 (from 1万元), cut (not rounded) to `decimals` places:
+// "2.52亿元"; below 1万元 the exact yuan: "29.99元".
 function chineseUnits(fen, decimals) {
   const places = decimals === undefined ? 2 : decimals;
   const negative = fen < 0n;
   const abs = negative ? -fen : fen;
   const yi = 10000000000n;  // 1亿元 in fen
   const wan = 1000000n;     // 1万元 in fen
+  if (abs < wan) return exactYuan(fen).replace('¥', '') + '元';
   const unit = abs >= yi ? yi : wan;
   const suffix = abs >= yi ? '亿元' : '万元';
   const scale = 10n ** BigInt(places);

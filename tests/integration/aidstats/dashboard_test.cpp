@@ -1,7 +1,7 @@
 // The dashboard in a real browser: headless Chromium (Debian's `chromium`) opens
-// /dashboard/index.html#token=... (the fragment never reaches the server), the page reads the totals over
-// the API and the feed, and its DOM shows the running total to the fen; a screenshot is saved
-// under the build folder (tests/aidstats_dashboard.png) for people to look at.
+// /dashboard/index.html#token=... (the fragment never reaches the server), the page reads the
+// totals over the API and the feed, and its DOM shows the running total to the fen; a screenshot is
+// saved under the build folder (tests/aidstats_dashboard.png) for people to look at.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -68,7 +68,12 @@ TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidsta
   const bool shows_total = dom.find(exact_yuan(before)) != std::string::npos ||
                            dom.find(exact_yuan(after)) != std::string::npos;
   CHECK(shows_total);
-  CHECK(dom.find("万元") != std::string::npos);
+  // The figure people read: 亿元 / 万元, or yuan below 1万元.
+  const std::string big = "id=\"total-chinese\" class=\"big\">";
+  const auto start = dom.find(big);
+  REQUIRE(start != std::string::npos);
+  const auto figure = dom.substr(start + big.size(), dom.find('<', start) - start - big.size());
+  CHECK(figure.ends_with("元"));
 
   const std::filesystem::path screenshot =
       std::filesystem::path(HUICAI_BINARY_DIR) / "tests" / "aidstats_dashboard.png";
