@@ -68,7 +68,7 @@ function renderCounties() {
   }
   counties.sort((a, b) => (a.fen < b.fen ? 1 : a.fen > b.fen ? -1 : 0));
   state.charts.counties.setOption({
-    grid: { left: 90, right: 20, top: 10, bottom: 20 },
+    grid: { left: 10, right: 20, top: 10, bottom: 20, containLabel: true },
     xAxis: { type: 'value', axisLabel: { color: '#9fb0c8' } },
     yAxis: { type: 'category', inverse: true, axisLabel: { color: '#e6edf7' },
       data: counties.map((c) => state.countyNames.get(c.item) || '县 ' + c.item) },
