@@ -15,6 +15,7 @@ packages=(
   wrk nginx-light curl procps psmisc
   python3
   systemd docker-compose nodejs
+  chromium fonts-wqy-microhei
 )
 # npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
 if ! command -v npm >/dev/null; then packages+=(npm); fi
@@ -59,6 +60,14 @@ k8s_checker=tests/deploy/k8s
 if [ -f "$k8s_checker/package-lock.json" ] && [ ! -d "$k8s_checker/node_modules/kubernetes-models" ]; then
   echo "install: npm ci in $k8s_checker"
   npm ci --prefix "$k8s_checker" --no-audit --no-fund >/dev/null
+fi
+
+# The aid totals dashboard's ECharts (services/aidstats/dashboard): pinned by its
+# package-lock.json, served by aidstats from this node_modules (no CDN at run time).
+dashboard=services/aidstats/dashboard
+if [ -f "$dashboard/package-lock.json" ] && [ ! -f "$dashboard/node_modules/echarts/dist/echarts.min.js" ]; then
+  echo "install: npm ci in $dashboard"
+  npm ci --prefix "$dashboard" --no-audit --no-fund >/dev/null
 fi
 
 echo "install: all packages present"

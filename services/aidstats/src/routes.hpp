@@ -9,6 +9,10 @@ namespace huicai::aidstats {
 
 void add_routes(http::Router& router, app::Context& context);
 void add_totals_routes(http::Router& router, app::Context& context);  // routes_totals.cpp
+// The live feed (a WebSocket; starts this process's feed subscription): routes_feed.cpp.
+void add_feed_routes(http::Router& router, app::Context& context);
+// The dashboard's static files: routes_dashboard.cpp.
+void add_dashboard_routes(http::Router& router, app::Context& context);
 void add_reserved_share_routes(http::Router& router,
                                app::Context& context);                 // routes_reserved_share.cpp
 void add_ranking_routes(http::Router& router, app::Context& context);  // routes_rankings.cpp

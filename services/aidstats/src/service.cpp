@@ -8,6 +8,7 @@
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 
+#include "feed.hpp"
 #include "routes.hpp"
 
 namespace huicai::aidstats {
@@ -35,12 +36,21 @@ void register_service(app::Context& context, http::Router& router) {
                         events::RelayOptions{"aidstats_outbox", "aidstats"}, &context.metrics());
     co_await relay.run();
   });
+  // The rows each batch changed, published on the live feed once the batch is committed.
+  auto changed = std::make_shared<ChangedRows>();
   context.spawn_background(
-      "aidstats-totals-consumer", [&context]() -> boost::asio::awaitable<void> {
+      "aidstats-totals-consumer", [&context, changed]() -> boost::asio::awaitable<void> {
         auto options = totals_consumer_options();
         options.metrics = &context.metrics();
+        options.after_batch = [&context, changed] {
+          return publish_changes(context, changed->take());
+        };
+        events::BatchHandler handler = [changed](mysql::Session& session,
+                                                 std::span<const events::ReceivedEvent> batch) {
+          changed->note(apply_ordering_events(session, batch));
+        };
         events::Consumer consumer(context.db(), context.dedicated_redis("aidstats-totals"),
-                                  std::move(options), totals_handler());
+                                  std::move(options), std::move(handler));
         co_await consumer.run();
       });
 }

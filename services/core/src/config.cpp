@@ -341,6 +341,11 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(payment_due_soon,
                      "settlement: statements due within this many days are listed as due soon",
                      Bounds{0, 3'650}),
+      // Aid totals
+      HUICAI_SETTING(
+          dashboard_dir,
+          "aidstats: folder the dashboard's files are served from (empty: the checkout's "
+          "services/aidstats/dashboard)"),
   };
   return table;
 }

@@ -441,7 +441,8 @@ boost::asio::awaitable<void> Consumer::run() {
     bool failing = false;
     for (;;) {
       try {
-        co_await poll_once();
+        const auto acknowledged = co_await poll_once();
+        if (acknowledged > 0 && options_.after_batch) co_await options_.after_batch();
         if (failing) log_consumer_recovered(options_);
         failing = false;
         continue;

@@ -7,6 +7,7 @@
 #include <huicai/core/errors.hpp>
 #include <huicai/core/http/dispatcher.hpp>
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/http/websocket.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
 #include <mutex>
@@ -151,10 +152,13 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
     request.rule = &route->rule;
 
     if (!route->rule.is_public) {
-      const auto token = bearer_token(request.header("authorization"));
+      auto token = bearer_token(request.header("authorization"));
+      // A browser's WebSocket cannot send Authorization: it offers the token as a subprotocol.
+      if (token.empty()) token = websocket_bearer_token(request);
       if (token.empty()) {
         throw Problem(401, "unauthenticated", "Authentication required",
-                      "send Authorization: Bearer <token>")
+                      "send Authorization: Bearer <token> (a WebSocket: offer the subprotocol "
+                      "huicai.bearer.<token>)")
             .with_header("www-authenticate", "Bearer realm=\"huicai\"");
       }
       if (!verifier_) {

@@ -24,6 +24,7 @@
 #include "http/response_head.hpp"
 #include "http/server_state.hpp"
 #include "http/url_decoding.hpp"
+#include "http/websocket_session.hpp"
 
 namespace huicai::http {
 namespace {
@@ -38,7 +39,7 @@ constexpr auto kLingerTimeout = std::chrono::milliseconds(500);
 constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
 constexpr std::size_t kReadSize = 4096;
 
-enum class Phase { waiting, reading, handling, writing };
+enum class Phase { waiting, reading, handling, writing, websocket };
 
 // A problem+json body for errors the session answers itself, before any route is known.
 Response transport_problem(int status, std::string_view slug, std::string_view title,
@@ -159,7 +160,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
 
   void interrupt(bool force) override {
     asio::post(socket_.get_executor(), [self = shared_from_this(), force] {
-      if (force || self->phase_ == Phase::waiting) self->close_socket();
+      // An open WebSocket has no request to finish: closing the socket ends it.
+      if (force || self->phase_ == Phase::waiting || self->phase_ == Phase::websocket) {
+        self->close_socket();
+      }
     });
   }
 
@@ -206,6 +210,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
         ++state_->in_flight_requests;
         response = co_await call_handler(request);
         --state_->in_flight_requests;
+        if (response.websocket && response.status == 101 && !state_->stopping) {
+          // The route accepted a WebSocket: the connection is the handler's from now on.
+          phase_ = Phase::websocket;
+          co_await serve_websocket(socket_, request, *response.websocket);
+          break;
+        }
       } else {
         request.request_id = generate_request_id();
         response =

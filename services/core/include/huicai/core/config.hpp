@@ -135,6 +135,10 @@ struct Config {
   std::chrono::days payment_due{60};
   std::chrono::days payment_due_soon{10};
 
+  // Aid totals: the folder the dashboard's files (and ECharts in node_modules) are served from
+  // (empty = the checkout's services/aidstats/dashboard).
+  std::string dashboard_dir;
+
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.
   static Config from_environment();

@@ -58,6 +58,10 @@ struct ConsumerOptions {
   // Counts entries skipped as undecodable or failing the envelope check
   // (huicai_events_rejected_total{stream, group}); may be null.
   metrics::Registry* metrics = nullptr;
+  // run(): called after each poll that acknowledged something (after the commits and the XACK),
+  // on the consumer's executor; for effects that must follow the commit (a live feed's
+  // notification). Its exceptions count as a failed poll. May be empty.
+  std::function<boost::asio::awaitable<void>()> after_batch;
 };
 
 // Runs inside the batch transaction with the events of the declared types not processed before,

@@ -16,6 +16,7 @@
 namespace huicai::http {
 
 class BodyFile;  // body_file.hpp
+struct WebSocketUpgrade;  // huicai/core/http/websocket.hpp
 
 enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
 std::string_view to_string(Method method);
@@ -68,6 +69,9 @@ struct Response {
   // A body written to a temporary file (a large export), sent in chunks; used instead of the
   // others when set.
   std::shared_ptr<BodyFile> body_file;
+  // Set by accept_websocket() (huicai/core/http/websocket.hpp): the transport completes the
+  // WebSocket handshake and hands the connection over instead of sending this response.
+  std::shared_ptr<WebSocketUpgrade> websocket;
 
   Response& set_header(std::string name, std::string value);
   static Response json(int status, const boost::json::value& body);

@@ -1,0 +1,114 @@
+// The live feed between the totals' consumer, Redis pub/sub and the WebSocket subscribers
+// (feed.hpp).
+#include "feed.hpp"
+
+#include <huicai/core/log.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+#include <huicai/core/redis/client.hpp>
+#include <huicai/core/redis/client_options_from.hpp>
+#include <huicai/core/redis/subscription.hpp>
+
+#include "totals_queries.hpp"
+
+namespace huicai::aidstats {
+namespace {
+
+// INCR the sequence and PUBLISH the message carrying it, atomically: subscribers see the
+// numbers in order.
+constexpr const char* kPublishScript =
+    "local seq = redis.call('INCR', KEYS[1]) "
+    "redis.call('PUBLISH', ARGV[1], '{\"seq\":' .. seq .. ARGV[2]) "
+    "return seq";
+
+std::vector<std::string> publish_command(const std::string& channel, const std::string& tail) {
+  return {"EVAL", kPublishScript, "1", feed_sequence_key(), channel, tail};
+}
+
+std::vector<std::string> sequence_command() {
+  return {"GET", feed_sequence_key()};
+}
+
+}  // namespace
+
+std::string feed_channel(const Config& config) {
+  return "huicai:{aidstats}:feed:db" + std::to_string(config.redis_database);
+}
+
+std::string feed_sequence_key() {
+  return "huicai:{aidstats}:feed:seq";
+}
+
+void ChangedRows::note(const Totals& delta) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, amount] : delta) {
+    if (feed_carries(key)) rows_.insert(key);
+  }
+}
+
+std::set<TotalKey> ChangedRows::take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(rows_, {});
+}
+
+boost::asio::awaitable<void> publish_changes(app::Context& context, std::set<TotalKey> rows) {
+  if (rows.empty()) co_return;
+  auto read = [&rows](mysql::Session& session) {
+    Totals values;
+    for (const auto& key : rows) {
+      values[key] = read_total(session, key.dimension, key.period, key.item);
+    }
+    return values;
+  };
+  const auto values = co_await context.db().run(read);
+  const auto command =
+      publish_command(feed_channel(context.config()), channel_message_tail(values));
+  auto reply = co_await context.redis().command(command);
+  if (!reply || reply->is_error()) {
+    // The totals are committed; a subscriber catches up with the next update or on reconnect.
+    log::warn("aid totals feed: publish failed",
+              {{"error", reply ? reply->text : reply.error().message()}});
+  }
+}
+
+boost::asio::awaitable<std::string> snapshot_frame(app::Context& context) {
+  const auto get_sequence = sequence_command();
+  auto seq_reply = co_await context.redis().command(get_sequence);
+  FeedUpdate snapshot;
+  if (seq_reply && seq_reply->type == redis::Reply::Type::string) {
+    snapshot.seq = std::stoll(seq_reply->text);
+  }
+  auto read = [](mysql::Session& session) {
+    Totals values;
+    auto& select = session.prepare(
+        "SELECT dimension, period, item, amount_fen FROM aidstats_totals WHERE period = ''");
+    auto rows = mysql::query(select);
+    while (rows->next()) {
+      values[TotalKey{mysql::get_string(*rows, "dimension"), mysql::get_string(*rows, "period"),
+                      mysql::get_string(*rows, "item")}] = rows->getInt64("amount_fen");
+    }
+    return values;
+  };
+  snapshot.values = co_await context.db().run(read);
+  snapshot.values.try_emplace(TotalKey{"total", "", ""}, 0);
+  co_return subscriber_frame("snapshot", snapshot);
+}
+
+std::shared_ptr<FeedHub> start_feed(app::Context& context) {
+  auto hub = std::make_shared<FeedHub>();
+  context.spawn_background("aidstats-feed-subscription", [&context, hub] {
+    redis::SubscriptionHandlers handlers;
+    handlers.on_message = [hub](std::string_view payload) {
+      if (!hub->publish_channel_message(payload)) {
+        log::warn("aid totals feed: malformed message ignored", {{"bytes", payload.size()}});
+      }
+    };
+    // Updates may have been missed while the subscription was down.
+    handlers.on_subscribed = [hub] { hub->resync(); };
+    return redis::run_subscription(redis::client_options_from(context.config()),
+                                   feed_channel(context.config()), std::move(handlers));
+  });
+  return hub;
+}
+
+}  // namespace huicai::aidstats

@@ -1,0 +1,84 @@
+// The dashboard in a real browser: headless Chromium (Debian's `chromium`) opens
+// /dashboard/index.html#token=... (the fragment never reaches the server), the page reads the
+// totals over the API and the feed, and its DOM shows the running total to the fen; a screenshot is
+// saved under the build folder (tests/aidstats_dashboard.png) for people to look at.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "aidstats_world.hpp"
+
+using namespace huicai;
+using namespace huicai::test;
+using namespace huicai::test::aidstats;
+
+namespace {
+
+// "¥1,234,567.89" from fen, as the page writes it.
+std::string exact_yuan(std::int64_t fen) {
+  const std::string digits = std::to_string(fen / 100);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  const auto cents = fen % 100;
+  return "¥" + grouped + "." + (cents < 10 ? "0" : "") + std::to_string(cents);
+}
+
+// Runs a shell command and returns what it printed.
+std::string run(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return output;
+  char buffer[4096];
+  std::size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, count);
+  ::pclose(pipe);
+  return output;
+}
+
+std::string chromium(const std::string& arguments, const std::string& url) {
+  return run(
+      "timeout 90 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars "
+      "--no-first-run --disable-extensions --user-data-dir=$(mktemp -d) "
+      "--window-size=1600,900 --virtual-time-budget=10000 " +
+      arguments + " '" + url + "' 2>/dev/null");
+}
+
+}  // namespace
+
+TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidstats][dashboard]") {
+  if (run("command -v chromium").empty()) FAIL("chromium is not installed (deploy/install.sh)");
+  World world;
+  auto catalog = world.make_catalog(50, 50);
+  auto app = start_aidstats_app();
+  auto employee_client = client_for(*app, employee());
+  const auto order_id = place_paid_personal_order(world, *employee_client, catalog, 1, 0);
+  REQUIRE(totals_caught_up(world, {order_id}));
+
+  const auto url = "http://" + app->host() + ":" + std::to_string(app->port()) +
+                   "/dashboard/index.html#token=" + token_for(*app, with_role(auth::Role::auditor));
+  const auto before = total(world, "total", "", "");
+  const auto dom = chromium("--dump-dom", url);
+  const auto after = total(world, "total", "", "");
+  INFO(dom.substr(0, 2000));
+  CHECK(dom.find("id=\"total-exact\"") != std::string::npos);
+  // Orders of tests running beside this one may move the total while the page loads.
+  const bool shows_total = dom.find(exact_yuan(before)) != std::string::npos ||
+                           dom.find(exact_yuan(after)) != std::string::npos;
+  CHECK(shows_total);
+  // The figure people read: 亿元 / 万元, or yuan below 1万元.
+  const std::string big = "id=\"total-chinese\" class=\"big\">";
+  const auto start = dom.find(big);
+  REQUIRE(start != std::string::npos);
+  const auto figure = dom.substr(start + big.size(), dom.find('<', start) - start - big.size());
+  CHECK(figure.ends_with("元"));
+
+  const std::filesystem::path screenshot =
+      std::filesystem::path(HUICAI_BINARY_DIR) / "tests" / "aidstats_dashboard.png";
+  std::filesystem::remove(screenshot);
+  chromium("--screenshot=" + screenshot.string(), url);
+  REQUIRE(std::filesystem::exists(screenshot));
+  CHECK(std::filesystem::file_size(screenshot) > 10'000);
+}
