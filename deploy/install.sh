@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
   liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
-  wrk nginx-light curl procps psmisc
+  wrk nginx-light curl jq procps psmisc
   systemd docker-compose nodejs
 )
 # npm: Debian's package, unless the installed nodejs (e.g. a newer build) brings its own.
@@ -58,5 +58,16 @@ if [ -f "$k8s_checker/package-lock.json" ] && [ ! -d "$k8s_checker/node_modules/
   echo "install: npm ci in $k8s_checker"
   npm ci --prefix "$k8s_checker" --no-audit --no-fund >/dev/null
 fi
+
+# The API contract check and the generated client's type check (tests/contract: ajv, yaml,
+# openapi-typescript, typescript), and the offline API reference page the server serves at /docs
+# (docs/ui: swagger-ui-dist; its telemetry postinstall script is not run). Pinned by their
+# package-lock.json files, into git-ignored node_modules.
+for npm_dir in tests/contract docs/ui; do
+  if [ -f "$npm_dir/package-lock.json" ] && [ ! -f "$npm_dir/node_modules/.package-lock.json" ]; then
+    echo "install: npm ci in $npm_dir"
+    npm ci --prefix "$npm_dir" --ignore-scripts --no-audit --no-fund >/dev/null
+  fi
+done
 
 echo "install: all packages present"
