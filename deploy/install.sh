@@ -12,8 +12,7 @@ packages=(
   liboath-dev libqrencode-dev
   libxlsxwriter-dev python3 time
   mariadb-server mariadb-client redis-server redis-tools
-  wrk nginx-light curl procps psmisc
-  python3
+  wrk nginx-light curl jq procps psmisc
   systemd docker-compose nodejs
   chromium fonts-wqy-microhei
 )
@@ -69,5 +68,15 @@ if [ -f "$dashboard/package-lock.json" ] && [ ! -f "$dashboard/node_modules/echa
   echo "install: npm ci in $dashboard"
   npm ci --prefix "$dashboard" --no-audit --no-fund >/dev/null
 fi
+# The API contract check and the generated client's type check (tests/contract: ajv, yaml,
+# openapi-typescript, typescript), and the offline API reference page the server serves at /docs
+# (docs/ui: swagger-ui-dist; its telemetry postinstall script is not run). Pinned by their
+# package-lock.json files, into git-ignored node_modules.
+for npm_dir in tests/contract docs/ui; do
+  if [ -f "$npm_dir/package-lock.json" ] && [ ! -f "$npm_dir/node_modules/.package-lock.json" ]; then
+    echo "install: npm ci in $npm_dir"
+    npm ci --prefix "$npm_dir" --ignore-scripts --no-audit --no-fund >/dev/null
+  fi
+done
 
 echo "install: all packages present"

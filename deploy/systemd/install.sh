@@ -36,6 +36,13 @@ done
 rm -rf "$root/opt/huicai/db/migrations"
 cp -r "$checkout/db/migrations" "$root/opt/huicai/db/migrations"
 install -m 0644 "$checkout/docs/deploy.md" "$root/opt/huicai/docs/deploy.md"
+# The API reference the server serves (/openapi.yaml, /docs; paths relative to WorkingDirectory).
+install -m 0644 "$checkout/docs/openapi.yaml" "$root/opt/huicai/docs/openapi.yaml"
+ui=$checkout/docs/ui/node_modules/swagger-ui-dist
+if [ -f "$ui/swagger-ui-bundle.js" ]; then
+  install -d "$root/opt/huicai/docs/ui/node_modules/swagger-ui-dist"
+  install -m 0644 "$ui/swagger-ui-bundle.js" "$ui/swagger-ui.css" "$root/opt/huicai/docs/ui/node_modules/swagger-ui-dist/"
+fi
 
 install -m 0644 "$checkout"/deploy/systemd/*.service "$checkout"/deploy/systemd/*.target \
   "$root/etc/systemd/system/"

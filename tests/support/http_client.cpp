@@ -2,6 +2,8 @@
 // the operation completes, with the tcp_stream's deadline bounding it.
 #include "http_client.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +14,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -31,6 +38,49 @@ std::string lower_case(std::string_view text) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lowered;
 }
+
+// The API contract check (tests/contract) validates every answer the suite received against
+// docs/openapi.yaml: each process appends one JSON line per exchange to a file of its own (ctest
+// runs test processes side by side) in HUICAI_CONTRACT_LOG_DIR, by default the build's
+// contract-log/ that the `contract_log_reset` fixture empties before the suite.
+class ContractLog {
+ public:
+  static ContractLog& instance() {
+    static ContractLog log;
+    return log;
+  }
+
+  void record(std::string_view method, std::string_view target, const HttpResponse& response) {
+    std::lock_guard lock(mutex_);
+    if (!file_) return;
+    boost::json::object line{{"method", method},
+                             {"target", target},
+                             {"status", response.status},
+                             {"content_type", response.header("content-type")}};
+    // Bodies the check validates are JSON; others (CSV, SVG, the reference page) are typed only.
+    constexpr std::size_t kBodyLimit = 1024 * 1024;
+    if (response.body.size() <= kBodyLimit) line["body"] = response.body;
+    const auto text = boost::json::serialize(line) + "\n";
+    std::fwrite(text.data(), 1, text.size(), file_);
+    std::fflush(file_);
+  }
+
+ private:
+  ContractLog() {
+    const char* configured = std::getenv("HUICAI_CONTRACT_LOG_DIR");
+    const std::string dir =
+        configured ? configured : std::string(HUICAI_BINARY_DIR) + "/contract-log";
+    if (dir.empty()) return;  // set to "" to record nothing
+    const auto path = dir + "/responses-" + std::to_string(::getpid()) + ".jsonl";
+    file_ = std::fopen(path.c_str(), "a");  // absent dir (no fixture ran): nothing recorded
+  }
+  ~ContractLog() {
+    if (file_) std::fclose(file_);
+  }
+
+  std::mutex mutex_;
+  std::FILE* file_ = nullptr;
+};
 
 }  // namespace
 
@@ -190,7 +240,9 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
     throw std::runtime_error("sending " + std::string(method) + " " + std::string(target) +
                              " failed: " + result.message());
   }
-  return impl_->read(method == "HEAD");
+  auto response = impl_->read(method == "HEAD");
+  ContractLog::instance().record(method, target, response);
+  return response;
 }
 
 void HttpClient::set_default_header(std::string lower_case_name, std::string value) {

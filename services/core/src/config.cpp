@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <huicai/core/config.hpp>
+#include <huicai/core/http/cors.hpp>
 #include <huicai/core/http/trusted_proxies.hpp>
 #include <limits>
 #include <stdexcept>
@@ -185,6 +186,16 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(metrics_token,
                      "Bearer token that makes /metrics answer on the API port (empty: /metrics "
                      "is 404 there)"),
+      checked(HUICAI_SETTING(cors_origins,
+                             "Comma-separated browser origins (scheme://host[:port]) allowed to "
+                             "call the API cross-origin; others get no CORS headers (empty: none)"),
+              [](std::string_view text) { http::CorsPolicy{text}; }),
+      HUICAI_SETTING(openapi_path,
+                     "The OpenAPI document served at GET /openapi.yaml (relative: to the "
+                     "working directory)"),
+      HUICAI_SETTING(docs_ui_dir,
+                     "Folder of the Swagger UI bundle (npm swagger-ui-dist) behind GET /docs "
+                     "(relative: to the working directory)"),
       HUICAI_SETTING(http_workers,
                      "Worker processes serving the port together (SO_REUSEPORT), one per core",
                      Bounds{1, 64}),

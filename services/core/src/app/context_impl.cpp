@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "app/demo_clock_routes.hpp"
+#include "app/docs_routes.hpp"
 #include "app/health_routes.hpp"
 
 namespace huicai::app {
@@ -98,12 +99,14 @@ void ContextImpl::start() {
   spawn_background("revocation-feed", [this] { return revocation_feed_.run(); });
   register_health_routes(*this, router_);
   if (config_.environment == "development") register_demo_clock_routes(*this, router_);
+  register_docs_routes(config_, router_);
   for (const auto& service : services_) {
     service.register_service(*this, router_);
     log::info("service registered", {{"service", service.name}});
   }
+  cors_.emplace(config_.cors_origins);
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, &tokens_, &rate_limiter_, &metrics_,
-                                                   config_.access_log);
+                                                   config_.access_log, &*cors_);
   server_ = std::make_unique<http::Server>(
       io_, server_options(config_), [dispatcher = dispatcher_.get()](http::Request& request) {
         return dispatcher->handle(request);

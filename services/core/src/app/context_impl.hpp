@@ -10,6 +10,7 @@
 #include <huicai/core/app/application.hpp>
 #include <huicai/core/auth/revocation_feed.hpp>
 #include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/http/cors.hpp>
 #include <huicai/core/http/dispatcher.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/http/server.hpp>
@@ -66,6 +67,7 @@ class ContextImpl final : public Context {
   auth::RevocationFeed revocation_feed_;
   redis::RateLimiter rate_limiter_;
   http::Router router_;
+  std::optional<http::CorsPolicy> cors_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<http::Server> server_;
   // The loopback listener of /metrics (HUICAI_METRICS_PORT); null when not configured.

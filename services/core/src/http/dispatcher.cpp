@@ -5,6 +5,7 @@
 #include <exception>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/errors.hpp>
+#include <huicai/core/http/cors.hpp>
 #include <huicai/core/http/dispatcher.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/websocket.hpp>
@@ -112,13 +113,14 @@ void Dispatcher::record(const Route* route, Method method, int status, double se
 }
 
 Dispatcher::Dispatcher(const Router& router, TokenVerifier* verifier, RateLimiter* limiter,
-                       metrics::Registry* metrics, bool access_log)
+                       metrics::Registry* metrics, bool access_log, const CorsPolicy* cors)
     : cells_(std::make_unique<MetricCells>()),
       router_(router),
       verifier_(verifier),
       limiter_(limiter),
       metrics_(metrics),
-      access_log_(access_log) {
+      access_log_(access_log),
+      cors_(cors) {
   if (metrics_) {
     metrics_->describe("huicai_http_requests_total", "HTTP requests by route pattern and status",
                        "counter");
@@ -135,6 +137,15 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
 
   const Route* route = nullptr;
   Response response;
+  // A browser's preflight asks whether it may send the real request: answered before routing
+  // and authentication (it carries no token).
+  if (cors_) {
+    if (auto preflight = cors_->preflight(request, router_)) {
+      response = std::move(*preflight);
+      finish(request, route, response, started);
+      co_return response;
+    }
+  }
   // co_await is not allowed inside a catch block: remember the outcome and build it after.
   std::exception_ptr failure;
   try {
@@ -230,6 +241,12 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
     }
   }
 
+  finish(request, route, response, started);
+  co_return response;
+}
+
+void Dispatcher::finish(const Request& request, const Route* route, Response& response,
+                        std::chrono::steady_clock::time_point started) {
   if ((!response.body.empty() || response.shared_body) &&
       response.headers.end() ==
           std::find_if(response.headers.begin(), response.headers.end(),
@@ -247,6 +264,11 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
   if (!has_header("cache-control")) {
     response.set_header("cache-control", has_header("etag") ? "private, no-cache" : "no-store");
   }
+  // A browser must not guess a type other than the declared one (a JSON body as HTML), nor tell
+  // other sites which API URL (ids, cursors) a user came from.
+  response.set_header("x-content-type-options", "nosniff");
+  if (!has_header("referrer-policy")) response.set_header("referrer-policy", "no-referrer");
+  if (cors_) cors_->decorate(request, response);
 
   const auto elapsed_time = Clock::now() - started;
   const auto elapsed = std::chrono::duration<double>(elapsed_time).count();
@@ -265,7 +287,6 @@ boost::asio::awaitable<Response> Dispatcher::handle(Request& request) {
     if (request.principal) fields["account_id"] = request.principal->account_id;
     log::info("access", std::move(fields));
   }
-  co_return response;
 }
 
 }  // namespace huicai::http

@@ -37,6 +37,13 @@ struct Config {
   std::string metrics_token;
   // Worker processes sharing the port (SO_REUSEPORT), each single-threaded; 1 = no fork.
   std::size_t http_workers = 1;
+  // Browser origins allowed to call the API (CORS), comma-separated; empty = none.
+  std::string cors_origins;
+  // The served API reference: the OpenAPI document (GET /openapi.yaml) and the folder of the
+  // Swagger UI bundle (npm swagger-ui-dist, installed by deploy/install.sh) behind GET /docs.
+  // Relative paths start at the working directory (the checkout for deploy/up.sh).
+  std::string openapi_path = "docs/openapi.yaml";
+  std::string docs_ui_dir = "docs/ui/node_modules/swagger-ui-dist";
 
   // MySQL / MariaDB
   std::string mysql_host = "127.0.0.1";
