@@ -184,18 +184,21 @@ Fixture make_fixture(std::mt19937_64& random, const huicai::auth::TokenService& 
   const auto admin_token = token(admin);
   const std::string year = std::to_string(budget_year());
   const std::string budget = R"({"granted_fen":100000000000})";
-  auto put = [&](const std::string& token_value, const std::string& target) {
+  auto put = [&](const std::string& token_value, const std::string& target,
+                 const std::string& body) {
     huicai::test::HttpClient client("127.0.0.1", ordering_port, 10s);
-    auto response = client.put(target, budget, {{"authorization", "Bearer " + token_value}});
+    auto response = client.put(target, body, {{"authorization", "Bearer " + token_value}});
     if (response.status != 200) {
       throw std::runtime_error("PUT " + target + ": " + std::to_string(response.status) + " " +
                                response.body);
     }
   };
-  put(fixture.finance_token, "/v1/units/" + std::to_string(parent.first) + "/budgets/" + year);
+  put(fixture.finance_token, "/v1/units/" + std::to_string(parent.first) + "/budgets/" + year,
+      budget);
   for (int u = 0; u < 2; ++u) {
     const auto unit = unit_row(parent, "unit");
-    put(admin_token, "/v1/units/" + std::to_string(unit.first) + "/budgets/" + year);
+    put(admin_token, "/v1/units/" + std::to_string(unit.first) + "/budgets/" + year,
+        R"({"granted_fen":10000000000})");
     Principal buyer;
     buyer.account_id = ++next_account;
     buyer.roles = {Role::unit_buyer};
@@ -320,7 +323,10 @@ int main(int argc, char** argv) {
           services.at(fault.substr(5))->kill9();
         }
         // Traffic goes on while it is down.
-        while (Clock::now() - killed < down) workload.step(cycle);
+        while (Clock::now() - killed < down) {
+          workload.step(cycle);
+          std::this_thread::sleep_for(50ms);  // a client pausing between attempts
+        }
         if (fault == "kill-mariadb") {
           stack_command(repo, "start-mysql");
         } else if (fault == "kill-redis") {

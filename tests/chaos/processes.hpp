@@ -49,7 +49,8 @@ bool answers(std::uint16_t port, const std::string& target, int status = 200);
 // deploy/stack.sh <command> with the run's environment; returns its exit code.
 int stack_command(const std::string& repo, const std::string& command);
 
-// FLUSHDB of the run's Redis logical database (caches, counters, rate limits, streams).
+// Deletes every key of the run's Redis logical database (caches, counters, rate limits,
+// streams), as a flush would.
 bool wipe_redis(const std::string& host, std::uint16_t port, const std::string& user,
                 const std::string& password, int database);
 
