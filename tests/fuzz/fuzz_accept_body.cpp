@@ -2,7 +2,6 @@
 // through decode_accept_body. Whatever passes has reasons of at most kMaxReasonCharacters
 // characters (the VARCHAR they are stored in).
 #include <cstdint>
-#include <huicai/core/validation.hpp>
 
 #include "fuzz_body_checks.hpp"
 #include "request_bodies.hpp"
@@ -14,7 +13,7 @@ using fuzz_support::require;
 
 void valid(const huicai::ordering::AcceptBody& body) {
   for (const auto& line : body.lines) {
-    require(huicai::utf8_characters(line.reason.value_or("")) <=
+    require(fuzz_support::utf8_characters(line.reason.value_or("")) <=
             huicai::ordering::kMaxReasonCharacters);
   }
 }

@@ -2,7 +2,6 @@
 // Whatever passes is a full request without an amount or a partial one with a positive amount,
 // with a reason of 1 to kMaxReasonCharacters characters and at most kMaxEvidenceUrls https URLs.
 #include <cstdint>
-#include <huicai/core/validation.hpp>
 
 #include "fuzz_body_checks.hpp"
 #include "request_bodies.hpp"
@@ -19,7 +18,7 @@ void valid(const ordering::AfterSaleBody& body) {
   } else {
     require(body.kind == "full" && !body.amount_fen.has_value());
   }
-  const auto characters = huicai::utf8_characters(body.reason);
+  const auto characters = fuzz_support::utf8_characters(body.reason);
   require(characters >= 1 && characters <= ordering::kMaxReasonCharacters);
   const auto urls = body.evidence_urls.value_or(std::vector<std::string>{});
   require(urls.size() <= ordering::kMaxEvidenceUrls);

@@ -16,6 +16,14 @@ inline void require(bool condition) {
   if (!condition) std::abort();
 }
 
+// Code points of UTF-8 text (bytes that do not continue a sequence): counted here rather than
+// with the validator's own function, so a bug there cannot hide itself.
+inline std::size_t utf8_characters(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
 inline void check_problem(const huicai::http::Problem& problem) {
   require(problem.status() == 400 || problem.status() == 422);
   const auto response = problem.to_response("/fuzz", "fuzz");
