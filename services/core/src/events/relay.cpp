@@ -102,13 +102,7 @@ std::string marker_key(const std::string& stream) {
 
 std::vector<std::vector<std::string>> marker_checks(const std::vector<std::string>& streams) {
   std::vector<std::vector<std::string>> commands;
-  for (const auto& stream : streams) commands.push_back({"EXISTS", marker_key(stream)});
-  return commands;
-}
-
-std::vector<std::vector<std::string>> marker_sets(const std::vector<std::string>& streams) {
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& stream : streams) commands.push_back({"SET", marker_key(stream), "1"});
+  for (const auto& stream : streams) commands.push_back({"SET", marker_key(stream), "1", "NX"});
   return commands;
 }
 
@@ -231,13 +225,16 @@ boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
   auto replies = co_await redis_.pipeline(std::move(checks));
   std::vector<std::string> lost;
   for (std::size_t i = 0; i < streams.size(); ++i) {
-    if (!replies[i] || replies[i]->type != redis::Reply::Type::integer) {
-      throw ServiceUnavailable("redis", "EXISTS relay marker failed");
+    // SET NX answers OK only to the one relay that found the marker gone (several relays
+    // of a producer run at once: only one of them republishes), nil when it was there.
+    if (!replies[i] || replies[i]->is_error()) {
+      throw ServiceUnavailable("redis", "SET NX relay marker failed");
     }
-    if (replies[i]->integer == 0) lost.push_back(streams[i]);
+    if (!replies[i]->is_nil()) lost.push_back(streams[i]);
   }
   if (lost.empty()) co_return 0;
-  // MySQL first, then the marker: a crash in between only republishes once more.
+  // The marker is set already: a crash or a failed UPDATE here loses this republish (the
+  // window stays published); accepted for a race-free check between concurrent relays.
   const auto table = options_.outbox_table;
   const auto window = options_.republish_window;
   auto unpublish = [table, lost, window](mysql::Session& session) {
@@ -245,11 +242,6 @@ boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
   };
   const auto rows = co_await pool_.transaction(unpublish, mysql::Isolation::read_committed);
   if (rows > 0) log_republished(options_.producer, rows);
-  auto sets = marker_sets(lost);
-  auto set = co_await redis_.pipeline(std::move(sets));
-  for (const auto& reply : set) {
-    if (!reply || reply->is_error()) throw ServiceUnavailable("redis", "SET relay marker failed");
-  }
   co_return rows;
 }
 
