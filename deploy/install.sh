@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache mold pkg-config git clang clang-tidy clang-format llvm
+  libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
   liboath-dev libqrencode-dev

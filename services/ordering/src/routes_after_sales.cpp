@@ -13,6 +13,7 @@
 #include "order_records.hpp"
 #include "order_transitions.hpp"
 #include "refunds.hpp"
+#include "request_bodies.hpp"
 #include "service_state.hpp"
 #include "text_limits.hpp"
 
@@ -21,15 +22,6 @@ namespace {
 
 using auth::Role;
 using auth::Scope;
-
-struct AfterSaleBody {
-  std::int64_t fulfilment_id = 0;
-  std::string kind;                        // "full" or "partial"
-  std::optional<std::int64_t> amount_fen;  // partial only: what the buyer asks back
-  std::string reason;
-  std::optional<std::vector<std::string>> evidence_urls;
-};
-BOOST_DESCRIBE_STRUCT(AfterSaleBody, (), (fulfilment_id, kind, amount_fen, reason, evidence_urls))
 
 struct DecisionBody {
   std::string decision;
@@ -175,28 +167,7 @@ void add_after_sales_routes(http::Router& router, State state) {
           {{Role::employee, Scope::own_account}, {Role::unit_buyer, Scope::own_unit}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const auto order_id = path_id(request, "order_id");
-        const auto body = decode_json<AfterSaleBody>(request.body);
-        Validator check;
-        check.require(body.kind == "full" || body.kind == "partial", "kind",
-                      "must be full or partial");
-        if (body.kind == "partial") {
-          check.require(body.amount_fen.has_value() && *body.amount_fen > 0, "amount_fen",
-                        "a partial refund names a positive amount");
-        } else {
-          check.require(!body.amount_fen.has_value(), "amount_fen",
-                        "a full refund is computed by the server");
-        }
-        check.text("reason", body.reason, 1, kMaxReasonCharacters);
-        const auto urls = body.evidence_urls.value_or(std::vector<std::string>{});
-        check.require(urls.size() <= kMaxEvidenceUrls, "evidence_urls",
-                      "at most " + std::to_string(kMaxEvidenceUrls));
-        for (std::size_t i = 0; i < urls.size(); ++i) {
-          check.require(is_https_url(urls[i], kMaxEvidenceUrlBytes),
-                        "evidence_urls[" + std::to_string(i) + "]",
-                        "must be an https:// URL of at most " +
-                            std::to_string(kMaxEvidenceUrlBytes) + " bytes");
-        }
-        check.throw_if_any();
+        const auto body = decode_after_sale_body(request.body);
         const auto cap =
             static_cast<std::int64_t>(state->context.config().after_sales_per_fulfilment);
         co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
@@ -230,7 +201,9 @@ void add_after_sales_routes(http::Router& router, State state) {
                 .with("refundable_fen", remaining);
           }
           boost::json::array evidence;
-          for (const auto& url : urls) evidence.push_back(boost::json::string(url));
+          for (const auto& url : body.evidence_urls.value_or(std::vector<std::string>{})) {
+            evidence.push_back(boost::json::string(url));
+          }
           auto& insert = session.prepare(
               "INSERT INTO ordering_after_sales (order_id, fulfilment_id, supplier_id, "
               "buyer_account_id, unit_path, amount_fen, reason, evidence_urls, status) VALUES "

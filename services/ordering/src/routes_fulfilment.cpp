@@ -14,6 +14,7 @@
 #include "order_records.hpp"
 #include "order_transitions.hpp"
 #include "refunds.hpp"
+#include "request_bodies.hpp"
 #include "service_state.hpp"
 #include "stock.hpp"
 #include "text_limits.hpp"
@@ -30,19 +31,6 @@ struct ShipBody {
   std::string batch_number;
 };
 BOOST_DESCRIBE_STRUCT(ShipBody, (), (carrier, tracking_number, batch_number))
-
-struct AcceptLineBody {
-  std::int64_t line_id = 0;
-  std::optional<std::int64_t> accepted_quantity;
-  std::optional<std::int64_t> accepted_weight_grams;
-  std::optional<std::string> reason;
-};
-BOOST_DESCRIBE_STRUCT(AcceptLineBody, (),
-                      (line_id, accepted_quantity, accepted_weight_grams, reason))
-struct AcceptBody {
-  std::vector<AcceptLineBody> lines;  // lines not listed are accepted in full
-};
-BOOST_DESCRIBE_STRUCT(AcceptBody, (), (lines))
 
 // Whoever may see a fulfilment: its supplier, the buyer, the unit's roles for unit orders.
 auth::Owner fulfilment_owner(const OrderRecord& order, const FulfilmentRecord& fulfilment) {
@@ -258,13 +246,7 @@ void add_fulfilment_routes(http::Router& router, State state) {
           {{Role::unit_buyer, Scope::own_unit}, {Role::unit_admin, Scope::unit_subtree}}),
       [state](http::Request& request) -> boost::asio::awaitable<http::Response> {
         const auto fulfilment_id = path_id(request, "fulfilment_id");
-        const auto body = decode_json<AcceptBody>(request.body);
-        Validator check;
-        for (std::size_t i = 0; i < body.lines.size(); ++i) {
-          check.text("lines[" + std::to_string(i) + "].reason", body.lines[i].reason.value_or(""),
-                     0, kMaxReasonCharacters);
-        }
-        check.throw_if_any();
+        const auto body = decode_accept_body(request.body);
         const auto actor = actor_of(request, "acceptance recorded");
         co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
           OrderRecord order;

@@ -10,6 +10,7 @@
 #include "order_records.hpp"
 #include "order_transitions.hpp"
 #include "place_order.hpp"
+#include "request_bodies.hpp"
 #include "service_state.hpp"
 #include "text_limits.hpp"
 
@@ -19,91 +20,11 @@ namespace {
 using auth::Role;
 using auth::Scope;
 
-struct OrderLineInput {
-  std::int64_t sku_id = 0;
-  std::int64_t quantity = 0;
-};
-BOOST_DESCRIBE_STRUCT(OrderLineInput, (), (sku_id, quantity))
-
-struct PlaceOrderBody {
-  std::optional<std::vector<OrderLineInput>> lines;
-  std::optional<bool> from_cart;
-  std::string fund_plan;
-  std::optional<std::string> note;
-  std::optional<std::int64_t> expected_total_fen;
-};
-BOOST_DESCRIBE_STRUCT(PlaceOrderBody, (), (lines, from_cart, fund_plan, note, expected_total_fen))
-
-// The one amount a client may send: the total it showed the buyer, which the server compares
-// with its own (409 "price-changed" when they differ); it never sets a price.
-constexpr std::string_view kExpectedTotalKey = "expected_total_fen";
-
-// Prices and amounts come from the catalog, never from the client: a body that tries to send
-// one is refused outright rather than silently ignored.
-bool looks_like_amount(std::string_view key) {
-  for (std::string_view word : {"price", "amount", "total", "_fen", "cost"}) {
-    if (key.find(word) != std::string_view::npos) return true;
-  }
-  return false;
-}
-void reject_client_amounts(const boost::json::value& body) {
-  std::vector<http::FieldError> errors;
-  auto check = [&](const boost::json::object& object, const std::string& prefix) {
-    for (const auto& [key, value] : object) {
-      if (looks_like_amount(key)) {
-        errors.push_back({prefix + std::string(key), "prices and amounts are set by the server"});
-      }
-    }
-  };
-  if (!body.is_object()) return;
-  boost::json::object top = body.as_object();
-  top.erase(kExpectedTotalKey);
-  check(top, "");
-  if (const auto* lines = body.as_object().if_contains("lines"); lines && lines->is_array()) {
-    for (std::size_t i = 0; i < lines->as_array().size(); ++i) {
-      const auto& line = lines->as_array()[i];
-      if (line.is_object()) check(line.as_object(), "lines[" + std::to_string(i) + "].");
-    }
-  }
-  if (!errors.empty()) {
-    throw http::Problem(422, "client-supplied-amount", "Prices are not accepted from clients",
-                        "remove " + errors.front().field +
-                            ": prices and amounts are set by the "
-                            "server from the catalog")
-        .with_field_errors(errors);
-  }
-}
-
 PlacementInput placement_from(const http::Request& request, const ServiceState& state) {
-  const auto parsed = json_detail::parse_body(request.body);
-  reject_client_amounts(parsed);
-  const auto body = decode_json_value<PlaceOrderBody>(parsed);
+  const auto body = decode_place_order_body(request.body);
   const auto& caller = request.caller();
-
-  Validator check;
   const bool from_cart = body.from_cart.value_or(false);
-  if (from_cart) {
-    check.require(!body.lines.has_value(), "lines", "give lines or from_cart, not both");
-  } else if (check.require(body.lines.has_value(), "lines", "is required unless from_cart")) {
-    check.require(!body.lines->empty() && body.lines->size() <= kMaxOrderLines, "lines",
-                  "must have 1 to " + std::to_string(kMaxOrderLines) + " lines");
-    for (std::size_t i = 0; i < body.lines->size(); ++i) {
-      const auto& line = (*body.lines)[i];
-      const std::string at = "lines[" + std::to_string(i) + "].";
-      check.require(line.sku_id > 0, at + "sku_id", "must be positive");
-      check.require(line.quantity > 0 && line.quantity <= kMaxLineQuantity, at + "quantity",
-                    "must be between 1 and " + std::to_string(kMaxLineQuantity));
-    }
-  }
   const auto plan = fund_plan_from_string(body.fund_plan);
-  check.require(plan.has_value(), "fund_plan",
-                "must be personal, allowance, allowance_then_personal or unit_budget");
-  check.text("note", body.note.value_or(""), 0, kMaxNoteCharacters);
-  if (body.expected_total_fen) {
-    check.require(*body.expected_total_fen >= 0, "expected_total_fen",
-                  "the total shown to the buyer, in fen (0 or more)");
-  }
-  check.throw_if_any();
 
   PlacementInput input;
   input.buyer_account_id = static_cast<std::int64_t>(caller.account_id);

@@ -8,9 +8,18 @@
 //   2. XADD every claimed row (one pipelined round trip) to its stream, field "e" = Envelope.
 //   3. Mark the rows Redis accepted as published.
 //
+// Before step 2, the relay checks each stream's marker key (relay-marker, beside the stream):
+// when Redis lost its data the marker is gone with the stream, and the rows of that stream
+// published within the republish window are made unpublished again, so they go out once more
+// (consumers deduplicate; only what the loss took takes effect). Then the marker is set.
+//
 // A crash or error between 2 and 3 leaves rows unpublished with a lease: they are published
 // again (by this relay at once, by others when the lease ends). That duplicate is harmless:
 // consumers deduplicate by event id. A row is never lost: it stays in MySQL until marked.
+#include <cppconn/connection.h>
+#include <cppconn/statement.h>
+
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -86,6 +95,38 @@ std::vector<std::string> xadd_command(const OutboxRow& row) {
   return {"XADD", stream_key(row.stream), "*", "e", row.envelope.SerializeAsString()};
 }
 
+// Beside the stream, in its hash slot.
+std::string marker_key(const std::string& stream) {
+  return stream_key(stream) + ":relay-marker";
+}
+
+std::vector<std::vector<std::string>> marker_checks(const std::vector<std::string>& streams) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& stream : streams) commands.push_back({"SET", marker_key(stream), "1", "NX"});
+  return commands;
+}
+
+// Rows of `streams` published within the window become unpublished (and unclaimed) again.
+std::size_t unpublish_window(mysql::Session& session, const std::string& table,
+                             const std::vector<std::string>& streams, std::chrono::seconds window) {
+  std::string list;
+  for (const auto& stream : streams) {
+    checked_table_name(stream, "stream");  // [a-z0-9_] only: safe to quote
+    list += (list.empty() ? "'" : ",'") + stream + "'";
+  }
+  std::unique_ptr<sql::Statement> statement(session.native().createStatement());
+  return static_cast<std::size_t>(statement->executeUpdate(
+      "UPDATE " + table +
+      " SET published_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE stream IN (" + list +
+      ") AND published_at >= UTC_TIMESTAMP(6) - INTERVAL " + std::to_string(window.count()) +
+      " SECOND"));
+}
+
+void log_republished(const std::string& producer, std::size_t rows) {
+  log::warn("outbox relay: Redis lost its streams, publishing the window again",
+            {{"producer", producer}, {"rows", std::to_string(rows)}});
+}
+
 void count(metrics::Registry* metrics, const std::string& name, const std::string& producer,
            double by = 1) {
   if (metrics) metrics->increment(name, {{"producer", producer}}, by);
@@ -133,6 +174,14 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   std::vector<OutboxRow> rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);
   if (rows.empty()) co_return 0;
 
+  std::vector<std::string> streams;
+  for (const auto& row : rows) {
+    if (std::find(streams.begin(), streams.end(), row.stream) == streams.end()) {
+      streams.push_back(row.stream);
+    }
+  }
+  co_await republish_lost_streams(streams);
+
   std::vector<std::vector<std::string>> commands;
   commands.reserve(rows.size());
   for (const auto& row : rows) commands.push_back(xadd_command(row));
@@ -164,16 +213,55 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   co_return published.size();
 }
 
+boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
+    std::vector<std::string> streams) {
+  for (const auto& stream : streams) {
+    if (std::find(streams_.begin(), streams_.end(), stream) == streams_.end()) {
+      streams_.push_back(stream);
+    }
+  }
+  // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
+  auto checks = marker_checks(streams);
+  auto replies = co_await redis_.pipeline(std::move(checks));
+  std::vector<std::string> lost;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    // SET NX answers OK only to the one relay that found the marker gone (several relays
+    // of a producer run at once: only one of them republishes), nil when it was there.
+    if (!replies[i] || replies[i]->is_error()) {
+      throw ServiceUnavailable("redis", "SET NX relay marker failed");
+    }
+    if (!replies[i]->is_nil()) lost.push_back(streams[i]);
+  }
+  if (lost.empty()) co_return 0;
+  // The marker is set already: a crash or a failed UPDATE here loses this republish (the
+  // window stays published); accepted for a race-free check between concurrent relays.
+  const auto table = options_.outbox_table;
+  const auto window = options_.republish_window;
+  auto unpublish = [table, lost, window](mysql::Session& session) {
+    return unpublish_window(session, table, lost, window);
+  };
+  const auto rows = co_await pool_.transaction(unpublish, mysql::Isolation::read_committed);
+  if (rows > 0) log_republished(options_.producer, rows);
+  co_return rows;
+}
+
 boost::asio::awaitable<void> Relay::run() {
   // Cancellation (the app stopping its background tasks) ends the loop quietly. With Asio's
   // default throw_if_cancelled every co_await after a cancellation throws operation_aborted,
   // wherever the loop is: hence one catch around all of it.
   try {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    using Clock = std::chrono::steady_clock;
+    auto next_stream_check = Clock::now() + options_.stream_check_interval;
     bool failing = false;
     for (;;) {
       std::chrono::milliseconds wait{0};
       try {
+        // While idle too: a loss with no new events would otherwise wait for the next one.
+        if (!streams_.empty() && Clock::now() >= next_stream_check) {
+          next_stream_check = Clock::now() + options_.stream_check_interval;
+          co_await republish_lost_streams(streams_);
+        }
         const auto published = co_await publish_batch();
         if (failing) log_relay_recovered(options_.producer);
         failing = false;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace huicai::mysql {
 class Pool;
@@ -32,6 +33,14 @@ struct RelayOptions {
   // How long a claimed row belongs to this relay. After that another relay may publish it (a
   // crashed relay's rows wait this long). Keep it well above Redis's command timeout.
   std::chrono::milliseconds claim_lease{30'000};
+  // Redis losing its data (a flush, a restore from an old snapshot, a fresh replica promoted)
+  // takes the streams with it, and with them events published but not yet consumed. The relay
+  // keeps a marker key beside each stream it publishes to; when the marker is gone, it publishes
+  // again every row of that stream published within this window (consumers deduplicate by event
+  // id, so only what was lost takes effect). Checked before each XADD and, while idle, every
+  // stream_check_interval. docs/adr/0020-republish-after-redis-data-loss.md.
+  std::chrono::seconds republish_window{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds stream_check_interval{2'000};
 };
 
 class Relay {
@@ -43,13 +52,17 @@ class Relay {
   boost::asio::awaitable<std::size_t> publish_batch();
   // Loops until cancelled (the app cancels background tasks on shutdown).
   boost::asio::awaitable<void> run();
+  // Republishes the window of every stream in `streams` whose marker is missing, then sets the
+  // markers; returns how many rows were made unpublished again. Throws ServiceUnavailable.
+  boost::asio::awaitable<std::size_t> republish_lost_streams(std::vector<std::string> streams);
 
  private:
   mysql::Pool& pool_;
   redis::Client& redis_;
   RelayOptions options_;
   metrics::Registry* metrics_;
-  std::string relay_id_;  // claimed_by value of this relay
+  std::string relay_id_;              // claimed_by value of this relay
+  std::vector<std::string> streams_;  // streams this relay has published to (marker checks)
 };
 
 }  // namespace huicai::events
