@@ -68,6 +68,7 @@ place "$BASE" "$WARMUP" warmup
 
 ACCOUNT=$((BASE + 1))
 Q0=$(status_value Questions); C0=$(status_value Com_commit)
+sql "SHOW GLOBAL STATUS" >"$OUT_DIR/status.http.0"
 S0=$(cpu_ticks "$SERVER"); M0=$(cpu_ticks "$MYSQLD")
 case "$PROFILER" in
   callgrind) callgrind_control -i on "$SERVER" >/dev/null ;;
@@ -83,6 +84,7 @@ case "$PROFILER" in
 esac
 S1=$(cpu_ticks "$SERVER"); M1=$(cpu_ticks "$MYSQLD")
 Q1=$(status_value Questions); C1=$(status_value Com_commit)
+sql "SHOW GLOBAL STATUS" >"$OUT_DIR/status.http.1"
 N=$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = $ACCOUNT")
 NON2XX=$(awk '/Non-2xx/ {print $5}' "$OUT_DIR/wrk.measured.txt"); NON2XX=${NON2XX:-0}
 HZ=$(getconf CLK_TCK)
@@ -109,13 +111,24 @@ fi
 # CPU per order when it executes only the minimal order-shaped transaction.
 kill -STOP "$SERVER"
 M0=$(cpu_ticks "$MYSQLD")
+sql "SHOW GLOBAL STATUS" >"$OUT_DIR/status.baseline.0"
 /usr/bin/time -f "%U %S" -o "$OUT_DIR/tool.time" \
   "$TOOL" baseline "$CONNS" "$DURATION" "$((BASE + 2))" "$SKU_FILE" >"$OUT_DIR/baseline.json"
 M1=$(cpu_ticks "$MYSQLD")
+sql "SHOW GLOBAL STATUS" >"$OUT_DIR/status.baseline.1"
 kill -CONT "$SERVER"
 BN=$(sed -E 's/.*"orders":([0-9]+).*/\1/' "$OUT_DIR/baseline.json")
 read -r TU TS <"$OUT_DIR/tool.time"
 awk -v n="$BN" -v hz="$HZ" -v m=$((M1 - M0)) -v t="$TU" -v ts="$TS" 'BEGIN {
   printf "baseline: %d orders; CPU us/order: tool %.0f  mariadb %.0f\n", n, (t + ts) / n * 1e6, m / hz / n * 1e6 }'
+# What MariaDB did per order on each side: statement kinds (Com_*) and row operations
+# (Handler_*, Innodb_rows_*), where they differ.
+per_order() {  # <prefix> <orders>
+  awk -v n="$2" 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d > 0) printf "%s %.2f\n", $1, d / n }' \
+    "$OUT_DIR/status.$1.0" "$OUT_DIR/status.$1.1" | grep -E '^(Com_|Handler_|Innodb_rows_)' | sort
+}
+echo "per order, http vs baseline (status counters that differ):"
+join -a1 -a2 -e 0 -o 0,1.2,2.2 <(per_order http "$N") <(per_order baseline "$BN") |
+  awk '$2 != $3 { printf "  %-32s %8s %8s\n", $1, $2, $3 }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f "$LUA" "$SKU_FILE"
