@@ -77,7 +77,23 @@ case "$PROFILER" in
         perf record -g -e cpu-clock -p "$MYSQLD" -o "$OUT_DIR/perf.mysqld.data" >/dev/null 2>&1 &
         PERF_MYSQLD=$! ;;
 esac
+# Lock waits while the orders run: every 0.2 s, which statement waits for which
+# (information_schema.INNODB_LOCK_WAITS needs PROCESS: read through the stack's superuser socket).
+SOCKET=${HUICAI_STACK_DIR:-$ROOT/.stack}/mysql/mysqld.sock
+(
+  while :; do
+    mariadb --no-defaults --protocol=socket --socket="$SOCKET" -u "$(id -un)" -N -B -e "
+      SELECT LEFT(REGEXP_REPLACE(COALESCE(r.trx_query, '(between statements)'), '[[:space:]]+', ' '), 70),
+             LEFT(REGEXP_REPLACE(COALESCE(b.trx_query, '(between statements)'), '[[:space:]]+', ' '), 70)
+      FROM information_schema.INNODB_LOCK_WAITS w
+      JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
+      JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id" 2>/dev/null || true
+    sleep 0.2
+  done
+) >"$OUT_DIR/lock_waits.txt" &
+SAMPLER=$!
 place "$ACCOUNT" "$DURATION" measured
+kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true
 case "$PROFILER" in
   callgrind) callgrind_control -d "$SERVER" >/dev/null; callgrind_control -i off "$SERVER" >/dev/null ;;
   perf) kill -INT "$PERF" "$PERF_MYSQLD"; wait "$PERF" "$PERF_MYSQLD" || true ;;
@@ -130,5 +146,7 @@ per_order() {  # <prefix> <orders>
 echo "per order, http vs baseline (status counters that differ):"
 join -a1 -a2 -e 0 -o 0,1.2,2.2 <(per_order http "$N") <(per_order baseline "$BN") |
   awk '$2 != $3 { printf "  %-32s %8s %8s\n", $1, $2, $3 }'
+echo "lock waits seen (samples every 0.2 s; waiting statement <TAB> blocking statement):"
+sort "$OUT_DIR/lock_waits.txt" | uniq -c | sort -rn | head -8 || true
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f "$LUA" "$SKU_FILE"
