@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the order benchmarks (sourced, not run): settings, the catalog fixture, the server,
 # waiting for its events to drain. The sourcing script sets `set -euo pipefail` and BUILD.
 #

@@ -114,7 +114,7 @@ if [[ "$PROFILER" == callgrind ]]; then
   PROFILE=$(ls -t "$OUT_DIR"/callgrind.out.* | head -1)
   IR=$(callgrind_annotate "$PROFILE" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   echo "server instructions (Ir) per order: $((IR / N))   profile: $PROFILE"
-  callgrind_annotate --inclusive=yes "$PROFILE" 2>/dev/null | sed -n '/^Ir/,$p' | head -60
+  callgrind_annotate --inclusive=yes "$PROFILE" 2>/dev/null | sed -n '/^Ir/,$p' | head -60 || true
 fi
 if [[ "$PROFILER" == perf ]]; then
   for data in perf.data perf.mysqld.data; do
