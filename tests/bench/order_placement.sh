@@ -27,75 +27,26 @@
 # integration tests; ordering never writes catalog tables), plus an ordering_stock row of
 # STOCK units per SKU. Orders are placed by fresh account ids per round.
 set -euo pipefail
-# The local stack's built-in secrets: a benchmark runs against it, never against production.
-export HUICAI_ENV=development
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-HUICAI="$BUILD/services/all_in_one/huicai"
-TOOL="$BUILD/services/ordering/order_placement_tool"
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
-PORT=${PORT:-18090}
-POOL_SIZE=${POOL_SIZE:-16}
-SUPPLIERS=${SUPPLIERS:-50}
-SKUS_PER_SUPPLIER=${SKUS_PER_SUPPLIER:-20}
-STOCK=1000000
 SCARCE=${SCARCE:-300}
-(( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
 (( ROUNDS >= 3 )) || { echo "ROUNDS must be at least 3" >&2; exit 1; }
-# Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
-# SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
-export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
-MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev "$HUICAI_MYSQL_DATABASE" -N -B)
-for binary in "$HUICAI" "$TOOL"; do
-  [[ -x "$binary" ]] || { echo "missing $binary: ninja -C $BUILD huicai order_placement_tool" >&2; exit 1; }
-done
-command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+source "$(dirname "$0")/order_fixture.sh"
 
 "$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
 
 # --- fixture -------------------------------------------------------------------------------
-S="b$(( $(date +%s) % 100000000 ))$(( RANDOM % 100 ))"
-sql() { "${MYSQL[@]}" -e "$1"; }
-insert() { sql "$1; SELECT LAST_INSERT_ID();"; }
-COUNTY=$(insert "INSERT INTO catalog_counties (code, name, province, prefecture, assistance_kind) VALUES ('$S', '压测县$S', '陕西省', '榆林市', 'designated')")
-CATEGORY=$(insert "INSERT INTO catalog_categories (code, name, path) VALUES ('$S', '压测$S', '/$S/')")
-# Suppliers, then products and SKUs, each kind in one multi-row INSERT (named by run suffix).
-VALUES=()
-for i in $(seq "$SUPPLIERS"); do
-  VALUES+=("($COUNTY, '压测合作社$i-$S', 'cooperative', 'active', '李四', '13900000000')")
-done
-sql "INSERT INTO catalog_suppliers (county_id, name, kind, status, contact_name, contact_phone) VALUES $(IFS=,; echo "${VALUES[*]}")"
-SUPPLIER_IDS=$(sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM catalog_suppliers WHERE county_id = $COUNTY")
-VALUES=()
-for SUPPLIER in ${SUPPLIER_IDS//,/ }; do
-  for k in $(seq "$SKUS_PER_SUPPLIER"); do
-    VALUES+=("($SUPPLIER, $COUNTY, $CATEGORY, '压测小米$k-$SUPPLIER-$S', 'listed')")
-  done
-done
-sql "INSERT INTO catalog_products (supplier_id, county_id, category_id, title, status) VALUES $(IFS=,; echo "${VALUES[*]}")"
-# Prices 15.50-44.49 yuan, varying per product.
-sql "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) SELECT id, '标准装', '袋', 500, 1550 + id % 2900 FROM catalog_products WHERE county_id = $COUNTY"
-sql "INSERT INTO ordering_stock (sku_id, supplier_id, available) SELECT s.id, p.supplier_id, $STOCK FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY"
-SKU_FILE=$(mktemp /tmp/huicai-bench-XXXX.skus)
-sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY ORDER BY p.supplier_id, s.id" >"$SKU_FILE"
-SKU_COUNT=$(wc -l <"$SKU_FILE")
+make_catalog
 echo "$SUPPLIERS suppliers x $SKUS_PER_SUPPLIER SKUs = $SKU_COUNT SKUs, $STOCK units each; 2 lines from 2 suppliers per order"
 BASE=$(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 ))
 ACCOUNTS=()
 
 # --- the server ------------------------------------------------------------------------------
-LOG=$(mktemp /tmp/huicai-bench-XXXX.log)
-HUICAI_HTTP_PORT=$PORT HUICAI_ACCESS_LOG=false HUICAI_MYSQL_POOL_SIZE=$POOL_SIZE \
-  HUICAI_ORDER_SWEEP_INTERVAL_MS=0 HUICAI_ORDER_PLACEMENTS_PER_MINUTE=0 "$HUICAI" serve >"$LOG" 2>&1 &
-SERVER=$!
+start_server
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 LUA=$(mktemp /tmp/huicai-bench-XXXX.lua)
-# The SKU list as a Lua table of per-supplier arrays.
-lua_skus() { awk 'BEGIN { printf "{" } $1 != last { if (NR > 1) printf "},"; printf "{"; last = $1; sep = "" } { printf "%s%s", sep, $2; sep = "," } END { print "}}" }' "$1"; }
 write_lua() {
   cat >"$LUA" <<LUA
 -- Each request a fresh Idempotency-Key: run suffix + round + thread id + counter, and 1 unit of
@@ -118,22 +69,6 @@ function request()
   }, '{"fund_plan":"personal","lines":[{"sku_id":' .. a .. ',"quantity":1},{"sku_id":' .. b .. ',"quantity":1}]}')
 end
 LUA
-}
-
-status_value() { sql "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
-# Waits until the server's relay has published everything and the consumer groups of the ordering
-# stream have nothing pending or unread (at most 120 s).
-REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" -n "${HUICAI_REDIS_DATABASE:-0}")
-drain() {
-  for _ in $(seq 1200); do
-    local unpublished lag
-    unpublished=$(sql "SELECT COUNT(*) FROM ordering_outbox WHERE published_at IS NULL")
-    lag=$("${REDIS[@]}" XINFO GROUPS 'huicai:{ordering}:events' 2>/dev/null |
-      awk 'prev == "pending" || prev == "lag" { sum += $1 } { prev = $1 } END { print sum + 0 }')
-    [[ "$unpublished" == 0 && "$lag" == 0 ]] && return 0
-    sleep 0.1
-  done
-  echo "warning: events not drained after 120 s" >&2
 }
 
 write_lua "$SKU_FILE"

@@ -1,0 +1,103 @@
+# shellcheck shell=bash
+# Shared by the order benchmarks (sourced, not run): settings, the catalog fixture, the server,
+# waiting for its events to drain. The sourcing script sets `set -euo pipefail` and BUILD.
+#
+# Fixture: SUPPLIERS suppliers (50) with SKUS_PER_SUPPLIER SKUs each (20) of one county and
+# category named by the run suffix S, inserted with the admin MySQL user (the bench's stage, like
+# the integration tests; ordering never writes catalog tables), plus an ordering_stock row of
+# STOCK units per SKU. SKU_FILE lists "<supplier_id> <sku_id>" per line.
+
+# The local stack's built-in secrets: a benchmark runs against it, never against production.
+export HUICAI_ENV=development
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+HUICAI="$BUILD/services/all_in_one/huicai"
+TOOL="$BUILD/services/ordering/order_placement_tool"
+PORT=${PORT:-18090}
+POOL_SIZE=${POOL_SIZE:-16}
+SUPPLIERS=${SUPPLIERS:-50}
+SKUS_PER_SUPPLIER=${SKUS_PER_SUPPLIER:-20}
+STOCK=${STOCK:-1000000}
+(( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
+# Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
+# SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
+export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
+MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev "$HUICAI_MYSQL_DATABASE" -N -B)
+# Redis's application user (the default user is off); the password goes through the environment.
+export REDISCLI_AUTH=${HUICAI_REDIS_PASSWORD:-huicai-redis-dev}
+REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" --user "${HUICAI_REDIS_USER:-huicai}" -n "${HUICAI_REDIS_DATABASE:-0}")
+for binary in "$HUICAI" "$TOOL"; do
+  [[ -x "$binary" ]] || { echo "missing $binary: ninja -C $BUILD huicai order_placement_tool" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+
+sql() { "${MYSQL[@]}" -e "$1"; }
+insert() { sql "$1; SELECT LAST_INSERT_ID();"; }
+status_value() { sql "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
+
+# Creates the catalog and stock of the run; sets S, COUNTY, CATEGORY, SUPPLIER_IDS, SKU_FILE,
+# SKU_COUNT.
+make_catalog() {
+  S="b$(( $(date +%s) % 100000000 ))$(( RANDOM % 100 ))"
+  COUNTY=$(insert "INSERT INTO catalog_counties (code, name, province, prefecture, assistance_kind) VALUES ('$S', '压测县$S', '陕西省', '榆林市', 'designated')")
+  CATEGORY=$(insert "INSERT INTO catalog_categories (code, name, path) VALUES ('$S', '压测$S', '/$S/')")
+  # Suppliers, then products and SKUs, each kind in one multi-row INSERT (named by run suffix).
+  local values=() supplier i k
+  for i in $(seq "$SUPPLIERS"); do
+    values+=("($COUNTY, '压测合作社$i-$S', 'cooperative', 'active', '李四', '13900000000')")
+  done
+  sql "INSERT INTO catalog_suppliers (county_id, name, kind, status, contact_name, contact_phone) VALUES $(IFS=,; echo "${values[*]}")"
+  SUPPLIER_IDS=$(sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM catalog_suppliers WHERE county_id = $COUNTY")
+  values=()
+  for supplier in ${SUPPLIER_IDS//,/ }; do
+    for k in $(seq "$SKUS_PER_SUPPLIER"); do
+      values+=("($supplier, $COUNTY, $CATEGORY, '压测小米$k-$supplier-$S', 'listed')")
+    done
+  done
+  sql "INSERT INTO catalog_products (supplier_id, county_id, category_id, title, status) VALUES $(IFS=,; echo "${values[*]}")"
+  # Prices 15.50-44.49 yuan, varying per product.
+  sql "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) SELECT id, '标准装', '袋', 500, 1550 + id % 2900 FROM catalog_products WHERE county_id = $COUNTY"
+  sql "INSERT INTO ordering_stock (sku_id, supplier_id, available) SELECT s.id, p.supplier_id, $STOCK FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY"
+  SKU_FILE=$(mktemp /tmp/huicai-bench-XXXX.skus)
+  sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY ORDER BY p.supplier_id, s.id" >"$SKU_FILE"
+  SKU_COUNT=$(wc -l <"$SKU_FILE")
+}
+
+# Starts `huicai serve` on PORT in the background (prefixed by the words of SERVER_WRAPPER, e.g.
+# valgrind), sets SERVER and LOG, and waits until /healthz answers (at most WAIT_SECONDS, 10).
+start_server() {
+  LOG=$(mktemp /tmp/huicai-bench-XXXX.log)
+  HUICAI_HTTP_PORT=$PORT HUICAI_ACCESS_LOG=false HUICAI_MYSQL_POOL_SIZE=$POOL_SIZE \
+    HUICAI_ORDER_SWEEP_INTERVAL_MS=0 HUICAI_ORDER_PLACEMENTS_PER_MINUTE=0 \
+    ${SERVER_WRAPPER:-} "$HUICAI" serve >"$LOG" 2>&1 &
+  SERVER=$!
+  local tries=$(( ${WAIT_SECONDS:-10} * 10 ))
+  for _ in $(seq "$tries"); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
+    kill -0 "$SERVER" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "the server did not answer on port $PORT; its log:" >&2
+  tail -20 "$LOG" >&2
+  exit 1
+}
+
+# The SKU list of file $1 as a Lua table of per-supplier arrays.
+lua_skus() { awk 'BEGIN { printf "{" } $1 != last { if (NR > 1) printf "},"; printf "{"; last = $1; sep = "" } { printf "%s%s", sep, $2; sep = "," } END { print "}}" }' "$1"; }
+
+# Waits until the server's relay has published everything and the consumer groups of the ordering
+# stream have nothing pending or unread (at most DRAIN_SECONDS, 120).
+drain() {
+  local tries=$(( ${DRAIN_SECONDS:-120} * 10 )) unpublished lag
+  for _ in $(seq "$tries"); do
+    unpublished=$(sql "SELECT COUNT(*) FROM ordering_outbox WHERE published_at IS NULL")
+    lag=$("${REDIS[@]}" XINFO GROUPS 'huicai:{ordering}:events' 2>/dev/null |
+      awk 'prev == "pending" || prev == "lag" { sum += $1 } { prev = $1 } END { print sum + 0 }')
+    [[ "$unpublished" == 0 && "$lag" == 0 ]] && return 0
+    sleep 0.1
+  done
+  echo "warning: events not drained after ${DRAIN_SECONDS:-120} s" >&2
+}
+
+# CPU time (user + system) of process $1 and its threads so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
