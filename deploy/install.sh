@@ -11,6 +11,7 @@ packages=(
   libhiredis-dev libmysqlcppconn7v5 catch2 libprotobuf-dev protobuf-compiler libsodium-dev
   liboath-dev libqrencode-dev
   mariadb-server mariadb-client redis-server redis-tools
+  galera-4 rsync
   wrk nginx-light curl procps psmisc
   systemd docker-compose nodejs
 )
