@@ -1,9 +1,10 @@
-// Registration of the aid totals service: its routes and the totals' consumer of ordering's
-// events.
+// Registration of the aid totals service: its routes, its outbox relay (audit entries of
+// reserved-share filings) and the totals' consumer of ordering's events.
 
 #include <huicai/aidstats/service.hpp>
 #include <huicai/aidstats/totals.hpp>
 #include <huicai/core/app/context.hpp>
+#include <huicai/core/events/relay.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 
@@ -29,6 +30,11 @@ events::BatchHandler totals_handler() {
 
 void register_service(app::Context& context, http::Router& router) {
   add_routes(router, context);
+  context.spawn_background("aidstats-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
+    events::Relay relay(context.db(), context.redis(),
+                        events::RelayOptions{"aidstats_outbox", "aidstats"}, &context.metrics());
+    co_await relay.run();
+  });
   context.spawn_background(
       "aidstats-totals-consumer", [&context]() -> boost::asio::awaitable<void> {
         auto options = totals_consumer_options();

@@ -1,7 +1,9 @@
+// The shared CSV writer (huicai/core/csv.hpp).
 #include <cstdio>
-#include <huicai/settlement/csv.hpp>
+#include <huicai/core/csv.hpp>
+#include <huicai/core/http/message.hpp>
 
-namespace huicai::settlement {
+namespace huicai {
 
 std::string csv_text(std::string_view text) {
   std::string cell = "\"";
@@ -61,4 +63,13 @@ void CsvWriter::end_row() {
   row_started_ = false;
 }
 
-}  // namespace huicai::settlement
+http::Response csv_response(std::string body, const std::string& filename) {
+  http::Response response;
+  response.status = 200;
+  response.body = std::move(body);
+  response.set_header("content-type", "text/csv; charset=utf-8");
+  response.set_header("content-disposition", "attachment; filename=\"" + filename + "\"");
+  return response;
+}
+
+}  // namespace huicai

@@ -1,12 +1,11 @@
 // CSV that Excel opens right: BOM, quoted text, formulas neutralised, yuan and fen exact.
 #include <catch2/catch.hpp>
-#include <huicai/settlement/csv.hpp>
+#include <huicai/core/csv.hpp>
 #include <limits>
 
-using namespace huicai::settlement;
+using namespace huicai;
 
-TEST_CASE("csv cells: Chinese text kept, quotes doubled, formulas neutralised",
-          "[settlement][csv]") {
+TEST_CASE("csv cells: Chinese text kept, quotes doubled, formulas neutralised", "[core][csv]") {
   CHECK(csv_text("米脂小米合作社") == "\"米脂小米合作社\"");
   CHECK(csv_text(R"(say "hi")") == R"("say ""hi""")");
   CHECK(csv_text("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
@@ -16,7 +15,7 @@ TEST_CASE("csv cells: Chinese text kept, quotes doubled, formulas neutralised",
   CHECK(csv_text("") == "\"\"");
 }
 
-TEST_CASE("amounts in yuan with two decimals, exact for every int64", "[settlement][csv]") {
+TEST_CASE("amounts in yuan with two decimals, exact for every int64", "[core][csv]") {
   CHECK(yuan(0) == "0.00");
   CHECK(yuan(5) == "0.05");
   CHECK(yuan(123456) == "1234.56");
@@ -26,7 +25,7 @@ TEST_CASE("amounts in yuan with two decimals, exact for every int64", "[settleme
   CHECK(yuan(std::numeric_limits<std::int64_t>::max()) == "92233720368547758.07");
 }
 
-TEST_CASE("a csv document starts with the BOM and ends rows with CRLF", "[settlement][csv]") {
+TEST_CASE("a csv document starts with the BOM and ends rows with CRLF", "[core][csv]") {
   CsvWriter csv;
   csv.text("县").money(-250).number(7).end_row();
   CHECK(csv.data() == std::string(kUtf8Bom) + "\"县\",-2.50,-250,7\r\n");
