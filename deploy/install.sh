@@ -14,6 +14,7 @@ packages=(
   libxlsxwriter-dev python3 time
   mariadb-server mariadb-client redis-server redis-tools
   wrk nginx-light curl jq procps psmisc
+  galera-4 rsync
   systemd docker-compose nodejs
   chromium fonts-wqy-microhei
 )

@@ -7,6 +7,7 @@
 #include <huicai/core/config.hpp>
 #include <huicai/core/http/cors.hpp>
 #include <huicai/core/http/trusted_proxies.hpp>
+#include <huicai/core/mysql/endpoints.hpp>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -202,6 +203,11 @@ const std::vector<Setting>& settings() {
       // MySQL / MariaDB
       HUICAI_SETTING(mysql_host, "MySQL/MariaDB host", non_empty),
       HUICAI_SETTING(mysql_port, "MySQL/MariaDB port", Bounds{1, 65'535}),
+      checked(HUICAI_SETTING(mysql_fallback_hosts,
+                             "Comma-separated host:port of further servers of the same database "
+                             "(Galera nodes), tried in order when a connection cannot reach the "
+                             "one before (empty: none)"),
+              [](std::string_view text) { mysql::parse_endpoints(text); }),
       HUICAI_SETTING(mysql_user, "Application user (SELECT/INSERT/UPDATE/DELETE only)", non_empty),
       HUICAI_SETTING(mysql_password, "Application user's password"),
       HUICAI_SETTING(mysql_database, "Database name", non_empty),

@@ -420,3 +420,39 @@ TEST_CASE("an autocommit call whose connection dies is not rerun, the next call 
   CHECK(pool.run_blocking([](Session& session) { return select_int(session, "SELECT 5"); }) == 5);
   CHECK(pool.stats().reconnects >= 1);
 }
+
+TEST_CASE("a server that cannot be reached is passed over for the next fallback", "[mysql][pool]") {
+  IoThread io;
+  auto options = mysql_test_options(false, 1);
+  const huicai::mysql::Endpoint reachable{options.host, options.port};
+  options.port = 1;  // nothing listens there: the first node of a cluster is down
+  options.fallbacks = {{"127.0.0.1", 2}, reachable};
+  Pool pool(io.executor(), options);
+  int attempts = 0;
+  CHECK(pool.run_blocking(
+            [&](Session& session) {
+              ++attempts;
+              return select_int(session, "SELECT @@port");
+            },
+            true) == reachable.port);
+  CHECK(attempts == 1);
+  // The connection stays with the server it reached: after it is lost, the next call
+  // reconnects (to the same fallback) and succeeds.
+  CHECK_THROWS_AS(pool.run_blocking([&](Session& session) { kill_own_connection(session); }),
+                  ServiceUnavailable);
+  CHECK(pool.run_blocking([](Session& session) { return select_int(session, "SELECT @@port"); }) ==
+        reachable.port);
+  CHECK(pool.stats().failures == 1);
+}
+
+TEST_CASE("with no reachable server among the fallbacks the call fails with ServiceUnavailable",
+          "[mysql][pool]") {
+  IoThread io;
+  auto options = mysql_test_options(false, 1);
+  options.port = 1;
+  options.fallbacks = {{"127.0.0.1", 2}, {"127.0.0.1", 3}};
+  Pool pool(io.executor(), options);
+  CHECK_THROWS_WITH(
+      pool.run_blocking([](Session& session) { return select_int(session, "SELECT 1"); }),
+      Catch::Contains("nor its fallbacks"));
+}

@@ -95,7 +95,9 @@ void JobRunner::ensure_open(PooledConnection& connection) {
     connection.drop();
     gate_.record_failure();
     throw ServiceUnavailable("mysql", "cannot connect to " + options_.host + ":" +
-                                          std::to_string(options_.port) + ": " + describe(error));
+                                          std::to_string(options_.port) +
+                                          (options_.fallbacks.empty() ? "" : " nor its fallbacks") +
+                                          ": " + describe(error));
   }
   gate_.record_success();
   if (opened_before_) counters_.reconnects.fetch_add(1, std::memory_order_relaxed);

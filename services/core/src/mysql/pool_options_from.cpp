@@ -6,6 +6,7 @@ PoolOptions pool_options_from(const Config& config, PoolRole role) {
   PoolOptions options;
   options.host = config.mysql_host;
   options.port = config.mysql_port;
+  options.fallbacks = parse_endpoints(config.mysql_fallback_hosts);
   const bool admin = role == PoolRole::admin;
   options.user = admin ? config.mysql_admin_user : config.mysql_user;
   options.password = admin ? config.mysql_admin_password : config.mysql_password;

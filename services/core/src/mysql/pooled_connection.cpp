@@ -36,9 +36,26 @@ PooledConnection::~PooledConnection() {
 
 void PooledConnection::open() {
   drop();
+  // The configured server, then its fallbacks, starting with the one this connection reached
+  // last: after a failover every reconnect goes straight to the server that answered, not
+  // through the dead one first. When none can be reached, the last one's error is thrown.
+  const std::size_t count = 1 + options_.fallbacks.size();
+  for (std::size_t tried = 1;; ++tried) {
+    try {
+      open_endpoint(endpoint_ == 0 ? Endpoint{options_.host, options_.port}
+                                   : options_.fallbacks[endpoint_ - 1]);
+      return;
+    } catch (const sql::SQLException&) {
+      if (tried == count) throw;
+      endpoint_ = (endpoint_ + 1) % count;
+    }
+  }
+}
+
+void PooledConnection::open_endpoint(const Endpoint& endpoint) {
   sql::ConnectOptionsMap properties;
   properties["hostName"] =
-      sql::SQLString("tcp://" + options_.host + ":" + std::to_string(options_.port));
+      sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
   properties["userName"] = sql::SQLString(options_.user);
   properties["password"] = sql::SQLString(options_.password);
   if (!options_.database.empty()) properties["schema"] = sql::SQLString(options_.database);

@@ -26,8 +26,9 @@ class PooledConnection final : public Session {
   void execute_direct(const std::string& sql) override;
 
   bool is_open() const { return connection_ != nullptr; }
-  // Connects and sets the session up (UTC, strict sql_mode, REPEATABLE READ, autocommit).
-  // Throws sql::SQLException when the server cannot be reached.
+  // Connects and sets the session up (UTC, strict sql_mode, REPEATABLE READ, autocommit), to
+  // the configured server or, when it cannot be reached, to the first fallback that can.
+  // Throws sql::SQLException when none can be reached.
   void open();
   // Forgets the connection and every statement prepared on it; never throws.
   void drop();
@@ -49,7 +50,10 @@ class PooledConnection final : public Session {
   std::size_t cached_statements() const { return statements_.size(); }
 
  private:
+  void open_endpoint(const Endpoint& endpoint);
+
   const PoolOptions& options_;
+  std::size_t endpoint_ = 0;  // 0: options_.host/port, n: options_.fallbacks[n - 1]
   std::unique_ptr<sql::Connection> connection_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
   std::chrono::steady_clock::time_point last_used_{};

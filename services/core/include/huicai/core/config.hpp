@@ -48,6 +48,9 @@ struct Config {
   // MySQL / MariaDB
   std::string mysql_host = "127.0.0.1";
   std::uint16_t mysql_port = 13306;
+  // Further servers of the same database ("host:port,..."), tried in order when the one above
+  // cannot be reached: the other nodes of a Galera cluster (empty: none).
+  std::string mysql_fallback_hosts;
   std::string mysql_user = "huicai";
   std::string mysql_password = "huicai-dev";
   std::string mysql_database = "huicai";

@@ -20,10 +20,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <huicai/core/mysql/endpoints.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace sql {
 class Connection;
@@ -35,6 +37,9 @@ namespace huicai::mysql {
 struct PoolOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 13306;
+  // Tried in order when host:port cannot be reached (Galera nodes); a connection keeps the server
+  // it reached until that one fails.
+  std::vector<Endpoint> fallbacks;
   std::string user;
   std::string password;
   std::string database;
