@@ -15,7 +15,7 @@
 
 namespace huicai::http {
 
-class BodyFile;  // body_file.hpp
+class BodyFile;           // body_file.hpp
 struct WebSocketUpgrade;  // huicai/core/http/websocket.hpp
 
 enum class Method : std::uint8_t { get, head, post, put, patch, delete_, options, other };
