@@ -24,6 +24,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/events/relay.hpp>
@@ -106,9 +109,27 @@ std::vector<std::vector<std::string>> marker_checks(const std::vector<std::strin
   return commands;
 }
 
+// "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, as DATETIME(6) compares it.
+std::string utc_datetime_micros(std::chrono::system_clock::time_point at) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<long long>(micros % 1'000'000));
+  return text;
+}
+
 // Rows of `streams` published within the window become unpublished (and unclaimed) again.
+// Only rows published before `checked_at` (when this relay found the marker gone): another relay
+// that saw the marker this relay just set publishes its own rows meanwhile, and those must not go
+// out twice.
 std::size_t unpublish_window(mysql::Session& session, const std::string& table,
-                             const std::vector<std::string>& streams, std::chrono::seconds window) {
+                             const std::vector<std::string>& streams, std::chrono::seconds window,
+                             const std::string& checked_at) {
   std::string list;
   for (const auto& stream : streams) {
     checked_table_name(stream, "stream");  // [a-z0-9_] only: safe to quote
@@ -119,7 +140,7 @@ std::size_t unpublish_window(mysql::Session& session, const std::string& table,
       "UPDATE " + table +
       " SET published_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE stream IN (" + list +
       ") AND published_at >= UTC_TIMESTAMP(6) - INTERVAL " + std::to_string(window.count()) +
-      " SECOND"));
+      " SECOND AND published_at < '" + checked_at + "'"));
 }
 
 void log_republished(const std::string& producer, std::size_t rows) {
@@ -220,6 +241,7 @@ boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
       streams_.push_back(stream);
     }
   }
+  const auto checked_at = utc_datetime_micros(std::chrono::system_clock::now());
   // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
   auto checks = marker_checks(streams);
   auto replies = co_await redis_.pipeline(std::move(checks));
@@ -237,8 +259,8 @@ boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
   // window stays published); accepted for a race-free check between concurrent relays.
   const auto table = options_.outbox_table;
   const auto window = options_.republish_window;
-  auto unpublish = [table, lost, window](mysql::Session& session) {
-    return unpublish_window(session, table, lost, window);
+  auto unpublish = [table, lost, window, checked_at](mysql::Session& session) {
+    return unpublish_window(session, table, lost, window, checked_at);
   };
   const auto rows = co_await pool_.transaction(unpublish, mysql::Isolation::read_committed);
   if (rows > 0) log_republished(options_.producer, rows);
