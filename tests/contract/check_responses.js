@@ -8,20 +8,23 @@
 //
 // The document itself is checked too: a JSON success response with a bare `type: object` schema
 // fails, and so does an object schema with properties that does not say additionalProperties.
+// The request side (request_checks.js): path parameters declared; bodies and query parameters
+// the server accepted declared and matching their schemas. And the source (handler_query_reads.js):
+// every query parameter a handler reads is declared.
 //
-// Usage: node check_responses.js OPENAPI.yaml LOG_DIR
+// Usage: node check_responses.js OPENAPI.yaml LOG_DIR [SERVICES_DIR]
 // Exit code 1 on any finding.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const YAML = require("yaml");
-const Ajv = require("ajv");
-const addFormats = require("ajv-formats");
-const { toJsonSchema } = require("./openapi_schema");
+const { toJsonSchema, ajvFor, pointer } = require("./openapi_schema");
+const { RequestChecks } = require("./request_checks");
+const handlerQueryReads = require("./handler_query_reads");
 
-const [documentPath, logDir] = process.argv.slice(2);
+const [documentPath, logDir, servicesDir = path.join(__dirname, "../../services")] = process.argv.slice(2);
 if (!documentPath || !logDir) {
-  console.error("usage: node check_responses.js OPENAPI.yaml LOG_DIR");
+  console.error("usage: node check_responses.js OPENAPI.yaml LOG_DIR [SERVICES_DIR]");
   process.exit(2);
 }
 const document = YAML.parse(fs.readFileSync(documentPath, "utf8"));
@@ -91,11 +94,19 @@ for (const [template, item] of Object.entries(document.paths)) {
 }
 
 // ---- the captured answers -------------------------------------------------------------------
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-addFormats(ajv);
-ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
-ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
-ajv.addSchema(toJsonSchema(document), "openapi");
+const schemaDocument = toJsonSchema(document);
+const ajv = ajvFor(schemaDocument);
+const documented = new Map(Object.entries(document.paths).map(([t, item]) => [t, methods.filter((m) => item[m])]));
+const queryReads = handlerQueryReads.namesByRoute(servicesDir, documented);
+const requests = new RequestChecks(document, schemaDocument, resolve, (method, template) => queryReads.get(`${method} ${template}`) || new Set());
+requests.checkDocument();
+findings.push(
+  ...handlerQueryReads.findings(servicesDir, documented, (method, pattern) => {
+    const item = document.paths[pattern];
+    if (!item || !item[method]) return null;
+    return [...requests.parametersOf(pattern, method).keys()].filter((k) => k.startsWith("query ")).map((k) => k.slice(6));
+  }),
+);
 
 // Literal segments beat parameters: /v1/orders/export before /v1/orders/{order_id}.
 const templates = Object.keys(document.paths)
@@ -114,7 +125,6 @@ function templateOf(target) {
   return found && found.template;
 }
 
-const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 const validators = new Map();
 function validatorFor(template, method, status, type) {
   const key = `${template} ${method} ${status} ${type}`;
@@ -192,13 +202,17 @@ for (const file of files) {
 }
 
 // ---- report ---------------------------------------------------------------------------------
+findings.push(...requests.findings);
 const unique = [...new Set(findings)];
 const notSeen = operations.filter((o) => !seen.has(`${o.method} ${o.template}`));
-console.log(`${exchanges} exchanges in ${files.length} files; ${validated} bodies validated against their schema`);
+console.log(`${exchanges} exchanges in ${files.length} files; ${validated} bodies validated against their schema, ${requests.validatedBodies} request bodies against their requestBody`);
 console.log(`${seen.size} of ${operations.length} operations called by the suite`);
 if (notSeen.length) {
   console.log(`operations the suite did not call (${notSeen.length}):`);
   for (const o of notSeen) console.log(`  ${o.method.toUpperCase()} ${o.template}`);
+}
+if (requests.ignoredQueryNames.size) {
+  console.log(`query parameters the suite sent that no handler reads (ignored): ${[...requests.ignoredQueryNames].join(", ")}`);
 }
 if (unmatched.size) {
   console.log(`paths outside the document (test routes, probes): ${unmatched.size} distinct`);

@@ -40,6 +40,7 @@ async function api(path) {
 
 function signOut() {
   sessionStorage.removeItem('huicai.token');
+  sessionStorage.removeItem('huicai.refresh');
   state.token = null;
   if (state.socket) state.socket.close();
   $('board').hidden = true;

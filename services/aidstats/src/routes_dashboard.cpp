@@ -35,6 +35,7 @@ const std::map<std::string, DashboardFile>& dashboard_files() {
       {"dashboard.js", {"dashboard.js", "text/javascript; charset=utf-8"}},
       {"dashboard.css", {"dashboard.css", "text/css; charset=utf-8"}},
       {"money.js", {"money.js", "text/javascript; charset=utf-8"}},
+      {"sign_in.js", {"sign_in.js", "text/javascript; charset=utf-8"}},
       {"echarts.min.js",
        {"node_modules/echarts/dist/echarts.min.js", "text/javascript; charset=utf-8"}},
   };

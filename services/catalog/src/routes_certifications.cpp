@@ -28,20 +28,6 @@ auth::Owner owner_of(const boost::json::object& certification) {
   return owner;
 }
 
-std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
-                                           std::vector<http::FieldError>& errors) {
-  auto text = request.query_param(name);
-  if (!text || text->empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto value = std::stoll(*text, &used);
-    if (used == text->size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  errors.push_back({name, "must be a positive integer"});
-  return std::nullopt;
-}
-
 }  // namespace
 
 void register_certification_routes(http::Router& router, const StatePtr& state) {

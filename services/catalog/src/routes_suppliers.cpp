@@ -140,6 +140,9 @@ void register_supplier_action(http::Router& router, const StatePtr& state,
                                     "supplier", std::string(transition->action));
                 }
                 auto after = *find_supplier(session, id, false);
+                enqueue_supplier_status_changed(session, id,
+                                                std::string(current->at("status").as_string()),
+                                                reason.value_or(""), actor, request.request_id);
                 audit_change(session, request,
                              {audit_action, "supplier", std::to_string(id),
                               audit::summary(*current, {"status", "version"}),
@@ -236,6 +239,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
                   if (gives_bank_account(supplier))
                     file_bank_change(session, request, id, supplier);
                   auto created = *find_supplier(session, id, false);
+                  enqueue_supplier_status_changed(session, id, "", "", actor, request.request_id);
                   audit_change(session, request,
                                {"supplier.created", "supplier", std::to_string(id), "",
                                 audit::summary(created, {"name", "kind", "county", "status"})});
