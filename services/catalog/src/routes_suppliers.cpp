@@ -162,17 +162,8 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
       [state](http::Request& request) -> asio::awaitable<http::Response> {
         SupplierFilter filter;
         std::vector<http::FieldError> errors;
-        const auto read_id = [&](const char* name) -> std::optional<std::int64_t> {
-          auto text = request.query_param(name);
-          if (!text || text->empty()) return std::nullopt;
-          try {
-            std::size_t used = 0;
-            const auto value = std::stoll(*text, &used);
-            if (used == text->size() && value > 0) return value;
-          } catch (const std::exception&) {
-          }
-          errors.push_back({name, "must be a positive integer"});
-          return std::nullopt;
+        const auto read_id = [&](const char* name) {
+          return positive_query(request, name, errors);
         };
         filter.county_id = read_id("county");
         if (auto after = read_id("cursor")) filter.after_id = *after;

@@ -32,17 +32,9 @@ struct Tree {
 
 Tree declare_tree(CatalogWorld& world) {
   auto op = world.client(world.operator_());
-  const auto category = [&](const std::string& code, std::optional<std::int64_t> parent) {
-    boost::json::object body{{"code", code}, {"name", "类" + code}};
-    if (parent) body["parent_id"] = *parent;
-    auto created = op->post("/v1/categories", json(body), kJson);
-    INFO(created.body);
-    REQUIRE(created.status == 201);
-    return created.json().at("id").as_int64();
-  };
   Tree tree;
-  tree.root = category(unique("attr"), std::nullopt);
-  tree.child = category(unique("attr"), tree.root);
+  tree.root = world.create_category(unique("attr"));
+  tree.child = world.create_category(unique("attr"), tree.root);
   const auto declare = [&](std::int64_t on, const boost::json::object& body) {
     auto created =
         op->post("/v1/categories/" + std::to_string(on) + "/attributes", json(body), kJson);

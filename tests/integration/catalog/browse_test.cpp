@@ -109,22 +109,13 @@ TEST_CASE("the category filter takes the category's subtree and nothing beside i
   CatalogWorld world;
   const auto county = world.create_county();
   const auto supplier = world.create_active_supplier(county);
-  auto op = world.client(world.operator_());
-  const auto category = [&](const std::string& code, std::optional<std::int64_t> parent) {
-    boost::json::object body{{"code", code}, {"name", "类" + code}};
-    if (parent) body["parent_id"] = *parent;
-    auto created = op->post("/v1/categories", json(body), kJson);
-    INFO(created.body);
-    REQUIRE(created.status == 201);
-    return created.json().at("id").as_int64();
-  };
   // Codes chosen to catch a careless prefix test: "x_y" as a LIKE pattern matches "xzy", and
   // "/ab/" must not take "/abc/".
   const auto stem = unique("c");
-  const auto parent = category(stem + "x_y", std::nullopt);
-  const auto child = category(stem + "x_y-kid", parent);
-  const auto lookalike = category(stem + "xzy", std::nullopt);
-  const auto longer = category(stem + "x_yz", std::nullopt);
+  const auto parent = world.create_category(stem + "x_y");
+  const auto child = world.create_category(stem + "x_y-kid", parent);
+  const auto lookalike = world.create_category(stem + "xzy");
+  const auto longer = world.create_category(stem + "x_yz");
   const auto in_parent = world.listed_product(supplier, unique("杂粮礼盒"), 5000, parent);
   const auto in_child = world.listed_product(supplier, unique("小米"), 3000, child);
   const auto in_lookalike = world.listed_product(supplier, unique("红枣"), 2000, lookalike);

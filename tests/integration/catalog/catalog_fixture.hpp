@@ -12,6 +12,7 @@
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -141,6 +142,18 @@ class CatalogWorld {
     auto created = client(operator_())
                        ->post("/v1/categories", json({{"code", code}, {"name", code}}),
                               {{"content-type", "application/json"}});
+    REQUIRE(created.status == 201);
+    return created.json().at("id").as_int64();
+  }
+
+  // A new category (as the operator), under `parent` when given.
+  std::int64_t create_category(const std::string& code, std::optional<std::int64_t> parent = {}) {
+    boost::json::object body{{"code", code}, {"name", "类" + code}};
+    if (parent) body["parent_id"] = *parent;
+    auto created = client(operator_())
+                       ->post("/v1/categories", boost::json::serialize(body),
+                              {{"content-type", "application/json"}});
+    INFO(created.body);
     REQUIRE(created.status == 201);
     return created.json().at("id").as_int64();
   }
