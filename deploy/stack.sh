@@ -24,6 +24,9 @@
 #   HUICAI_REDIS_USER [huicai]              HUICAI_REDIS_PASSWORD [huicai-redis-dev]
 #                                           Redis's only user (the default user is off)
 #   HUICAI_STACK_WAIT_SECONDS [60]          how long to wait for a server to answer
+#   HUICAI_MYSQL_EXTRA_OPTIONS []           more mariadbd options for this start only (settings
+#                                           benchmarks: tests/bench/mysql_tuning.sh), e.g.
+#                                           "--innodb-flush-method=fsync"
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -97,7 +100,8 @@ start_mysql() {
         fail "mariadb-install-db failed"
       fi
     fi
-    mariadb_launch "$mysql_dir"
+    # shellcheck disable=SC2086 # the extra options are words
+    mariadb_launch "$mysql_dir" ${HUICAI_MYSQL_EXTRA_OPTIONS:-}
   fi
   local waited=0
   until mysql_answers; do
