@@ -18,9 +18,7 @@
 const fs = require("fs");
 const path = require("path");
 const YAML = require("yaml");
-const Ajv = require("ajv");
-const addFormats = require("ajv-formats");
-const { toJsonSchema } = require("./openapi_schema");
+const { toJsonSchema, ajvFor, pointer } = require("./openapi_schema");
 const { RequestChecks } = require("./request_checks");
 const handlerQueryReads = require("./handler_query_reads");
 
@@ -96,12 +94,8 @@ for (const [template, item] of Object.entries(document.paths)) {
 }
 
 // ---- the captured answers -------------------------------------------------------------------
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-addFormats(ajv);
-ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
-ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
 const schemaDocument = toJsonSchema(document);
-ajv.addSchema(schemaDocument, "openapi");
+const ajv = ajvFor(schemaDocument);
 const documented = new Map(Object.entries(document.paths).map(([t, item]) => [t, methods.filter((m) => item[m])]));
 const queryReads = handlerQueryReads.namesByRoute(servicesDir, documented);
 const requests = new RequestChecks(document, schemaDocument, resolve, (method, template) => queryReads.get(`${method} ${template}`) || new Set());
@@ -131,7 +125,6 @@ function templateOf(target) {
   return found && found.template;
 }
 
-const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 const validators = new Map();
 function validatorFor(template, method, status, type) {
   const key = `${template} ${method} ${status} ${type}`;

@@ -15,10 +15,7 @@
 //     and the path's values pass their parameter schemas (enums, integers), coerced from text as a
 //     server reads them.
 "use strict";
-const Ajv = require("ajv");
-const addFormats = require("ajv-formats");
-
-const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+const { ajvFor, pointer } = require("./openapi_schema");
 
 class RequestChecks {
   // `resolve` follows $refs inside `document`; `schemaDocument` is the document as JSON Schema;
@@ -30,16 +27,9 @@ class RequestChecks {
     this.findings = [];
     this.validatedBodies = 0;
     this.ignoredQueryNames = new Set();
-    const options = { strict: false, allErrors: true, validateSchema: false };
-    this.bodies = new Ajv(options);
+    this.bodies = ajvFor(schemaDocument);
     // Query and path values arrive as text: coerce as the handlers parse them.
-    this.values = new Ajv({ ...options, coerceTypes: true });
-    for (const ajv of [this.bodies, this.values]) {
-      addFormats(ajv);
-      ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
-      ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
-      ajv.addSchema(schemaDocument, "openapi");
-    }
+    this.values = ajvFor(schemaDocument, { coerceTypes: true });
     this.compiled = new Map();
   }
 
