@@ -18,9 +18,7 @@
 const fs = require("fs");
 const path = require("path");
 const YAML = require("yaml");
-const Ajv = require("ajv");
-const addFormats = require("ajv-formats");
-const { toJsonSchema } = require("./openapi_schema");
+const { toJsonSchema, ajvFor, pointer } = require("./openapi_schema");
 const { RequestChecks } = require("./request_checks");
 const handlerQueryReads = require("./handler_query_reads");
 
@@ -96,16 +94,14 @@ for (const [template, item] of Object.entries(document.paths)) {
 }
 
 // ---- the captured answers -------------------------------------------------------------------
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-addFormats(ajv);
-ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
-ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
 const schemaDocument = toJsonSchema(document);
-ajv.addSchema(schemaDocument, "openapi");
-const requests = new RequestChecks(document, schemaDocument, resolve);
+const ajv = ajvFor(schemaDocument);
+const documented = new Map(Object.entries(document.paths).map(([t, item]) => [t, methods.filter((m) => item[m])]));
+const queryReads = handlerQueryReads.namesByRoute(servicesDir, documented);
+const requests = new RequestChecks(document, schemaDocument, resolve, (method, template) => queryReads.get(`${method} ${template}`) || new Set());
 requests.checkDocument();
 findings.push(
-  ...handlerQueryReads.findings(servicesDir, new Map(Object.entries(document.paths).map(([t, item]) => [t, methods.filter((m) => item[m])])), (method, pattern) => {
+  ...handlerQueryReads.findings(servicesDir, documented, (method, pattern) => {
     const item = document.paths[pattern];
     if (!item || !item[method]) return null;
     return [...requests.parametersOf(pattern, method).keys()].filter((k) => k.startsWith("query ")).map((k) => k.slice(6));
@@ -129,7 +125,6 @@ function templateOf(target) {
   return found && found.template;
 }
 
-const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 const validators = new Map();
 function validatorFor(template, method, status, type) {
   const key = `${template} ${method} ${status} ${type}`;
@@ -215,6 +210,9 @@ console.log(`${seen.size} of ${operations.length} operations called by the suite
 if (notSeen.length) {
   console.log(`operations the suite did not call (${notSeen.length}):`);
   for (const o of notSeen) console.log(`  ${o.method.toUpperCase()} ${o.template}`);
+}
+if (requests.ignoredQueryNames.size) {
+  console.log(`query parameters the suite sent that no handler reads (ignored): ${[...requests.ignoredQueryNames].join(", ")}`);
 }
 if (unmatched.size) {
   console.log(`paths outside the document (test routes, probes): ${unmatched.size} distinct`);

@@ -100,4 +100,18 @@ function findings(servicesDir, documented, declaredQuery) {
   return result;
 }
 
-module.exports = { scan, findings };
+// "method pattern" -> the query names the files registering it read (a route registered nowhere
+// in the sources, e.g. by a test: absent).
+function namesByRoute(servicesDir, documented) {
+  const result = new Map();
+  for (const { routes, names } of scan(servicesDir, documented)) {
+    for (const route of routes) {
+      const key = `${route.method} ${route.pattern}`;
+      if (!result.has(key)) result.set(key, new Set());
+      for (const name of names) result.get(key).add(name);
+    }
+  }
+  return result;
+}
+
+module.exports = { scan, findings, namesByRoute };

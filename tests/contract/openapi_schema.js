@@ -1,8 +1,10 @@
 // OpenAPI 3.0 schema objects -> JSON Schema (draft-07, what ajv validates): `nullable: true`
 // becomes a "null" alternative. Everything else (formats, enums, $ref into #/components) is
 // already JSON Schema. Returns a converted deep copy of the whole document, so $refs still point
-// into it.
+// into it. Also the one ajv set-up the checks share, and JSON pointers into the document.
 "use strict";
+const Ajv = require("ajv");
+const addFormats = require("ajv-formats");
 
 function toJsonSchema(node) {
   if (Array.isArray(node)) return node.map(toJsonSchema);
@@ -22,4 +24,18 @@ function toJsonSchema(node) {
   return { anyOf: [copy, { type: "null" }] };
 }
 
-module.exports = { toJsonSchema };
+// An ajv with the converted document registered as "openapi" (refs: openapi#/paths/...), the
+// standard formats and OpenAPI's int32/int64.
+function ajvFor(schemaDocument, options = {}) {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, ...options });
+  addFormats(ajv);
+  ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
+  ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addSchema(schemaDocument, "openapi");
+  return ajv;
+}
+
+// A JSON pointer (RFC 6901) from keys: pointer("paths", "/v1/orders", "get") = paths/~1v1~1orders/get.
+const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+
+module.exports = { toJsonSchema, ajvFor, pointer };

@@ -3,36 +3,33 @@
 //
 // The document: every {name} in a path template is a declared, required path parameter.
 // The recorded exchanges (tests/support/http_client.cpp logs the request body and its type):
-//   - a body sent to an operation that declares no requestBody fails when the handler read it
-//     (the answer is a success or a 422 validation answer);
+//   - a body with content (not `{}`, which many clients send to any POST) sent to an operation that
+//     declares no requestBody fails when the server took it (a success, or a 422 naming its
+//     fields): the handler reads a body the document does not describe, or the client sends one
+//     the server ignores;
 //   - a success answered to a request with a JSON body: the body passes the requestBody schema
 //     (closed objects, so a field the document does not declare fails);
 //   - a success answered to a request without a body, where the requestBody is required, fails;
-//   - a success: every query parameter sent is declared, and its value and the path's values pass
-//     their parameter schemas (enums, integers), coerced from text as a server reads them.
+//   - a success: every query parameter sent that the handlers read (handler_query_reads.js; a
+//     name no handler reads is ignored by the server and only counted) is declared, and its value
+//     and the path's values pass their parameter schemas (enums, integers), coerced from text as a
+//     server reads them.
 "use strict";
-const Ajv = require("ajv");
-const addFormats = require("ajv-formats");
-
-const pointer = (...keys) => keys.map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+const { ajvFor, pointer } = require("./openapi_schema");
 
 class RequestChecks {
-  // `resolve` follows $refs inside `document`; `schemaDocument` is the document as JSON Schema.
-  constructor(document, schemaDocument, resolve) {
+  // `resolve` follows $refs inside `document`; `schemaDocument` is the document as JSON Schema;
+  // `queryNamesRead(method, template)`, when given, the query names the route's handlers read.
+  constructor(document, schemaDocument, resolve, queryNamesRead = null) {
     this.document = document;
     this.resolve = resolve;
+    this.queryNamesRead = queryNamesRead;
     this.findings = [];
     this.validatedBodies = 0;
-    const options = { strict: false, allErrors: true, validateSchema: false };
-    this.bodies = new Ajv(options);
+    this.ignoredQueryNames = new Set();
+    this.bodies = ajvFor(schemaDocument);
     // Query and path values arrive as text: coerce as the handlers parse them.
-    this.values = new Ajv({ ...options, coerceTypes: true });
-    for (const ajv of [this.bodies, this.values]) {
-      addFormats(ajv);
-      ajv.addFormat("int64", { type: "number", validate: Number.isInteger });
-      ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
-      ajv.addSchema(schemaDocument, "openapi");
-    }
+    this.values = ajvFor(schemaDocument, { coerceTypes: true });
     this.compiled = new Map();
   }
 
@@ -94,13 +91,14 @@ class RequestChecks {
     const operation = this.document.paths[template][method];
     const success = exchange.status >= 200 && exchange.status < 300;
     const sent = exchange.request_body !== undefined && exchange.request_body !== "";
+    const substantial = sent && exchange.request_body.trim() !== "{}";
     const requestBody = operation.requestBody && this.resolve(operation.requestBody);
     const requestBodyRef = operation.requestBody && operation.requestBody.$ref
       ? `openapi${operation.requestBody.$ref}`
       : `openapi#/${pointer("paths", template, method, "requestBody")}`;
 
-    if (sent && !requestBody && (success || exchange.status === 422)) {
-      this.findings.push(`${label}: the handler read a request body, but ${method.toUpperCase()} ${template} declares no requestBody`);
+    if (substantial && !requestBody && (success || exchange.status === 422)) {
+      this.findings.push(`${label}: the server took a request body, but ${method.toUpperCase()} ${template} declares no requestBody`);
     }
     if (!success) return;
     if (!sent && requestBody && requestBody.required) {
@@ -131,6 +129,11 @@ class RequestChecks {
     const query = exchange.target.includes("?") ? exchange.target.slice(exchange.target.indexOf("?") + 1) : "";
     for (const [name, value] of new URLSearchParams(query)) {
       const declared = parameters.get(`query ${name}`);
+      const read = this.queryNamesRead && this.queryNamesRead(method, template);
+      if (!declared && read && !read.has(name)) {
+        this.ignoredQueryNames.add(`${method.toUpperCase()} ${template} ?${name}`);
+        continue;
+      }
       if (!declared) this.findings.push(`${label}: query parameter ${name} is not declared for ${method.toUpperCase()} ${template}`);
       else values.push([name, value, declared]);
     }
@@ -138,7 +141,14 @@ class RequestChecks {
     template.split("/").forEach((segment, index) => {
       const match = /^\{([^}/]+)\}$/.exec(segment);
       const declared = match && parameters.get(`path ${match[1]}`);
-      if (declared) values.push([match[1], decodeURIComponent(concrete[index]), declared]);
+      if (!declared) return;
+      let value = concrete[index];
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // Not percent-encoded UTF-8: checked as sent.
+      }
+      values.push([match[1], value, declared]);
     });
     for (const [name, value, declared] of values) {
       const validate = this.validator(this.values, declared.schemaRef);

@@ -51,8 +51,8 @@ function resolve(node) {
   return node;
 }
 
-function findingsFor(exchanges) {
-  const checks = new RequestChecks(document, toJsonSchema(document), resolve);
+function findingsFor(exchanges, queryNamesRead = null) {
+  const checks = new RequestChecks(document, toJsonSchema(document), resolve, queryNamesRead);
   checks.checkDocument();
   for (const [method, template, exchange] of exchanges) {
     checks.checkExchange(exchange, template, method, `${method} ${exchange.target} -> ${exchange.status}`);
@@ -88,16 +88,26 @@ test("an undeclared query parameter, a value outside its enum, a path value of t
   assert.match(findings[2], /path parameter thing_id=abc does not match/);
 });
 
+test("a query parameter no handler reads is ignored (the server ignores it too); one it reads is not", () => {
+  const read = () => new Set(["status", "sort"]);
+  const findings = findingsFor([["get", "/v1/things", { target: "/v1/things?status=open&sort=new&utm=x", status: 200 }]], read)
+    .filter((f) => !f.startsWith("document:"));
+  assert.strictEqual(findings.length, 1, findings.join("\n"));
+  assert.match(findings[0], /query parameter sort is not declared/);
+});
+
 test("request bodies: undeclared, a field the schema does not have, required but absent", () => {
   const findings = findingsFor([
     ["post", "/v1/things/{thing_id}/close", { target: "/v1/things/1/close", status: 200, request_content_type: "application/json", request_body: '{"reason":"x"}' }],
     ["post", "/v1/things/{thing_id}/close", { target: "/v1/things/1/close", status: 422, request_content_type: "application/json", request_body: '{"reason":""}' }],
     ["post", "/v1/things", { target: "/v1/things", status: 201, request_content_type: "application/json", request_body: '{"name":"a","colour":"red"}' }],
     ["post", "/v1/things", { target: "/v1/things", status: 201 }],
+    // An empty object is what many clients send with any POST: not a body the server took.
+    ["post", "/v1/things/{thing_id}/close", { target: "/v1/things/1/close", status: 200, request_content_type: "application/json", request_body: "{}" }],
   ]).filter((f) => !f.startsWith("document:"));
   assert.strictEqual(findings.length, 4, findings.join("\n"));
-  assert.match(findings[0], /read a request body, but POST \/v1\/things\/\{thing_id\}\/close declares no requestBody/);
-  assert.match(findings[1], /-> 422: the handler read a request body/);
+  assert.match(findings[0], /took a request body, but POST \/v1\/things\/\{thing_id\}\/close declares no requestBody/);
+  assert.match(findings[1], /-> 422: the server took a request body/);
   assert.match(findings[2], /does not match the requestBody schema: .*colour/);
   assert.match(findings[3], /succeeded without a body, but the requestBody is declared required/);
 });
