@@ -10,56 +10,13 @@
 #include <huicai/settlement/csv.hpp>
 
 #include "settlement_world.hpp"
+#include "xlsx_rows.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::settlement;
 
 namespace {
-
-using Rows = std::vector<std::vector<boost::json::value>>;
-
-// The first worksheet's rows, read from the XLSX bytes by the Python checker.
-Rows xlsx_rows(const std::string& bytes, std::string* sheet_name = nullptr) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("huicai-export-test-" + std::to_string(::getpid()) + ".xlsx");
-  std::ofstream(path, std::ios::binary) << bytes;
-  const std::string command =
-      "python3 " + std::string(HUICAI_SOURCE_DIR) + "/tests/tools/xlsx_rows.py " + path.string();
-  std::string output;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    std::size_t count = 0;
-    while ((count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, count);
-    CHECK(::pclose(pipe) == 0);
-  }
-  std::filesystem::remove(path);
-  INFO(output);
-  const auto document = boost::json::parse(output).as_object();
-  if (sheet_name) *sheet_name = std::string(document.at("sheet").as_string());
-  Rows rows;
-  for (const auto& row : document.at("rows").as_array()) {
-    rows.emplace_back(row.as_array().begin(), row.as_array().end());
-  }
-  return rows;
-}
-
-std::string cell(const Rows& rows, std::size_t row, std::size_t column) {
-  REQUIRE(row < rows.size());
-  REQUIRE(column < rows[row].size());
-  const auto& value = rows[row][column];
-  REQUIRE(value.is_string());
-  return std::string(value.as_string());
-}
-
-bool has_formula(const Rows& rows) {
-  for (const auto& row : rows) {
-    for (const auto& value : row) {
-      if (value.is_object()) return true;
-    }
-  }
-  return false;
-}
 
 std::vector<std::string> csv_lines(const std::string& body) {
   std::vector<std::string> lines;
