@@ -24,6 +24,9 @@
 #   HUICAI_REDIS_USER [huicai]              HUICAI_REDIS_PASSWORD [huicai-redis-dev]
 #                                           Redis's only user (the default user is off)
 #   HUICAI_STACK_WAIT_SECONDS [60]          how long to wait for a server to answer
+#   HUICAI_MYSQL_EXTRA_OPTIONS []           more mariadbd options for this start only (settings
+#                                           benchmarks: tests/bench/mysql_tuning.sh), e.g.
+#                                           "--innodb-flush-method=fsync"
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -153,8 +156,9 @@ start_mysql() {
       fi
     fi
     # setsid: the server must not die with the shell (or ctest) that started it.
-    setsid mariadbd --defaults-file="$mysql_conf" --user="$os_user" </dev/null \
-      >>"$mysql_dir/mariadbd.out" 2>&1 &
+    # shellcheck disable=SC2086 # the extra options are words
+    setsid mariadbd --defaults-file="$mysql_conf" --user="$os_user" ${HUICAI_MYSQL_EXTRA_OPTIONS:-} \
+      </dev/null >>"$mysql_dir/mariadbd.out" 2>&1 &
   fi
   local waited=0
   until mysql_answers; do

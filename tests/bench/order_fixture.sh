@@ -5,7 +5,10 @@
 # Fixture: SUPPLIERS suppliers (50) with SKUS_PER_SUPPLIER SKUs each (20) of one county and
 # category named by the run suffix S, inserted with the admin MySQL user (the bench's stage, like
 # the integration tests; ordering never writes catalog tables), plus an ordering_stock row of
-# STOCK units per SKU. SKU_FILE lists "<supplier_id> <sku_id>" per line.
+# STOCK units per SKU. SKU_FILE lists "<supplier_id> <sku_id>" per line. With CERTIFIED=1 (the
+# default; aid products are certified), every other product has a product-scope certification
+# valid today and an expired one, and every other supplier a supplier-scope one valid today, so
+# pricing reads certifications as it does in production.
 
 # The local stack's built-in secrets: a benchmark runs against it, never against production.
 export HUICAI_ENV=development
@@ -18,6 +21,7 @@ POOL_SIZE=${POOL_SIZE:-16}
 SUPPLIERS=${SUPPLIERS:-50}
 SKUS_PER_SUPPLIER=${SKUS_PER_SUPPLIER:-20}
 STOCK=${STOCK:-1000000}
+CERTIFIED=${CERTIFIED:-1}
 (( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
 # Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
 # SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
@@ -57,6 +61,11 @@ make_catalog() {
   sql "INSERT INTO catalog_products (supplier_id, county_id, category_id, title, status) VALUES $(IFS=,; echo "${values[*]}")"
   # Prices 15.50-44.49 yuan, varying per product.
   sql "INSERT INTO catalog_skus (product_id, spec, sale_unit, net_weight_grams, price_fen) SELECT id, '标准装', '袋', 500, 1550 + id % 2900 FROM catalog_products WHERE county_id = $COUNTY"
+  if [[ "$CERTIFIED" == 1 ]]; then
+    sql "INSERT INTO catalog_certifications (certificate_number, issuing_body, scope, target_id, county_id, valid_from, valid_to) SELECT CONCAT('$S-P', id), '压测认定机构', 'product', id, county_id, CURRENT_DATE - INTERVAL 30 DAY, CURRENT_DATE + INTERVAL 300 DAY FROM catalog_products WHERE county_id = $COUNTY AND id % 2 = 0"
+    sql "INSERT INTO catalog_certifications (certificate_number, issuing_body, scope, target_id, county_id, valid_from, valid_to) SELECT CONCAT('$S-X', id), '压测认定机构', 'product', id, county_id, CURRENT_DATE - INTERVAL 400 DAY, CURRENT_DATE - INTERVAL 35 DAY FROM catalog_products WHERE county_id = $COUNTY AND id % 2 = 0"
+    sql "INSERT INTO catalog_certifications (certificate_number, issuing_body, scope, target_id, county_id, valid_from, valid_to) SELECT CONCAT('$S-S', id), '压测认定机构', 'supplier', id, county_id, CURRENT_DATE - INTERVAL 30 DAY, CURRENT_DATE + INTERVAL 200 DAY FROM catalog_suppliers WHERE county_id = $COUNTY AND id % 2 = 1"
+  fi
   sql "INSERT INTO ordering_stock (sku_id, supplier_id, available) SELECT s.id, p.supplier_id, $STOCK FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY"
   SKU_FILE=$(mktemp /tmp/huicai-bench-XXXX.skus)
   sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id WHERE p.county_id = $COUNTY ORDER BY p.supplier_id, s.id" >"$SKU_FILE"
@@ -80,6 +89,37 @@ start_server() {
   echo "the server did not answer on port $PORT; its log:" >&2
   tail -20 "$LOG" >&2
   exit 1
+}
+
+# Starts the local stack (idempotent) and applies pending migrations.
+start_stack() { "$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1; }
+
+# A base for the run's account ids (fresh buyers, hence fresh idempotency keys, per run).
+account_base() { echo $(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 )); }
+
+# Writes to file $2 the wrk script of the benchmark order: each request a fresh Idempotency-Key
+# (BENCH_KEY_PREFIX + thread id + counter), 1 unit of a random SKU of each of two different random
+# suppliers of SKU file $1 (the same choice as the baseline), a personal order of BENCH_TOKEN.
+write_order_lua() {
+  cat >"$2" <<LUA
+local skus = $(lua_skus "$1")
+local counter = 0
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) math.randomseed(tid * 7919 + os.time()) end
+function request()
+  counter = counter + 1
+  local first = math.random(#skus)
+  local second = (first + math.random(#skus - 1) - 1) % #skus + 1
+  local a = skus[first][math.random(#skus[first])]
+  local b = skus[second][math.random(#skus[second])]
+  return wrk.format("POST", "/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
+    ["Idempotency-Key"] = os.getenv("BENCH_KEY_PREFIX") .. "-" .. tid .. "-" .. counter,
+  }, '{"fund_plan":"personal","lines":[{"sku_id":' .. a .. ',"quantity":1},{"sku_id":' .. b .. ',"quantity":1}]}')
+end
+LUA
 }
 
 # The SKU list of file $1 as a Lua table of per-supplier arrays.

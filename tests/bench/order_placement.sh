@@ -34,12 +34,12 @@ SCARCE=${SCARCE:-300}
 (( ROUNDS >= 3 )) || { echo "ROUNDS must be at least 3" >&2; exit 1; }
 source "$(dirname "$0")/order_fixture.sh"
 
-"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
+start_stack
 
 # --- fixture -------------------------------------------------------------------------------
 make_catalog
 echo "$SUPPLIERS suppliers x $SKUS_PER_SUPPLIER SKUs = $SKU_COUNT SKUs, $STOCK units each; 2 lines from 2 suppliers per order"
-BASE=$(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 ))
+BASE=$(account_base)
 ACCOUNTS=()
 
 # --- the server ------------------------------------------------------------------------------
@@ -47,31 +47,7 @@ start_server
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 
 LUA=$(mktemp /tmp/huicai-bench-XXXX.lua)
-write_lua() {
-  cat >"$LUA" <<LUA
--- Each request a fresh Idempotency-Key: run suffix + round + thread id + counter, and 1 unit of
--- a random SKU of each of two different random suppliers (the same choice as the baseline).
-local skus = $(lua_skus "$1")
-local counter = 0
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) math.randomseed(tid * 7919 + os.time()) end
-function request()
-  counter = counter + 1
-  local first = math.random(#skus)
-  local second = (first + math.random(#skus - 1) - 1) % #skus + 1
-  local a = skus[first][math.random(#skus[first])]
-  local b = skus[second][math.random(#skus[second])]
-  return wrk.format("POST", "/v1/orders", {
-    ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
-    ["Idempotency-Key"] = os.getenv("BENCH_KEY_PREFIX") .. "-" .. tid .. "-" .. counter,
-  }, '{"fund_plan":"personal","lines":[{"sku_id":' .. a .. ',"quantity":1},{"sku_id":' .. b .. ',"quantity":1}]}')
-end
-LUA
-}
-
-write_lua "$SKU_FILE"
+write_order_lua "$SKU_FILE" "$LUA"
 printf '%-5s %-5s %-8s %9s %9s %9s %8s %10s %9s %9s %10s\n' round conns path orders/s p50_ms p99_ms non2xx stmts/order commits h_commits lock_waits
 declare -A MIN_RATIO
 HTTP_ACCOUNTS=()
@@ -124,7 +100,7 @@ sql "SELECT p.supplier_id, s.id FROM catalog_skus s JOIN catalog_products p ON p
 # sold, so the scarce round's own account is the one that must get exactly SCARCE orders.
 SCARCE_BEFORE=$(sql "SELECT GROUP_CONCAT(CONCAT(sku_id, ':', available + reserved + sold)) FROM ordering_stock WHERE sku_id IN ($SCARCE_SKUS)")
 sql "UPDATE ordering_stock SET available = $SCARCE WHERE sku_id IN ($SCARCE_SKUS)"
-write_lua "$SCARCE_FILE"
+write_order_lua "$SCARCE_FILE" "$LUA"
 ACCOUNT=$((BASE + 999)); SCARCE_ACCOUNT=$ACCOUNT; ACCOUNTS+=("$ACCOUNT")
 OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") BENCH_KEY_PREFIX="$S-scarce" \
   wrk -t2 -c64 -d5s -s "$LUA" "http://127.0.0.1:$PORT")

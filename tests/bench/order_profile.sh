@@ -21,7 +21,7 @@ WARMUP=${WARMUP:-2}
 CONNS=${CONNS:-16}
 PROFILER=${PROFILER:-none}
 source "$(dirname "$0")/order_fixture.sh"
-"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
+start_stack
 MYSQLD=$(cat "${HUICAI_STACK_DIR:-$ROOT/.stack}/mysql/mysqld.pid")
 make_catalog
 OUT_DIR=${OUT_DIR:-$(mktemp -d /tmp/huicai-profile-XXXX)}
@@ -37,27 +37,8 @@ start_server
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 
 LUA=$(mktemp /tmp/huicai-bench-XXXX.lua)
-cat >"$LUA" <<LUA
-local skus = $(lua_skus "$SKU_FILE")
-local counter = 0
-local threads = 0
-function setup(thread) threads = threads + 1; thread:set("tid", threads) end
-function init(args) math.randomseed(tid * 7919 + os.time()) end
-function request()
-  counter = counter + 1
-  local first = math.random(#skus)
-  local second = (first + math.random(#skus - 1) - 1) % #skus + 1
-  local a = skus[first][math.random(#skus[first])]
-  local b = skus[second][math.random(#skus[second])]
-  return wrk.format("POST", "/v1/orders", {
-    ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN"),
-    ["Idempotency-Key"] = os.getenv("BENCH_KEY_PREFIX") .. "-" .. tid .. "-" .. counter,
-  }, '{"fund_plan":"personal","lines":[{"sku_id":' .. a .. ',"quantity":1},{"sku_id":' .. b .. ',"quantity":1}]}')
-end
-LUA
-
-BASE=$(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 ))
+write_order_lua "$SKU_FILE" "$LUA"
+BASE=$(account_base)
 place() {  # <account> <seconds> <label>
   BENCH_TOKEN=$("$TOOL" token "$1") BENCH_KEY_PREFIX="$S-$3" \
     /usr/bin/time -f "%U %S" -o "$OUT_DIR/wrk.time" \

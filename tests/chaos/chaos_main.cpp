@@ -1,5 +1,6 @@
-// huicai_chaos: N cycles of mixed traffic through the HTTP API of the running services with one
-// seeded fault per cycle (kill -9 of ordering (API, outbox relay, payment callback worker, expiry
+// huicai_chaos: N cycles of mixed traffic from concurrent clients (clients.hpp) through the HTTP
+// API of the running services with one seeded fault per cycle, struck while requests are in
+// flight (kill -9 of ordering (API, outbox relay, payment callback worker, expiry
 // sweeper), of settlement (the ledger's consumer), of aidstats (the aid totals' consumer), of
 // MariaDB or of Redis, each restarted after a random delay; once per run the Redis database is
 // wiped instead), then the invariant checker (checker.hpp). Prints one line per cycle and a
@@ -7,8 +8,9 @@
 // totals' consumer is down, so it always takes events nobody consumed yet. Run through
 // tests/chaos/run.sh (docs/chaos.md), which starts the stack and sets the environment.
 //
-//   huicai_chaos --build DIR [--cycles 50] [--seed N] [--ops 30] [--logs DIR]
+//   huicai_chaos --build DIR [--cycles 50] [--seed N] [--ops 60] [--clients 8] [--logs DIR]
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <huicai/core/auth/roles.hpp>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "checker.hpp"
+#include "clients.hpp"
 #include "database.hpp"
 #include "http_client.hpp"
 #include "processes.hpp"
@@ -38,7 +41,7 @@ using std::chrono::milliseconds;
 
 struct Options {
   std::string build, logs = "/tmp";
-  int cycles = 50, ops = 30;
+  int cycles = 50, ops = 60, clients = 8;
   std::uint64_t seed = 0;
 };
 
@@ -56,12 +59,17 @@ Options parse(int argc, char** argv) {
       options.cycles = std::stoi(value);
     else if (name == "--ops")
       options.ops = std::stoi(value);
+    else if (name == "--clients")
+      options.clients = std::stoi(value);
     else if (name == "--seed")
       options.seed = std::stoull(value);
     else
       throw std::invalid_argument("unknown option " + name);
   }
   if (options.build.empty()) throw std::invalid_argument("--build DIR is required");
+  if (options.ops < 1 || options.clients < 1 || options.cycles < 1) {
+    throw std::invalid_argument("--cycles, --ops and --clients must be at least 1");
+  }
   return options;
 }
 
@@ -209,6 +217,19 @@ Fixture make_fixture(std::mt19937_64& random, const huicai::auth::TokenService& 
   return fixture;
 }
 
+// Tops the SKU's available stock up to `available`, as its supplier restocking would; returns
+// the units added (what the checker then counts as stocked).
+std::int64_t restock(std::int64_t sku, std::int64_t available) {
+  Database db;
+  const auto id = std::to_string(sku);
+  const auto now = db.scalar("SELECT available FROM ordering_stock WHERE sku_id = " + id);
+  if (now >= available) return 0;
+  const auto added = available - now;
+  db.execute("UPDATE ordering_stock SET available = available + " + std::to_string(added) +
+             ", version = version + 1 WHERE sku_id = " + id);
+  return added;
+}
+
 struct Recovery {
   std::vector<std::int64_t> orders_ok_ms, delivered_ms;
 };
@@ -230,8 +251,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto run_started = Clock::now();
-  std::cout << "chaos: seed " << options.seed << ", " << options.cycles << " cycles of "
-            << options.ops << " operations" << std::endl;
+  std::cout << "chaos: seed " << options.seed << ", " << options.cycles << " cycles of at least "
+            << options.ops << " operations from " << options.clients << " concurrent clients"
+            << std::endl;
   std::mt19937_64 random(options.seed);
   const std::string repo = HUICAI_SOURCE_DIR;
   const std::string huicai = options.build + "/services/all_in_one/huicai";
@@ -285,7 +307,7 @@ int main(int argc, char** argv) {
   }
 
   History history;
-  Workload workload(fixture, ports, random, history);
+  Workload workload(fixture, ports, history);
   const std::vector<std::string> kinds = {"kill-ordering", "kill-settlement", "kill-aidstats",
                                           "kill-mariadb", "kill-redis"};
   const int wipe_cycle = static_cast<int>(random() % static_cast<std::uint64_t>(options.cycles));
@@ -298,50 +320,71 @@ int main(int argc, char** argv) {
         cycle - 1 == wipe_cycle ? "wipe-redis" : kinds[random() % kinds.size()];
     const int fault_at = static_cast<int>(random() % static_cast<std::uint64_t>(options.ops));
     const milliseconds down{300 + static_cast<std::int64_t>(random() % 1700)};
-    const auto ops_before = history.operations.size();
+    // The hot SKU rush and the same-key burst: before the fault, during the outage, or after
+    // the restart.
+    const auto burst_phase = random() % 3;
+    std::vector<std::uint64_t> seeds(static_cast<std::size_t>(options.clients));
+    for (auto& seed : seeds) seed = random();
+    Random main_random(random());
+    // The supplier restocks the hot SKU to 6 available before the cycle, so that every rush is
+    // contested (8 clients, at most 6 units), and the checker knows what was stocked.
+    try {
+      fixture.stocked[fixture.hot_sku] += restock(fixture.hot_sku, 6);
+    } catch (const std::exception& error) {
+      std::cerr << "chaos: restocking the hot SKU failed: " << error.what() << '\n';
+    }
+    const auto ops_before = workload.operations();
     Clock::time_point restarted{};
     std::optional<milliseconds> orders_ok;
-    for (int op = 0; op < options.ops; ++op) {
-      if (op == fault_at) {
-        ++faults[fault];
-        const auto killed = Clock::now();
-        if (fault == "wipe-redis") {
-          // With the aid totals' consumer down, so the wipe surely takes unconsumed events.
-          services.at("aidstats")->kill9();
-          if (!wipe_redis(env_or("HUICAI_REDIS_HOST", "127.0.0.1"),
-                          env_port("HUICAI_REDIS_PORT", 16379),
-                          env_or("HUICAI_REDIS_USER", "huicai"),
-                          env_or("HUICAI_REDIS_PASSWORD", "huicai-redis-dev"),
-                          std::stoi(env_or("HUICAI_REDIS_DATABASE", "0")))) {
-            std::cerr << "chaos: could not wipe Redis\n";
-          }
-        } else if (fault == "kill-mariadb") {
-          stack_command(repo, "kill-mysql");
-        } else if (fault == "kill-redis") {
-          stack_command(repo, "kill-redis");
-        } else {
-          services.at(fault.substr(5))->kill9();
+    int in_flight_at_fault = 0;
+    {
+      Clients clients(workload, cycle, seeds);
+      auto bursts = [&] {
+        workload.rush_hot_sku(cycle, main_random, options.clients);
+        workload.same_key_burst(cycle, main_random, options.clients);
+      };
+      clients.wait_for_operations(ops_before + static_cast<std::size_t>(fault_at));
+      if (burst_phase == 0) bursts();
+      // Strike while requests are in flight (they nearly always are; do not wait long).
+      const auto at_most = Clock::now() + 1s;
+      while (workload.in_flight() == 0 && Clock::now() < at_most) std::this_thread::yield();
+      in_flight_at_fault = workload.in_flight();
+      ++faults[fault];
+      const auto killed = Clock::now();
+      if (fault == "wipe-redis") {
+        // With the aid totals' consumer down, so the wipe surely takes unconsumed events.
+        services.at("aidstats")->kill9();
+        if (!wipe_redis(env_or("HUICAI_REDIS_HOST", "127.0.0.1"),
+                        env_port("HUICAI_REDIS_PORT", 16379), env_or("HUICAI_REDIS_USER", "huicai"),
+                        env_or("HUICAI_REDIS_PASSWORD", "huicai-redis-dev"),
+                        std::stoi(env_or("HUICAI_REDIS_DATABASE", "0")))) {
+          std::cerr << "chaos: could not wipe Redis\n";
         }
-        // Traffic goes on while it is down.
-        while (Clock::now() - killed < down) {
-          workload.step(cycle);
-          std::this_thread::sleep_for(50ms);  // a client pausing between attempts
-        }
-        if (fault == "kill-mariadb") {
-          stack_command(repo, "start-mysql");
-        } else if (fault == "kill-redis") {
-          stack_command(repo, "start-redis");
-        } else {
-          const auto name = fault == "wipe-redis" ? std::string("aidstats") : fault.substr(5);
-          if (!start(*services.at(name))) return 2;
-        }
-        restarted = Clock::now();
-        orders_ok = workload.time_until_orders_succeed(cycle, restarted, 60s);
-        workload.resolve_unknowns(restarted, 60s);
+      } else if (fault == "kill-mariadb") {
+        stack_command(repo, "kill-mysql");
+      } else if (fault == "kill-redis") {
+        stack_command(repo, "kill-redis");
+      } else {
+        services.at(fault.substr(5))->kill9();
       }
-      workload.step(cycle);
+      // The clients go on while it is down.
+      if (burst_phase == 1) bursts();
+      std::this_thread::sleep_until(killed + down);
+      if (fault == "kill-mariadb") {
+        stack_command(repo, "start-mysql");
+      } else if (fault == "kill-redis") {
+        stack_command(repo, "start-redis");
+      } else {
+        const auto name = fault == "wipe-redis" ? std::string("aidstats") : fault.substr(5);
+        if (!start(*services.at(name))) return 2;
+      }
+      restarted = Clock::now();
+      orders_ok = workload.time_until_orders_succeed(cycle, main_random, restarted, 60s);
+      workload.resolve_unknowns(restarted, 60s, options.clients);
+      if (burst_phase == 2) bursts();
+      clients.wait_for_operations(ops_before + static_cast<std::size_t>(options.ops));
     }
-    workload.resolve_unknowns(restarted, 60s);
+    workload.resolve_unknowns(restarted, 60s, options.clients);
     const auto quiet = wait_until_quiet(120s);
     const auto delivered =
         std::chrono::duration_cast<milliseconds>(Clock::now() - restarted).count();
@@ -365,12 +408,13 @@ int main(int argc, char** argv) {
     }
     violations_total += static_cast<int>(violations.size());
     std::printf(
-        "cycle %d/%d: %-15s at op %2d, down %4lld ms | ops %3d: ok %3d failed %3d unknown %2d "
+        "cycle %d/%d: %-15s at op %2d (%d in flight), down %4lld ms | ops %3d: ok %3d failed %3d "
+        "unknown %2d "
         "(done-once %d, not-done %d) | orders ok after %lld ms, events delivered after %lld ms "
         "| violations %zu\n",
-        cycle, options.cycles, fault.c_str(), fault_at, static_cast<long long>(down.count()),
-        ok + failed + unknown, ok, failed, unknown, done, not_done,
-        static_cast<long long>(orders_ok ? orders_ok->count() : -1),
+        cycle, options.cycles, fault.c_str(), fault_at, in_flight_at_fault,
+        static_cast<long long>(down.count()), ok + failed + unknown, ok, failed, unknown, done,
+        not_done, static_cast<long long>(orders_ok ? orders_ok->count() : -1),
         static_cast<long long>(quiet.reached ? delivered : -1), violations.size());
     for (const auto& violation : violations) std::printf("  VIOLATION: %s\n", violation.c_str());
     std::fflush(stdout);
@@ -397,6 +441,12 @@ int main(int argc, char** argv) {
       history.operations.size(), ok, failed, unknown, done, not_done, unresolved,
       static_cast<long long>(slowest_resolution));
   std::printf("acknowledged orders %zu\n", workload.acknowledged_orders().size());
+  std::map<std::string, std::array<int, 3>> by_kind;  // ok, failed, unknown
+  for (const auto& op : history.operations) ++by_kind[op.kind][static_cast<int>(op.first)];
+  for (const auto& [kind, counts] : by_kind) {
+    std::printf("  %-22s ok %5d, failed %5d, unknown %4d\n", kind.c_str(), counts[0], counts[1],
+                counts[2]);
+  }
   for (const auto& [kind, data] : recovery) {
     std::printf(
         "fault %-15s x%-3d orders ok again: median %lld ms, max %lld ms | every event "

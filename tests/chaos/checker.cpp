@@ -141,6 +141,14 @@ std::vector<std::string> check_invariants(const Fixture& fixture, const Workload
          std::to_string(acknowledged.size()) + " (an order nobody was told about, or twice)");
   }
 
+  // One Idempotency-Key, one order: a retried unknown and the clients sending one request at
+  // once must all be answered with the same order.
+  for (const auto& [key, orders] : workload.keys_with_several_orders()) {
+    std::vector<std::int64_t> ids(orders.begin(), orders.end());
+    fail("idempotency key " + key + " acknowledged " + std::to_string(ids.size()) +
+         " different orders: " + join(ids));
+  }
+
   // Unknown outcomes.
   for (const auto& op : history.operations) {
     if (op.first == Outcome::unknown && op.resolution != "done-once" &&

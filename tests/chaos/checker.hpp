@@ -6,7 +6,8 @@
 //               quantities shipped, reserved = the quantities held by unshipped paid or unpaid
 //               orders (so sold <= stocked)
 //   orders      every acknowledged order exists exactly once, and the buyers have no other order
-//               (an unknown outcome resolved to done-once or not-done, never to twice)
+//               (an unknown outcome resolved to done-once or not-done, never to twice); every
+//               answer under one Idempotency-Key names the same order
 //   unknowns    every unknown outcome got a definite answer
 //   payments    an order is paid at most once (one succeeded payment, one order_paid event)
 //   money       per supplier and per county, exact in fen: paid lines − refunds = ledger aid =

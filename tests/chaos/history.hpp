@@ -23,7 +23,10 @@ struct OperationRecord {
   int first_status = 0;    // 0: no answer
   std::string resolution;  // for unknown: "done-once", "not-done", "unresolved"
   int final_status = 0;
-  std::int64_t resolve_ms_after_restart = -1;  // when resolved after a restart
+  std::chrono::steady_clock::time_point invoked{};
+  // For an unknown outcome of a request sent before the cycle's restart: when its retry got the
+  // final answer, counted from the restart.
+  std::int64_t resolve_ms_after_restart = -1;
 };
 
 struct History {

@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "http_client.hpp"
@@ -36,18 +38,32 @@ bool answers(std::uint16_t port, const std::string& target, int status) {
 
 bool ServiceProcess::start(std::chrono::milliseconds within) {
   if (pid_ > 0) return true;
+  // Everything the child needs is prepared before fork(): the run's client threads may hold
+  // malloc's lock at that instant, so the child only calls async-signal-safe functions.
+  std::vector<std::string> variables = environment_;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const auto name = variable.substr(0, variable.find('=') + 1);
+    const bool overridden =
+        std::any_of(environment_.begin(), environment_.end(),
+                    [&](const std::string& own) { return own.starts_with(name); });
+    if (!overridden) variables.emplace_back(variable);
+  }
+  std::vector<char*> envp;
+  for (auto& variable : variables) envp.push_back(variable.data());
+  envp.push_back(nullptr);
+  char* const argv[] = {binary_.data(), const_cast<char*>("serve"), nullptr};
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    // Child: its own environment on top of ours, output to the log, then exec.
-    for (const auto& entry : environment_) ::putenv(const_cast<char*>(entry.c_str()));
+    // Child: output to the log, none of the run's client sockets, then exec.
     const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) {
       ::dup2(log, 1);
       ::dup2(log, 2);
-      ::close(log);
     }
-    ::execl(binary_.c_str(), binary_.c_str(), "serve", static_cast<char*>(nullptr));
+    ::close_range(3, ~0U, 0);
+    ::execve(binary_.c_str(), argv, envp.data());
     ::_exit(127);
   }
   pid_ = pid;

@@ -1,18 +1,25 @@
 #pragma once
-// The workload: realistic mixed traffic through the HTTP API of the running services, one
-// operation at a time, every choice drawn from the run's seeded generator. Employees order for
-// home and pay through the sandbox channel (whose stored callback the channel delivers; the
-// workload delivers it a second time now and then), or cancel, or leave the order to expire;
-// unit buyers order against the budget and accept deliveries, partly now and then; suppliers
-// ship; buyers receive and ask for refunds, suppliers grant them; finance generates statements;
-// anyone browses orders and aid totals. One SKU is hot and scarce. Requests have short client
-// timeouts; an unknown outcome is retried with the same Idempotency-Key (History).
+// The workload: realistic mixed traffic through the HTTP API of the running services, from
+// several concurrent clients (clients.hpp), every choice drawn from a seeded generator of the
+// client making it. Employees order for home and pay through the sandbox channel (whose stored
+// callback the channel delivers; the workload delivers it a second time now and then), or
+// cancel, or leave the order to expire; unit buyers order against the budget and accept
+// deliveries, partly now and then; suppliers ship; buyers receive and ask for refunds, suppliers
+// grant them; finance generates statements; anyone browses orders and aid totals. Clients act on
+// the same orders at once (two pay, ship or accept one order), as people do. One SKU is hot and
+// scarce, and is rushed by every client at the same instant; one order request is sent by every
+// client at once under a single Idempotency-Key. Requests have short client timeouts; an unknown
+// outcome is retried with the same Idempotency-Key (History). Every member is safe to call from
+// any client thread.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +27,8 @@
 #include "processes.hpp"
 
 namespace huicai::chaos {
+
+using Random = std::mt19937_64;
 
 struct Ports {
   std::uint16_t ordering = 0, settlement = 0, aidstats = 0;
@@ -52,20 +61,33 @@ struct Fixture {
 
 class Workload {
  public:
-  Workload(const Fixture& fixture, Ports ports, std::mt19937_64& random, History& history);
+  Workload(const Fixture& fixture, Ports ports, History& history);
 
-  // One operation, chosen from what the known orders allow.
-  void step(int cycle);
-  // Retries every unknown outcome with the same request until it gets a definite answer or
-  // `deadline` passes; resolution times are measured from `restarted`.
-  void resolve_unknowns(Clock::time_point restarted, std::chrono::milliseconds deadline);
+  // One operation, chosen from what the known orders allow (it may send several requests);
+  // true when one of them had an unknown outcome (the client then pauses longer, as people and
+  // programs do when a service is failing).
+  bool step(int cycle, Random& random);
+  // `clients` orders of one unit of the hot SKU each, released at the same instant.
+  void rush_hot_sku(int cycle, Random& random, int clients);
+  // One order request sent by `clients` threads at the same instant under one Idempotency-Key:
+  // at most one order may come of it, and every answer naming an order names that one.
+  void same_key_burst(int cycle, Random& random, int clients);
+  // Retries every unknown outcome with the same request, from `clients` threads, until it gets
+  // a definite answer or `deadline` passes; resolution times of requests sent before
+  // `restarted` are measured from it.
+  void resolve_unknowns(Clock::time_point restarted, std::chrono::milliseconds deadline,
+                        int clients);
   // Places (and cancels) small orders until one succeeds; the time from `since`, or nullopt.
   std::optional<std::chrono::milliseconds> time_until_orders_succeed(
-      int cycle, Clock::time_point since, std::chrono::milliseconds deadline);
-  std::size_t unresolved() const { return pending_.size(); }
+      int cycle, Random& random, Clock::time_point since, std::chrono::milliseconds deadline);
 
+  std::size_t unresolved() const;
+  std::size_t operations() const;  // recorded so far
+  int in_flight() const { return in_flight_.load(); }
   // Order ids the server acknowledged (placement answered 201, at once or on a retry).
-  const std::vector<std::int64_t>& acknowledged_orders() const { return acknowledged_; }
+  std::vector<std::int64_t> acknowledged_orders() const;
+  // Idempotency keys under which more than one order was acknowledged (must stay empty).
+  std::map<std::string, std::set<std::int64_t>> keys_with_several_orders() const;
 
  private:
   struct Request {
@@ -85,24 +107,32 @@ class Workload {
   Answer send(const Request& request, std::chrono::milliseconds timeout);
   // Sends, records the operation; an unknown outcome is queued for resolution.
   Answer invoke(int cycle, const std::string& kind, const Request& request);
-  void note_order(const std::string& body);
+  // An order the server acknowledged under `request` (its key and its buyer's token).
+  std::optional<std::int64_t> note_order(const std::string& body, const Request& request);
   std::string new_key(const std::string& kind);
+  Request order_request(std::size_t buyer, const std::vector<std::pair<std::int64_t, int>>& lines);
 
-  void place_order(int cycle, bool probe = false);
-  void act_on_order(int cycle, std::int64_t order_id);
+  std::optional<std::int64_t> place_order(int cycle, Random& random, bool probe = false);
+  // Retries one unknown outcome until a definite answer or `until`; records how it resolved.
+  void resolve(Pending& pending, Clock::time_point restarted, Clock::time_point until,
+               std::vector<Pending>& still);
+  void act_on_order(int cycle, Random& random, std::int64_t order_id);
   void generate_statements(int cycle);
   void browse_totals(int cycle);
 
   const Fixture& fixture_;
   Ports ports_;
-  std::mt19937_64& random_;
   History& history_;
+  std::string run_tag_;
+  std::atomic<std::uint64_t> key_counter_{0};
+  std::atomic<int> in_flight_{0};
+
+  mutable std::mutex mutex_;  // guards everything below, and history_
   std::vector<Pending> pending_;
   std::vector<std::int64_t> acknowledged_;
   std::map<std::int64_t, std::size_t> buyer_of_order_;  // order -> index in fixture.buyers
   std::vector<std::int64_t> open_orders_;               // not known to be final
-  std::uint64_t key_counter_ = 0;
-  std::string run_tag_;
+  std::map<std::string, std::set<std::int64_t>> orders_of_key_;
 };
 
 }  // namespace huicai::chaos

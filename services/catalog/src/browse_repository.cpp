@@ -1,7 +1,11 @@
 #include "browse_repository.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <huicai/core/validation.hpp>
 #include <variant>
 
+#include "attribute_repository.hpp"
 #include "repository_support.hpp"
 
 namespace huicai::catalog {
@@ -20,6 +24,63 @@ SortSpec sort_spec(const std::string& sort) {
   if (sort == "price_desc") return {"CAST(p.min_price_fen AS CHAR)", "p.min_price_fen", false};
   if (sort == "sales") return {"CAST(p.sales_count AS CHAR)", "p.sales_count", false};
   return {"DATE_FORMAT(p.listed_at, '%Y-%m-%d %H:%i:%s.%f')", "p.listed_at", false};
+}
+
+// " AND EXISTS (an active SKU with every filtered value)", with its parameters; 422 for a code
+// the category does not have or a filter that does not fit the attribute's type.
+void append_attribute_filters(mysql::Session& session, const BrowseQuery& query, std::string& sql,
+                              std::vector<Parameter>& parameters) {
+  const auto definitions = category_attributes(session, *query.category_id);
+  std::vector<http::FieldError> errors;
+  std::string conditions;
+  for (const auto& filter : query.attributes) {
+    const auto name = "attr." + filter.code;
+    const auto definition =
+        std::find_if(definitions.begin(), definitions.end(),
+                     [&](const AttributeDefinition& d) { return d.code == filter.code; });
+    if (definition == definitions.end()) {
+      errors.push_back({name, "is not an attribute of the category"});
+      continue;
+    }
+    conditions +=
+        " AND EXISTS (SELECT 1 FROM catalog_sku_attribute_values v WHERE v.sku_id = s.id "
+        "AND v.attribute_id = ?";
+    parameters.emplace_back(definition->id);
+    if (definition->type == AttributeType::integer) {
+      std::optional<std::int64_t> min = filter.min, max = filter.max;
+      if (filter.equals) {
+        std::int64_t number = 0;
+        const auto* end = filter.equals->data() + filter.equals->size();
+        const auto [stop, error] = std::from_chars(filter.equals->data(), end, number);
+        if (error == std::errc{} && stop == end) {
+          min = max = number;
+        } else {
+          errors.push_back({name, "must be an integer (" + definition->unit + ")"});
+        }
+      }
+      if (min) {
+        conditions += " AND v.int_value >= ?";
+        parameters.emplace_back(*min);
+      }
+      if (max) {
+        conditions += " AND v.int_value <= ?";
+        parameters.emplace_back(*max);
+      }
+    } else {
+      if (filter.min || filter.max) {
+        errors.push_back(
+            {name, "is not a number attribute: filter it with attr." + filter.code + "=<value>"});
+      }
+      conditions += " AND v.text_value = ?";
+      parameters.emplace_back(filter.equals.value_or(""));
+    }
+    conditions += ")";
+  }
+  if (!errors.empty()) throw_validation_failed(errors);
+  sql +=
+      " AND EXISTS (SELECT 1 FROM catalog_skus s WHERE s.product_id = p.id "
+      "AND s.status = 'active'" +
+      conditions + ")";
 }
 
 }  // namespace
@@ -68,6 +129,7 @@ BrowsePage browse_products(mysql::Session& session, const BrowseQuery& query) {
     sql += " AND p.min_price_fen <= ?";
     parameters.emplace_back(*query.max_price_fen);
   }
+  if (!query.attributes.empty()) append_attribute_filters(session, query, sql, parameters);
   if (query.certified_only) {
     sql +=
         " AND EXISTS (SELECT 1 FROM catalog_certifications c WHERE c.status = 'active' "

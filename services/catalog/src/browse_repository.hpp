@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 #include <cstdint>
+#include <huicai/catalog/attribute_rules.hpp>
 #include <huicai/catalog/browse_cursor.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <optional>
@@ -20,7 +21,10 @@ struct BrowseQuery {
   std::optional<std::int64_t> max_price_fen;
   bool certified_only = false;
   std::vector<std::string> terms;  // from search_terms.hpp query_terms()
-  std::string sort = "newest";     // price_asc | price_desc | newest | sales
+  // attr.* filters (need category_id): a product matches when one of its active SKUs
+  // matches them all. Unknown codes and type mismatches are a 422 from browse_products.
+  std::vector<AttributeFilter> attributes;
+  std::string sort = "newest";  // price_asc | price_desc | newest | sales
   std::optional<BrowseCursor> after;
   int limit = 20;
 };

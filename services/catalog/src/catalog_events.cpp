@@ -111,6 +111,71 @@ void enqueue_certification_changed(mysql::Session& session, std::int64_t certifi
   enqueue(session, "catalog.certification_changed.v1", certification_id, message, request_id);
 }
 
+void enqueue_supplier_status_changed(mysql::Session& session, std::int64_t supplier_id,
+                                     const std::string& from_status, const std::string& reason,
+                                     std::int64_t actor_account_id, const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT county_id, name, kind, status, version FROM catalog_suppliers WHERE id = ?");
+  auto row = mysql::query(mysql::bind(select, supplier_id));
+  if (!row->next()) return;
+  events::v1::SupplierStatusChanged message;
+  message.set_supplier_id(supplier_id);
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_name(mysql::get_string(*row, "name"));
+  message.set_kind(mysql::get_string(*row, "kind"));
+  message.set_from_status(from_status);
+  message.set_to_status(mysql::get_string(*row, "status"));
+  message.set_reason(reason);
+  message.set_version(row->getInt64("version"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.supplier_status_changed.v1", supplier_id, message, request_id);
+}
+
+void enqueue_product_status_changed(mysql::Session& session, std::int64_t product_id,
+                                    const std::string& from_status, const std::string& reason,
+                                    std::int64_t actor_account_id, const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT supplier_id, county_id, category_id, status, version FROM catalog_products "
+      "WHERE id = ?");
+  auto row = mysql::query(mysql::bind(select, product_id));
+  if (!row->next()) return;
+  events::v1::ProductStatusChanged message;
+  message.set_product_id(product_id);
+  message.set_supplier_id(row->getInt64("supplier_id"));
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_category_id(row->getInt64("category_id"));
+  message.set_from_status(from_status);
+  message.set_to_status(mysql::get_string(*row, "status"));
+  message.set_reason(reason);
+  message.set_version(row->getInt64("version"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.product_status_changed.v1", product_id, message, request_id);
+}
+
+void enqueue_price_review_decided(mysql::Session& session, std::int64_t review_id,
+                                  std::int64_t actor_account_id, const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT r.sku_id, r.product_id, p.supplier_id, p.county_id, r.price_fen, r.reference_fen, "
+      "r.margin_bp, r.status, COALESCE(r.decision_reason, '') AS reason "
+      "FROM catalog_price_reviews r JOIN catalog_products p ON p.id = r.product_id "
+      "WHERE r.id = ?");
+  auto row = mysql::query(mysql::bind(select, review_id));
+  if (!row->next()) return;
+  events::v1::PriceReviewDecided message;
+  message.set_review_id(review_id);
+  message.set_sku_id(row->getInt64("sku_id"));
+  message.set_product_id(row->getInt64("product_id"));
+  message.set_supplier_id(row->getInt64("supplier_id"));
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_price_fen(row->getInt64("price_fen"));
+  message.set_reference_fen(row->getInt64("reference_fen"));
+  message.set_margin_bp(row->getInt64("margin_bp"));
+  message.set_decision(mysql::get_string(*row, "status"));
+  message.set_reason(mysql::get_string(*row, "reason"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.price_review_decided.v1", message.product_id(), message, request_id);
+}
+
 void audit_change(mysql::Session& session, const http::Request& request,
                   const audit::Change& change) {
   audit::record_privileged(session, kOutboxTable, kProducer, request, change);

@@ -46,6 +46,18 @@ void enqueue_certification_changed(mysql::Session& session, std::int64_t certifi
                                    const std::string& change, std::int64_t actor_account_id,
                                    const std::string& request_id);
 
+// Status steps of suppliers and products; read the row (after the step) in the same
+// transaction for the payload.
+void enqueue_supplier_status_changed(mysql::Session& session, std::int64_t supplier_id,
+                                     const std::string& from_status, const std::string& reason,
+                                     std::int64_t actor_account_id, const std::string& request_id);
+void enqueue_product_status_changed(mysql::Session& session, std::int64_t product_id,
+                                    const std::string& from_status, const std::string& reason,
+                                    std::int64_t actor_account_id, const std::string& request_id);
+// Reads the decided review for the payload.
+void enqueue_price_review_decided(mysql::Session& session, std::int64_t review_id,
+                                  std::int64_t actor_account_id, const std::string& request_id);
+
 // Audit trail: a change made as operator or county officer is recorded in catalog_outbox in the
 // caller's transaction (identity files it in the audit log); the same call by supplier staff
 // records nothing (huicai/core/audit.hpp, record_privileged).

@@ -20,6 +20,7 @@
 #include "category_repository.hpp"
 #include "certification_repository.hpp"
 #include "county_repository.hpp"
+#include "demo_attributes.hpp"
 #include "demo_catalog.hpp"
 #include "product_repository.hpp"
 #include "supplier_repository.hpp"
@@ -120,7 +121,12 @@ int load_products(mysql::Session& session, const demo::Supplier& supplier, int r
     ++sequence;
     if ((template_index + rank_in_county + 1) % 4 == 0) continue;
     const std::string title = std::string(supplier.brand) + " " + std::string(product.title);
-    if (find_product_id(session, supplier.id, title)) continue;
+    if (auto existing = find_product_id(session, supplier.id, title)) {
+      // Loaded by an earlier run, maybe one from before attributes: fill what is missing.
+      demo::fill_sku_attributes(session, *existing, product.category_code, supplier,
+                                rank_in_county);
+      continue;
+    }
     ProductFields fields;
     fields.title = title;
     fields.description = std::string(product.description) + "产地：" +
@@ -148,6 +154,7 @@ int load_products(mysql::Session& session, const demo::Supplier& supplier, int r
       fields.skus.push_back(std::move(sku_fields));
     }
     const auto product_id = insert_product(session, supplier.id, supplier.county_id, fields, 0);
+    demo::fill_sku_attributes(session, product_id, product.category_code, supplier, rank_in_county);
     // Sales are not invented: sales_count counts real orders (sales_counter.cpp), e.g. those
     // of `huicai demo-history` (deploy/demo_history.py).
     auto& list = session.prepare(
@@ -194,7 +201,9 @@ void load_demo_data(app::Context& context) {
   auto category_ids = pool.run_blocking(
       [](mysql::Session& session) {
         load_counties(session);
-        return load_categories(session);
+        auto ids = load_categories(session);
+        demo::load_attributes(session, ids);
+        return ids;
       },
       true);
   std::map<std::int64_t, int> rank_in_county;

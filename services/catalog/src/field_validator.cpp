@@ -19,6 +19,11 @@ const boost::json::value* FieldValidator::find(std::string_view name) const {
   return body_->if_contains(name);
 }
 
+const boost::json::object* FieldValidator::object_of(std::string_view name) const {
+  const auto* value = find(name);
+  return value != nullptr && value->is_object() ? &value->get_object() : nullptr;
+}
+
 bool FieldValidator::present(std::string_view name) const {
   const auto* value = find(name);
   return value != nullptr && !value->is_null();

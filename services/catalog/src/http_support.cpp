@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
 #include <huicai/catalog/etag.hpp>
@@ -111,6 +112,32 @@ std::string status_list(const std::vector<std::string_view>& statuses) {
   std::string list;
   for (auto status : statuses) list += (list.empty() ? "" : ",") + std::string(status);
   return list;
+}
+
+std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
+                                           std::vector<http::FieldError>& errors) {
+  auto text = request.query_param(name);
+  if (!text || text->empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const auto value = std::stoll(*text, &used);
+    if (used == text->size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  errors.push_back({name, "must be a positive integer"});
+  return std::nullopt;
+}
+
+http::Response page_response(const http::Request& request, boost::json::array items, int limit) {
+  boost::json::object body;
+  const bool full = static_cast<int>(items.size()) == limit;
+  body["next_cursor"] =
+      full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
+           : boost::json::value(nullptr);
+  body["items"] = std::move(items);
+  auto text = boost::json::serialize(body);
+  const auto etag = content_etag(text);
+  return json_with_etag(request, 200, std::move(text), etag);
 }
 
 }  // namespace huicai::catalog

@@ -2,6 +2,7 @@
 // Small helpers every catalog route uses: body parsing, path ids, preconditions, ETags and the
 // problems the catalog raises. Kept here so route files read as the workflow they implement.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <huicai/core/auth/roles.hpp>
@@ -24,6 +25,10 @@ std::int64_t id_param(const http::Request& request, std::string_view name);
 // The version an If-Match header asks for (nullopt when absent); 412 when it is unreadable.
 std::optional<std::int64_t> if_match_version(const http::Request& request);
 std::int64_t actor_id(const http::Request& request);
+// A positive integer query parameter (nullopt when absent or empty); an error is added to
+// `errors` under its name otherwise.
+std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
+                                           std::vector<http::FieldError>& errors);
 bool caller_has(const http::Request& request, auth::Role role);
 
 // The "reason" of a workflow action: from an optional JSON body {"reason": "..."} (2..500
@@ -43,6 +48,9 @@ http::Response json_with_etag(const http::Request& request, int status, std::str
 http::Response json_with_etag(const http::Request& request, int status,
                               std::shared_ptr<const std::string> shared_body,
                               const std::string& etag);
+
+// A keyset page {items, next_cursor}: the cursor is the last item's id when the page is full.
+http::Response page_response(const http::Request& request, boost::json::array items, int limit);
 
 void add_route(http::Router& router, http::Method method, std::string pattern,
                auth::AccessRule rule, http::Handler handler);

@@ -18,6 +18,14 @@ SkuFields read_sku_fields(FieldValidator& fields, bool creating) {
                 "market-reference-price), not by the supplier");
   }
   sku.status = fields.choice("status", false, {"active", "inactive"});
+  // Values are checked against the category's attributes in the write transaction.
+  if (fields.present("attributes")) {
+    if (const auto* attributes = fields.object_of("attributes")) {
+      sku.attributes = *attributes;
+    } else {
+      fields.fail("attributes", "must be an object of attribute code to value");
+    }
+  }
   return sku;
 }
 

@@ -1,5 +1,6 @@
 #include "product_repository.hpp"
 
+#include "attribute_repository.hpp"
 #include "certification_repository.hpp"
 #include "http_support.hpp"
 #include "repository_support.hpp"
@@ -52,13 +53,15 @@ boost::json::object sku_json(sql::ResultSet& row) {
 
 ProductKey load_product_key(mysql::Session& session, std::int64_t product_id) {
   auto& select = session.prepare(
-      "SELECT supplier_id, county_id, status, version FROM catalog_products WHERE id = ?");
+      "SELECT supplier_id, county_id, category_id, status, version FROM catalog_products "
+      "WHERE id = ?");
   auto row = mysql::query(mysql::bind(select, product_id));
   ProductKey key;
   if (!row->next()) return key;
   key.exists = true;
   key.supplier_id = row->getInt64("supplier_id");
   key.county_id = row->getInt64("county_id");
+  key.category_id = row->getInt64("category_id");
   key.status = mysql::get_string(*row, "status");
   key.version = row->getInt64("version");
   return key;
@@ -129,6 +132,7 @@ std::int64_t insert_sku(mysql::Session& session, std::int64_t product_id, const 
   insert.executeUpdate();
   const auto sku_id = last_insert_id(session);
   record_price(session, sku_id, product_id, std::nullopt, *sku.price_fen, actor);
+  write_sku_attribute_values(session, sku_id, sku.attribute_values);
   return sku_id;
 }
 
@@ -261,6 +265,12 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
     auto rows = mysql::query(mysql::bind(select, product_id));
     boost::json::array skus;
     while (rows->next()) skus.push_back(sku_json(*rows));
+    auto attributes = product_attribute_json(session, product_id);
+    for (auto& sku : skus) {
+      auto found = attributes.find(sku.as_object().at("id").as_int64());
+      sku.as_object()["attributes"] =
+          found == attributes.end() ? boost::json::array{} : std::move(found->second);
+    }
     product["skus"] = std::move(skus);
   }
   {

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <huicai/catalog/attribute_rules.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct SkuFields {
   // set_market_reference_price).
   std::optional<std::int64_t> market_reference_price_fen;
   std::optional<std::string> status;
+  // The "attributes" object as sent (code -> value, null removes); checked against the
+  // category's attributes in the write transaction, which fills attribute_values.
+  std::optional<boost::json::object> attributes;
+  std::vector<AttributeValue> attribute_values;  // written with a new SKU
 };
 
 struct ProductFields {
@@ -44,6 +49,7 @@ struct ProductKey {
   bool exists = false;
   std::int64_t supplier_id = 0;
   std::int64_t county_id = 0;
+  std::int64_t category_id = 0;
   std::string status;
   std::int64_t version = 0;
 };

@@ -120,15 +120,7 @@ asio::awaitable<http::Response> list_route(const StatePtr& state, http::Request&
     request.require_access(owner, true);
     return list_bank_changes(session, supplier_id, show_bank, after, kLimit);
   });
-  boost::json::object body;
-  const bool full = static_cast<int>(items.size()) == kLimit;
-  body["next_cursor"] =
-      full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
-           : boost::json::value(nullptr);
-  body["items"] = std::move(items);
-  auto text = boost::json::serialize(body);
-  const auto etag = content_etag(text);
-  co_return json_with_etag(request, 200, std::move(text), etag);
+  co_return page_response(request, std::move(items), kLimit);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // operators, auditors, finance) also see unlisted products on the detail route.
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <huicai/catalog/attribute_rules.hpp>
 #include <huicai/catalog/browse_cache.hpp>
 #include <huicai/catalog/browse_cursor.hpp>
 #include <huicai/catalog/etag.hpp>
@@ -70,6 +71,17 @@ ParsedBrowse parse_browse(const http::Request& request) {
       for (const auto& term : query.terms) keywords += term + " ";
     }
   }
+  if (auto keys = attribute_filter_keys(request.query); !keys.empty()) {
+    std::vector<std::pair<std::string, std::string>> parameters;
+    for (auto& key : keys) {
+      auto value = request.query_param(key).value_or("");
+      parameters.emplace_back(std::move(key), std::move(value));
+    }
+    query.attributes = parse_attribute_filters(parameters, errors);
+    if (!query.category_id) {
+      errors.push_back({"category", "is required with attribute filters (attr.*)"});
+    }
+  }
   if (auto sort = request.query_param("sort"); sort && !sort->empty()) {
     if (*sort == "price_asc" || *sort == "price_desc" || *sort == "newest" || *sort == "sales") {
       query.sort = *sort;
@@ -103,6 +115,7 @@ ParsedBrowse parse_browse(const http::Request& request) {
   canonical += keywords;
   canonical += "&sort=";
   canonical += query.sort;
+  if (!query.attributes.empty()) canonical += canonical_attribute_filters(query.attributes);
   const auto filters = fingerprint(parsed.canonical_filters);
   std::string cursor_text;
   if (auto cursor = request.query_param("cursor"); cursor && !cursor->empty()) {

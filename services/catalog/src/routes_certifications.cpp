@@ -28,55 +28,32 @@ auth::Owner owner_of(const boost::json::object& certification) {
   return owner;
 }
 
-std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
-                                           std::vector<http::FieldError>& errors) {
-  auto text = request.query_param(name);
-  if (!text || text->empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto value = std::stoll(*text, &used);
-    if (used == text->size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  errors.push_back({name, "must be a positive integer"});
-  return std::nullopt;
-}
-
 }  // namespace
 
 void register_certification_routes(http::Router& router, const StatePtr& state) {
-  add_route(
-      router, http::Method::get, "/v1/certifications", access::back_office_readers(),
-      [state](http::Request& request) -> asio::awaitable<http::Response> {
-        std::vector<http::FieldError> errors;
-        CertificationFilter filter;
-        filter.scope = request.query_param("scope");
-        if (filter.scope && filter.scope->empty()) filter.scope.reset();
-        if (filter.scope && *filter.scope != "product" && *filter.scope != "supplier") {
-          errors.push_back({"scope", "must be product or supplier"});
-        }
-        filter.target_id = positive_query(request, "target_id", errors);
-        filter.county_id = positive_query(request, "county", errors);
-        if (auto after = positive_query(request, "cursor", errors)) filter.after_id = *after;
-        if (auto limit = positive_query(request, "limit", errors)) {
-          filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
-        }
-        if (!errors.empty()) throw validation_failed(errors);
-        const auto scope = request.list_scope();
-        if (auto county = scope.county_id()) filter.county_id = county;
-        if (auto supplier = scope.supplier_id()) filter.supplier_id = supplier;
-        auto items = co_await state->context.db().run(
-            [&](mysql::Session& session) { return list_certifications(session, filter); });
-        boost::json::object body;
-        const bool full = static_cast<int>(items.size()) == filter.limit;
-        body["next_cursor"] =
-            full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
-                 : boost::json::value(nullptr);
-        body["items"] = std::move(items);
-        auto text = boost::json::serialize(body);
-        const auto etag = content_etag(text);
-        co_return json_with_etag(request, 200, std::move(text), etag);
-      });
+  add_route(router, http::Method::get, "/v1/certifications", access::back_office_readers(),
+            [state](http::Request& request) -> asio::awaitable<http::Response> {
+              std::vector<http::FieldError> errors;
+              CertificationFilter filter;
+              filter.scope = request.query_param("scope");
+              if (filter.scope && filter.scope->empty()) filter.scope.reset();
+              if (filter.scope && *filter.scope != "product" && *filter.scope != "supplier") {
+                errors.push_back({"scope", "must be product or supplier"});
+              }
+              filter.target_id = positive_query(request, "target_id", errors);
+              filter.county_id = positive_query(request, "county", errors);
+              if (auto after = positive_query(request, "cursor", errors)) filter.after_id = *after;
+              if (auto limit = positive_query(request, "limit", errors)) {
+                filter.limit = static_cast<int>(std::min<std::int64_t>(*limit, 100));
+              }
+              if (!errors.empty()) throw validation_failed(errors);
+              const auto scope = request.list_scope();
+              if (auto county = scope.county_id()) filter.county_id = county;
+              if (auto supplier = scope.supplier_id()) filter.supplier_id = supplier;
+              auto items = co_await state->context.db().run(
+                  [&](mysql::Session& session) { return list_certifications(session, filter); });
+              co_return page_response(request, std::move(items), filter.limit);
+            });
 
   add_route(router, http::Method::get, "/v1/certifications/{certification_id}",
             access::back_office_readers(),

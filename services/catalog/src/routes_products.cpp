@@ -11,10 +11,12 @@
 #include "category_repository.hpp"
 #include "county_repository.hpp"
 #include "http_support.hpp"
+#include "price_review_repository.hpp"
 #include "product_input.hpp"
 #include "product_repository.hpp"
 #include "repository_support.hpp"
 #include "routes.hpp"
+#include "sku_attributes.hpp"
 
 namespace huicai::catalog {
 namespace {
@@ -52,32 +54,6 @@ ProductKey load_owned(mysql::Session& session, const http::Request& request,
   return key;
 }
 
-std::optional<std::int64_t> positive_query(const http::Request& request, const char* name,
-                                           std::vector<http::FieldError>& errors) {
-  auto text = request.query_param(name);
-  if (!text || text->empty()) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto value = std::stoll(*text, &used);
-    if (used == text->size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  errors.push_back({name, "must be a positive integer"});
-  return std::nullopt;
-}
-
-http::Response page_response(const http::Request& request, boost::json::array items, int limit) {
-  boost::json::object body;
-  const bool full = static_cast<int>(items.size()) == limit;
-  body["next_cursor"] =
-      full ? boost::json::value(std::to_string(items.back().as_object().at("id").as_int64()))
-           : boost::json::value(nullptr);
-  body["items"] = std::move(items);
-  auto text = boost::json::serialize(body);
-  const auto etag = content_etag(text);
-  return json_with_etag(request, 200, std::move(text), etag);
-}
-
 void register_transition(http::Router& router, const StatePtr& state, const std::string& action,
                          auth::AccessRule rule, std::string audit_action) {
   const Transition* transition = find_transition(product_transitions(), action);
@@ -95,17 +71,21 @@ void register_transition(http::Router& router, const StatePtr& state, const std:
           if (to == "submitted" && count_active_skus(session, id) == 0) {
             throw conflict("no-active-sku", "No active SKU", "a product needs an active SKU");
           }
+          if (to == "submitted") require_complete_attributes(session, id, key.category_id);
           if (to == "listed") {
             const auto status = supplier_status(session, key.supplier_id, nullptr);
             if (status != "active") {
               throw conflict("supplier-not-active", "Supplier not active",
                              "only products of active suppliers can be listed");
             }
+            require_justified_prices(session, id, state->price_margin_bp);
           }
           if (move_product(session, id, expected, from_csv, to, reason) == 0) {
             throw_cas_failure(read_row_state(session, "catalog_products", id), expected, "product",
                               std::string(transition->action));
           }
+          enqueue_product_status_changed(session, id, key.status, reason.value_or(""), actor,
+                                         request.request_id);
           if (to == "listed") enqueue_product_listed(session, id, actor, request.request_id);
           if (key.status == "listed" && to == "delisted") {
             enqueue_product_delisted(session, id, reason.value_or(""), actor, request.request_id);
@@ -126,51 +106,56 @@ void register_transition(http::Router& router, const StatePtr& state, const std:
 }  // namespace
 
 void register_product_routes(http::Router& router, const StatePtr& state) {
-  add_route(router, http::Method::post, "/v1/products", access::supplier_staff_only(),
-            [state](http::Request& request) -> asio::awaitable<http::Response> {
-              const auto supplier_id = caller_supplier(request);
-              const auto body = parse_json_object(request);
-              FieldValidator fields(body);
-              auto product = read_product_fields(fields, true);
-              const auto static_errors = fields.errors();
-              const auto actor = actor_id(request);
-              auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
-                // References are checked here so one 422 lists them with the static errors.
-                auto errors = static_errors;
-                std::int64_t supplier_county = 0;
-                const auto status = supplier_status(session, supplier_id, &supplier_county);
-                if (!status) throw not_found("supplier");
-                if (product.category_id && !find_category(session, *product.category_id)) {
-                  errors.push_back({"category_id", "unknown category"});
-                }
-                if (product.origin_county_id) {
-                  if (!county_exists(session, *product.origin_county_id)) {
-                    errors.push_back({"origin_county_id", "unknown county"});
-                  } else if (*product.origin_county_id != supplier_county) {
-                    errors.push_back({"origin_county_id", "must be the supplier's county"});
-                  }
-                }
-                if (!errors.empty()) throw validation_failed(errors);
-                if (*status != "active") {
-                  throw conflict("supplier-not-active", "Supplier not active",
-                                 "the supplier must be approved before it adds products");
-                }
-                try {
-                  const auto id =
-                      insert_product(session, supplier_id, supplier_county, product, actor);
-                  return *product_detail(session, id);
-                } catch (const sql::SQLException& error) {
-                  if (!is_duplicate_key(error)) throw;
-                  throw conflict("duplicate-product", "Product exists",
-                                 "the supplier already has a product with this title");
-                }
-              });
-              co_await state->cache.changed();
-              auto response = product_response(request, 201, created);
-              response.set_header("location",
-                                  "/v1/products/" + std::to_string(created.at("id").as_int64()));
-              co_return response;
-            });
+  add_route(
+      router, http::Method::post, "/v1/products", access::supplier_staff_only(),
+      [state](http::Request& request) -> asio::awaitable<http::Response> {
+        const auto supplier_id = caller_supplier(request);
+        const auto body = parse_json_object(request);
+        FieldValidator fields(body);
+        auto product = read_product_fields(fields, true);
+        const auto static_errors = fields.errors();
+        const auto actor = actor_id(request);
+        auto created = co_await state->context.db().transaction([&](mysql::Session& session) {
+          // References are checked here so one 422 lists them with the static errors.
+          auto errors = static_errors;
+          std::int64_t supplier_county = 0;
+          const auto status = supplier_status(session, supplier_id, &supplier_county);
+          if (!status) throw not_found("supplier");
+          if (product.category_id) {
+            if (!find_category(session, *product.category_id)) {
+              errors.push_back({"category_id", "unknown category"});
+            } else {
+              resolve_new_sku_attributes(session, *product.category_id, product.skus, true, errors);
+            }
+          }
+          if (product.origin_county_id) {
+            if (!county_exists(session, *product.origin_county_id)) {
+              errors.push_back({"origin_county_id", "unknown county"});
+            } else if (*product.origin_county_id != supplier_county) {
+              errors.push_back({"origin_county_id", "must be the supplier's county"});
+            }
+          }
+          if (!errors.empty()) throw validation_failed(errors);
+          if (*status != "active") {
+            throw conflict("supplier-not-active", "Supplier not active",
+                           "the supplier must be approved before it adds products");
+          }
+          try {
+            const auto id = insert_product(session, supplier_id, supplier_county, product, actor);
+            enqueue_product_status_changed(session, id, "", "", actor, request.request_id);
+            return *product_detail(session, id);
+          } catch (const sql::SQLException& error) {
+            if (!is_duplicate_key(error)) throw;
+            throw conflict("duplicate-product", "Product exists",
+                           "the supplier already has a product with this title");
+          }
+        });
+        co_await state->cache.changed();
+        auto response = product_response(request, 201, created);
+        response.set_header("location",
+                            "/v1/products/" + std::to_string(created.at("id").as_int64()));
+        co_return response;
+      });
 
   add_route(router, http::Method::patch, "/v1/products/{product_id}", access::supplier_staff_only(),
             [state](http::Request& request) -> asio::awaitable<http::Response> {
@@ -186,8 +171,12 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
                 load_owned(session, request, id);
                 auto errors = static_errors;
-                if (product.category_id && !find_category(session, *product.category_id)) {
-                  errors.push_back({"category_id", "unknown category"});
+                if (product.category_id) {
+                  if (!find_category(session, *product.category_id)) {
+                    errors.push_back({"category_id", "unknown category"});
+                  } else {
+                    check_values_fit_category(session, id, *product.category_id, errors);
+                  }
                 }
                 if (!errors.empty()) throw validation_failed(errors);
                 try {
@@ -218,13 +207,17 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
         fields.throw_if_failed();
         const auto actor = actor_id(request);
         auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
-          load_owned(session, request, id);
+          const auto key = load_owned(session, request, id);
+          std::vector<SkuFields> added{sku};
+          std::vector<http::FieldError> errors;
+          resolve_new_sku_attributes(session, key.category_id, added, false, errors);
+          if (!errors.empty()) throw validation_failed(errors);
           if (bump_product_version(session, id, expected) == 0) {
             throw_cas_failure(read_row_state(session, "catalog_products", id), expected, "product",
                               "add a SKU");
           }
           try {
-            insert_sku(session, id, sku, 1000, actor);
+            insert_sku(session, id, added[0], 1000, actor);
           } catch (const sql::SQLException& error) {
             if (!is_duplicate_key(error)) throw;
             throw conflict("duplicate-sku", "SKU exists", "the product has a SKU with this spec");
@@ -248,7 +241,7 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
               fields.throw_if_failed();
               const auto actor = actor_id(request);
               auto updated = co_await state->context.db().transaction([&](mysql::Session& session) {
-                load_owned(session, request, id);
+                const auto key = load_owned(session, request, id);
                 if (bump_product_version(session, id, expected) == 0) {
                   throw_cas_failure(read_row_state(session, "catalog_products", id), expected,
                                     "product", "change a SKU");
@@ -260,6 +253,11 @@ void register_product_routes(http::Router& router, const StatePtr& state) {
                   if (!is_duplicate_key(error)) throw;
                   throw conflict("duplicate-sku", "SKU exists",
                                  "the product has a SKU with this spec");
+                }
+                apply_sku_attribute_change(session, key.category_id, sku_id, sku);
+                // A listed product keeps only prices within the margin or approved.
+                if (change && key.status == "listed") {
+                  require_justified_prices(session, id, state->price_margin_bp, sku_id);
                 }
                 if (change) enqueue_price_changed(session, *change, actor, request.request_id);
                 return *product_detail(session, id);

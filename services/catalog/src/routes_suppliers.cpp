@@ -140,6 +140,9 @@ void register_supplier_action(http::Router& router, const StatePtr& state,
                                     "supplier", std::string(transition->action));
                 }
                 auto after = *find_supplier(session, id, false);
+                enqueue_supplier_status_changed(session, id,
+                                                std::string(current->at("status").as_string()),
+                                                reason.value_or(""), actor, request.request_id);
                 audit_change(session, request,
                              {audit_action, "supplier", std::to_string(id),
                               audit::summary(*current, {"status", "version"}),
@@ -159,17 +162,8 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
       [state](http::Request& request) -> asio::awaitable<http::Response> {
         SupplierFilter filter;
         std::vector<http::FieldError> errors;
-        const auto read_id = [&](const char* name) -> std::optional<std::int64_t> {
-          auto text = request.query_param(name);
-          if (!text || text->empty()) return std::nullopt;
-          try {
-            std::size_t used = 0;
-            const auto value = std::stoll(*text, &used);
-            if (used == text->size() && value > 0) return value;
-          } catch (const std::exception&) {
-          }
-          errors.push_back({name, "must be a positive integer"});
-          return std::nullopt;
+        const auto read_id = [&](const char* name) {
+          return positive_query(request, name, errors);
         };
         filter.county_id = read_id("county");
         if (auto after = read_id("cursor")) filter.after_id = *after;
@@ -236,6 +230,7 @@ void register_supplier_routes(http::Router& router, const StatePtr& state) {
                   if (gives_bank_account(supplier))
                     file_bank_change(session, request, id, supplier);
                   auto created = *find_supplier(session, id, false);
+                  enqueue_supplier_status_changed(session, id, "", "", actor, request.request_id);
                   audit_change(session, request,
                                {"supplier.created", "supplier", std::to_string(id), "",
                                 audit::summary(created, {"name", "kind", "county", "status"})});

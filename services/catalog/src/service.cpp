@@ -17,11 +17,13 @@ void register_service(app::Context& context, http::Router& router) {
   auto state = std::make_shared<CatalogState>(context);
   register_county_routes(router, state);
   register_category_routes(router, state);
+  register_attribute_routes(router, state);
   register_supplier_routes(router, state);
   register_bank_account_routes(router, state);
   register_certification_routes(router, state);
   register_product_routes(router, state);
   register_market_reference_routes(router, state);
+  register_price_review_routes(router, state);
   register_browse_routes(router, state);
 
   // Cache effectiveness on /metrics (counters read on each scrape).

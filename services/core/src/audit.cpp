@@ -1,5 +1,6 @@
 #include <huicai/events/v1/audit.pb.h>
 
+#include <array>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/http/message.hpp>
+#include <huicai/core/proto_fields.hpp>
 
 namespace huicai::audit {
 
@@ -67,18 +69,28 @@ std::string summary(const boost::json::object& row, const std::vector<std::strin
   return boost::json::serialize(picked);
 }
 
+namespace {
+
+using AuditField = proto::TextField<Entry, events::v1::AuditRecorded>;
+using Message = events::v1::AuditRecorded;
+// Every text field of an entry, for encode() and decode() alike.
+constexpr std::array<AuditField, 9> kTextFields{
+    {{&Entry::service, &Message::mutable_service},
+     {&Entry::actor_login, &Message::mutable_actor_login},
+     {&Entry::actor_role, &Message::mutable_actor_role},
+     {&Entry::action, &Message::mutable_action},
+     {&Entry::target_type, &Message::mutable_target_type},
+     {&Entry::target_id, &Message::mutable_target_id},
+     {&Entry::before_json, &Message::mutable_before_json},
+     {&Entry::after_json, &Message::mutable_after_json},
+     {&Entry::request_id, &Message::mutable_request_id}}};
+
+}  // namespace
+
 std::string encode(const Entry& entry) {
-  events::v1::AuditRecorded message;
-  message.set_service(entry.service);
+  Message message;
+  proto::write_text_fields(entry, message, kTextFields);
   message.set_actor_account_id(entry.actor_account_id.value_or(0));
-  message.set_actor_login(entry.actor_login);
-  message.set_actor_role(entry.actor_role);
-  message.set_action(entry.action);
-  message.set_target_type(entry.target_type);
-  message.set_target_id(entry.target_id);
-  message.set_before_json(entry.before_json);
-  message.set_after_json(entry.after_json);
-  message.set_request_id(entry.request_id);
   message.set_occurred_at_us(std::chrono::duration_cast<std::chrono::microseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count());
@@ -86,21 +98,13 @@ std::string encode(const Entry& entry) {
 }
 
 std::optional<Entry> decode(std::string_view payload) {
-  events::v1::AuditRecorded message;
+  Message message;
   if (!message.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return std::nullopt;
   }
   Entry entry;
-  entry.service = message.service();
+  proto::read_text_fields(message, entry, kTextFields);
   if (message.actor_account_id() != 0) entry.actor_account_id = message.actor_account_id();
-  entry.actor_login = message.actor_login();
-  entry.actor_role = message.actor_role();
-  entry.action = message.action();
-  entry.target_type = message.target_type();
-  entry.target_id = message.target_id();
-  entry.before_json = message.before_json();
-  entry.after_json = message.after_json();
-  entry.request_id = message.request_id();
   return entry;
 }
 

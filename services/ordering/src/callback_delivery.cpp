@@ -19,6 +19,8 @@ namespace huicai::ordering {
 namespace {
 
 constexpr const char* kDeliveriesMetric = "huicai_payment_callback_deliveries_total";
+constexpr const char* kDeliveriesTable = "ordering_callback_deliveries";
+constexpr const char* kClaimantPrefix = "ordering-callbacks";
 
 struct DueCallback {
   std::int64_t id = 0;
@@ -35,7 +37,7 @@ struct DueCallback {
 std::vector<DueCallback> claim_due(mysql::Session& session, const std::string& claimant,
                                    std::size_t batch_size, std::chrono::milliseconds lease) {
   mysql::LeasedClaim claim;
-  claim.table = "ordering_callback_deliveries";
+  claim.table = kDeliveriesTable;
   claim.columns =
       "channel_event_id, target_url, body, signature, attempts, max_attempts, backoff_ms, "
       "backoff_max_ms";
@@ -127,7 +129,7 @@ CallbackDeliveryWorker::CallbackDeliveryWorker(mysql::Pool& pool, metrics::Regis
     : pool_(pool),
       metrics_(metrics),
       options_(options),
-      claimant_(mysql::make_claimant_id("ordering-callbacks")) {
+      claimant_(mysql::make_claimant_id(kClaimantPrefix)) {
   if (metrics_) {
     metrics_->describe(kDeliveriesMetric,
                        "Sandbox payment callback delivery attempts by outcome (delivered, "
@@ -143,6 +145,15 @@ boost::asio::awaitable<DeliveryPass> CallbackDeliveryWorker::deliver_due() {
   // A worker that dies holding a claim delays those callbacks by at most this long.
   const auto lease =
       options_.request_timeout * static_cast<int>(batch_size) + std::chrono::milliseconds(5'000);
+  if (!released_dead_leases_) {
+    // The worker this one replaces (killed on this host) may hold callbacks under a lease of a
+    // minute: deliver them now (core's release_leases_of_dead_processes, ADR 0025).
+    auto release = [](mysql::Session& session) {
+      return mysql::release_leases_of_dead_processes(session, kDeliveriesTable, kClaimantPrefix);
+    };
+    co_await pool_.transaction(release);
+    released_dead_leases_ = true;
+  }
   auto claim = [claimant, batch_size, lease](mysql::Session& session) {
     return claim_due(session, claimant, batch_size, lease);
   };

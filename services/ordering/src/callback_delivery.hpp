@@ -63,6 +63,7 @@ class CallbackDeliveryWorker {
   std::string claimant_;
   boost::asio::steady_timer* idle_timer_ = nullptr;
   bool woken_ = false;
+  bool released_dead_leases_ = false;  // once, by the first pass that reaches MariaDB
 };
 
 }  // namespace huicai::ordering

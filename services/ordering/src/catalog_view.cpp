@@ -1,28 +1,82 @@
 #include "catalog_view.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <stdexcept>
 
 namespace huicai::ordering {
 
 namespace {
 
-constexpr const char* kColumns =
-    "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
-    "sale_unit, net_weight_grams, price_fen, is_orderable, certificate_id, certificate_number, "
-    "supplier_name, county_name FROM catalog_orderable_sku WHERE sku_id ";
+constexpr std::size_t kMaxPricedSkus = 64;  // above an order's 50 lines
 
-OrderableSku read_row(sql::ResultSet& row);
+// Read by position (1-based, in this order): by-name lookups upper-case every name per row.
+// Pricing leaves the names out, and with them the county's table (see 0211).
+constexpr const char* kPricingColumns =
+    "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
+    "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
+    "supplier_certificate FROM catalog_sku_pricing WHERE sku_id IN (?";
+constexpr const char* kNamedSku =
+    "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
+    "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
+    "supplier_certificate, supplier_name, county_name FROM catalog_sku_pricing WHERE sku_id = ?";
+
+OrderableSku read_pricing_row(sql::ResultSet& row);
+
+// The pricing SELECT for `size` ids (a power of two), its text built once per size.
+const std::string& pricing_sql(std::size_t size) {
+  static const auto texts = [] {
+    std::map<std::size_t, std::string> built;
+    for (std::size_t n = 1; n < 2 * kMaxPricedSkus; n *= 2) {
+      std::string sql = kPricingColumns;
+      for (std::size_t i = 1; i < n; ++i) sql += ", ?";
+      built.emplace(n, sql + ")");
+    }
+    return built;
+  }();
+  return texts.at(size);
+}
 
 }  // namespace
 
+std::optional<PricingCertificate> parse_pricing_certificate(std::string_view text) {
+  constexpr std::size_t kDate = 10;  // YYYY-MM-DD
+  if (text.size() < kDate + 2 || text[kDate] != ' ') return std::nullopt;
+  PricingCertificate certificate;
+  certificate.valid_to = std::string(text.substr(0, kDate));
+  const auto rest = text.substr(kDate + 1);
+  const auto space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  const auto [end, error] = std::from_chars(rest.data(), rest.data() + space, certificate.id);
+  if (error != std::errc{} || end != rest.data() + space) return std::nullopt;
+  certificate.number = std::string(rest.substr(space + 1));
+  return certificate;
+}
+
+const std::optional<PricingCertificate>& later_certificate(
+    const std::optional<PricingCertificate>& product,
+    const std::optional<PricingCertificate>& supplier) {
+  if (!product) return supplier;
+  if (!supplier) return product;
+  // The same date format on both sides: text order is date order.
+  if (product->valid_to != supplier->valid_to) {
+    return product->valid_to > supplier->valid_to ? product : supplier;
+  }
+  return product->id > supplier->id ? product : supplier;
+}
+
 std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int64_t sku_id) {
-  auto& select = session.prepare(std::string(kColumns) + "= ?");
+  static const std::string sql = kNamedSku;
+  auto& select = session.prepare(sql);
   mysql::bind(select, sku_id);
   auto row = mysql::query(select);
   if (!row->next()) return std::nullopt;
-  return read_row(*row);
+  auto sku = read_pricing_row(*row);
+  sku.supplier_name = std::string(row->getString(14));
+  sku.county_name = std::string(row->getString(15));
+  return sku;
 }
 
 std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session,
@@ -33,16 +87,13 @@ std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session
   // handful of statement texts rather than one per line count.
   std::size_t size = 1;
   while (size < sku_ids.size()) size *= 2;
-  std::string sql = std::string(kColumns) + "IN (?";
-  for (std::size_t i = 1; i < size; ++i) sql += ", ?";
-  sql += ")";
-  auto& select = session.prepare(sql);
+  auto& select = session.prepare(pricing_sql(size));
   for (std::size_t i = 0; i < size; ++i) {
     mysql::bind_one(select, static_cast<int>(i + 1), sku_ids[std::min(i, sku_ids.size() - 1)]);
   }
   auto rows = mysql::query(select);
   while (rows->next()) {
-    auto sku = read_row(*rows);
+    auto sku = read_pricing_row(*rows);
     skus.emplace(sku.sku_id, std::move(sku));
   }
   return skus;
@@ -50,24 +101,37 @@ std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session
 
 namespace {
 
-OrderableSku read_row(sql::ResultSet& result) {
-  auto* row = &result;
+// Column `index` of catalog_sku_pricing's certificate text, nullopt when NULL.
+std::optional<PricingCertificate> certificate_column(sql::ResultSet& row, std::uint32_t index) {
+  const auto text = row.getString(index);
+  if (row.wasNull()) return std::nullopt;
+  auto certificate = parse_pricing_certificate(std::string_view(text.c_str(), text.length()));
+  if (!certificate) {
+    throw std::runtime_error("catalog_sku_pricing: unexpected certificate text '" +
+                             std::string(text) + "'");
+  }
+  return certificate;
+}
+
+OrderableSku read_pricing_row(sql::ResultSet& row) {
   OrderableSku sku;
-  sku.sku_id = row->getInt64("sku_id");
-  sku.product_id = row->getInt64("product_id");
-  sku.supplier_id = row->getInt64("supplier_id");
-  sku.county_id = row->getInt64("county_id");
-  sku.category_id = row->getInt64("category_id");
-  sku.product_title = mysql::get_string(*row, "product_title");
-  sku.sku_spec = mysql::get_string(*row, "sku_spec");
-  sku.sale_unit = mysql::get_string(*row, "sale_unit");
-  sku.net_weight_grams = row->getInt64("net_weight_grams");
-  sku.price_fen = row->getInt64("price_fen");
-  sku.is_orderable = row->getInt("is_orderable") != 0;
-  sku.certificate_id = mysql::get_optional_int64(*row, "certificate_id");
-  sku.certificate_number = mysql::get_optional_string(*row, "certificate_number");
-  sku.supplier_name = mysql::get_string(*row, "supplier_name");
-  sku.county_name = mysql::get_string(*row, "county_name");
+  sku.sku_id = row.getInt64(1);
+  sku.product_id = row.getInt64(2);
+  sku.supplier_id = row.getInt64(3);
+  sku.county_id = row.getInt64(4);
+  sku.category_id = row.getInt64(5);
+  sku.product_title = std::string(row.getString(6));
+  sku.sku_spec = std::string(row.getString(7));
+  sku.sale_unit = std::string(row.getString(8));
+  sku.net_weight_grams = row.getInt64(9);
+  sku.price_fen = row.getInt64(10);
+  sku.is_orderable = row.getInt(11) != 0;
+  const auto product = certificate_column(row, 12);
+  const auto supplier = certificate_column(row, 13);
+  if (const auto& certificate = later_certificate(product, supplier)) {
+    sku.certificate_id = certificate->id;
+    sku.certificate_number = certificate->number;
+  }
   return sku;
 }
 

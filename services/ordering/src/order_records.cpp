@@ -157,8 +157,8 @@ std::string iso_time(const std::string& database_time) {
   return text + "Z";
 }
 
-boost::json::object line_to_json(const LineRecord& line) {
-  boost::json::object object;
+boost::json::object line_to_json(const LineRecord& line, boost::json::storage_ptr storage) {
+  boost::json::object object(22, std::move(storage));  // sized for its keys: no rehashing
   object["id"] = line.id;
   object["fulfilment_id"] = line.fulfilment_id;
   object["sku_id"] = line.sku_id;
@@ -184,9 +184,9 @@ boost::json::object line_to_json(const LineRecord& line) {
   return object;
 }
 
-boost::json::object fulfilment_to_json(const OrderRecord& order,
-                                       const FulfilmentRecord& fulfilment) {
-  boost::json::object object;
+boost::json::object fulfilment_to_json(const OrderRecord& order, const FulfilmentRecord& fulfilment,
+                                       boost::json::storage_ptr storage) {
+  boost::json::object object(15, storage);
   object["id"] = fulfilment.id;
   object["order_id"] = fulfilment.order_id;
   object["supplier_id"] = fulfilment.supplier_id;
@@ -201,16 +201,16 @@ boost::json::object fulfilment_to_json(const OrderRecord& order,
   object["shipped_at"] = optional_time(fulfilment.shipped_at);
   object["received_at"] = optional_time(fulfilment.received_at);
   object["accepted_at"] = optional_time(fulfilment.accepted_at);
-  boost::json::array lines;
+  boost::json::array lines(storage);
   for (const auto& line : order.lines) {
-    if (line.fulfilment_id == fulfilment.id) lines.push_back(line_to_json(line));
+    if (line.fulfilment_id == fulfilment.id) lines.push_back(line_to_json(line, storage));
   }
   object["lines"] = std::move(lines);
   return object;
 }
 
-boost::json::object order_to_json(const OrderRecord& order) {
-  boost::json::object object;
+boost::json::object order_to_json(const OrderRecord& order, boost::json::storage_ptr storage) {
+  boost::json::object object(19, storage);
   object["id"] = order.id;
   object["buyer_account_id"] = order.buyer_account_id;
   object["buyer_kind"] = order.buyer_kind;
@@ -219,10 +219,10 @@ boost::json::object order_to_json(const OrderRecord& order) {
   object["status"] = order.status;
   object["fund_plan"] = order.fund_plan;
   object["total_fen"] = order.total_fen;
-  boost::json::array shares;
+  boost::json::array shares(storage);
   for (const auto& share : order.fund_shares()) {
-    shares.push_back(
-        boost::json::object{{"source", to_string(share.source)}, {"amount_fen", share.amount_fen}});
+    shares.push_back(boost::json::object(
+        {{"source", to_string(share.source)}, {"amount_fen", share.amount_fen}}, storage));
   }
   object["fund_shares"] = std::move(shares);
   object["budget_year"] = order.budget_year;
@@ -233,9 +233,10 @@ boost::json::object order_to_json(const OrderRecord& order) {
   object["updated_at"] = iso_time(order.updated_at);
   object["expires_at"] = optional_time(order.expires_at);
   object["paid_at"] = optional_time(order.paid_at);
-  boost::json::array fulfilments;
+  boost::json::array fulfilments(storage);
+  fulfilments.reserve(order.fulfilments.size());
   for (const auto& fulfilment : order.fulfilments) {
-    fulfilments.push_back(fulfilment_to_json(order, fulfilment));
+    fulfilments.push_back(fulfilment_to_json(order, fulfilment, storage));
   }
   object["fulfilments"] = std::move(fulfilments);
   return object;

@@ -3,6 +3,7 @@
 // same shape. Loading happens inside the caller's transaction (optionally FOR UPDATE).
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <cstdint>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/ordering/fund_math.hpp>
@@ -100,10 +101,12 @@ std::optional<std::int64_t> order_of_fulfilment(mysql::Session& session,
                                                 std::int64_t fulfilment_id);
 
 // JSON shapes of the API (amounts in *_fen, times ISO 8601 UTC).
-boost::json::object order_to_json(const OrderRecord& order);
-boost::json::object fulfilment_to_json(const OrderRecord& order,
-                                       const FulfilmentRecord& fulfilment);
-boost::json::object line_to_json(const LineRecord& line);
+// `storage`: where the JSON is built (a monotonic_resource on the request's stack saves the
+// allocator a call per key and value on the order path); the default heap otherwise.
+boost::json::object order_to_json(const OrderRecord& order, boost::json::storage_ptr storage = {});
+boost::json::object fulfilment_to_json(const OrderRecord& order, const FulfilmentRecord& fulfilment,
+                                       boost::json::storage_ptr storage = {});
+boost::json::object line_to_json(const LineRecord& line, boost::json::storage_ptr storage = {});
 // "2026-11-28 13:44:55.123456" (MariaDB DATETIME(6)) -> "2026-11-28T13:44:55.123456Z".
 std::string iso_time(const std::string& database_time);
 

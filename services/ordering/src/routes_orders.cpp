@@ -1,5 +1,6 @@
 // Orders: place (from the cart or given lines, under an Idempotency-Key), read one, list with
 // filters and keyset pagination, cancel before payment or approval, and the order's history.
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
@@ -152,7 +153,8 @@ ListScope list_scope(const http::Request& request) {
 
 boost::asio::awaitable<http::Response> place_order_route(State state, http::Request& request) {
   auto input = placement_from(request, *state);
-  // READ COMMITTED: see place_order.hpp and docs/adr/0009.
+  // READ COMMITTED: see place_order.hpp and docs/adr/0009. The key's row is written once, with
+  // the response, just before the COMMIT (placement has no effect outside its transaction).
   co_return co_await state->idempotency.run(
       request,
       [&](mysql::Session& session) {
@@ -161,11 +163,14 @@ boost::asio::awaitable<http::Response> place_order_route(State state, http::Requ
           attempt.lines = cart_lines(session, attempt.buyer_account_id);
         }
         auto order = place_order(session, attempt);
-        auto response = http::Response::json(201, order_to_json(order));
+        // The body is built in a stack arena and serialized at once (order_to_json's storage).
+        unsigned char buffer[8192];
+        boost::json::monotonic_resource arena(buffer, sizeof buffer);
+        auto response = http::Response::json(201, order_to_json(order, &arena));
         response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
         return response;
       },
-      mysql::Isolation::read_committed);
+      mysql::Isolation::read_committed, http::Idempotency::ClaimAt::commit);
 }
 
 void add_order_routes(http::Router& router, State state) {

@@ -1,6 +1,7 @@
 // Browse and search as buyers see them: n-gram search over Chinese titles, keyset pagination
 // under concurrent inserts, ETag/304, cache invalidation across two server instances, and the
 // version lease that spares most reads a Redis round trip.
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -101,6 +102,49 @@ TEST_CASE("filters, sorting and validation of browse parameters", "[catalog][bro
   const auto cursor = std::string(page.json().at("next_cursor").as_string());
   CHECK(buyer->get("/v1/products?" + scope + "&sort=newest&limit=1&cursor=" + cursor).status ==
         422);
+}
+
+TEST_CASE("the category filter takes the category's subtree and nothing beside it",
+          "[catalog][browse]") {
+  CatalogWorld world;
+  const auto county = world.create_county();
+  const auto supplier = world.create_active_supplier(county);
+  // Codes chosen to catch a careless prefix test: "x_y" as a LIKE pattern matches "xzy", and
+  // "/ab/" must not take "/abc/".
+  const auto stem = unique("c");
+  const auto parent = world.create_category(stem + "x_y");
+  const auto child = world.create_category(stem + "x_y-kid", parent);
+  const auto lookalike = world.create_category(stem + "xzy");
+  const auto longer = world.create_category(stem + "x_yz");
+  const auto in_parent = world.listed_product(supplier, unique("杂粮礼盒"), 5000, parent);
+  const auto in_child = world.listed_product(supplier, unique("小米"), 3000, child);
+  const auto in_lookalike = world.listed_product(supplier, unique("红枣"), 2000, lookalike);
+  const auto in_longer = world.listed_product(supplier, unique("绿豆"), 1000, longer);
+  auto buyer = world.client(world.buyer());
+  const auto browse = [&](std::int64_t id) {
+    auto page = buyer->get("/v1/products?county=" + std::to_string(county) +
+                           "&category=" + std::to_string(id));
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    return ids_of(page);
+  };
+
+  CHECK(browse(parent) == std::set<std::int64_t>{in_parent, in_child});
+  CHECK(browse(child) == std::set<std::int64_t>{in_child});
+  CHECK(browse(lookalike) == std::set<std::int64_t>{in_lookalike});
+  CHECK(browse(longer) == std::set<std::int64_t>{in_longer});
+  // Each item names its own category, not the one filtered on.
+  auto page = buyer->get("/v1/products?county=" + std::to_string(county) +
+                         "&category=" + std::to_string(parent) + "&sort=price_asc");
+  const auto body = page.json();
+  REQUIRE(body.at("items").as_array().size() == 2);
+  CHECK(body.at("items").at(0).at("category").at("id").as_int64() == child);
+  CHECK(body.at("items").at(1).at("category").at("id").as_int64() == parent);
+  // An unknown category finds nothing; a malformed one is a 422 naming it.
+  CHECK(browse(999'999'999).empty());
+  auto bad = buyer->get("/v1/products?category=grain");
+  CHECK(bad.status == 422);
+  CHECK(bad.body.find("\"category\"") != std::string::npos);
 }
 
 TEST_CASE("ETag and If-None-Match answer 304 until the page changes", "[catalog][etag]") {
@@ -241,19 +285,22 @@ TEST_CASE("keyset pages neither skip nor repeat while products are being listed"
   auto operator_token = world.token(world.operator_());
   const auto port = world.app().port();
   std::atomic<int> failures{0};
+  const auto attributes = world.required_attributes(category);
   std::thread inserter([&] {
     HttpClient staff("127.0.0.1", port);
     HttpClient op("127.0.0.1", port);
     staff.set_bearer_token(staff_token);
     op.set_bearer_token(operator_token);
     while (!stop && inserted < 30) {
-      const auto body = json({{"title", unique("插队小米")},
-                              {"category_id", category},
-                              {"skus", boost::json::array{boost::json::object{
-                                           {"spec", "1kg"},
-                                           {"sale_unit", "袋"},
-                                           {"net_weight_grams", 1000},
-                                           {"price_fen", 1050 + 100 * (inserted % 12)}}}}});
+      const auto body =
+          json({{"title", unique("插队小米")},
+                {"category_id", category},
+                {"skus",
+                 boost::json::array{boost::json::object{{"spec", "1kg"},
+                                                        {"sale_unit", "袋"},
+                                                        {"net_weight_grams", 1000},
+                                                        {"price_fen", 1050 + 100 * (inserted % 12)},
+                                                        {"attributes", attributes}}}}});
       auto created = staff.post("/v1/products", body, kJson);
       if (created.status != 201) {
         ++failures;

@@ -4,6 +4,7 @@
 // helpers that create a county, an active supplier and listed products through the API.
 // Names carry a per-run random suffix so the tests pass run twice on one database.
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -11,6 +12,7 @@
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -144,10 +146,48 @@ class CatalogWorld {
     return created.json().at("id").as_int64();
   }
 
+  // A new category (as the operator), under `parent` when given.
+  std::int64_t create_category(const std::string& code, std::optional<std::int64_t> parent = {}) {
+    boost::json::object body{{"code", code}, {"name", "类" + code}};
+    if (parent) body["parent_id"] = *parent;
+    auto created = client(operator_())
+                       ->post("/v1/categories", boost::json::serialize(body),
+                              {{"content-type", "application/json"}});
+    INFO(created.body);
+    REQUIRE(created.status == 201);
+    return created.json().at("id").as_int64();
+  }
+
+  // A value for each required attribute of the category (the first choice, the lowest number
+  // of at least 1, a fixed text), as a SKU's "attributes" object.
+  boost::json::object required_attributes(std::int64_t category) {
+    auto response =
+        client(buyer())->get("/v1/categories/" + std::to_string(category) + "/attributes");
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    boost::json::object values;
+    const auto body = response.json();  // kept: the loop borrows from it
+    for (const auto& item : body.at("items").as_array()) {
+      const auto& attribute = item.as_object();
+      if (!attribute.at("required").as_bool()) continue;
+      const auto code = attribute.at("code").as_string();
+      const auto type = attribute.at("type").as_string();
+      if (type == "enum") {
+        values[code] = attribute.at("values").as_array().at(0);
+      } else if (type == "int") {
+        values[code] = std::max<std::int64_t>(1, attribute.at("min").as_int64());
+      } else {
+        values[code] = "测试值";
+      }
+    }
+    return values;
+  }
+
   // Creates a draft product with one SKU at `price_fen` (as the supplier's staff), whose market
   // reference price the operator then sets 100 fen above it. Returns the product as it is then.
   boost::json::object create_product(std::int64_t supplier_id, const std::string& title,
                                      std::int64_t price_fen, std::int64_t category) {
+    const auto attributes = required_attributes(category);
     auto http = client(supplier_staff(supplier_id));
     auto response = http->post(
         "/v1/products",
@@ -158,7 +198,8 @@ class CatalogWorld {
               {"skus", boost::json::array{boost::json::object{{"spec", "1kg"},
                                                               {"sale_unit", "袋"},
                                                               {"net_weight_grams", 1000},
-                                                              {"price_fen", price_fen}}}}}),
+                                                              {"price_fen", price_fen},
+                                                              {"attributes", attributes}}}}}),
         {{"content-type", "application/json"}});
     INFO(response.body);
     REQUIRE(response.status == 201);

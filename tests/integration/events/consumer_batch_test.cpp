@@ -4,6 +4,7 @@
 // consumer does not declare cost it no database work at all.
 #include <catch2/catch.hpp>
 #include <event_spine_harness.hpp>
+#include <huicai/core/errors.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <vector>
 
@@ -153,6 +154,34 @@ TEST_CASE(
   CHECK(effects.rows == 8);
   CHECK(effects.distinct_events == 8);
   CHECK(effects.amount_fen == sum(values));
+}
+
+TEST_CASE("a batch MySQL could not take is applied at the next poll, not after reclaim_after",
+          "[events][batch]") {
+  // The chaos run's MariaDB kill: the batch was read (pending under this consumer) when MySQL
+  // went away; it waited for XAUTOCLAIM (30 s) before anyone read it again.
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  auto values = amounts(3, 40);
+  spine.enqueue(values);
+  publish_all(spine);
+  const std::string group = "batch-outage-" + spine.suffix;
+  bool mysql_down = true;
+  auto consumer = spine.make_batch_consumer(
+      group, "c1", {kSelftestEventType},
+      [&](std::span<const ReceivedEvent>, std::size_t) {
+        if (mysql_down) throw huicai::ServiceUnavailable("mysql", "down on purpose");
+      },
+      /*reclaim_after=*/60s);
+
+  CHECK_THROWS_AS(poll(spine, *consumer), huicai::ServiceUnavailable);
+  CHECK(spine.effects(group).rows == 0);
+  mysql_down = false;
+  CHECK(poll(spine, *consumer) == 3);
+  const auto effects = spine.effects(group);
+  CHECK(effects.rows == 3);
+  CHECK(effects.amount_fen == sum(values));
+  CHECK(pending_messages(spine, group) == 0);
 }
 
 TEST_CASE("ids processed before are filtered out of a batch", "[events][batch]") {

@@ -157,6 +157,26 @@ matrix::RouteFixture on_new_bank_change(std::string action, std::string body = {
           true};
 }
 
+// A fresh pending price review of the owner's listed SKU (superseding a pending one), so each
+// approve / reject call decides a review of its own.
+matrix::RouteFixture on_new_price_review(std::string rest, std::string body = {}) {
+  return {[rest, body](Env& env, const Caller&, const Tenant& owner) {
+            const auto product = std::to_string(matrix::extra_id(owner, "product_id"));
+            const auto sku = std::to_string(matrix::extra_id(owner, "sku_id"));
+            matrix::insert_row(env,
+                               "UPDATE catalog_price_reviews SET status = 'superseded', "
+                               "pending_slot = NULL WHERE status = 'pending' AND sku_id = " +
+                                   sku);
+            const auto review = matrix::insert_row(
+                env,
+                "INSERT INTO catalog_price_reviews (product_id, sku_id, price_fen, reference_fen, "
+                "margin_bp, allowed_margin_bp, justification, requested_by_account_id) VALUES (" +
+                    product + ", " + sku + ", 2999, 2000, 4995, 1000, '矩阵测试的价格说明', 1)");
+            return Request{"/v1/price-reviews/" + std::to_string(review) + rest, body};
+          },
+          true};
+}
+
 const std::string kReason = R"({"reason":"矩阵测试"})";
 
 const matrix::TenantSetupRegistration kCatalogTenant{"catalog", matrix::ensure_catalog_tenant};
@@ -182,6 +202,18 @@ const matrix::FixtureRegistration kRegistrations[] = {
      })},
     {Method::patch, "/v1/categories/{category_id}",
      on("/v1/categories/", "category_id", "", R"({"position":1})")},
+    {Method::get, "/v1/categories/{category_id}/attributes",
+     on("/v1/categories/", "category_id", "/attributes")},
+    {Method::post,
+     "/v1/categories/{category_id}/attributes",
+     {[](Env&, const Caller&, const Tenant& owner) {
+        // A fresh code each call (a repeated one is a 409, which would prove nothing).
+        const std::string code = "m" + std::to_string(randombytes_uniform(2'000'000'000));
+        return Request{"/v1/categories/" + std::to_string(matrix::extra_id(owner, "category_id")) +
+                           "/attributes",
+                       json({{"code", code}, {"name", "矩阵"}, {"type", "text"}})};
+      },
+      true}},
     {Method::get, "/v1/products", fixed("/v1/products")},
     {Method::get, "/v1/products/{product_id}", on("/v1/products/", "product_id")},
 
@@ -292,6 +324,22 @@ const matrix::FixtureRegistration kRegistrations[] = {
     {Method::post, "/v1/products/{product_id}/delist",
      on("/v1/products/", "workflow_product_id", "/delist", kReason)},
     {Method::get, "/v1/review/products", fixed("/v1/review/products")},
+
+    // 比质比价 price reviews: the supplier justifies, reviewers read the queue, operators decide.
+    {Method::post,
+     "/v1/products/{product_id}/skus/{sku_id}/price-justification",
+     {[](Env&, const Caller&, const Tenant& owner) {
+        return Request{"/v1/products/" +
+                           std::to_string(matrix::extra_id(owner, "workflow_product_id")) +
+                           "/skus/" + std::to_string(matrix::extra_id(owner, "workflow_sku_id")) +
+                           "/price-justification",
+                       R"({"justification":"矩阵测试的价格说明","price_fen":9999})"};
+      },
+      true}},
+    {Method::get, "/v1/review/prices", fixed("/v1/review/prices")},
+    {Method::get, "/v1/price-reviews/{review_id}", on_new_price_review("")},
+    {Method::post, "/v1/price-reviews/{review_id}/approve", on_new_price_review("/approve")},
+    {Method::post, "/v1/price-reviews/{review_id}/reject", on_new_price_review("/reject", kReason)},
 };
 
 }  // namespace

@@ -105,3 +105,45 @@ TEST_CASE("two identical requests racing make one order", "[ordering][idempotenc
                        std::to_string(buyer.account_id)) == 1);
   }
 }
+
+TEST_CASE("a duplicate racing the first for the last unit gets the first's answer",
+          "[ordering][idempotency]") {
+  // The key's row is written at the end of the order's transaction: the duplicate may find the
+  // unit already taken by the first attempt before it reaches the key. It must still answer as a
+  // duplicate (the replay, or 409 while the first runs), never "out of stock".
+  World world;
+  auto catalog = world.make_catalog(1, 0);
+  auto app = start_app();
+  for (int round = 0; round < 10; ++round) {
+    world.set_stock(catalog.sku_a, catalog.supplier_a, 1);
+    auto buyer = employee();
+    auto first = client_for(*app, buyer);
+    auto second = client_for(*app, buyer);
+    const std::string k = "last-" + world.suffix + std::to_string(round);
+    const auto body = order_body(catalog, 1, 0);
+    std::atomic<bool> go{false};
+    test::HttpResponse a, b;
+    std::thread ta([&] {
+      while (!go) std::this_thread::yield();
+      a = first->post("/v1/orders", body, key(k));
+    });
+    std::thread tb([&] {
+      while (!go) std::this_thread::yield();
+      b = second->post("/v1/orders", body, key(k));
+    });
+    go = true;
+    ta.join();
+    tb.join();
+    INFO("answers " << a.status << " " << a.body << " / " << b.status << " " << b.body);
+    CHECK((a.status == 201 || b.status == 201));
+    for (const auto* answer : {&a, &b}) {
+      if (answer->status == 201) continue;
+      REQUIRE(answer->status == 409);
+      CHECK(answer->json().at("type").as_string().ends_with("idempotency-key-in-progress"));
+    }
+    if (a.status == 201 && b.status == 201) CHECK(a.body == b.body);
+    CHECK(world.scalar("SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id = " +
+                       std::to_string(buyer.account_id)) == 1);
+    CHECK(world.available(catalog.sku_a) == 0);
+  }
+}

@@ -148,6 +148,11 @@ void log_republished(const std::string& producer, std::size_t rows) {
             {{"producer", producer}, {"rows", std::to_string(rows)}});
 }
 
+void log_released(const std::string& producer, std::size_t rows) {
+  log::info("outbox relay: took over the rows of a relay that died on this host",
+            {{"producer", producer}, {"rows", std::to_string(rows)}});
+}
+
 void count(metrics::Registry* metrics, const std::string& name, const std::string& producer,
            double by = 1) {
   if (metrics) metrics->increment(name, {{"producer", producer}}, by);
@@ -190,6 +195,16 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   auto claim = [table, producer, relay_id, batch_size, lease](mysql::Session& session) {
     return claim_rows(session, table, producer, relay_id, batch_size, lease);
   };
+  if (!released_dead_leases_) {
+    // A relay of this producer killed on this host (the process this one replaces) leaves its
+    // claimed rows leased: publish them now rather than after claim_lease (ADR 0025).
+    auto release = [table, producer](mysql::Session& session) {
+      return mysql::release_leases_of_dead_processes(session, table, producer);
+    };
+    const auto released = co_await pool_.transaction(release, mysql::Isolation::read_committed);
+    if (released > 0) log_released(producer, released);
+    released_dead_leases_ = true;
+  }
   // READ COMMITTED: at REPEATABLE READ the locking scan of the unpublished rows takes gap locks
   // up to the end of the index, and every order's outbox INSERT would wait for the claim.
   std::vector<OutboxRow> rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);

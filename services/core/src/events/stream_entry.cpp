@@ -1,12 +1,27 @@
 #include "events/stream_entry.hpp"
 
+#include <array>
 #include <huicai/core/events/envelope_check.hpp>
+#include <huicai/core/proto_fields.hpp>
 
 #include "huicai/events/v1/envelope.pb.h"
 
 namespace huicai::events {
 
 using redis::Reply;
+
+namespace {
+
+using Envelope = huicai::events::v1::Envelope;
+constexpr std::array<proto::TextField<ReceivedEvent, Envelope>, 6> kEnvelopeTextFields{
+    {{&ReceivedEvent::event_id, &Envelope::mutable_event_id},
+     {&ReceivedEvent::type, &Envelope::mutable_type},
+     {&ReceivedEvent::producer, &Envelope::mutable_producer},
+     {&ReceivedEvent::aggregate_id, &Envelope::mutable_aggregate_id},
+     {&ReceivedEvent::payload, &Envelope::mutable_payload},
+     {&ReceivedEvent::request_id, &Envelope::mutable_request_id}}};
+
+}  // namespace
 
 StreamEntry decode_entry(const Reply& entry) {
   StreamEntry decoded;
@@ -22,20 +37,15 @@ StreamEntry decode_entry(const Reply& entry) {
   const auto& fields = entry.elements[1].elements;
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
     if (fields[i].text != "e") continue;
-    huicai::events::v1::Envelope envelope;
+    Envelope envelope;
     if (!envelope.ParseFromString(fields[i + 1].text) || envelope.event_id().empty()) {
       decoded.problem = "field e is not an Envelope with an event id";
       return decoded;
     }
     ReceivedEvent event;
     event.stream_entry_id = decoded.id;
-    event.event_id = envelope.event_id();
-    event.type = envelope.type();
+    proto::read_text_fields(envelope, event, kEnvelopeTextFields);
     event.occurred_at_us = envelope.occurred_at_us();
-    event.producer = envelope.producer();
-    event.aggregate_id = envelope.aggregate_id();
-    event.payload = envelope.payload();
-    event.request_id = envelope.request_id();
     decoded.problem = envelope_problem(event);
     if (decoded.problem.empty()) decoded.event = std::move(event);
     return decoded;

@@ -32,6 +32,27 @@ Response replay(const ExistingKey& existing) {
 
 }  // namespace
 
+Idempotency::Idempotency(mysql::Pool& pool, std::string table, std::chrono::seconds lease)
+    : pool_(pool),
+      lease_(lease),
+      insert_sql_("INSERT INTO " + table +
+                  " (account_id, idempotency_key, request_hash, status, response_status, "
+                  "response_body, attempt_token, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                  "DATE_ADD(NOW(6), INTERVAL ? SECOND))"),
+      select_sql_(
+          "SELECT request_hash, status, response_status, response_body, lease_until < "
+          "NOW(6) AS lease_expired FROM " +
+          table + " WHERE account_id = ? AND idempotency_key = ?"),
+      take_over_sql_("UPDATE " + table +
+                     " SET attempt_token = ?, lease_until = DATE_ADD(NOW(6), INTERVAL ? SECOND), "
+                     "status = IF(?, 'completed', status), response_status = ?, response_body = ? "
+                     "WHERE account_id = ? AND idempotency_key = ? AND status = 'in_progress' AND "
+                     "lease_until < NOW(6)"),
+      complete_sql_("UPDATE " + table +
+                    " SET status = 'completed', response_status = ?, response_body = ? WHERE "
+                    "account_id = ? AND idempotency_key = ? AND attempt_token = ? AND status = "
+                    "'in_progress'") {}
+
 std::string Idempotency::request_hash(const Request& request) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
@@ -47,75 +68,90 @@ std::string Idempotency::request_hash(const Request& request) {
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
 }
 
+namespace {
+
+[[noreturn]] void throw_in_progress(const char* detail) {
+  throw Problem(409, "idempotency-key-in-progress", "Request in progress", detail)
+      .with_header("Retry-After", "1");
+}
+constexpr const char* kRunning =
+    "a request with this Idempotency-Key is being processed; retry later";
+
+// response_status and response_body of a stored response (NULLs for a bare claim).
+std::pair<std::optional<int>, std::optional<std::string_view>> stored_columns(
+    const Response* response) {
+  if (!response) return {};
+  return {response->status, response->body};
+}
+
+// Thrown through the pool's transaction so it rolls back, carrying the answer to give instead.
+struct AnswerAfterRollback {
+  Response response;
+};
+
+}  // namespace
+
 std::optional<Response> Idempotency::claim(mysql::Session& session, const IdempotencyClaim& claim) {
-  const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
   // One statement in the common case: the INSERT wins. A concurrent attempt with the same key
   // still in flight holds the row: this INSERT waits for it to commit (duplicate: look at the
   // row) or roll back (the INSERT wins).
+  return store_once(session, claim, nullptr);
+}
+
+std::optional<Response> Idempotency::store_once(mysql::Session& session,
+                                                const IdempotencyClaim& claim,
+                                                const Response* response) {
+  const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
   try {
-    auto& insert =
-        session.prepare("INSERT INTO " + table_ +
-                        " (account_id, idempotency_key, request_hash, "
-                        "status, attempt_token, lease_until) VALUES (?, ?, ?, 'in_progress', ?, "
-                        "DATE_ADD(NOW(6), INTERVAL ? SECOND))");
-    mysql::bind(insert, claim.account_id, claim.key, claim.request_hash, claim.attempt_token,
+    auto& insert = session.prepare(insert_sql_);
+    const auto [status, body] = stored_columns(response);
+    mysql::bind(insert, claim.account_id, claim.key, claim.request_hash,
+                response ? "completed" : "in_progress", status, body, claim.attempt_token,
                 lease_seconds);
     insert.executeUpdate();
     return std::nullopt;
   } catch (const sql::SQLException& error) {
-    if (error.getErrorCode() == mysql::kErrorLockWaitTimeout) {
-      throw Problem(409, "idempotency-key-in-progress", "Request in progress",
-                    "a request with this Idempotency-Key is being processed; retry later")
-          .with_header("Retry-After", "1");
-    }
+    if (error.getErrorCode() == mysql::kErrorLockWaitTimeout) throw_in_progress(kRunning);
     if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
   }
-  auto& select = session.prepare(
-      "SELECT request_hash, status, response_status, response_body, lease_until < NOW(6) AS "
-      "lease_expired FROM " +
-      table_ +
-      " WHERE account_id = ? AND "
-      "idempotency_key = ?");
+  return existing(session, claim, response);
+}
+
+std::optional<Response> Idempotency::existing(mysql::Session& session,
+                                              const IdempotencyClaim& claim,
+                                              const Response* response) {
+  auto& select = session.prepare(select_sql_);
   mysql::bind(select, claim.account_id, claim.key);
   auto row = mysql::query(select);
-  if (!row->next()) {
-    // Removed between our INSERT and SELECT (an older version's failed attempt): let it retry.
-    throw Problem(409, "idempotency-key-in-progress", "Request in progress",
-                  "a request with this Idempotency-Key is being processed; retry later")
-        .with_header("Retry-After", "1");
-  }
-  ExistingKey existing;
-  existing.request_hash = mysql::get_string(*row, "request_hash");
-  existing.status = mysql::get_string(*row, "status");
-  existing.response_status = row->getInt("response_status");
-  existing.response_body = mysql::get_string(*row, "response_body");
-  existing.lease_expired = row->getInt("lease_expired") != 0;
-  if (existing.request_hash != claim.request_hash) {
+  // Removed between our INSERT and SELECT (an older version's failed attempt): let it retry.
+  if (!row->next()) throw_in_progress(kRunning);
+  ExistingKey stored;
+  stored.request_hash = mysql::get_string(*row, "request_hash");
+  stored.status = mysql::get_string(*row, "status");
+  stored.response_status = row->getInt("response_status");
+  stored.response_body = mysql::get_string(*row, "response_body");
+  stored.lease_expired = row->getInt("lease_expired") != 0;
+  if (stored.request_hash != claim.request_hash) {
     throw Problem(422, "idempotency-key-reused", "Idempotency-Key reused",
                   "this Idempotency-Key was already used with a different request");
   }
-  if (existing.status == "completed") return replay(existing);
-  if (existing.lease_expired) {
-    auto& take_over = session.prepare(
-        "UPDATE " + table_ +
-        " SET attempt_token = ?, "
-        "lease_until = DATE_ADD(NOW(6), INTERVAL ? SECOND) WHERE account_id = ? AND "
-        "idempotency_key = ? AND status = 'in_progress' AND lease_until < NOW(6)");
-    mysql::bind(take_over, claim.attempt_token, lease_seconds, claim.account_id, claim.key);
+  if (stored.status == "completed") return replay(stored);
+  if (stored.lease_expired) {
+    // An abandoned claim of an older version: take it over (and complete it when the response
+    // is known).
+    const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
+    auto& take_over = session.prepare(take_over_sql_);
+    const auto [status, body] = stored_columns(response);
+    mysql::bind(take_over, claim.attempt_token, lease_seconds, response != nullptr, status, body,
+                claim.account_id, claim.key);
     if (take_over.executeUpdate() == 1) return std::nullopt;
   }
-  throw Problem(409, "idempotency-key-in-progress", "Request in progress",
-                "a request with this Idempotency-Key is being processed; retry later")
-      .with_header("Retry-After", "1");
+  throw_in_progress(kRunning);
 }
 
 void Idempotency::complete(mysql::Session& session, const IdempotencyClaim& claim,
                            const Response& response) const {
-  auto& update = session.prepare(
-      "UPDATE " + table_ +
-      " SET status = 'completed', response_status = ?, "
-      "response_body = ? WHERE account_id = ? AND idempotency_key = ? AND attempt_token = ? "
-      "AND status = 'in_progress'");
+  auto& update = session.prepare(complete_sql_);
   mysql::bind(update, response.status, response.body, claim.account_id, claim.key,
               claim.attempt_token);
   if (update.executeUpdate() != 1) {
@@ -127,7 +163,7 @@ void Idempotency::complete(mysql::Session& session, const IdempotencyClaim& clai
 
 boost::asio::awaitable<Response> Idempotency::run(const Request& request,
                                                   std::function<Response(mysql::Session&)> work,
-                                                  mysql::Isolation isolation) {
+                                                  mysql::Isolation isolation, ClaimAt claim_at) {
   std::string key(request.header("idempotency-key"));
   if (key.empty() || key.size() > 255) {
     throw Problem(400, "idempotency-key-required", "Idempotency-Key required",
@@ -140,13 +176,38 @@ boost::asio::awaitable<Response> Idempotency::run(const Request& request,
   claimed.attempt_token = events::new_uuid();
   // Claim, work and stored response in one transaction: a failure or a crash before the commit
   // leaves no claim behind. Named, not a temporary inside co_await (GCC 12).
-  auto attempt = [this, &claimed, &work](mysql::Session& session) -> Response {
+  auto claim_first = [this, &claimed, &work](mysql::Session& session) -> Response {
     if (auto answer = claim(session, claimed)) return std::move(*answer);
     Response result = work(session);
     complete(session, claimed, result);
     return result;
   };
-  co_return co_await pool_.transaction(attempt, isolation);
+  // One write, last: see ClaimAt::commit in the header.
+  auto store_last = [this, &claimed, &work](mysql::Session& session) -> Response {
+    std::optional<Response> result;
+    try {
+      result.emplace(work(session));
+    } catch (const Problem&) {
+      // Refused. If the key is taken (a duplicate of a first attempt that took what we lacked),
+      // its answer wins; otherwise the refusal stands.
+      if (auto answer = store_once(session, claimed, nullptr)) {
+        throw AnswerAfterRollback{std::move(*answer)};
+      }
+      throw;
+    }
+    if (auto answer = store_once(session, claimed, &*result)) {
+      throw AnswerAfterRollback{std::move(*answer)};
+    }
+    return std::move(*result);
+  };
+  if (claim_at == ClaimAt::start) co_return co_await pool_.transaction(claim_first, isolation);
+  std::optional<Response> replayed;
+  try {
+    co_return co_await pool_.transaction(store_last, isolation);
+  } catch (AnswerAfterRollback& answer) {
+    replayed = std::move(answer.response);
+  }
+  co_return std::move(*replayed);
 }
 
 }  // namespace huicai::http

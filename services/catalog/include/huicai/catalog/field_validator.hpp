@@ -46,6 +46,8 @@ class FieldValidator {
   std::optional<bool> boolean(std::string_view name, bool required);
   const boost::json::array* array(std::string_view name, bool required, std::size_t max_items);
 
+  // The field when it is a JSON object, else nullptr (no error: the caller names it).
+  const boost::json::object* object_of(std::string_view name) const;
   bool present(std::string_view name) const;  // present and not null
   bool is_null(std::string_view name) const;  // present with value null
   void fail(std::string_view name, std::string message);

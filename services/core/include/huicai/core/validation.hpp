@@ -4,17 +4,7 @@
 //   Validator check;
 //   check.require(input.price_fen > 0, "price_fen", "must be positive");
 //   check.require(!input.name.empty(), "name", "must not be empty");
-//   check.throw_if_any();  // Characters (code points) of UTF-8 text, as a utf8mb4 VARCHAR counts
-//   them. Request bodies are
-// parsed as strict UTF-8, so counting the bytes that do not continue a sequence is exact.
-std::size_t utf8_characters(std::string_view text);
-
-// An absolute https:// URL with a host, at most `max_length` bytes, and no blanks, quotes,
-// angle brackets, backslashes or control characters: what may be stored as an image or
-// evidence link and later put in front of other users (no http://, javascript:, data: ...).
-bool is_https_url(std::string_view url, std::size_t max_length = 500);
-
-// Problem 422 "validation-failed" with errors: [{field, message}]
+//   check.throw_if_any();  // Problem 422 "validation-failed" with errors: [{field, message}]
 
 #include <huicai/core/http/problem.hpp>
 #include <string>

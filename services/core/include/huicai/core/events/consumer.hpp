@@ -6,8 +6,9 @@
 // event changes nothing and a batch costs one commit. If the batch transaction fails, each
 // event is retried in a transaction of its own, so one poison event does not hold back the
 // others. XACK after commit. Messages pending longer than `reclaim_after` on a dead consumer are
-// claimed (XAUTOCLAIM). On start the consumer first re-reads its own pending messages
-// (delivered before a crash, never acked).
+// claimed (XAUTOCLAIM). On start the consumer first takes over the pending messages of
+// consumers that were processes of this host and have ended (a killed process restarted as this
+// one: ADR 0025), then re-reads its own pending messages (delivered before a crash, never acked).
 // Details and the processed-events table shape: services/core/src/events/README.md.
 
 #include <boost/asio/awaitable.hpp>
@@ -87,12 +88,16 @@ class Consumer {
   boost::asio::awaitable<void> run();               // until cancelled
 
  private:
+  boost::asio::awaitable<void> take_over_dead_consumers(const std::string& key);
+
   mysql::Pool& pool_;
   redis::Client& redis_;
   ConsumerOptions options_;
   BatchHandler handler_;
   bool group_ready_ = false;
-  // Own pending history (ID 0 onwards) is read before new messages ('>').
+  bool took_over_dead_ = false;  // pending entries of dead consumers of this host, once
+  // Own pending history (ID 0 onwards) is read before new messages ('>'): after start, and again
+  // after a batch MySQL could not take.
   bool history_done_ = false;
   std::string history_cursor_ = "0";
   // XAUTOCLAIM scans the pending list in pages; a full scan at most every reclaim_after / 2.

@@ -30,9 +30,13 @@ struct RelayOptions {
   std::size_t batch_size = 200;
   std::chrono::milliseconds idle_poll{50};  // poll interval when the outbox is empty
   std::chrono::milliseconds error_backoff{500};
-  // How long a claimed row belongs to this relay. After that another relay may publish it (a
-  // crashed relay's rows wait this long). Keep it well above Redis's command timeout.
-  std::chrono::milliseconds claim_lease{30'000};
+  // How long a claimed row belongs to this relay. After that another relay may publish it. A
+  // batch (claim, XADD, mark) normally takes milliseconds and Redis's command timeout bounds the
+  // XADD: keep the lease well above that timeout; a batch slower than its lease only publishes
+  // rows twice, which consumers drop by event id. A crashed relay's rows wait this long for a
+  // relay of another host; a relay restarted on the same host takes them at once (it releases
+  // the leases of dead processes there when it starts: ADR 0025).
+  std::chrono::milliseconds claim_lease{10'000};
   // Redis losing its data (a flush, a restore from an old snapshot, a fresh replica promoted)
   // takes the streams with it, and with them events published but not yet consumed. The relay
   // keeps a marker key beside each stream it publishes to; when the marker is gone, it publishes
@@ -61,8 +65,9 @@ class Relay {
   redis::Client& redis_;
   RelayOptions options_;
   metrics::Registry* metrics_;
-  std::string relay_id_;              // claimed_by value of this relay
-  std::vector<std::string> streams_;  // streams this relay has published to (marker checks)
+  std::string relay_id_;               // claimed_by value of this relay
+  std::vector<std::string> streams_;   // streams this relay has published to (marker checks)
+  bool released_dead_leases_ = false;  // done once, by the first batch that reaches MariaDB
 };
 
 }  // namespace huicai::events

@@ -43,6 +43,17 @@ std::vector<std::int64_t> claim_with_lease(Session& session, const LeasedClaim& 
 // [A-Za-z0-9@:._-] (at most 64 characters) so it can be spliced into SQL text.
 std::string make_claimant_id(const std::string& prefix);
 
+// For a worker starting up, inside pool.transaction(...): ends the live leases in `table` held by
+// claimants of `prefix` on this host whose process is gone (no process with that pid here any
+// more: killed, crashed), so a worker restarted after a crash takes their rows at once instead of
+// after the lease. Returns the rows released. Leases of live processes, of other hosts and of
+// ids it cannot read (a host name so long the pid was cut off) are left to run out. Releasing a
+// lease of a worker that is in fact alive (another pid namespace under the same host name) costs
+// at most a second delivery, which every lease-based worker already tolerates (consumers and the
+// callback handler deduplicate).
+std::size_t release_leases_of_dead_processes(Session& session, const std::string& table,
+                                             const std::string& prefix);
+
 // "1,2,3" for an IN (...) list.
 std::string id_list(const std::vector<std::int64_t>& ids);
 

@@ -1,0 +1,119 @@
+// Every supplier and product workflow step, and every 比质比价 decision, leaves a domain event
+// in catalog_outbox (same transaction as the step), so consumers need no catalog table reads.
+#include <huicai/events/v1/catalog.pb.h>
+
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+
+#include "catalog_fixture.hpp"
+
+using namespace catalog_test;
+namespace asio = boost::asio;
+
+namespace {
+
+// The payloads of `type` for the aggregate, oldest first.
+std::vector<std::string> payloads(CatalogWorld& world, const std::string& type,
+                                  std::int64_t aggregate_id) {
+  return world.app().run<std::vector<std::string>>(
+      [&]() -> asio::awaitable<std::vector<std::string>> {
+        co_return co_await world.app().context().db().run([&](huicai::mysql::Session& session) {
+          auto& select = session.prepare(
+              "SELECT payload FROM catalog_outbox WHERE event_type = ? AND aggregate_id = ? "
+              "ORDER BY id");
+          auto rows =
+              huicai::mysql::query(huicai::mysql::bind(select, type, std::to_string(aggregate_id)));
+          std::vector<std::string> found;
+          while (rows->next()) found.push_back(huicai::mysql::get_string(*rows, "payload"));
+          return found;
+        });
+      });
+}
+
+template <class Message>
+std::vector<Message> events_of(CatalogWorld& world, const std::string& type, std::int64_t id) {
+  std::vector<Message> messages;
+  for (const auto& payload : payloads(world, type, id)) {
+    Message message;
+    REQUIRE(message.ParseFromString(payload));
+    messages.push_back(std::move(message));
+  }
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("supplier and product workflow steps are domain events", "[catalog][events]") {
+  CatalogWorld world;
+  const auto county = world.create_county();
+  const auto supplier = world.create_active_supplier(county);  // apply, recommend, approve
+
+  auto steps = events_of<huicai::events::v1::SupplierStatusChanged>(
+      world, "catalog.supplier_status_changed.v1", supplier);
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].from_status().empty());
+  CHECK(steps[0].to_status() == "applied");
+  CHECK(steps[1].from_status() == "applied");
+  CHECK(steps[1].to_status() == "recommended");
+  CHECK(steps[1].actor_account_id() == 900005);  // the county officer
+  CHECK(steps[2].to_status() == "active");
+  CHECK(steps[2].county_id() == county);
+  CHECK(steps[2].version() > steps[1].version());
+  auto op = world.client(world.operator_());
+  const auto base = "/v1/suppliers/" + std::to_string(supplier);
+  REQUIRE(op->post(base + "/suspend", json({{"reason", "抽检不合格"}}), kJson).status == 200);
+  steps = events_of<huicai::events::v1::SupplierStatusChanged>(
+      world, "catalog.supplier_status_changed.v1", supplier);
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[3].to_status() == "suspended");
+  CHECK(steps[3].reason() == "抽检不合格");
+  REQUIRE(op->post(base + "/reinstate", "").status == 200);
+
+  const auto product =
+      world.listed_product(supplier, unique("事件小米"), 2000, world.category_id("grain-millet"));
+  auto moves = events_of<huicai::events::v1::ProductStatusChanged>(
+      world, "catalog.product_status_changed.v1", product);
+  REQUIRE(moves.size() == 4);  // created, submitted, approved, listed
+  CHECK(moves[0].to_status() == "draft");
+  CHECK(moves[1].from_status() == "draft");
+  CHECK(moves[1].to_status() == "submitted");
+  CHECK(moves[2].to_status() == "approved");
+  CHECK(moves[2].actor_account_id() == 900001);  // the operator
+  CHECK(moves[3].from_status() == "approved");
+  CHECK(moves[3].to_status() == "listed");
+  CHECK(moves[3].supplier_id() == supplier);
+  // A refused step leaves no event.
+  CHECK(op->post("/v1/products/" + std::to_string(product) + "/approve", "").status == 409);
+  CHECK(payloads(world, "catalog.product_status_changed.v1", product).size() == 4);
+}
+
+TEST_CASE("a 比质比价 decision is a domain event", "[catalog][events][prices]") {
+  CatalogWorld world;
+  const auto county = world.create_county();
+  const auto supplier = world.create_active_supplier(county);
+  auto created =
+      world.create_product(supplier, unique("事件高价"), 1500, world.category_id("grain-millet"));
+  const auto product = created.at("id").as_int64();
+  const auto sku_path = "/v1/products/" + std::to_string(product) + "/skus/" +
+                        std::to_string(created.at("skus").at(0).at("id").as_int64());
+  auto op = world.client(world.operator_());
+  REQUIRE(op->put(sku_path + "/market-reference-price",
+                  json({{"market_reference_price_fen", 1000}}), kJson)
+              .status == 200);
+  auto filed = world.client(world.supplier_staff(supplier))
+                   ->post(sku_path + "/price-justification",
+                          json({{"justification", "高海拔旱地小米，产量低"}}), kJson);
+  REQUIRE(filed.status == 201);
+  const auto review = filed.json().at("id").as_int64();
+  REQUIRE(op->post("/v1/price-reviews/" + std::to_string(review) + "/reject",
+                   json({{"reason", "参考价合理"}}), kJson)
+              .status == 200);
+  auto decided = events_of<huicai::events::v1::PriceReviewDecided>(
+      world, "catalog.price_review_decided.v1", product);
+  REQUIRE(decided.size() == 1);
+  CHECK(decided[0].review_id() == review);
+  CHECK(decided[0].decision() == "rejected");
+  CHECK(decided[0].reason() == "参考价合理");
+  CHECK(decided[0].margin_bp() == 5000);
+  CHECK(decided[0].price_fen() == 1500);
+}
