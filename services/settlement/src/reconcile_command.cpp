@@ -4,6 +4,7 @@
 // the orders involved; exits 1 on any mismatch, 2 on bad arguments or a failure.
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <future>
@@ -61,18 +62,21 @@ void progress_bar(int done, int steps) {
   std::fflush(stderr);
 }
 
-// Runs every job on the pool at once; waits for all (they refer to the caller's state) before
-// rethrowing the first failure.
-void run_at_once(mysql::Pool& pool, const SessionJobs& jobs) {
-  std::vector<std::future<void>> running;
-  running.reserve(jobs.size());
-  for (const auto& job : jobs) {
-    running.push_back(std::async(std::launch::async, [&pool, &job] { pool.run_blocking(job); }));
+// Runs the jobs on `connections` threads, each taking the next job when its last is done, so
+// no job waits in the pool's queue (whose wait for a connection is bounded) behind a long scan.
+// Waits for all (they refer to the caller's state) before rethrowing the first failure.
+void run_at_once(mysql::Pool& pool, std::size_t connections, const SessionJobs& jobs) {
+  std::atomic<std::size_t> next{0};
+  std::vector<std::future<void>> workers;
+  for (std::size_t i = 0; i < std::min(connections, jobs.size()); ++i) {
+    workers.push_back(std::async(std::launch::async, [&pool, &jobs, &next] {
+      for (std::size_t job = next++; job < jobs.size(); job = next++) pool.run_blocking(jobs[job]);
+    }));
   }
   std::exception_ptr failure;
-  for (auto& one : running) {
+  for (auto& worker : workers) {
     try {
-      one.get();
+      worker.get();
     } catch (...) {
       if (!failure) failure = std::current_exception();
     }
@@ -99,7 +103,7 @@ int run_command(const Config& config, const std::vector<std::string>& arguments)
     mysql::Pool pool(io.get_executor(), options);
     const bool terminal = isatty(STDERR_FILENO) == 1;
     const auto result =
-        reconcile([&](const SessionJobs& jobs) { run_at_once(pool, jobs); }, *filter,
+        reconcile([&](const SessionJobs& jobs) { run_at_once(pool, connections, jobs); }, *filter,
                   terminal ? std::function<void(int, int)>(&progress_bar) : nullptr);
     std::cout << "county\tsupplier\tordering_net_fen\tledger_aid_fen\tstatements_fen\t"
                  "accepted_unsettled_fen\tpaid_unaccepted_fen\tresult\n";
