@@ -20,18 +20,20 @@
 #   MULTINODE_RATE_SECONDS [30, short 8]      each throughput phase (1 instance, 2 instances)
 #   MULTINODE_FAULT_SECONDS [90, short 30]    the phase with the faults
 #   MULTINODE_KEEP [0]                        1: `run` leaves the cluster up afterwards
-#   MULTINODE_WRITERS [one]                   one: every instance writes to node 1 (fallbacks 2,
-#       3), and `run` stops node 1; spread: instance k writes to node k, `run` stops node 2
-#       (acknowledged orders go missing then: docs/scale-out.md, "Multi-node run")
+#   MULTINODE_WRITERS [spread]                spread: instance k writes to node k (the others
+#       its fallbacks), so Galera certifies real conflicts, and `run` stops node 2; one: every
+#       instance writes to node 1 (fallbacks 2, 3), and `run` stops node 1
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# live_pid, wait_exit and the MariaDB set-up this script shares with deploy/stack.sh.
+source "$root/deploy/mariadb_server.sh"
 build=${HUICAI_BUILD_DIR:-$root/build}
 dir=${HUICAI_MULTINODE_DIR:-$root/.multinode}
 mysql_port_hint=${HUICAI_MYSQL_PORT:-13306}
 base=${HUICAI_MULTINODE_BASE_PORT:-$((mysql_port_hint / 100 * 100 + 100))}
 threads=${MULTINODE_THREADS:-16}
-writers=${MULTINODE_WRITERS:-one}
+writers=${MULTINODE_WRITERS:-spread}
 case $writers in one) fault_node=1 ;; spread) fault_node=2 ;; *) echo "MULTINODE_WRITERS: one or spread" >&2; exit 2 ;; esac
 # Every process below gets its settings from this script alone, not from the caller's shell
 # (a test runner's HUICAI_MYSQL_DATABASE or HUICAI_REDIS_DATABASE would split the cluster).
@@ -59,22 +61,6 @@ say() { echo "multinode: $*"; }
 fail() {
   echo "multinode: error: $*" >&2
   exit 1
-}
-
-live_pid() {
-  local file=$1 pid
-  [ -s "$file" ] || return 1
-  pid=$(cat "$file" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-wait_exit() {
-  local pid=$1 limit=$2 waited=0
-  while kill -0 "$pid" 2>/dev/null; do
-    ((waited >= limit * 10)) && return 1
-    sleep 0.1
-    waited=$((waited + 1))
-  done
 }
 
 # Waits up to $1 seconds for the command after it to succeed.
@@ -113,33 +99,11 @@ write_node_config() {
   local n=$1 d members=
   d=$(node_dir "$n")
   for m in 1 2 3; do members+="${members:+,}127.0.0.1:$(gcomm_port "$m")"; done
-  cat >"$d/my.cnf" <<EOF
-# Written by deploy/multinode.sh: Galera node $n of 3 on loopback.
-[mariadbd]
-datadir = $d/data
-socket = $d/mysqld.sock
-pid-file = $d/mysqld.pid
-log-error = $d/mariadb.err
-bind-address = 127.0.0.1
-port = $(node_port "$n")
-skip-name-resolve
-# The same server settings as deploy/stack.sh (text, isolation, strictness, lock waits).
-character-set-server = utf8mb4
-collation-server = utf8mb4_unicode_ci
-transaction-isolation = REPEATABLE-READ
-innodb_snapshot_isolation = ON
-sql_mode = STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION
-default-storage-engine = InnoDB
-innodb_buffer_pool_size = 128M
-innodb_log_file_size = 48M
-innodb_flush_log_at_trx_commit = 1
-innodb_lock_wait_timeout = 5
-max_connections = 300
-max_allowed_packet = 64M
-performance_schema = OFF
-# Galera: row events, interleaved AUTO_INCREMENT (wsrep_auto_increment_control, the default),
-# every node takes writes; conflicting transactions fail certification with 1213 at COMMIT,
-# which the services' pool retries.
+  mariadb_write_config "$d" "$(node_port "$n")" 128M 48M 300
+  cat >>"$d/my.cnf" <<EOF
+# deploy/multinode.sh: Galera node $n of 3 on loopback. Row events, interleaved AUTO_INCREMENT
+# (wsrep_auto_increment_control, the default), every node takes writes; conflicting
+# transactions fail certification with 1213 at COMMIT, which the services' pool retries.
 binlog_format = ROW
 innodb_autoinc_lock_mode = 2
 wsrep_on = ON
@@ -162,19 +126,13 @@ start_node() {
   mkdir -p "$d"
   if live_pid "$d/mysqld.pid" >/dev/null && node_answers "$n"; then return 0; fi
   write_node_config "$n"
-  if [ ! -d "$d/data/mysql" ]; then
-    mkdir -p "$d/data"
-    mariadb-install-db --no-defaults --datadir="$d/data" --user="$os_user" \
-      --auth-root-authentication-method=socket --skip-test-db >"$d/install.log" 2>&1 ||
-      fail "mariadb-install-db for node $n failed (see $d/install.log)"
-  fi
+  mariadb_install "$d" || fail "mariadb-install-db for node $n failed (see $d/install.log)"
   # Run as root, the rsync daemon of a state transfer (even an IST, which rsyncs a marker file
   # into the joiner's datadir) drops to `nobody`: the datadir itself must be writable by it.
   if [ "$(id -u)" = 0 ]; then chown nobody "$d/data"; fi
   local extra=()
   [ -n "$bootstrap" ] && extra=(--wsrep-new-cluster)
-  setsid mariadbd --defaults-file="$d/my.cnf" --user="$os_user" "${extra[@]}" </dev/null \
-    >>"$d/mariadbd.out" 2>&1 &
+  mariadb_launch "$d" "${extra[@]}"
   if ! wait_for 120 node_synced "$n"; then
     tail -n 30 "$d/mariadb.err" >&2
     fail "Galera node $n did not reach Synced within 120 s"
@@ -621,7 +579,7 @@ case "$command" in
   status) status ;;
   run) run "$@" ;;
   *)
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
     [ -n "$command" ] && [ "$command" != help ] && exit 2
     exit 0
     ;;

@@ -30,6 +30,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# live_pid, wait_exit and the MariaDB set-up this script shares with deploy/multinode.sh.
+source "$root/deploy/mariadb_server.sh"
 stack=${HUICAI_STACK_DIR:-$root/.stack}
 mysql_port=${HUICAI_MYSQL_PORT:-13306}
 redis_port=${HUICAI_REDIS_PORT:-16379}
@@ -65,24 +67,6 @@ fail() {
   exit 1
 }
 
-# Prints the pid in $1 if that process is alive.
-live_pid() {
-  local file=$1 pid
-  [ -s "$file" ] || return 1
-  pid=$(cat "$file" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-# Waits for process $1 to exit, up to $2 seconds.
-wait_exit() {
-  local pid=$1 limit=$2 waited=0
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= limit * 10)); then return 1; fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-}
-
 show_log_tail() {
   echo "----- last lines of $1 -----" >&2
   tail -n 30 "$1" >&2 2>/dev/null || echo "(no log)" >&2
@@ -98,42 +82,6 @@ mysql_answers() {
     --connect-timeout=2 ping >/dev/null 2>&1
 }
 
-write_mysql_config() {
-  # Regenerated on every start so a changed port takes effect; the data directory persists.
-  cat >"$mysql_conf" <<EOF
-# Written by deploy/stack.sh; edits are overwritten on the next start.
-[mariadbd]
-datadir = $mysql_data
-socket = $mysql_socket
-pid-file = $mysql_pid
-log-error = $mysql_log
-bind-address = 127.0.0.1
-port = $mysql_port
-skip-name-resolve
-# Text: utf8mb4 everywhere. unicode_ci, not _bin, for the server default: names and search keys
-# people type compare without regard to case and accents (a county named the same way twice is
-# the same county). Columns that hold opaque tokens or keys declare utf8mb4_bin themselves.
-character-set-server = utf8mb4
-collation-server = utf8mb4_unicode_ci
-# REPEATABLE READ alone allows lost updates in MariaDB; with snapshot isolation a write to a
-# row changed since the transaction's snapshot fails with 1020, which the pool retries.
-transaction-isolation = REPEATABLE-READ
-innodb_snapshot_isolation = ON
-sql_mode = STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION
-default-storage-engine = InnoDB
-innodb_buffer_pool_size = 512M
-innodb_log_file_size = 64M
-# Durability over speed: every COMMIT reaches the log on disk before it is acknowledged.
-innodb_flush_log_at_trx_commit = 1
-# Lock waits give up well before the clients' 10 s read timeout, so the client sees 1205 (which
-# the pool retries) rather than a dropped connection.
-innodb_lock_wait_timeout = 5
-max_connections = 500
-max_allowed_packet = 64M
-performance_schema = OFF
-EOF
-}
-
 start_mysql() {
   mkdir -p "$mysql_dir"
   if live_pid "$mysql_pid" >/dev/null && mysql_answers; then
@@ -144,21 +92,16 @@ start_mysql() {
     # Alive but not answering yet (another start is under way): wait for it below.
     say "MariaDB (pid $pid) is starting"
   else
-    write_mysql_config
+    mariadb_write_config "$mysql_dir" "$mysql_port" 512M 64M 500
     if [ ! -d "$mysql_data/mysql" ]; then
       say "initialising MariaDB data directory in $mysql_data"
-      rm -rf "$mysql_data" && mkdir -p "$mysql_data"
-      if ! mariadb-install-db --no-defaults --datadir="$mysql_data" --user="$os_user" \
-        --auth-root-authentication-method=socket --skip-test-db \
-        >"$mysql_dir/install.log" 2>&1; then
+      if ! mariadb_install "$mysql_dir"; then
         show_log_tail "$mysql_dir/install.log"
         fail "mariadb-install-db failed"
       fi
     fi
-    # setsid: the server must not die with the shell (or ctest) that started it.
     # shellcheck disable=SC2086 # the extra options are words
-    setsid mariadbd --defaults-file="$mysql_conf" --user="$os_user" ${HUICAI_MYSQL_EXTRA_OPTIONS:-} \
-      </dev/null >>"$mysql_dir/mariadbd.out" 2>&1 &
+    mariadb_launch "$mysql_dir" ${HUICAI_MYSQL_EXTRA_OPTIONS:-}
   fi
   local waited=0
   until mysql_answers; do

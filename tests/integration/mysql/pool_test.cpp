@@ -406,6 +406,66 @@ TEST_CASE("a transaction whose connection dies before COMMIT runs again on a new
   });
 }
 
+// Galera answers COMMIT with 1213 when the transaction lost certification, and a node that
+// stops drops the connection while COMMIT is in flight. Either way nothing may pass for
+// committed: Connector/C++ 1.1's Connection::commit() ignores the server's answer, so these two
+// calls returned normally (and the order service answered 201 for orders that do not exist).
+TEST_CASE("a COMMIT the server refuses fails the call and writes nothing", "[mysql][pool]") {
+  IoThread io;
+  TestTable table(io, "refused", "id INT PRIMARY KEY");
+  Pool pool(io.executor(), mysql_test_options(false, 1));
+  // A plain server refuses COMMIT inside an active XA transaction (1399) on a live connection,
+  // as Galera refuses a transaction that lost certification.
+  CHECK_THROWS_AS(pool.run_blocking(
+                      [&](Session& session) {
+                        session.execute_direct("XA START 'refused-" + unique_suffix() + "'");
+                        session.execute_direct("INSERT INTO " + table.name() + " VALUES (1)");
+                      },
+                      true),
+                  sql::SQLException);
+  CHECK(pool.run_blocking([&](Session& session) {
+    return select_int(session, "SELECT COUNT(*) FROM " + table.name());
+  }) == 0);
+}
+
+TEST_CASE("a transaction whose connection dies at COMMIT is an unknown outcome, not a commit",
+          "[mysql][pool]") {
+  IoThread io;
+  TestTable table(io, "commit_lost", "id INT PRIMARY KEY");
+  Pool pool(io.executor(), mysql_test_options(false, 1));
+  Pool other(io.executor(), mysql_test_options(false, 1));
+  int attempts = 0;
+  CHECK_THROWS_WITH(pool.run_blocking(
+                        [&](Session& session) {
+                          ++attempts;
+                          session.execute_direct("INSERT INTO " + table.name() + " VALUES (1)");
+                          // Another session kills this one and waits until the server has let it
+                          // go: the job then ends normally and its COMMIT meets a closed
+                          // connection.
+                          const auto id =
+                              std::to_string(select_int(session, "SELECT CONNECTION_ID()"));
+                          other.run_blocking([&](Session& killer) {
+                            killer.execute_direct("KILL CONNECTION " + id);
+                            const auto deadline = std::chrono::steady_clock::now() + 10s;
+                            while (select_int(killer,
+                                              "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                              "WHERE ID = " +
+                                                  id) != 0) {
+                              if (std::chrono::steady_clock::now() > deadline) {
+                                throw std::runtime_error("the killed session never went away");
+                              }
+                              std::this_thread::sleep_for(10ms);
+                            }
+                          });
+                        },
+                        true),
+                    Catch::Contains("outcome unknown"));
+  CHECK(attempts == 1);  // never run again: it might have committed
+  CHECK(pool.run_blocking([&](Session& session) {
+    return select_int(session, "SELECT COUNT(*) FROM " + table.name());
+  }) == 0);
+}
+
 TEST_CASE("an autocommit call whose connection dies is not rerun, the next call reconnects",
           "[mysql][pool]") {
   IoThread io;

@@ -32,21 +32,11 @@ std::vector<std::string> csv_lines(const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("exports: statement, county summary, ledger detail and reconciliation as XLSX and CSV",
-          "[settlement][exports]") {
-  World world;
-  auto catalog = world.make_catalog(50, 50);
-  auto app = start_settlement_app();
-  UnitBuyer unit(world, *app, 100000);
-  auto order = place_unit_order(world, *unit.buyer, catalog, 2, 1);  // A: 5998, B: 1550
-  const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
-  const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
-  accept(world, *unit.buyer, fulfilment_a);
-  accept(world, *unit.buyer, fulfilment_b);
-  REQUIRE(ledger_caught_up(world, order.order_id));
-  auto finance = client_for(*app, with_role(auth::Role::finance));
+TEST_CASE_METHOD(
+    AcceptedOrderWorld,
+    "exports: statement, county summary, ledger detail and reconciliation as XLSX and CSV",
+    "[settlement][exports]") {
+  // A: 5998 fen, B: 1550 fen, both accepted.
   const std::string period = this_month();
   ok(finance->post("/v1/settlement/statements/generate",
                    R"({"period_start":")" + period + R"("})"));
@@ -123,14 +113,12 @@ TEST_CASE("exports: statement, county summary, ledger detail and reconciliation 
                                  huicai::settlement::yuan(credits) + "," +
                                  std::to_string(credits)));
     // Finance's report: a county officer is refused.
-    auto officer = with_role(auth::Role::county_officer);
-    officer.county_id = static_cast<std::uint64_t>(catalog.county_id);
+    const auto officer = county_officer(catalog.county_id);
     CHECK(client_for(*app, officer)->get("/v1/settlement/ledger/export.csv").status == 403);
   }
 
   SECTION("the per-county summary: a county officer's holds only the county, totals add up") {
-    auto officer = with_role(auth::Role::county_officer);
-    officer.county_id = static_cast<std::uint64_t>(catalog.county_id);
+    const auto officer = county_officer(catalog.county_id);
     auto response = client_for(*app, officer)
                         ->get("/v1/settlement/counties/export.xlsx?period_start=" + period);
     REQUIRE(response.status == 200);

@@ -17,6 +17,9 @@
 //   ready): the server rolled the transaction back (or we do, for 1205, whose default only rolls
 //   back the statement). Nothing of it is committed, so running the job again is safe. Galera
 //   reports certification failures as 1213 from COMMIT itself: also not committed, also safe.
+//   That error only reaches us because COMMIT goes out as a statement (PooledConnection::
+//   commit): Connector/C++ 1.1's Connection::commit() drops the server's answer, and a
+//   transaction that lost certification passed for committed (acknowledged orders missing).
 // * Connection lost BEFORE we sent COMMIT: the transaction ran with autocommit=0 on a session
 //   that no longer exists; a server only commits on COMMIT, and rolls back the open transaction
 //   of a session that goes away. Nothing is committed, so we retry on a new connection (the
@@ -137,7 +140,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
       connection.use_business_clock();
       job(connection);
       commit_sent = true;
-      connection.native().commit();
+      connection.commit();
     } catch (const sql::SQLException& error) {
       if (is_connection_failure(error)) {
         connection.drop();
@@ -177,7 +180,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
 void JobRunner::roll_back(PooledConnection& connection) {
   if (!connection.is_open()) return;
   try {
-    connection.native().rollback();
+    connection.rollback();
     connection.mark_used();
   } catch (...) {
     // A connection that cannot roll back cannot be trusted with the next job; dropping it

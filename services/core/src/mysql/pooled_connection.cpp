@@ -23,7 +23,7 @@ constexpr std::size_t kStatementCacheLimit = 512;
 constexpr const char* kSessionSetup =
     "SET SESSION time_zone = '+00:00', SESSION sql_mode = "
     "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-    "NO_ENGINE_SUBSTITUTION'";
+    "NO_ENGINE_SUBSTITUTION', SESSION autocommit = 1";
 constexpr const char* kIsolationSetup = "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
 }  // namespace
@@ -74,7 +74,6 @@ void PooledConnection::open_endpoint(const Endpoint& endpoint) {
     setup->execute(kSessionSetup);
     setup->execute(kIsolationSetup);
   }
-  connection->setAutoCommit(true);
   connection_ = std::move(connection);
   isolation_ = Isolation::repeatable_read;
   autocommit_ = true;
@@ -84,8 +83,16 @@ void PooledConnection::open_endpoint(const Endpoint& endpoint) {
 
 void PooledConnection::use_autocommit(bool on) {
   if (on == autocommit_) return;
-  native().setAutoCommit(on);
+  execute_direct(on ? "SET autocommit = 1" : "SET autocommit = 0");
   autocommit_ = on;
+}
+
+void PooledConnection::commit() {
+  execute_direct("COMMIT");
+}
+
+void PooledConnection::rollback() {
+  execute_direct("ROLLBACK");
 }
 
 void PooledConnection::use_business_clock() {

@@ -43,6 +43,12 @@ class PooledConnection final : public Session {
   // stays in autocommit=0 from one transaction to the next, and only an autocommit call
   // (Pool::run) after a transaction switches it back.
   void use_autocommit(bool on);
+  // COMMIT and ROLLBACK as statements, which throw sql::SQLException when the server refuses
+  // (Galera's certification failure, 1213) or the connection is lost. Never Connector/C++
+  // 1.1's Connection::commit(), rollback() or setAutoCommit(): they discard the server's answer,
+  // so a transaction Galera rolled back at COMMIT would pass for committed.
+  void commit();
+  void rollback();
   // Follows the business clock (huicai/core/business_clock.hpp): while its offset is not zero
   // (the development demo clock), sets the session's @@timestamp to the shifted time before
   // each job (a round trip); once it is back to zero, resets it once.
