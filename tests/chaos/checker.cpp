@@ -7,6 +7,7 @@
 #include <huicai/aidstats/totals.hpp>
 #include <huicai/settlement/service.hpp>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -131,8 +132,19 @@ std::vector<std::string> check_invariants(const Fixture& fixture, const Workload
   const auto found =
       db.scalar("SELECT COUNT(*) FROM ordering_orders WHERE id IN (" + join(acknowledged) + ")");
   if (found != static_cast<std::int64_t>(acknowledged.size())) {
+    // Name them, with the Idempotency-Key they were acknowledged under, to trace in the logs.
+    std::set<std::int64_t> present;
+    for (const auto& row :
+         db.rows("SELECT id FROM ordering_orders WHERE id IN (" + join(acknowledged) + ")")) {
+      present.insert(row[0]);
+    }
+    std::string missing;
+    for (const auto id : acknowledged) {
+      if (!present.contains(id))
+        missing += " " + std::to_string(id) + " (" + workload.key_of(id) + ")";
+    }
     fail("acknowledged orders: " + std::to_string(acknowledged.size()) + ", found " +
-         std::to_string(found));
+         std::to_string(found) + "; missing:" + missing);
   }
   const auto all = db.scalar("SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN (" +
                              join(buyers) + ")");

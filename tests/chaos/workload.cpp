@@ -416,4 +416,12 @@ std::map<std::string, std::set<std::int64_t>> Workload::keys_with_several_orders
   return several;
 }
 
+std::string Workload::key_of(std::int64_t order_id) const {
+  const std::lock_guard lock(mutex_);
+  for (const auto& [key, orders] : orders_of_key_) {
+    if (orders.contains(order_id)) return key;
+  }
+  return {};
+}
+
 }  // namespace huicai::chaos

@@ -86,6 +86,8 @@ class Workload {
   int in_flight() const { return in_flight_.load(); }
   // Order ids the server acknowledged (placement answered 201, at once or on a retry).
   std::vector<std::int64_t> acknowledged_orders() const;
+  // The Idempotency-Key an acknowledged order was placed under ("" when unknown).
+  std::string key_of(std::int64_t order_id) const;
   // Idempotency keys under which more than one order was acknowledged (must stay empty).
   std::map<std::string, std::set<std::int64_t>> keys_with_several_orders() const;
 

@@ -166,6 +166,7 @@ for (const file of files) {
       continue;
     }
     seen.add(`${method} ${template}`);
+    requests.checkExchange(exchange, template, method, label);
     const status = String(exchange.status);
     const declared = operation.responses[status] || operation.responses.default;
     if (!declared) {

@@ -50,7 +50,10 @@ class ContractLog {
     return log;
   }
 
-  void record(std::string_view method, std::string_view target, const HttpResponse& response) {
+  // The request's body and type too: the check proves each declared requestBody schema by the
+  // bodies the server accepted, and fails a body sent to an operation that declares none.
+  void record(std::string_view method, std::string_view target, std::string_view request_type,
+              std::string_view request_body, const HttpResponse& response) {
     std::lock_guard lock(mutex_);
     if (!file_) return;
     boost::json::object line{{"method", method},
@@ -60,6 +63,10 @@ class ContractLog {
     // Bodies the check validates are JSON; others (CSV, SVG, the reference page) are typed only.
     constexpr std::size_t kBodyLimit = 1024 * 1024;
     if (response.body.size() <= kBodyLimit) line["body"] = response.body;
+    if (!request_body.empty() && request_body.size() <= kBodyLimit) {
+      line["request_content_type"] = request_type;
+      line["request_body"] = request_body;
+    }
     const auto text = boost::json::serialize(line) + "\n";
     std::fwrite(text.data(), 1, text.size(), file_);
     std::fflush(file_);
@@ -241,7 +248,10 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
                              " failed: " + result.message());
   }
   auto response = impl_->read(method == "HEAD");
-  ContractLog::instance().record(method, target, response);
+  const auto request_type = message.find(bhttp::field::content_type) == message.end()
+                                ? std::string_view{}
+                                : std::string_view(message[bhttp::field::content_type]);
+  ContractLog::instance().record(method, target, request_type, message.body(), response);
   return response;
 }
 

@@ -1,7 +1,7 @@
 // The ranking routes for governance bulletins, one line each (handlers above the table): the
 // units by aid bought or by reserved-share compliance, the counties by aid received, per ISO
-// week or calendar month, as JSON and as CSV finance pastes into a bulletin. Readers: finance,
-// auditor, operator (a ranking compares units across the group).
+// week or calendar month, as JSON and as CSV or XLSX finance pastes into a bulletin. Readers:
+// finance, auditor, operator (a ranking compares units across the group).
 #include <chrono>
 #include <cstdio>
 #include <huicai/aidstats/contribution.hpp>
@@ -10,6 +10,7 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/table_export.hpp>
 #include <stdexcept>
 
 #include "rankings.hpp"
@@ -103,29 +104,40 @@ Awaited get_ranking(app::Context& context, http::Request& request) {
                                                           {"rows", std::move(rows)}});
 }
 
-// GET /v1/aid-totals/rankings.csv?...: the same ranking for a bulletin: a title row naming the
-// period, then rank, name, id, amount in 元 and fen (and compliance in % when by=compliance).
-Awaited get_ranking_csv(app::Context& context, http::Request& request) {
+// GET /v1/aid-totals/rankings.csv?... and .xlsx?...: the same ranking for a bulletin: a title
+// row naming the period, then rank, name, id, amount in 元 and fen (and compliance in % when
+// by=compliance), through the shared table export (CSV and XLSX from the same rows).
+Awaited export_ranking(app::Context& context, http::Request& request, ExportFormat format) {
   const auto ranking = co_await ranking_of(context, request);
   const bool units = ranking.query.subject == "units";
   const bool compliance = ranking.query.by == "compliance";
-  CsvWriter csv;
-  csv.text(std::string(units ? "单位" : "县") +
-           (compliance ? "预留份额完成率排名" : "消费帮扶金额排名"))
+  auto table = table_export(format, "排名 ranking");
+  table
+      ->text(std::string(units ? "单位" : "县") +
+             (compliance ? "预留份额完成率排名" : "消费帮扶金额排名"))
       .text(ranking.from + " ~ " + ranking.to)
       .end_row();
-  csv.text("名次 rank").text(units ? "单位 unit" : "县 county").text("id");
-  csv.text(compliance ? "本年累计 元" : "金额 元").text(compliance ? "本年累计 fen" : "金额 fen");
-  if (compliance) csv.text("完成率 %");
-  csv.end_row();
+  table->text("名次 rank").text(units ? "单位 unit" : "县 county").text("id");
+  table->text(compliance ? "本年累计 元" : "金额 元")
+      .text(compliance ? "本年累计 fen" : "金额 fen");
+  if (compliance) table->text("完成率 %");
+  table->end_row();
   for (const auto& row : ranking.rows) {
-    csv.number(row.rank).text(row.name).number(row.id).money(row.amount_fen);
+    table->number(row.rank).text(row.name).number(row.id).money(row.amount_fen);
     // Basis points as a percentage with two decimals, exactly: 12345 -> 123.45.
-    if (row.compliance_basis_points) csv.text(yuan(*row.compliance_basis_points));
-    csv.end_row();
+    if (row.compliance_basis_points) table->text(yuan(*row.compliance_basis_points));
+    table->end_row();
   }
-  co_return csv_response(csv.data(), "rankings-" + ranking.query.subject + "-" + ranking.query.by +
-                                         "-" + ranking.key + ".csv");
+  co_return table->finish("rankings-" + ranking.query.subject + "-" + ranking.query.by + "-" +
+                          ranking.key);
+}
+
+Awaited get_ranking_csv(app::Context& context, http::Request& request) {
+  return export_ranking(context, request, ExportFormat::csv);
+}
+
+Awaited get_ranking_xlsx(app::Context& context, http::Request& request) {
+  return export_ranking(context, request, ExportFormat::xlsx);
 }
 
 http::Handler bound(Awaited (*handler)(app::Context&, http::Request&), app::Context& context) {
@@ -141,6 +153,7 @@ void add_ranking_routes(http::Router& router, app::Context& context) {
   };
   add("/v1/aid-totals/rankings", get_ranking);
   add("/v1/aid-totals/rankings.csv", get_ranking_csv);
+  add("/v1/aid-totals/rankings.xlsx", get_ranking_xlsx);
 }
 
 }  // namespace huicai::aidstats

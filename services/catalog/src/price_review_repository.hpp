@@ -1,5 +1,5 @@
 #pragma once
-// SQL for 比质比价 price reviews (catalog_price_reviews, 0212): a supplier's justification of a
+// SQL for 比质比价 price reviews (catalog_price_reviews, 0214): a supplier's justification of a
 // SKU price above its market reference by more than the allowed margin, and the operator's
 // decision. An approval covers exactly one (SKU, price, reference).
 

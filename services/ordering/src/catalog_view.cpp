@@ -13,7 +13,7 @@ namespace {
 constexpr std::size_t kMaxPricedSkus = 64;  // above an order's 50 lines
 
 // Read by position (1-based, in this order): by-name lookups upper-case every name per row.
-// Pricing leaves the names out, and with them the county's table (see 0211).
+// Pricing leaves the names out, and with them the county's table (see 0310).
 constexpr const char* kPricingColumns =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "

@@ -1,5 +1,5 @@
 #pragma once
-// Reads the catalog's published view `catalog_sku_pricing` (db/migrations/0211, the contract
+// Reads the catalog's published view `catalog_sku_pricing` (db/migrations/0310, the contract
 // with catalog) inside ordering's own transaction: price, supplier, county, listing and
 // certification of a SKU; one SKU with the names (cart, inventory), or every SKU of an order in
 // one SELECT without them. Ordering never writes catalog tables.

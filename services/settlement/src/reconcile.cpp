@@ -1,5 +1,9 @@
-// Reconciliation queries. Each source is summed per supplier in one GROUP BY pass over its table
-// (no per-order work unless something differs), so a full run costs a handful of scans.
+// Reconciliation queries. Each side is one aggregate statement that MariaDB groups itself:
+// ordering's lines per supplier, the ledger's entries per account (one scan: supplier payables,
+// payouts and fund sources at once), statement items per supplier and the items not in a
+// statement yet per supplier. The sides are independent, so a caller with several connections
+// runs them at once (`RunJobs`). Only the suppliers whose sums differ are looked at order by
+// order, to list the ids involved.
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -8,6 +12,7 @@
 #include <huicai/settlement/reconcile.hpp>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace huicai::settlement {
@@ -21,14 +26,8 @@ bool is_date(const std::string& text) {
   return true;
 }
 
-// The filter as SQL conditions. Values are checked dates and integers, written into the text
-// (the statements run unprepared, so no statement cache grows per filter).
-struct Conditions {
-  std::string paid_lines;  // on ordering_settlement_lines (alias l)
-  std::string orders;      // "order_id IN (...)" for a period, else "1 = 1"; prefix the column
-  std::string suppliers;   // on a table with supplier_id and county_id (alias given)
-};
-
+// Filters as SQL conditions. Values are checked dates and integers, written into the text (the
+// statements run unprepared, so no statement cache grows per filter).
 std::string supplier_condition(const ReconcileFilter& filter, const std::string& alias) {
   std::string sql = "1 = 1";
   if (filter.supplier_id)
@@ -36,6 +35,13 @@ std::string supplier_condition(const ReconcileFilter& filter, const std::string&
   if (filter.county_id)
     sql += " AND " + alias + ".county_id = " + std::to_string(*filter.county_id);
   return sql;
+}
+
+bool has_period(const ReconcileFilter& filter) {
+  return filter.from || filter.to;
+}
+bool has_suppliers(const ReconcileFilter& filter) {
+  return filter.supplier_id || filter.county_id;
 }
 
 std::string period_condition(const ReconcileFilter& filter, const std::string& column) {
@@ -47,166 +53,240 @@ std::string period_condition(const ReconcileFilter& filter, const std::string& c
 
 // "<column> IN (orders paid in the period)", or "1 = 1" for all time.
 std::string order_condition(const ReconcileFilter& filter, const std::string& column) {
-  if (!filter.from && !filter.to) return "1 = 1";
+  if (!has_period(filter)) return "1 = 1";
   return column + " IN (SELECT DISTINCT order_id FROM ordering_settlement_lines WHERE " +
          period_condition(filter, "paid_at") + ")";
-}
-
-using Sums = std::map<std::int64_t, std::vector<std::int64_t>>;  // supplier -> columns
-
-// Runs `sql` whose first column is supplier_id, second county_id, then `columns` sums.
-void sum_into(mysql::Session& session, const std::string& sql, std::size_t first_column,
-              std::size_t columns, std::map<std::int64_t, SupplierReconciliation>& out,
-              const std::function<void(SupplierReconciliation&, std::size_t, std::int64_t)>& set) {
-  std::unique_ptr<sql::Statement> statement(session.native().createStatement());
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
-  while (rows->next()) {
-    const std::int64_t supplier_id = rows->getInt64(1);
-    auto& row = out[supplier_id];
-    row.supplier_id = supplier_id;
-    if (row.county_id == 0) row.county_id = rows->getInt64(2);
-    for (std::size_t i = 0; i < columns; ++i) {
-      set(row, first_column + i, rows->getInt64(static_cast<std::uint32_t>(3 + i)));
-    }
-  }
-}
-
-std::map<std::int64_t, std::int64_t> per_order(mysql::Session& session, const std::string& sql) {
-  std::unique_ptr<sql::Statement> statement(session.native().createStatement());
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
-  std::map<std::int64_t, std::int64_t> result;
-  while (rows->next()) result[rows->getInt64(1)] = rows->getInt64(2);
-  return result;
 }
 
 // Credit minus debit of an entry, as SQL.
 constexpr const char* kCreditNet = "IF(e.side = 'C', e.amount_fen, -e.amount_fen)";
 
+void each_row(mysql::Session& session, const std::string& sql,
+              const std::function<void(sql::ResultSet&)>& row) {
+  std::unique_ptr<sql::Statement> statement(session.native().createStatement());
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
+  while (rows->next()) row(*rows);
+}
+
+// One side's sums: supplier -> (county, value).
+struct SupplierSum {
+  std::int64_t county_id = 0;
+  std::int64_t fen = 0;
+};
+using SupplierSums = std::map<std::int64_t, SupplierSum>;
+
+// Runs `sql` whose columns are supplier_id, county_id, one sum.
+SupplierSums supplier_sums(mysql::Session& session, const std::string& sql) {
+  SupplierSums sums;
+  each_row(session, sql, [&](sql::ResultSet& row) {
+    sums[row.getInt64(1)] = {row.getInt64(2), row.getInt64(3)};
+  });
+  return sums;
+}
+
+// The ledger's side: net credit per account, read in one GROUP BY over the entries (joined with
+// their postings only when orders must be picked), then booked by account kind.
+struct LedgerSums {
+  std::map<std::int64_t, SupplierSum> aid;         // supplier payables and payouts
+  std::map<std::int64_t, SupplierSum> unaccepted;  // payable_unaccepted alone
+  std::int64_t fund_sources_net_fen = 0;           // fund sources and refunds: debit − credit
+  std::int64_t orders_aid_fen = 0;                 // supplier accounts of the same entries
+};
+
+// Payouts move money from payable_due to the payout account: including the payout accounts
+// nets them to zero, so aid is every supplier account's net credit with no posting kind read.
+LedgerSums ledger_sums(mysql::Session& session, const std::string& entries_from_where) {
+  LedgerSums sums;
+  each_row(session,
+           std::string("SELECT a.kind, COALESCE(a.supplier_id, 0), COALESCE(a.county_id, 0), "
+                       "t.net FROM (SELECT e.account_id, SUM(") +
+               kCreditNet + ") AS net " + entries_from_where +
+               " GROUP BY e.account_id) AS t JOIN settlement_accounts a ON a.id = t.account_id",
+           [&](sql::ResultSet& row) {
+             const std::string kind = row.getString(1);
+             const std::int64_t supplier_id = row.getInt64(2);
+             const std::int64_t county_id = row.getInt64(3);
+             const std::int64_t net = row.getInt64(4);
+             if (kind == "fund_source" || kind == "refund") {
+               sums.fund_sources_net_fen -= net;
+               return;
+             }
+             sums.orders_aid_fen += net;
+             auto& aid = sums.aid[supplier_id];
+             aid.county_id = county_id;
+             aid.fen += net;
+             if (kind == "payable_unaccepted") sums.unaccepted[supplier_id] = {county_id, net};
+           });
+  return sums;
+}
+
+std::map<std::int64_t, std::int64_t> per_order(mysql::Session& session, const std::string& sql) {
+  std::map<std::int64_t, std::int64_t> result;
+  each_row(session, sql, [&](sql::ResultSet& row) { result[row.getInt64(1)] = row.getInt64(2); });
+  return result;
+}
+
+// The orders of `supplier_id` whose paid-less-refunded amount differs between ordering and the
+// ledger.
+std::vector<std::int64_t> differing_orders(mysql::Session& session, const ReconcileFilter& filter,
+                                           std::int64_t supplier_id) {
+  const std::string supplier = std::to_string(supplier_id);
+  auto ordering = per_order(session,
+                            "SELECT l.order_id, SUM(l.line_total_fen - l.refunded_fen) FROM "
+                            "ordering_settlement_lines l WHERE l.supplier_id = " +
+                                supplier + " AND " + period_condition(filter, "l.paid_at") +
+                                " GROUP BY l.order_id");
+  auto ledger =
+      per_order(session, std::string("SELECT p.order_id, SUM(") + kCreditNet +
+                             ") FROM settlement_entries e JOIN settlement_postings p "
+                             "ON p.id = e.posting_id JOIN settlement_accounts a ON "
+                             "a.id = e.account_id WHERE e.supplier_id = " +
+                             supplier +
+                             " AND p.kind <> 'payout' AND a.kind IN "
+                             "('payable_unaccepted', 'payable_due') AND " +
+                             order_condition(filter, "p.order_id") + " GROUP BY p.order_id");
+  std::vector<std::int64_t> ids;
+  for (const auto& [order_id, amount] : ordering) {
+    auto it = ledger.find(order_id);
+    if ((it == ledger.end() ? 0 : it->second) != amount) ids.push_back(order_id);
+  }
+  for (const auto& [order_id, amount] : ledger) {
+    if (!ordering.contains(order_id) && amount != 0) ids.push_back(order_id);
+  }
+  return ids;
+}
+
 }  // namespace
 
+void run_in_turn(mysql::Session& session, const SessionJobs& jobs) {
+  for (const auto& job : jobs) job(session);
+}
+
 Reconciliation reconcile(mysql::Session& session, const ReconcileFilter& filter,
+                         const std::function<void(int, int)>& progress) {
+  return reconcile([&](const SessionJobs& jobs) { run_in_turn(session, jobs); }, filter, progress);
+}
+
+Reconciliation reconcile(const RunJobs& run, const ReconcileFilter& filter,
                          const std::function<void(int, int)>& progress) {
   if ((filter.from && !is_date(*filter.from)) || (filter.to && !is_date(*filter.to))) {
     throw std::invalid_argument("dates are YYYY-MM-DD");
   }
-  constexpr int kSteps = 6;
-  auto step = [&](int done) {
+  constexpr int kSteps = 5;
+  std::mutex progress_mutex;
+  int done = 0;
+  auto step = [&] {
+    std::lock_guard lock(progress_mutex);
+    ++done;
     if (progress) progress(done, kSteps);
   };
-  std::map<std::int64_t, SupplierReconciliation> suppliers;
+
+  SupplierSums ordering, statements, unsettled;
+  LedgerSums ledger, funds;
+  SessionJobs sides;
   // 1. Ordering: paid lines less what was refunded of them.
-  sum_into(session,
-           "SELECT l.supplier_id, MIN(l.county_id), SUM(l.line_total_fen - l.refunded_fen) FROM "
-           "ordering_settlement_lines l WHERE " +
-               period_condition(filter, "l.paid_at") + " AND " + supplier_condition(filter, "l") +
-               " GROUP BY l.supplier_id",
-           0, 1, suppliers, [](SupplierReconciliation& row, std::size_t, std::int64_t value) {
-             row.ordering_net_fen = value;
-           });
-  step(1);
-  // 2. The ledger: aid postings on the supplier payables (acceptance moves between the two
-  // payables and nets to zero here; payouts settle, they are not aid), and what is unaccepted.
-  sum_into(session,
-           std::string("SELECT e.supplier_id, MIN(e.county_id), SUM(IF(p.kind <> 'payout', ") +
-               kCreditNet + ", 0)), SUM(IF(a.kind = 'payable_unaccepted', " + kCreditNet +
-               ", 0)) FROM settlement_entries e JOIN settlement_postings p ON p.id = e.posting_id "
-               "JOIN settlement_accounts a ON a.id = e.account_id WHERE a.kind IN "
-               "('payable_unaccepted', 'payable_due') AND " +
-               order_condition(filter, "p.order_id") + " AND " + supplier_condition(filter, "e") +
-               " GROUP BY e.supplier_id",
-           0, 2, suppliers,
-           [](SupplierReconciliation& row, std::size_t column, std::int64_t value) {
-             (column == 0 ? row.ledger_aid_fen : row.paid_unaccepted_fen) = value;
-           });
-  step(2);
+  sides.push_back([&](mysql::Session& session) {
+    ordering = supplier_sums(
+        session,
+        "SELECT l.supplier_id, MIN(l.county_id), SUM(l.line_total_fen - l.refunded_fen) FROM "
+        "ordering_settlement_lines l WHERE " +
+            period_condition(filter, "l.paid_at") + " AND " + supplier_condition(filter, "l") +
+            " GROUP BY l.supplier_id");
+    step();
+  });
+  // 2. The ledger: aid per supplier, and over the same orders the fund sources' net. All time
+  // and all suppliers: one scan of the entries. A period picks entries by their posting's order;
+  // a supplier or county filter reads the fund sources of that supplier's orders separately.
+  sides.push_back([&](mysql::Session& session) {
+    const std::string postings =
+        has_period(filter) ? " JOIN settlement_postings p ON p.id = e.posting_id" : "";
+    ledger = ledger_sums(session, "FROM settlement_entries e" + postings + " WHERE " +
+                                      order_condition(filter, "p.order_id") + " AND " +
+                                      supplier_condition(filter, "e"));
+    if (has_suppliers(filter)) {
+      funds = ledger_sums(session,
+                          "FROM settlement_entries e JOIN settlement_postings p ON p.id = "
+                          "e.posting_id WHERE " +
+                              order_condition(filter, "p.order_id") +
+                              " AND p.order_id IN (SELECT order_id FROM settlement_fulfilments "
+                              "f WHERE " +
+                              supplier_condition(filter, "f") + ")");
+    }
+    step();
+  });
   // 3. Statements.
-  sum_into(session,
-           "SELECT s.supplier_id, MIN(s.county_id), SUM(i.amount_fen) FROM "
-           "settlement_statement_items i JOIN settlement_statements s ON s.id = i.statement_id "
-           "WHERE " +
-               order_condition(filter, "i.order_id") + " AND " + supplier_condition(filter, "s") +
-               " GROUP BY s.supplier_id",
-           0, 1, suppliers, [](SupplierReconciliation& row, std::size_t, std::int64_t value) {
-             row.statements_fen = value;
-           });
-  step(3);
-  // 4. Accepted, not in a statement yet: acceptances less refunds after acceptance.
-  sum_into(session,
-           "SELECT supplier_id, MIN(county_id), SUM(amount) FROM (SELECT f.supplier_id, "
-           "f.county_id, f.accepted_fen AS amount FROM settlement_fulfilments f WHERE "
-           "f.accepted_at IS NOT NULL AND f.accepted_fen > 0 AND NOT EXISTS (SELECT 1 FROM "
-           "settlement_statement_items i WHERE i.item_kind = 'acceptance' AND i.source_id = "
-           "f.fulfilment_id) AND " +
-               order_condition(filter, "f.order_id") + " AND " + supplier_condition(filter, "f") +
-               " UNION ALL SELECT r.supplier_id, r.county_id, -r.amount_fen FROM "
-               "settlement_refunds r WHERE r.after_acceptance = 1 AND NOT EXISTS (SELECT 1 FROM "
-               "settlement_statement_items i WHERE i.item_kind = 'refund' AND i.source_id = "
-               "r.refund_id) AND " +
-               order_condition(filter, "r.order_id") + " AND " + supplier_condition(filter, "r") +
-               ") AS open_items GROUP BY supplier_id",
-           0, 1, suppliers, [](SupplierReconciliation& row, std::size_t, std::int64_t value) {
-             row.accepted_unsettled_fen = value;
-           });
-  step(4);
-  // 5. The fund sources: what they paid less what came back to them, against the aid postings
-  // of the same orders (all their suppliers: one order's funds pay several suppliers).
+  sides.push_back([&](mysql::Session& session) {
+    statements = supplier_sums(
+        session,
+        "SELECT s.supplier_id, MIN(s.county_id), SUM(i.amount_fen) FROM "
+        "settlement_statement_items i JOIN settlement_statements s ON s.id = i.statement_id "
+        "WHERE " +
+            order_condition(filter, "i.order_id") + " AND " + supplier_condition(filter, "s") +
+            " GROUP BY s.supplier_id");
+    step();
+  });
+  // 4. Accepted, not in a statement yet: acceptances less refunds after acceptance, each an
+  // anti-join on the items' unique (item_kind, source_id) (a probe per row; as NOT EXISTS,
+  // MariaDB would materialise every item first).
+  sides.push_back([&](mysql::Session& session) {
+    unsettled = supplier_sums(
+        session,
+        "SELECT f.supplier_id, MIN(f.county_id), SUM(f.accepted_fen) FROM "
+        "settlement_fulfilments f LEFT JOIN settlement_statement_items i ON i.item_kind = "
+        "'acceptance' AND i.source_id = f.fulfilment_id WHERE i.id IS NULL AND f.accepted_at IS "
+        "NOT NULL AND f.accepted_fen > 0 AND " +
+            order_condition(filter, "f.order_id") + " AND " + supplier_condition(filter, "f") +
+            " GROUP BY f.supplier_id");
+    const auto refunds = supplier_sums(
+        session,
+        "SELECT r.supplier_id, MIN(r.county_id), SUM(r.amount_fen) FROM settlement_refunds r "
+        "LEFT JOIN settlement_statement_items i ON i.item_kind = 'refund' AND i.source_id = "
+        "r.refund_id WHERE i.id IS NULL AND r.after_acceptance = 1 AND " +
+            order_condition(filter, "r.order_id") + " AND " + supplier_condition(filter, "r") +
+            " GROUP BY r.supplier_id");
+    for (const auto& [supplier_id, refund] : refunds) {
+      auto& sum = unsettled[supplier_id];
+      if (sum.county_id == 0) sum.county_id = refund.county_id;
+      sum.fen -= refund.fen;
+    }
+    step();
+  });
+  run(sides);
+
+  std::map<std::int64_t, SupplierReconciliation> suppliers;
+  auto row_of = [&](std::int64_t supplier_id, const SupplierSum& sum) -> SupplierReconciliation& {
+    auto& row = suppliers[supplier_id];
+    row.supplier_id = supplier_id;
+    if (row.county_id == 0) row.county_id = sum.county_id;
+    return row;
+  };
+  for (const auto& [id, sum] : ordering) row_of(id, sum).ordering_net_fen = sum.fen;
+  for (const auto& [id, sum] : ledger.aid) row_of(id, sum).ledger_aid_fen = sum.fen;
+  for (const auto& [id, sum] : ledger.unaccepted) row_of(id, sum).paid_unaccepted_fen = sum.fen;
+  for (const auto& [id, sum] : statements) row_of(id, sum).statements_fen = sum.fen;
+  for (const auto& [id, sum] : unsettled) row_of(id, sum).accepted_unsettled_fen = sum.fen;
+
   Reconciliation result;
-  {
-    const std::string orders =
-        order_condition(filter, "p.order_id") +
-        (filter.supplier_id || filter.county_id
-             ? " AND p.order_id IN (SELECT order_id FROM settlement_fulfilments f WHERE " +
-                   supplier_condition(filter, "f") + ")"
-             : std::string());
-    std::unique_ptr<sql::Statement> statement(session.native().createStatement());
-    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(
-        std::string("SELECT COALESCE(SUM(IF(a.kind IN ('fund_source', 'refund'), IF(e.side = "
-                    "'D', e.amount_fen, -e.amount_fen), 0)), 0), COALESCE(SUM(IF(a.kind IN "
-                    "('payable_unaccepted', 'payable_due') AND p.kind <> 'payout', ") +
-        kCreditNet +
-        ", 0)), 0) FROM settlement_entries e JOIN settlement_postings p ON p.id = e.posting_id "
-        "JOIN settlement_accounts a ON a.id = e.account_id WHERE " +
-        orders));
-    rows->next();
-    result.fund_sources_net_fen = rows->getInt64(1);
-    result.orders_aid_fen = rows->getInt64(2);
-  }
-  step(5);
-  // 6. Mismatches: which orders differ between ordering and the ledger.
+  const LedgerSums& orders = has_suppliers(filter) ? funds : ledger;
+  result.fund_sources_net_fen = orders.fund_sources_net_fen;
+  result.orders_aid_fen = orders.orders_aid_fen;
+  if (result.fund_sources_net_fen != result.orders_aid_fen) ++result.mismatches;
+
+  // 5. Mismatches: which orders differ between ordering and the ledger.
+  SessionJobs details;
   for (auto& [supplier_id, row] : suppliers) {
     result.ledger_aid_fen += row.ledger_aid_fen;
     if (row.matches()) continue;
     ++result.mismatches;
-    const std::string supplier = std::to_string(supplier_id);
-    auto ordering = per_order(session,
-                              "SELECT l.order_id, SUM(l.line_total_fen - l.refunded_fen) FROM "
-                              "ordering_settlement_lines l WHERE l.supplier_id = " +
-                                  supplier + " AND " + period_condition(filter, "l.paid_at") +
-                                  " GROUP BY l.order_id");
-    auto ledger =
-        per_order(session, std::string("SELECT p.order_id, SUM(") + kCreditNet +
-                               ") FROM settlement_entries e JOIN settlement_postings p "
-                               "ON p.id = e.posting_id JOIN settlement_accounts a ON "
-                               "a.id = e.account_id WHERE e.supplier_id = " +
-                               supplier +
-                               " AND p.kind <> 'payout' AND a.kind IN "
-                               "('payable_unaccepted', 'payable_due') AND " +
-                               order_condition(filter, "p.order_id") + " GROUP BY p.order_id");
-    for (const auto& [order_id, amount] : ordering) {
-      auto it = ledger.find(order_id);
-      if ((it == ledger.end() ? 0 : it->second) != amount) row.order_ids.push_back(order_id);
-    }
-    for (const auto& [order_id, amount] : ledger) {
-      if (!ordering.contains(order_id) && amount != 0) row.order_ids.push_back(order_id);
-    }
+    details.push_back([&filter, &row](mysql::Session& session) {
+      row.order_ids = differing_orders(session, filter, row.supplier_id);
+    });
   }
-  if (result.fund_sources_net_fen != result.orders_aid_fen) {
-    ++result.mismatches;
-  }
+  if (!details.empty()) run(details);
+  step();
   for (auto& [supplier_id, row] : suppliers) result.suppliers.push_back(std::move(row));
   std::stable_sort(result.suppliers.begin(), result.suppliers.end(),
                    [](const auto& a, const auto& b) { return a.county_id < b.county_id; });
-  step(6);
   return result;
 }
 

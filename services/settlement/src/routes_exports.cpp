@@ -177,80 +177,73 @@ http::Response reconciliation_export(const Reconciliation& result, ExportFormat 
   return out->finish("reconciliation");
 }
 
-Awaitable statement_route(app::Context& context, http::Request& request, ExportFormat format) {
-  const auto statement_id = path_id(request, "statement_id");
-  co_return co_await context.db().run([&](mysql::Session& session) {
-    return statement_export(session, request, statement_id, format);
-  });
+// What each export reads from its request (checked on the pooled session, before any row is
+// read: a bad id or date answers 4xx and writes nothing), then its rows.
+http::Response statement_rows(mysql::Session& session, const app::Context&,
+                              const http::Request& request, ExportFormat format) {
+  return statement_export(session, request, path_id(request, "statement_id"), format);
 }
 
-Awaitable counties_route(app::Context& context, http::Request& request, ExportFormat format) {
+http::Response county_rows(mysql::Session& session, const app::Context& context,
+                           const http::Request& request, ExportFormat format) {
   const auto scope = request.list_scope();
   const auto county = scope.county_id() ? scope.county_id() : query_id(request, "county_id");
   const auto period = period_from(request.query_param("period_start").value_or(""),
                                   context.config().statement_period_months);
+  return counties_export(session, period, county, format);
+}
+
+http::Response ledger_rows(mysql::Session& session, const app::Context&,
+                           const http::Request& request, ExportFormat format) {
+  return ledger_export(session, filter_from(request), format);
+}
+
+http::Response reconciliation_rows(mysql::Session& session, const app::Context&,
+                                   const http::Request& request, ExportFormat format) {
+  return reconciliation_export(reconcile(session, filter_from(request)), format);
+}
+
+// One export route: its path and format, who may read it, and its rows; the one handler below
+// serves them all.
+struct Export {
+  const char* path;
+  ExportFormat format;
+  auth::AccessRule (*rule)();
+  http::Response (*rows)(mysql::Session&, const app::Context&, const http::Request&, ExportFormat);
+};
+
+using enum ExportFormat;
+constexpr Export kExports[] = {
+    {"/v1/settlement/statements/{statement_id}/export.csv", csv, &statement_read_rule,
+     &statement_rows},
+    {"/v1/settlement/statements/{statement_id}/export.xlsx", xlsx, &statement_read_rule,
+     &statement_rows},
+    {"/v1/settlement/counties/export.csv", csv, &county_read_rule, &county_rows},
+    {"/v1/settlement/counties/export.xlsx", xlsx, &county_read_rule, &county_rows},
+    {"/v1/settlement/ledger/export.csv", csv, &finance_read_rule, &ledger_rows},
+    {"/v1/settlement/ledger/export.xlsx", xlsx, &finance_read_rule, &ledger_rows},
+    {"/v1/settlement/reconciliation/export.csv", csv, &finance_read_rule, &reconciliation_rows},
+    {"/v1/settlement/reconciliation/export.xlsx", xlsx, &finance_read_rule, &reconciliation_rows},
+};
+
+Awaitable export_route(app::Context& context, http::Request& request, const Export& table) {
   co_return co_await context.db().run(
-      [&](mysql::Session& session) { return counties_export(session, period, county, format); });
-}
-
-Awaitable ledger_route(app::Context& context, http::Request& request, ExportFormat format) {
-  const auto filter = filter_from(request);
-  co_return co_await context.db().run(
-      [&](mysql::Session& session) { return ledger_export(session, filter, format); });
-}
-
-Awaitable reconciliation_route(app::Context& context, http::Request& request, ExportFormat format) {
-  const auto filter = filter_from(request);
-  auto result = co_await context.db().run(
-      [&](mysql::Session& session) { return reconcile(session, filter); });
-  co_return reconciliation_export(result, format);
-}
-
-Awaitable statement_csv(app::Context& c, http::Request& r) {
-  return statement_route(c, r, ExportFormat::csv);
-}
-Awaitable statement_xlsx(app::Context& c, http::Request& r) {
-  return statement_route(c, r, ExportFormat::xlsx);
-}
-Awaitable counties_csv(app::Context& c, http::Request& r) {
-  return counties_route(c, r, ExportFormat::csv);
-}
-Awaitable counties_xlsx(app::Context& c, http::Request& r) {
-  return counties_route(c, r, ExportFormat::xlsx);
-}
-Awaitable ledger_csv(app::Context& c, http::Request& r) {
-  return ledger_route(c, r, ExportFormat::csv);
-}
-Awaitable ledger_xlsx(app::Context& c, http::Request& r) {
-  return ledger_route(c, r, ExportFormat::xlsx);
-}
-Awaitable reconciliation_csv(app::Context& c, http::Request& r) {
-  return reconciliation_route(c, r, ExportFormat::csv);
-}
-Awaitable reconciliation_xlsx(app::Context& c, http::Request& r) {
-  return reconciliation_route(c, r, ExportFormat::xlsx);
+      [&](mysql::Session& session) { return table.rows(session, context, request, table.format); });
 }
 
 }  // namespace
 
 void add_export_routes(http::Router& router, app::Context& context) {
-  auto route = [&](std::string pattern, auth::AccessRule rule, RouteHandler f) {
+  for (const Export& table : kExports) {
     router.add(http::Route{Method::get,
-                           std::move(pattern),
+                           table.path,
                            "settlement",
-                           std::move(rule),
-                           bind_handler(context, f),
+                           table.rule(),
+                           [&context, &table](http::Request& request) {
+                             return export_route(context, request, table);
+                           },
                            {}});
-  };
-  const std::string statement = "/v1/settlement/statements/{statement_id}/export";
-  route(statement + ".csv", statement_read_rule(), &statement_csv);
-  route(statement + ".xlsx", statement_read_rule(), &statement_xlsx);
-  route("/v1/settlement/counties/export.csv", county_read_rule(), &counties_csv);
-  route("/v1/settlement/counties/export.xlsx", county_read_rule(), &counties_xlsx);
-  route("/v1/settlement/ledger/export.csv", finance_read_rule(), &ledger_csv);
-  route("/v1/settlement/ledger/export.xlsx", finance_read_rule(), &ledger_xlsx);
-  route("/v1/settlement/reconciliation/export.csv", finance_read_rule(), &reconciliation_csv);
-  route("/v1/settlement/reconciliation/export.xlsx", finance_read_rule(), &reconciliation_xlsx);
+  }
 }
 
 }  // namespace huicai::settlement

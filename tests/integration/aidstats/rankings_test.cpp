@@ -1,10 +1,11 @@
 // Rankings for governance bulletins: units by amount (week and month) and by reserved-share
 // compliance, counties by amount received; the CSV export finance pastes into a bulletin opens
-// in Excel (BOM) and cannot run a unit's name as a formula. Bad parameters 422, a year with no
-// purchase 404, roles other than finance, auditor and operator 403.
+// in Excel (BOM) and cannot run a unit's name as a formula, nor can the XLSX one. Bad parameters
+// 422, a year with no purchase 404, roles other than finance, auditor and operator 403.
 #include <catch2/catch.hpp>
 
 #include "aidstats_world.hpp"
+#include "xlsx_rows.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
@@ -31,7 +32,7 @@ boost::json::object row_of(const boost::json::object& ranking, std::int64_t id) 
 
 }  // namespace
 
-TEST_CASE("rankings of units and counties per week and month, as JSON and CSV",
+TEST_CASE("rankings of units and counties per week and month, as JSON, CSV and XLSX",
           "[aidstats][rankings]") {
   World world;
   auto catalog = world.make_catalog(50, 50);
@@ -97,6 +98,27 @@ TEST_CASE("rankings of units and counties per week and month, as JSON and CSV",
   REQUIRE(amount_csv.status == 200);
   CHECK(amount_csv.body.find("," + std::to_string(big.unit.id) + ",89.97,8997\r\n") !=
         std::string::npos);
+  // The same ranking as XLSX, as a spreadsheet reads it: the same rows, the formula-like name a
+  // text cell as typed (never a formula), amounts as numbers.
+  auto xlsx = finance->get("/v1/aid-totals/rankings.xlsx?period=month&at=" + today +
+                           "&by=compliance&subject=units");
+  REQUIRE(xlsx.status == 200);
+  CHECK(xlsx.header("content-type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(xlsx.header("content-disposition").find(".xlsx") != std::string::npos);
+  const auto rows = xlsx_rows(xlsx.body);
+  CHECK_FALSE(has_formula(rows));
+  CHECK(cell(rows, 1, 0) == "名次 rank");
+  bool small_listed = false;
+  for (std::size_t r = 2; r < rows.size(); ++r) {
+    if (cell(rows, r, 2) != std::to_string(small.unit.id)) continue;
+    small_listed = true;
+    CHECK(cell(rows, r, 1) == "=HYPERLINK(\"http://x\")");
+    CHECK(cell(rows, r, 3) == "29.99");
+    CHECK(cell(rows, r, 4) == "2999");
+    CHECK(cell(rows, r, 5) == "299.90");
+  }
+  CHECK(small_listed);
 
   // Refusals.
   const std::string base = "/v1/aid-totals/rankings?at=" + today;
@@ -107,6 +129,7 @@ TEST_CASE("rankings of units and counties per week and month, as JSON and CSV",
   CHECK(finance->get("/v1/aid-totals/rankings?at=" + year + "-13-01").status == 422);
   CHECK(finance->get("/v1/aid-totals/rankings?at=1999-06-01").status == 404);
   CHECK(finance->get("/v1/aid-totals/rankings.csv?at=1999-06-01").status == 404);
+  CHECK(finance->get("/v1/aid-totals/rankings.xlsx?at=1999-06-01").status == 404);
   for (auto role : {auth::Role::auditor, auth::Role::operator_}) {
     CHECK(client_for(*app, with_role(role))->get(base).status == 200);
   }

@@ -1,4 +1,4 @@
-// Pricing reads catalog's catalog_sku_pricing view (db/migrations/0211): the certificate an order
+// Pricing reads catalog's catalog_sku_pricing view (db/migrations/0310): the certificate an order
 // line snapshots is the certification valid today that runs longest (then the highest id), of
 // the product's or of its supplier's scope; expired, not yet valid and revoked ones never count.
 // The view must name the same certificate as catalog_orderable_sku (0206) for every SKU.

@@ -10,56 +10,13 @@
 #include <huicai/settlement/csv.hpp>
 
 #include "settlement_world.hpp"
+#include "xlsx_rows.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
 using namespace huicai::test::settlement;
 
 namespace {
-
-using Rows = std::vector<std::vector<boost::json::value>>;
-
-// The first worksheet's rows, read from the XLSX bytes by the Python checker.
-Rows xlsx_rows(const std::string& bytes, std::string* sheet_name = nullptr) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("huicai-export-test-" + std::to_string(::getpid()) + ".xlsx");
-  std::ofstream(path, std::ios::binary) << bytes;
-  const std::string command =
-      "python3 " + std::string(HUICAI_SOURCE_DIR) + "/tests/tools/xlsx_rows.py " + path.string();
-  std::string output;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    std::size_t count = 0;
-    while ((count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, count);
-    CHECK(::pclose(pipe) == 0);
-  }
-  std::filesystem::remove(path);
-  INFO(output);
-  const auto document = boost::json::parse(output).as_object();
-  if (sheet_name) *sheet_name = std::string(document.at("sheet").as_string());
-  Rows rows;
-  for (const auto& row : document.at("rows").as_array()) {
-    rows.emplace_back(row.as_array().begin(), row.as_array().end());
-  }
-  return rows;
-}
-
-std::string cell(const Rows& rows, std::size_t row, std::size_t column) {
-  REQUIRE(row < rows.size());
-  REQUIRE(column < rows[row].size());
-  const auto& value = rows[row][column];
-  REQUIRE(value.is_string());
-  return std::string(value.as_string());
-}
-
-bool has_formula(const Rows& rows) {
-  for (const auto& row : rows) {
-    for (const auto& value : row) {
-      if (value.is_object()) return true;
-    }
-  }
-  return false;
-}
 
 std::vector<std::string> csv_lines(const std::string& body) {
   std::vector<std::string> lines;
@@ -75,21 +32,11 @@ std::vector<std::string> csv_lines(const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("exports: statement, county summary, ledger detail and reconciliation as XLSX and CSV",
-          "[settlement][exports]") {
-  World world;
-  auto catalog = world.make_catalog(50, 50);
-  auto app = start_settlement_app();
-  UnitBuyer unit(world, *app, 100000);
-  auto order = place_unit_order(world, *unit.buyer, catalog, 2, 1);  // A: 5998, B: 1550
-  const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
-  const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
-  accept(world, *unit.buyer, fulfilment_a);
-  accept(world, *unit.buyer, fulfilment_b);
-  REQUIRE(ledger_caught_up(world, order.order_id));
-  auto finance = client_for(*app, with_role(auth::Role::finance));
+TEST_CASE_METHOD(
+    AcceptedOrderWorld,
+    "exports: statement, county summary, ledger detail and reconciliation as XLSX and CSV",
+    "[settlement][exports]") {
+  // A: 5998 fen, B: 1550 fen, both accepted.
   const std::string period = this_month();
   ok(finance->post("/v1/settlement/statements/generate",
                    R"({"period_start":")" + period + R"("})"));
@@ -166,14 +113,12 @@ TEST_CASE("exports: statement, county summary, ledger detail and reconciliation 
                                  huicai::settlement::yuan(credits) + "," +
                                  std::to_string(credits)));
     // Finance's report: a county officer is refused.
-    auto officer = with_role(auth::Role::county_officer);
-    officer.county_id = static_cast<std::uint64_t>(catalog.county_id);
+    const auto officer = county_officer(catalog.county_id);
     CHECK(client_for(*app, officer)->get("/v1/settlement/ledger/export.csv").status == 403);
   }
 
   SECTION("the per-county summary: a county officer's holds only the county, totals add up") {
-    auto officer = with_role(auth::Role::county_officer);
-    officer.county_id = static_cast<std::uint64_t>(catalog.county_id);
+    const auto officer = county_officer(catalog.county_id);
     auto response = client_for(*app, officer)
                         ->get("/v1/settlement/counties/export.xlsx?period_start=" + period);
     REQUIRE(response.status == 200);

@@ -144,4 +144,32 @@ TEST_CASE("random seeded histories reconcile exactly, and a corrupted row is rep
 TEST_CASE("reconcile refuses bad arguments", "[settlement][reconcile]") {
   CHECK(run_reconcile("--from yesterday").exit_code == 2);
   CHECK(run_reconcile("--colour blue").exit_code == 2);
+  CHECK(run_reconcile("--connections 0").exit_code == 2);
+  CHECK(run_reconcile("--connections 9").exit_code == 2);
+}
+
+TEST_CASE("reconcile draws a progress bar on a terminal and none on a pipe",
+          "[settlement][reconcile]") {
+  // A supplier with no rows: every step still runs, fast.
+  const std::string arguments = "--supplier 999999999999";
+  auto piped = run_reconcile(arguments);
+  INFO(piped.output);
+  CHECK(piped.exit_code == 0);
+  CHECK(piped.output.find("reconciling [") == std::string::npos);
+  // script(1) gives the command a pseudo-terminal; the bar is redrawn in place up to its end.
+  const std::string binary = std::string(HUICAI_BINARY_DIR) + "/services/all_in_one/huicai";
+  FILE* pipe = ::popen(
+      ("script -qefc '" + binary + " reconcile " + arguments + "' /dev/null </dev/null 2>&1")
+          .c_str(),
+      "r");
+  REQUIRE(pipe != nullptr);
+  std::string terminal;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) terminal += buffer;
+  const int status = ::pclose(pipe);
+  INFO(terminal);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK(terminal.find("\rreconciling [") != std::string::npos);
+  CHECK(terminal.find("] 5/5") != std::string::npos);
+  CHECK(terminal.find("reconciled: 0 suppliers, 0 mismatches") != std::string::npos);
 }

@@ -149,4 +149,33 @@ inline bool ledger_caught_up(World& world, std::int64_t order_id) {
       std::chrono::seconds(120));
 }
 
+// A county officer of `county_id`.
+inline auth::Principal county_officer(std::int64_t county_id) {
+  auto principal = with_role(auth::Role::county_officer);
+  principal.county_id = static_cast<std::uint64_t>(county_id);
+  return principal;
+}
+
+// Where the statement and export tests start: the world's two suppliers (one county), ordering
+// and settlement running, a unit with a budget and one order of both suppliers (A: 5998 fen,
+// B: 1550 fen) shipped, received and accepted in full, in the ledger; finance's client.
+struct AcceptedOrderWorld {
+  World world;
+  Catalog catalog = world.make_catalog(50, 50);
+  std::unique_ptr<TestApp> app = start_settlement_app();
+  UnitBuyer unit{world, *app, 100000};
+  PlacedOrder order = place_unit_order(world, *unit.buyer, catalog, 2, 1);
+  std::int64_t fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
+  std::int64_t fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
+  std::unique_ptr<HttpClient> finance = client_for(*app, with_role(auth::Role::finance));
+
+  AcceptedOrderWorld() {
+    ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
+    ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
+    accept(world, *unit.buyer, fulfilment_a);
+    accept(world, *unit.buyer, fulfilment_b);
+    REQUIRE(ledger_caught_up(world, order.order_id));
+  }
+};
+
 }  // namespace huicai::test::settlement

@@ -11,12 +11,6 @@ using namespace huicai::test::settlement;
 
 namespace {
 
-auth::Principal county_officer(std::int64_t county_id) {
-  auto principal = with_role(auth::Role::county_officer);
-  principal.county_id = static_cast<std::uint64_t>(county_id);
-  return principal;
-}
-
 // The one statement of the supplier for the period, read as the supplier's own staff.
 boost::json::object statement_of(TestApp& app, std::int64_t supplier_id,
                                  const std::string& period) {
@@ -33,22 +27,10 @@ std::string problem_type(const HttpResponse& response) {
 
 }  // namespace
 
-TEST_CASE("statements: generation, the workflow, invoices, payout and permissions",
-          "[settlement][statements]") {
-  World world;
-  auto catalog = world.make_catalog(50, 50);
-  auto app = start_settlement_app();
-  UnitBuyer unit(world, *app, 100000);
-  auto order = place_unit_order(world, *unit.buyer, catalog, 2, 1);  // A: 5998, B: 1550
-  const auto fulfilment_a = order.fulfilment_of_supplier.at(catalog.supplier_a);
-  const auto fulfilment_b = order.fulfilment_of_supplier.at(catalog.supplier_b);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_a, fulfilment_a);
-  ship_and_receive(*app, *unit.buyer, catalog.supplier_b, fulfilment_b);
-  accept(world, *unit.buyer, fulfilment_a);
-  accept(world, *unit.buyer, fulfilment_b);
-  REQUIRE(ledger_caught_up(world, order.order_id));
-
-  auto finance = client_for(*app, with_role(auth::Role::finance));
+TEST_CASE_METHOD(AcceptedOrderWorld,
+                 "statements: generation, the workflow, invoices, payout and permissions",
+                 "[settlement][statements]") {
+  // A: 5998 fen, B: 1550 fen, both accepted.
   auto key = [&](const std::string& name) {
     return HeaderList{{"idempotency-key", name + "-" + world.suffix}};
   };

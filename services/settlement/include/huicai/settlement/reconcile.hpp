@@ -52,8 +52,18 @@ struct Reconciliation {
   bool ok() const { return mismatches == 0; }
 };
 
-// `progress(step, steps)` is called as each step is done (for a terminal's progress bar).
+// Independent queries, each run on a session. A RunJobs runs them all and returns when all are
+// done (rethrowing the first failure): one after another on one session, or at once on several
+// connections (the command does that: the sides are separate scans).
+using SessionJobs = std::vector<std::function<void(mysql::Session&)>>;
+using RunJobs = std::function<void(const SessionJobs&)>;
+void run_in_turn(mysql::Session& session, const SessionJobs& jobs);
+
+// `progress(step, steps)` is called as each step is done (for a terminal's progress bar), under
+// a lock, from whichever thread finished the step.
 Reconciliation reconcile(mysql::Session& session, const ReconcileFilter& filter,
+                         const std::function<void(int, int)>& progress = {});
+Reconciliation reconcile(const RunJobs& run, const ReconcileFilter& filter,
                          const std::function<void(int, int)>& progress = {});
 
 }  // namespace huicai::settlement

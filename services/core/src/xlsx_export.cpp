@@ -5,10 +5,10 @@
 
 #include <cstdio>
 #include <huicai/core/http/body_file.hpp>
-#include <huicai/settlement/table_export.hpp>
+#include <huicai/core/table_export.hpp>
 #include <stdexcept>
 
-namespace huicai::settlement {
+namespace huicai {
 namespace {
 
 void check(lxw_error error, const char* what) {
@@ -92,4 +92,4 @@ std::unique_ptr<TableExport> xlsx_export(const std::string& sheet) {
   return std::make_unique<XlsxExport>(sheet);
 }
 
-}  // namespace huicai::settlement
+}  // namespace huicai

@@ -1,3 +1,5 @@
+-- Catalog's view in ordering's number range: it was added for ordering's order path (issue 11)
+-- when catalog's next numbers were taken; it depends on catalog tables only (lower numbers).
 -- THE PRICING CONTRACT WITH ORDERING: what ordering reads of a SKU (placing an order: every SKU
 -- it prices in one SELECT; the cart: with the names), by sku_id, inside ordering's own
 -- transaction. Do not change its columns: add a new view. It replaces catalog_orderable_sku

@@ -1,8 +1,9 @@
+// The CSV half of the table export (table_export.hpp), over the shared CSV cells (csv.hpp).
+#include <huicai/core/csv.hpp>
 #include <huicai/core/http/body_file.hpp>
-#include <huicai/settlement/csv.hpp>
-#include <huicai/settlement/table_export.hpp>
+#include <huicai/core/table_export.hpp>
 
-namespace huicai::settlement {
+namespace huicai {
 namespace {
 
 class CsvExport final : public TableExport {
@@ -58,4 +59,4 @@ std::unique_ptr<TableExport> table_export(ExportFormat format, const std::string
   return format == ExportFormat::csv ? csv_export() : xlsx_export(sheet);
 }
 
-}  // namespace huicai::settlement
+}  // namespace huicai
