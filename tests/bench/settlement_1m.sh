@@ -89,8 +89,9 @@ SELECT $F_ORDER, 1 + $F_SUPPLIER, 'C', $F_SUBTOTAL, $F_SUPPLIER, $F_COUNTY
 FROM seq_1_to_$FULFILMENTS;
 INSERT INTO settlement_entries (posting_id, account_id, side, amount_fen, supplier_id, county_id)
 SELECT $ORDERS + seq, 1 + $F_SUPPLIER, 'D', $F_SUBTOTAL, $F_SUPPLIER, $F_COUNTY
-FROM seq_1_to_$FULFILMENTS
-UNION ALL SELECT $ORDERS + seq, 501 + $F_SUPPLIER, 'C', $F_SUBTOTAL, $F_SUPPLIER, $F_COUNTY
+FROM seq_1_to_$FULFILMENTS;
+INSERT INTO settlement_entries (posting_id, account_id, side, amount_fen, supplier_id, county_id)
+SELECT $ORDERS + seq, 501 + $F_SUPPLIER, 'C', $F_SUBTOTAL, $F_SUPPLIER, $F_COUNTY
 FROM seq_1_to_$FULFILMENTS;
 INSERT INTO settlement_fulfilments (fulfilment_id, order_id, supplier_id, county_id, unit_id,
   buyer_kind, paid_fen, paid_at, accepted_fen, accepted_at, due_date)
