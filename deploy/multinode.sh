@@ -563,7 +563,7 @@ PY
   done
   echo "ratio 2 instances / 1 instance: $(awk -v a="$(json_field "$dir/run/one.json" '["orders_per_second"]')" -v b="$(json_field "$dir/run/two.json" '["orders_per_second"]')" 'BEGIN { printf "%.2f", b / a }')"
   echo "stalls (longest time without an acknowledged order after the event; median gap $(json_field "$dir/run/faults.json" '["median_gap_seconds"]') s): $(json_field "$dir/run/faults.json" '["stalls"]')"
-  echo "paid during the faults: $paid (failed: $(json_field "$dir/run/faults.json" '["pay_failed"]'))"
+  echo "paid during the faults: $paid (failed: $(json_field "$dir/run/faults.json" '["pay_failed"]') $(json_field "$dir/run/faults.json" '["pay_refused"]'))"
   if ((failures)); then
     echo "multinode: $failures check(s) failed; logs under $dir" >&2
     return 1

@@ -102,7 +102,8 @@ def main():
             suppliers.setdefault(int(supplier), []).append(int(sku))
     supplier_ids = sorted(suppliers)
     lock = threading.Lock()
-    stats = {"retries": 0, "open_answers": {}, "refused": {}, "paid": 0, "pay_failed": 0}
+    stats = {"retries": 0, "open_answers": {}, "refused": {}, "paid": 0, "pay_failed": 0,
+             "pay_refused": {}}
     acknowledged = []  # (seconds since start, key, order id)
     given_up = []
     paid = []
@@ -143,8 +144,9 @@ def main():
         status, intent = until_decided(client, "/v1/orders/%d/payment-intents" % order_id, "{}",
                                        key + "-pay", args.retry_seconds, stats, lock)
         intent_id = intent.get("intent_id") if status == 201 else None
+        answer = intent
         if intent_id:
-            status, _ = until_decided(client, "/v1/payments/sandbox/%s/confirm" % intent_id, "{}",
+            status, answer = until_decided(client, "/v1/payments/sandbox/%s/confirm" % intent_id, "{}",
                                       "", args.retry_seconds, stats, lock)
         with lock:
             if intent_id and status == 202:
@@ -152,6 +154,9 @@ def main():
                 paid.append(order_id)
             else:
                 stats["pay_failed"] += 1
+                step = "confirm" if intent_id else "intent"
+                kind = "%s %s %s" % (step, status, str(answer.get("type", "")).rsplit("/", 1)[-1])
+                stats["pay_refused"][kind] = stats["pay_refused"].get(kind, 0) + 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
     for thread in threads:
@@ -194,6 +199,7 @@ def main():
         "given_up": given_up,
         "paid": stats["paid"],
         "pay_failed": stats["pay_failed"],
+        "pay_refused": stats["pay_refused"],
         "paid_order_ids": paid,
         "median_gap_seconds": round(sorted(gaps)[len(gaps) // 2], 4) if gaps else None,
         "stalls": stalls,
