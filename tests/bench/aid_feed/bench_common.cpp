@@ -1,8 +1,6 @@
 // What the phases of aid_feed_bench share (bench_common.hpp).
 #include "bench_common.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +11,8 @@
 #include <boost/beast/http/write.hpp>
 #include <huicai/core/auth/tokens.hpp>
 #include <huicai/core/config.hpp>
+
+#include "../../integration/ordering/sandbox_signature.hpp"
 
 namespace huicai::bench {
 
@@ -94,14 +94,7 @@ std::string token_for(std::uint64_t account_id, auth::Role role) {
 
 std::string sandbox_signature(const std::string& body) {
   static const std::string secret = Config::from_environment().payment_sandbox_secret;
-  unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
-  crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(body.data()), body.size(),
-                         key);
-  char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
+  return test::sandbox_signature(body, secret);
 }
 
 }  // namespace huicai::bench
