@@ -14,20 +14,14 @@ namespace huicai::catalog {
 
 struct CatalogState {
   explicit CatalogState(app::Context& app_context)
-      : context(app_context), cache(app_context), price_margin_bp(configured_price_margin_bp()) {}
+      : context(app_context),
+        cache(app_context),
+        price_margin_bp(app_context.config().catalog_price_margin_bp) {}
   app::Context& context;
   BrowseCache cache;
   // 比质比价: how far above its market reference a SKU may be priced without an approved
-  // justification (HUICAI_CATALOG_PRICE_MARGIN_BP, basis points; default 1000 = 10 %).
+  // justification (Config::catalog_price_margin_bp).
   std::int64_t price_margin_bp;
-
-  // Throws at start-up on a malformed setting: a silently ignored margin would let prices through.
-  static std::int64_t configured_price_margin_bp() {
-    const char* text = std::getenv("HUICAI_CATALOG_PRICE_MARGIN_BP");
-    if (text == nullptr || *text == '\0') return kDefaultPriceMarginBp;
-    if (auto value = parse_margin_setting(text)) return *value;
-    throw std::runtime_error("HUICAI_CATALOG_PRICE_MARGIN_BP must be 0 to 100000 basis points");
-  }
 };
 using StatePtr = std::shared_ptr<CatalogState>;
 

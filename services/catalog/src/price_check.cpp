@@ -1,4 +1,3 @@
-#include <charconv>
 #include <huicai/catalog/price_check.hpp>
 
 namespace huicai::catalog {
@@ -12,14 +11,6 @@ bool exceeds_margin(std::int64_t price_fen, std::optional<std::int64_t> referenc
                     std::int64_t allowed_bp) {
   if (!reference_fen || *reference_fen <= 0) return false;
   return price_fen * 10'000 > *reference_fen * (10'000 + allowed_bp);
-}
-
-std::optional<std::int64_t> parse_margin_setting(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || value < 0 || value > 100'000)
-    return std::nullopt;
-  return value;
 }
 
 }  // namespace huicai::catalog

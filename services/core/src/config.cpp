@@ -290,6 +290,12 @@ const std::vector<Setting>& settings() {
                      "was sent; each catalog write waits 1.1x this + 1 ms before answering (0 = "
                      "one GET per read)",
                      Bounds{0, 10'000}),
+      HUICAI_SETTING(catalog_price_margin_bp,
+                     "catalog: 比质比价 margin in basis points; a SKU priced above its market "
+                     "reference by more is not listed (and a listed one does not take such a "
+                     "price) until an operator approved the supplier's justification for that "
+                     "price",
+                     Bounds{0, 100'000}),
       // Ordering
       HUICAI_SETTING(order_payment_timeout, "ordering: unpaid orders expire after this"),
       HUICAI_SETTING(order_approval_timeout,

@@ -20,13 +20,3 @@ TEST_CASE("beyond the margin means strictly more than allowed", "[catalog][price
   CHECK_FALSE(exceeds_margin(9'999'999, std::nullopt, 0));  // no reference: no check
   CHECK(exceeds_margin(10'000'000, 1, 100'000));            // the largest price, the largest margin
 }
-
-TEST_CASE("the margin setting is whole basis points from 0 to 100000", "[catalog][prices]") {
-  CHECK(parse_margin_setting("1000") == 1000);
-  CHECK(parse_margin_setting("0") == 0);
-  CHECK(parse_margin_setting("100000") == 100000);
-  CHECK_FALSE(parse_margin_setting("100001"));
-  CHECK_FALSE(parse_margin_setting("-1"));
-  CHECK_FALSE(parse_margin_setting("10%"));
-  CHECK_FALSE(parse_margin_setting(""));
-}

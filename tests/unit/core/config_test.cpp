@@ -221,6 +221,23 @@ TEST_CASE("ordering's settings are Config entries too", "[config]") {
         }).rfind("HUICAI_PAYMENT_CALLBACK_ATTEMPTS: ", 0) == 0);
 }
 
+TEST_CASE("the catalog's price margin is whole basis points from 0 to 100000", "[config]") {
+  ScopedEnvironment environment;
+  clear_settings(environment);
+  CHECK(Config::from_environment().catalog_price_margin_bp == 1000);
+  for (const char* accepted : {"0", "1000", "100000"}) {
+    environment.set("HUICAI_CATALOG_PRICE_MARGIN_BP", accepted);
+    CHECK(Config::from_environment().catalog_price_margin_bp == std::stoul(accepted));
+  }
+  for (const char* refused : {"100001", "-1", "10%"}) {
+    ScopedEnvironment invalid;
+    invalid.set("HUICAI_CATALOG_PRICE_MARGIN_BP", refused);
+    CHECK(invalid_argument_message([] {
+            Config::from_environment();
+          }).rfind("HUICAI_CATALOG_PRICE_MARGIN_BP: ", 0) == 0);
+  }
+}
+
 TEST_CASE("every setting can be overridden", "[config]") {
   // Setting each variable to its own default text must parse: the shown default is valid input.
   ScopedEnvironment environment;

@@ -4,12 +4,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 
 namespace huicai::catalog {
-
-// The default allowed margin: 10 % above the market reference.
-inline constexpr std::int64_t kDefaultPriceMarginBp = 1000;
 
 // (price - reference) / reference in basis points, rounded towards zero (2000 = 20 % above;
 // negative when below). reference > 0.
@@ -19,8 +15,5 @@ std::int64_t margin_basis_points(std::int64_t price_fen, std::int64_t reference_
 // price * 10000 > reference * (10000 + allowed). No reference: never.
 bool exceeds_margin(std::int64_t price_fen, std::optional<std::int64_t> reference_fen,
                     std::int64_t allowed_bp);
-
-// HUICAI_CATALOG_PRICE_MARGIN_BP as text: 0 to 100000 basis points; nullopt when malformed.
-std::optional<std::int64_t> parse_margin_setting(std::string_view text);
 
 }  // namespace huicai::catalog

@@ -109,6 +109,9 @@ struct Config {
   // and each catalog write waits 1.1x this (+1 ms) before answering (docs/adr/0003). 0 = one
   // GET per read.
   std::chrono::milliseconds catalog_version_lease{50};
+  // Catalog, 比质比价: how far above its market reference a SKU may be priced without an
+  // operator-approved justification, in basis points (1000 = 10 %).
+  std::uint32_t catalog_price_margin_bp = 1000;
 
   // Ordering: order timeouts and the sandbox payment channel's callback delivery
   std::chrono::seconds order_payment_timeout{1800};
