@@ -73,6 +73,31 @@ TEST_CASE("a key whose first request is still running answers 409", "[ordering][
   CHECK(world.reserved(catalog.sku_a) == 1);
 }
 
+namespace {
+
+// Sends the same order under the same key from two clients released at the same instant.
+std::pair<test::HttpResponse, test::HttpResponse> post_at_once(test::HttpClient& first,
+                                                               test::HttpClient& second,
+                                                               const std::string& body,
+                                                               const std::string& k) {
+  std::atomic<bool> go{false};
+  test::HttpResponse a, b;
+  std::thread ta([&] {
+    while (!go) std::this_thread::yield();
+    a = first.post("/v1/orders", body, key(k));
+  });
+  std::thread tb([&] {
+    while (!go) std::this_thread::yield();
+    b = second.post("/v1/orders", body, key(k));
+  });
+  go = true;
+  ta.join();
+  tb.join();
+  return {a, b};
+}
+
+}  // namespace
+
 TEST_CASE("two identical requests racing make one order", "[ordering][idempotency]") {
   World world;
   auto catalog = world.make_catalog(1000, 1000);
@@ -83,19 +108,7 @@ TEST_CASE("two identical requests racing make one order", "[ordering][idempotenc
     auto second = client_for(*app, buyer);
     const std::string k = "pair-" + world.suffix + std::to_string(round);
     const auto body = order_body(catalog, 1, 1);
-    std::atomic<bool> go{false};
-    test::HttpResponse a, b;
-    std::thread ta([&] {
-      while (!go) std::this_thread::yield();
-      a = first->post("/v1/orders", body, key(k));
-    });
-    std::thread tb([&] {
-      while (!go) std::this_thread::yield();
-      b = second->post("/v1/orders", body, key(k));
-    });
-    go = true;
-    ta.join();
-    tb.join();
+    auto [a, b] = post_at_once(*first, *second, body, k);
     // One creates; the other either waits its turn and replays it, or is told it is running.
     CHECK((a.status == 201 || a.status == 409));
     CHECK((b.status == 201 || b.status == 409));
@@ -121,19 +134,7 @@ TEST_CASE("a duplicate racing the first for the last unit gets the first's answe
     auto second = client_for(*app, buyer);
     const std::string k = "last-" + world.suffix + std::to_string(round);
     const auto body = order_body(catalog, 1, 0);
-    std::atomic<bool> go{false};
-    test::HttpResponse a, b;
-    std::thread ta([&] {
-      while (!go) std::this_thread::yield();
-      a = first->post("/v1/orders", body, key(k));
-    });
-    std::thread tb([&] {
-      while (!go) std::this_thread::yield();
-      b = second->post("/v1/orders", body, key(k));
-    });
-    go = true;
-    ta.join();
-    tb.join();
+    auto [a, b] = post_at_once(*first, *second, body, k);
     INFO("answers " << a.status << " " << a.body << " / " << b.status << " " << b.body);
     CHECK((a.status == 201 || b.status == 201));
     for (const auto* answer : {&a, &b}) {
