@@ -355,7 +355,8 @@ SessionJobs Reconciler::mismatch_details() {
 
   // 5. Mismatches: which orders differ between ordering and the ledger.
   SessionJobs details;
-  for (auto& [supplier_id, row] : state.suppliers) {
+  for (auto& entry : state.suppliers) {
+    auto& row = entry.second;  // (a structured binding cannot be captured before clang 16)
     result.ledger_aid_fen += row.ledger_aid_fen;
     if (row.matches()) continue;
     ++result.mismatches;
