@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/string.hpp>
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <map>
@@ -13,12 +14,6 @@
 
 namespace huicai::ordering {
 namespace {
-
-std::string placeholders(std::size_t count, const char* one) {
-  std::string text;
-  for (std::size_t i = 0; i < count; ++i) text += i == 0 ? one : std::string(", ") + one;
-  return text;
-}
 
 struct Part {
   std::int64_t line_id = 0, batch_id = 0, quantity = 0;
@@ -45,7 +40,7 @@ void record_parts(mysql::Session& session, std::int64_t order_id,
   if (parts.empty()) return;
   auto& insert = session.prepare(
       "INSERT INTO ordering_line_batches (line_id, batch_id, order_id, sku_id, quantity) VALUES " +
-      placeholders(parts.size(), "(?, ?, ?, ?, ?)"));
+      mysql::repeated("(?, ?, ?, ?, ?)", ", ", parts.size()));
   int index = 1;
   for (const auto& [part, sku_id] : parts) {
     mysql::bind_one(insert, index++, part.line_id);
@@ -117,9 +112,9 @@ void draw_from_batches(mysql::Session& session, const OrderRecord& order,
   }
   if (lines.empty()) return;
   const auto order_id = order.id;
-  auto& select =
-      session.prepare("SELECT id, sku_id, available FROM ordering_stock_batches WHERE sku_id IN (" +
-                      placeholders(lines.size(), "?") + ") AND available > 0" + kOldestFirst);
+  auto& select = session.prepare(
+      "SELECT id, sku_id, available FROM ordering_stock_batches WHERE sku_id IN (" +
+      mysql::repeated("?", ", ", lines.size()) + ") AND available > 0" + kOldestFirst);
   int index = 1;
   for (const auto& line : lines) mysql::bind_one(select, index++, line.sku_id);
   auto rows = mysql::query(select);
