@@ -132,7 +132,7 @@ TEST_CASE("orders take from the oldest open batch, span batches, and a cancel re
 }
 
 TEST_CASE(
-    "a batch cannot shrink below what is ordered from it; stale and bad writes change "
+    "a batch cannot shrink below what is ordered from it, and bad or stale writes change "
     "nothing",
     "[ordering][batches]") {
   World world;
