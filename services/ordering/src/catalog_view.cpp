@@ -21,7 +21,8 @@ constexpr const char* kPricingColumns =
     "SELECT v.sku_id, v.product_id, v.supplier_id, v.county_id, v.category_id, "
     "v.product_title, v.sku_spec, v.sale_unit, v.net_weight_grams, v.price_fen, "
     "v.is_orderable, v.product_certificate, v.supplier_certificate, "
-    "COALESCE(st.batch_available, 0) > 0 FROM catalog_sku_pricing v LEFT JOIN ordering_stock st "
+    "COALESCE(st.batch_available + st.presale_available, 0) > 0 FROM catalog_sku_pricing v LEFT "
+    "JOIN ordering_stock st "
     "ON st.sku_id = v.sku_id WHERE v.sku_id IN (?";
 constexpr const char* kNamedSku =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "

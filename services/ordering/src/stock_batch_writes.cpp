@@ -58,13 +58,16 @@ std::optional<boost::json::object> read_batch(mysql::Session& session, std::int6
   return batch_json(*row);
 }
 
-// The batch's units change by `delta` available: the SKU's row moves the same, first (it is the
-// lock every batch writer and every order of the SKU takes).
-void move_sku_units(mysql::Session& session, std::int64_t sku_id, std::int64_t delta) {
+// A batch's available units change: `harvested` on harvested batches, `presale` on pre-sale
+// batches that have not arrived. The SKU's row moves the same, first (it is the lock every
+// batch writer and every order of the SKU takes).
+void move_sku_units(mysql::Session& session, std::int64_t sku_id, std::int64_t harvested,
+                    std::int64_t presale) {
   auto& update = session.prepare(
       "UPDATE ordering_stock SET available = available + ?, batch_available = batch_available + "
-      "?, version = version + 1, updated_at = NOW(6) WHERE sku_id = ?");
-  mysql::bind(update, delta, delta, sku_id);
+      "?, presale_available = presale_available + ?, version = version + 1, updated_at = NOW(6) "
+      "WHERE sku_id = ?");
+  mysql::bind(update, harvested + presale, harvested, presale, sku_id);
   if (update.executeUpdate() != 1) {
     throw std::logic_error("SKU " + std::to_string(sku_id) + " has batches but no stock row");
   }
@@ -78,7 +81,11 @@ boost::json::object add_batch(mysql::Session& session, std::int64_t sku_id,
       "INSERT IGNORE INTO ordering_stock (sku_id, supplier_id, available) VALUES (?, ?, 0)");
   mysql::bind(ensure, sku_id, supplier_id);
   ensure.executeUpdate();
-  move_sku_units(session, sku_id, batch.quantity);
+  if (batch.harvest) {
+    move_sku_units(session, sku_id, batch.quantity, 0);
+  } else {
+    move_sku_units(session, sku_id, 0, batch.quantity);
+  }
   auto& insert = session.prepare(
       "INSERT INTO ordering_stock_batches (sku_id, supplier_id, harvest_date, origin_village, "
       "inspection_report, presale, ships_from, available, arrived_at) VALUES (?, ?, ?, ?, ?, ?, "
@@ -126,7 +133,15 @@ boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std:
         .with("batch_id", batch_id);
   }
   const auto available = quantity - reserved - sold;
-  move_sku_units(session, sku_id, available - batch->at("available").as_int64());
+  const auto before = batch->at("available").as_int64();
+  if (batch->at("arrived").as_bool()) {
+    move_sku_units(session, sku_id, available - before, 0);
+  } else if (arrival) {
+    // It arrives: its units are harvested ones from now on.
+    move_sku_units(session, sku_id, available, -before);
+  } else {
+    move_sku_units(session, sku_id, 0, available - before);
+  }
   auto& update = session.prepare(
       "UPDATE ordering_stock_batches SET available = ?, version = version + 1, "
       "updated_at = NOW(6), harvest_date = COALESCE(?, harvest_date), "

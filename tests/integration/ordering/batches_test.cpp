@@ -51,16 +51,23 @@ std::vector<std::array<std::int64_t, 3>> batch_books(HttpClient& supplier, std::
 // batch's reserved + sold is what the lines' parts took from it, nothing negative.
 void check_stock_books(World& world, std::int64_t sku_id) {
   const auto sku = std::to_string(sku_id);
+  const auto held = [&](const char* which) {
+    return world.scalar(
+        "SELECT COALESCE(SUM(available), 0) FROM ordering_stock_batches WHERE "
+        "sku_id = " +
+        sku + " AND harvest_date IS " + which);
+  };
   CHECK(world.scalar("SELECT batch_available FROM ordering_stock WHERE sku_id = " + sku) ==
-        world.scalar("SELECT COALESCE(SUM(available), 0) FROM ordering_stock_batches WHERE "
-                     "sku_id = " +
-                     sku));
+        held("NOT NULL"));
+  CHECK(world.scalar("SELECT presale_available FROM ordering_stock WHERE sku_id = " + sku) ==
+        held("NULL"));
   CHECK(world.scalar("SELECT COUNT(*) FROM ordering_stock_batches b WHERE b.sku_id = " + sku +
                      " AND b.reserved + b.sold <> (SELECT COALESCE(SUM(lb.quantity), 0) FROM "
                      "ordering_line_batches lb JOIN ordering_orders o ON o.id = lb.order_id "
                      "WHERE lb.batch_id = b.id AND o.status NOT IN ('cancelled', 'expired', "
                      "'rejected'))") == 0);
-  CHECK(world.scalar("SELECT batch_available <= available FROM ordering_stock WHERE sku_id = " +
+  CHECK(world.scalar("SELECT batch_available + presale_available <= available FROM "
+                     "ordering_stock WHERE sku_id = " +
                      sku) == 1);
 }
 
@@ -324,6 +331,33 @@ TEST_CASE(
   CHECK(client_for(*app, with_role(auth::Role::finance))->get(url).status == 403);
   CHECK(client_for(*app, with_role(auth::Role::operator_))->get(url).status == 403);
   CHECK(buyer->get("/v1/order-lines/999999999999/trace").status == 404);
+}
+
+TEST_CASE("units on hand are sold before a pre-sale batch: harvested, then loose, then pre-sale",
+          "[ordering][presale]") {
+  World world;
+  auto catalog = world.make_catalog(3, 10);  // 3 loose units set before any batch
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  const auto batches = "/v1/inventory/" + std::to_string(catalog.sku_a) + "/batches";
+  answer(supplier->post(batches, R"({"quantity":5,"presale_ships_from":"2026-12-31"})"), 201);
+  answer(supplier->post(batches, batch_body(2, "2026-09-20")), 201);
+  auto buyer = client_for(*app, employee());
+  using Books = std::vector<std::array<std::int64_t, 3>>;
+  // 4 units: the 2 harvested, then 2 of the 3 loose; the pre-sale batch is untouched.
+  auto first =
+      answer(buyer->post("/v1/orders", order_body(catalog, 4, 0), key("lp1-" + world.suffix)), 201);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 2, 0}, {5, 0, 0}});
+  check_stock_books(world, catalog.sku_a);
+  // 3 more: the last loose unit, then 2 pre-sold.
+  answer(buyer->post("/v1/orders", order_body(catalog, 3, 0), key("lp2-" + world.suffix)), 201);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 2, 0}, {3, 2, 0}});
+  CHECK(world.available(catalog.sku_a) == 3);
+  check_stock_books(world, catalog.sku_a);
+  answer(buyer->post("/v1/orders/" + std::to_string(first.at("id").as_int64()) + "/cancel", ""));
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{2, 0, 0}, {3, 2, 0}});
+  CHECK(world.available(catalog.sku_a) == 7);
+  check_stock_books(world, catalog.sku_a);
 }
 
 TEST_CASE("64 concurrent buyers over two batches and a pre-sale cap: exactly what exists is sold",
