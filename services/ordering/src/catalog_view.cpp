@@ -17,11 +17,13 @@ constexpr std::size_t kMaxPricedSkus = 64;  // above an order's 50 lines
 constexpr const char* kPricingColumns =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
-    "supplier_certificate FROM catalog_sku_pricing WHERE sku_id IN (?";
+    "supplier_certificate, campaign_id, campaign_price_fen, campaign_stock_cap "
+    "FROM catalog_sku_pricing WHERE sku_id IN (?";
 constexpr const char* kNamedSku =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
-    "supplier_certificate, supplier_name, county_name FROM catalog_sku_pricing WHERE sku_id = ?";
+    "supplier_certificate, campaign_id, campaign_price_fen, campaign_stock_cap, supplier_name, "
+    "county_name FROM catalog_sku_pricing WHERE sku_id = ?";
 
 OrderableSku read_pricing_row(sql::ResultSet& row);
 
@@ -74,8 +76,8 @@ std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int
   auto row = mysql::query(select);
   if (!row->next()) return std::nullopt;
   auto sku = read_pricing_row(*row);
-  sku.supplier_name = std::string(row->getString(14));
-  sku.county_name = std::string(row->getString(15));
+  sku.supplier_name = std::string(row->getString(17));
+  sku.county_name = std::string(row->getString(18));
   return sku;
 }
 
@@ -125,12 +127,21 @@ OrderableSku read_pricing_row(sql::ResultSet& row) {
   sku.sale_unit = std::string(row.getString(8));
   sku.net_weight_grams = row.getInt64(9);
   sku.price_fen = row.getInt64(10);
+  sku.list_price_fen = sku.price_fen;
   sku.is_orderable = row.getInt(11) != 0;
   const auto product = certificate_column(row, 12);
   const auto supplier = certificate_column(row, 13);
   if (const auto& certificate = later_certificate(product, supplier)) {
     sku.certificate_id = certificate->id;
     sku.certificate_number = certificate->number;
+  }
+  // A campaign window holds the SKU now: its price is the campaign's (columns 14-16), unless the
+  // supplier has since priced the SKU itself at or below it (then the campaign does not apply).
+  const auto campaign_id = row.getInt64(14);
+  if (!row.wasNull() && row.getInt64(15) < sku.list_price_fen) {
+    sku.campaign_id = campaign_id;
+    sku.price_fen = row.getInt64(15);
+    sku.campaign_stock_cap = row.getInt64(16);
   }
   return sku;
 }
