@@ -3,7 +3,9 @@
 // does), against the database the environment names. Run under /usr/bin/time -v by
 // tests/bench/settlement_1m.sh, which compares it with a bare SQL GROUP BY over the same rows.
 //   settlement_statements_bench 2026-11-01
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <huicai/core/config.hpp>
 #include <huicai/core/mysql/driver.hpp>
@@ -27,11 +29,17 @@ int main(int argc, char** argv) {
     options.read_timeout = std::chrono::hours(1);
     huicai::mysql::Pool pool(io.get_executor(), options);
     const auto started = std::chrono::steady_clock::now();
-    const auto statements = pool.run_blocking(
-        [&](huicai::mysql::Session& session) {
-          return huicai::settlement::generate_statements(session, period);
-        },
-        true);
+    // In a READ COMMITTED transaction, as the endpoint runs it.
+    auto generation =
+        boost::asio::co_spawn(io,
+                              pool.transaction(
+                                  [&](huicai::mysql::Session& session) {
+                                    return huicai::settlement::generate_statements(session, period);
+                                  },
+                                  huicai::mysql::Isolation::read_committed),
+                              boost::asio::use_future);
+    io.run();
+    const auto statements = generation.get();
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     std::cout << "statements " << statements << " seconds " << took.count() << "\n";
     return 0;

@@ -65,6 +65,15 @@ std::string WebSocketClient::accepted_subprotocol() const {
   return std::string(impl_->response[beast::http::field::sec_websocket_protocol]);
 }
 
+bool WebSocketClient::send(const std::string& text) {
+  if (!open()) return false;
+  boost::system::error_code error;
+  impl_->stream.text(true);
+  impl_->stream.write(asio::buffer(text), error);
+  if (error) impl_->ended = true;
+  return !error;
+}
+
 std::optional<std::string> WebSocketClient::read(std::chrono::milliseconds timeout) {
   if (!open()) return std::nullopt;
   beast::flat_buffer buffer;

@@ -8,6 +8,8 @@
 #include <huicai/core/redis/client.hpp>
 #include <huicai/core/redis/client_options_from.hpp>
 #include <huicai/core/redis/subscription.hpp>
+#include <utility>
+#include <vector>
 
 #include "totals_queries.hpp"
 
@@ -39,30 +41,29 @@ std::string feed_sequence_key() {
   return "huicai:{aidstats}:feed:seq";
 }
 
-void ChangedRows::note(const Totals& delta) {
-  std::lock_guard lock(mutex_);
+Totals feed_amounts(mysql::Session& session, const Totals& delta) {
+  std::vector<TotalKey> keys;
   for (const auto& [key, amount] : delta) {
-    if (feed_carries(key)) rows_.insert(key);
+    if (feed_carries(key)) keys.push_back(key);
   }
+  return read_amounts(session, keys);
 }
 
-std::set<TotalKey> ChangedRows::take() {
+void ChangedRows::note(const Totals& amounts) {
   std::lock_guard lock(mutex_);
-  return std::exchange(rows_, {});
+  // A later batch's amount of a row replaces an earlier one's.
+  for (const auto& [key, amount] : amounts) amounts_[key] = amount;
 }
 
-boost::asio::awaitable<void> publish_changes(app::Context& context, std::set<TotalKey> rows) {
-  if (rows.empty()) co_return;
-  auto read = [&rows](mysql::Session& session) {
-    Totals values;
-    for (const auto& key : rows) {
-      values[key] = read_total(session, key.dimension, key.period, key.item);
-    }
-    return values;
-  };
-  const auto values = co_await context.db().run(read);
+Totals ChangedRows::take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(amounts_, {});
+}
+
+boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amounts) {
+  if (amounts.empty()) co_return;
   const auto command =
-      publish_command(feed_channel(context.config()), channel_message_tail(values));
+      publish_command(feed_channel(context.config()), channel_message_tail(amounts));
   auto reply = co_await context.redis().command(command);
   if (!reply || reply->is_error()) {
     // The totals are committed; a subscriber catches up with the next update or on reconnect.

@@ -1,16 +1,19 @@
 #pragma once
-// The live aid totals feed across instances: the totals' consumer notes the rows each batch
-// changes; after the batch commits, their amounts are read back and PUBLISHed on one Redis
-// channel with a sequence number (a Lua script: INCR + PUBLISH, so numbers go out in order).
-// Every instance SUBSCRIBEs to the channel and fans the updates out to its own WebSocket
+// The live aid totals feed across instances: the totals' consumer reads the amounts of the rows
+// each batch changes inside the batch's transaction; after the batch commits they are PUBLISHed
+// on one Redis channel with a sequence number (a Lua script: INCR + PUBLISH, so numbers go out in
+// order). Every instance SUBSCRIBEs to the channel and fans the updates out to its own WebSocket
 // subscribers (feed_hub.hpp). A snapshot read from aidstats_totals starts every subscription.
 #include <boost/asio/awaitable.hpp>
 #include <huicai/aidstats/feed_hub.hpp>
 #include <huicai/core/app/context.hpp>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+
+namespace huicai::mysql {
+class Session;
+}
 
 namespace huicai::aidstats {
 
@@ -19,19 +22,25 @@ namespace huicai::aidstats {
 std::string feed_channel(const Config& config);
 std::string feed_sequence_key();
 
-// The rows changed by batches since the last publish. note() runs on database threads.
+// The amounts of the feed's rows (feed_carries) among those a batch changed, read inside the
+// batch's transaction after its upserts: the rows are locked by it, so these are the amounts it
+// commits. No read after the commit.
+Totals feed_amounts(mysql::Session& session, const Totals& delta);
+
+// The feed's rows changed by committed batches since the last publish, with their latest amounts.
+// note() runs on database threads (mysql::after_commit), take() on the consumer's.
 class ChangedRows {
  public:
-  void note(const Totals& delta);
-  std::set<TotalKey> take();
+  void note(const Totals& amounts);
+  Totals take();
 
  private:
   std::mutex mutex_;
-  std::set<TotalKey> rows_;
+  Totals amounts_;
 };
 
-// Reads the amounts of `rows` and publishes them; nothing when `rows` is empty.
-boost::asio::awaitable<void> publish_changes(app::Context& context, std::set<TotalKey> rows);
+// Publishes `amounts` (nothing when empty).
+boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amounts);
 
 // The snapshot frame: every all-time row as it is now (the daily trend comes from the REST
 // series and the updates).

@@ -7,6 +7,7 @@
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
 
+#include "multi_row.hpp"
 #include "order_facts.hpp"
 
 namespace huicai::aidstats {
@@ -14,15 +15,29 @@ namespace huicai::aidstats {
 Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids) {
   std::sort(order_ids.begin(), order_ids.end());
   order_ids.erase(std::unique(order_ids.begin(), order_ids.end()), order_ids.end());
+  // The whole batch in a few statements: the applied facts (row-locked), the source facts, the
+  // changed orders' facts replaced, and one multi-row upsert of the totals.
+  const auto before = load_applied_facts(session, order_ids);
+  const auto now = load_source_facts(session, order_ids);
   Totals delta;
+  std::vector<std::int64_t> replaced;
+  std::vector<OrderFacts> stored;
   for (const auto order_id : order_ids) {
-    const auto before = load_applied_facts(session, order_id);
-    const auto now = load_source_facts(session, order_id);
-    if (before == now) continue;
-    if (before) add_contribution(delta, *before, -1);
-    if (now) add_contribution(delta, *now, +1);
-    store_applied_facts(session, order_id, before, now);
+    const auto old_facts = before.find(order_id);
+    const auto new_facts = now.find(order_id);
+    const bool had = old_facts != before.end();
+    const bool has = new_facts != now.end();
+    if (had == has && (!had || old_facts->second == new_facts->second)) continue;
+    if (had) {
+      add_contribution(delta, old_facts->second, -1);
+      replaced.push_back(order_id);
+    }
+    if (has) {
+      add_contribution(delta, new_facts->second, +1);
+      stored.push_back(new_facts->second);
+    }
   }
+  store_applied_facts(session, replaced, stored);
   std::erase_if(delta, [](const auto& entry) { return entry.second == 0; });
   add_to_totals(session, delta);
   return delta;
@@ -49,15 +64,26 @@ Totals apply_ordering_events(mysql::Session& session,
 }
 
 void add_to_totals(mysql::Session& session, const Totals& delta) {
-  auto& upsert = session.prepare(
-      "INSERT INTO aidstats_totals (dimension, period, item, amount_fen) VALUES (?, ?, ?, ?) "
-      "ON DUPLICATE KEY UPDATE amount_fen = amount_fen + VALUES(amount_fen), "
-      "updated_at = NOW(6)");
+  std::vector<std::pair<const TotalKey*, std::int64_t>> rows;
   for (const auto& [key, amount_fen] : delta) {
-    if (amount_fen == 0) continue;
-    mysql::bind(upsert, key.dimension, key.period, key.item, amount_fen);
-    upsert.executeUpdate();
+    if (amount_fen != 0) rows.emplace_back(&key, amount_fen);
   }
+  // In key order (the map's), so concurrent writers lock alike; the padding adds 0 to the last
+  // row of the chunk.
+  per_chunk(
+      session, rows,
+      [](std::size_t n) {
+        return "INSERT INTO aidstats_totals (dimension, period, item, amount_fen) VALUES " +
+               value_rows(4, n) +
+               " ON DUPLICATE KEY UPDATE amount_fen = amount_fen + VALUES(amount_fen), "
+               "updated_at = NOW(6)";
+      },
+      [](sql::PreparedStatement& upsert, int& index, const auto& row, bool padding) {
+        const auto& [key, amount_fen] = row;
+        bind_at(upsert, index, key->dimension, key->period, key->item,
+                padding ? std::int64_t{0} : amount_fen);
+      },
+      [](sql::PreparedStatement& upsert) { upsert.executeUpdate(); });
 }
 
 }  // namespace huicai::aidstats

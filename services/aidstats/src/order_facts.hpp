@@ -1,11 +1,13 @@
 #pragma once
-// An order's facts, read from ordering's published views (the source: ordering_aid_orders and
+// Orders' facts, read from ordering's published views (the source: ordering_aid_orders and
 // ordering_aid_lines, migration 0391) or from what the totals applied last (aidstats_orders and
-// aidstats_order_lines), and written back after an order is applied.
+// aidstats_order_lines), and written back after orders are applied. Every call handles a whole
+// batch of orders in a few statements (multi_row.hpp), not a round trip per order.
 #include <cstdint>
 #include <functional>
 #include <huicai/aidstats/contribution.hpp>
-#include <optional>
+#include <map>
+#include <vector>
 
 namespace huicai::mysql {
 class Session;
@@ -13,17 +15,21 @@ class Session;
 
 namespace huicai::aidstats {
 
-// The order as ordering holds it now; nullopt when it is not paid or has no certified line
-// left worth anything (it adds nothing).
-std::optional<OrderFacts> load_source_facts(mysql::Session& session, std::int64_t order_id);
+using FactsByOrder = std::map<std::int64_t, OrderFacts>;
 
-// The facts the totals hold for the order (row-locked); nullopt when it adds nothing to them.
-std::optional<OrderFacts> load_applied_facts(mysql::Session& session, std::int64_t order_id);
+// The orders of `order_ids` as ordering holds them now. An order is missing from the answer when
+// it is not paid or has no certified line left worth anything (it adds nothing).
+FactsByOrder load_source_facts(mysql::Session& session, const std::vector<std::int64_t>& order_ids);
 
-// Replaces what the totals hold for `order_id` with `now` (nullopt: nothing).
-void store_applied_facts(mysql::Session& session, std::int64_t order_id,
-                         const std::optional<OrderFacts>& before,
-                         const std::optional<OrderFacts>& now);
+// The facts the totals hold for the orders of `order_ids` (row-locked). An order is missing from
+// the answer when it adds nothing to them.
+FactsByOrder load_applied_facts(mysql::Session& session,
+                                const std::vector<std::int64_t>& order_ids);
+
+// Replaces what the totals hold for the orders of `replaced` (all of it deleted) with `now`
+// (written; an order of `now` need not be in `replaced` when the totals held nothing of it).
+void store_applied_facts(mysql::Session& session, const std::vector<std::int64_t>& replaced,
+                         const std::vector<OrderFacts>& now);
 
 // For the rebuild command: the paid orders of the source, and one page of them (ids after
 // `after_order_id`, at most `limit`) in order id order; `visit` gets each one with certified

@@ -24,13 +24,15 @@ RebuildResult rebuild_totals(mysql::Pool& pool,
         Totals totals;
         std::int64_t after = 0;
         while (true) {
+          std::vector<OrderFacts> page;
           const std::int64_t last =
               visit_source_orders(session, after, kPage, [&](const OrderFacts& order) {
                 add_contribution(totals, order);
-                store_applied_facts(session, order.order_id, std::nullopt, order);
+                page.push_back(order);
                 ++result.aid_orders;
               });
           if (last == 0) break;
+          store_applied_facts(session, {}, page);
           after = last;
           result.orders = std::min(orders, result.orders + kPage);
           if (progress) progress(result.orders, orders);

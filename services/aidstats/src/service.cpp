@@ -6,6 +6,7 @@
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
 #include <huicai/core/http/router.hpp>
+#include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/pool.hpp>
 
 #include "feed.hpp"
@@ -36,7 +37,7 @@ void register_service(app::Context& context, http::Router& router) {
                         events::RelayOptions{"aidstats_outbox", "aidstats"}, &context.metrics());
     co_await relay.run();
   });
-  // The rows each batch changed, published on the live feed once the batch is committed.
+  // The amounts of the rows each batch changed, published on the live feed once it committed.
   auto changed = std::make_shared<ChangedRows>();
   context.spawn_background(
       "aidstats-totals-consumer", [&context, changed]() -> boost::asio::awaitable<void> {
@@ -47,7 +48,10 @@ void register_service(app::Context& context, http::Router& router) {
         };
         events::BatchHandler handler = [changed](mysql::Session& session,
                                                  std::span<const events::ReceivedEvent> batch) {
-          changed->note(apply_ordering_events(session, batch));
+          auto amounts = feed_amounts(session, apply_ordering_events(session, batch));
+          // Only what commits is published (a batch rolled back and retried notes nothing).
+          mysql::after_commit(session,
+                              [changed, amounts = std::move(amounts)] { changed->note(amounts); });
         };
         events::Consumer consumer(context.db(), context.dedicated_redis("aidstats-totals"),
                                   std::move(options), std::move(handler));

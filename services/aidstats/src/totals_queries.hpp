@@ -3,6 +3,7 @@
 // rolled up through identity's directory (identity_org_unit_directory), names of counties
 // (catalog_county_directory) and units.
 #include <cstdint>
+#include <huicai/aidstats/contribution.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct BreakdownItem {
 // One total row (0 when absent).
 std::int64_t read_total(mysql::Session& session, const std::string& dimension,
                         const std::string& period, const std::string& item);
+// The amounts of `keys` as they are now (rows that do not exist are left out), in one statement
+// per 512 keys.
+Totals read_amounts(mysql::Session& session, const std::vector<TotalKey>& keys);
 // Every item of a dimension in a period, largest first (ties by item), at most `limit`.
 std::vector<BreakdownItem> read_breakdown(mysql::Session& session, const std::string& dimension,
                                           const std::string& period, std::size_t limit = 1000);

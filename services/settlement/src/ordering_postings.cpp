@@ -106,6 +106,16 @@ struct SettlementFulfilment {
   bool accepted = false;
 };
 
+// Acceptances and refunds become statement items in the order of their postings: the recorder
+// holds the statement gate in share mode until it commits, so a generation (which takes it
+// exclusively before reading its cut-off) never misses a posting below its cut-off. Taken
+// before the fulfilment's row lock, in the same order as generation takes its locks.
+void hold_statement_gate(mysql::Session& session) {
+  auto& gate =
+      session.prepare("SELECT id FROM settlement_statement_gate WHERE id = 1 LOCK IN SHARE MODE");
+  mysql::query(gate)->next();
+}
+
 SettlementFulfilment load_fulfilment(mysql::Session& session, std::int64_t fulfilment_id) {
   auto& select = session.prepare(
       "SELECT supplier_id, county_id, paid_fen, refunded_unaccepted_fen, accepted_at IS NOT NULL "
@@ -122,15 +132,46 @@ SettlementFulfilment load_fulfilment(mysql::Session& session, std::int64_t fulfi
           row->getInt64("refunded_unaccepted_fen"), row->getInt("accepted") == 1};
 }
 
+// The id of the posting of a fact posted before (a replay under another consumer group).
+std::int64_t posting_id(mysql::Session& session, const std::string& kind,
+                        std::int64_t reference_id) {
+  auto& select =
+      session.prepare("SELECT id FROM settlement_postings WHERE kind = ? AND reference_id = ?");
+  mysql::bind(select, kind, reference_id);
+  auto row = mysql::query(select);
+  if (!row->next()) throw std::runtime_error("posting " + kind + " missing");
+  return row->getInt64("id");
+}
+
 void post_acceptance(mysql::Session& session, const events::ReceivedEvent& event,
                      const v1::FulfilmentChanged& change, std::int64_t accepted_fen,
                      int default_due_days) {
   const auto fulfilment = load_fulfilment(session, change.fulfilment_id());
   if (fulfilment.accepted) return;  // applied before
   const std::int64_t at_us = occurred_us(event, change.occurred_at_us());
+  // Nothing accepted: nothing becomes due, no posting, no statement item (no recording order).
+  std::optional<std::int64_t> seq;
+  if (accepted_fen != 0) {
+    Posting posting;
+    posting.kind = "acceptance";
+    posting.reference_id = change.fulfilment_id();
+    posting.order_id = change.order_id();
+    posting.fulfilment_id = change.fulfilment_id();
+    posting.source_event_id = event.event_id;
+    posting.description = change.buyer_kind() == "unit" ? "accepted" : "received";
+    posting.occurred_at_us = at_us;
+    posting.entries = {
+        {supplier_account(AccountKind::payable_unaccepted, fulfilment.supplier_id,
+                          fulfilment.county_id),
+         Side::debit, accepted_fen},
+        {supplier_account(AccountKind::payable_due, fulfilment.supplier_id, fulfilment.county_id),
+         Side::credit, accepted_fen}};
+    seq = post(session, posting);
+    if (!seq) seq = posting_id(session, "acceptance", change.fulfilment_id());
+  }
   auto& update = session.prepare(std::string("UPDATE settlement_fulfilments SET accepted_fen = ?, "
                                              "accepted_at = FROM_UNIXTIME(? / 1000000), "
-                                             "due_date = ") +
+                                             "accepted_seq = ?, due_date = ") +
                                  kChinaDate +
                                  " + INTERVAL COALESCE((SELECT t.due_days FROM "
                                  "settlement_supplier_classes c JOIN settlement_payment_terms t "
@@ -138,29 +179,14 @@ void post_acceptance(mysql::Session& session, const events::ReceivedEvent& event
                                  "settlement_fulfilments.supplier_id), ?) DAY WHERE "
                                  "fulfilment_id = ? AND accepted_at IS NULL");
   // Due: the terms of the supplier's class (routes_payment_terms.cpp), else the default.
-  mysql::bind(update, accepted_fen, at_us, at_us, default_due_days, change.fulfilment_id());
+  mysql::bind(update, accepted_fen, at_us, seq, at_us, default_due_days, change.fulfilment_id());
   update.executeUpdate();
-  if (accepted_fen == 0) return;  // nothing accepted: nothing becomes due
-  Posting posting;
-  posting.kind = "acceptance";
-  posting.reference_id = change.fulfilment_id();
-  posting.order_id = change.order_id();
-  posting.fulfilment_id = change.fulfilment_id();
-  posting.source_event_id = event.event_id;
-  posting.description = change.buyer_kind() == "unit" ? "accepted" : "received";
-  posting.occurred_at_us = at_us;
-  posting.entries = {
-      {supplier_account(AccountKind::payable_unaccepted, fulfilment.supplier_id,
-                        fulfilment.county_id),
-       Side::debit, accepted_fen},
-      {supplier_account(AccountKind::payable_due, fulfilment.supplier_id, fulfilment.county_id),
-       Side::credit, accepted_fen}};
-  post(session, posting);
 }
 
 void post_refund(mysql::Session& session, const events::ReceivedEvent& event) {
   const auto refund = decode<v1::RefundCompleted>(event);
   if (refund.lines_size() == 0 || refund.fulfilment_id() == 0) return;  // nothing was sold
+  hold_statement_gate(session);
   const auto fulfilment = load_fulfilment(session, refund.fulfilment_id());
   const bool after_acceptance = fulfilment.accepted && refund.reason_kind() != "partial_acceptance";
   Posting posting;
@@ -184,14 +210,15 @@ void post_refund(mysql::Session& session, const events::ReceivedEvent& event) {
     posting.entries.push_back({fund_account(AccountKind::refund, share.source(), refund.unit_id()),
                                Side::credit, share.amount_fen()});
   }
-  if (!post(session, posting)) return;
+  const auto seq = post(session, posting);
+  if (!seq) return;
   auto& insert = session.prepare(
       "INSERT INTO settlement_refunds (refund_id, order_id, fulfilment_id, supplier_id, "
-      "county_id, reason_kind, amount_fen, after_acceptance, occurred_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000000))");
+      "county_id, reason_kind, amount_fen, after_acceptance, occurred_at, seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000000), ?)");
   mysql::bind(insert, refund.refund_id(), refund.order_id(), refund.fulfilment_id(),
               fulfilment.supplier_id, fulfilment.county_id, refund.reason_kind(), lines_fen,
-              after_acceptance, posting.occurred_at_us);
+              after_acceptance, posting.occurred_at_us, *seq);
   insert.executeUpdate();
   if (!after_acceptance) {
     auto& update = session.prepare(
@@ -210,10 +237,12 @@ void post_ordering_event(mysql::Session& session, const events::ReceivedEvent& e
     post_order_paid(session, event);
   } else if (event.type == "ordering.fulfilment_accepted.v1") {
     const auto change = decode<v1::FulfilmentChanged>(event);
+    hold_statement_gate(session);
     post_acceptance(session, event, change, change.accepted_fen(), payment_due_days);
   } else if (event.type == "ordering.fulfilment_received.v1") {
     const auto change = decode<v1::FulfilmentChanged>(event);
     if (change.buyer_kind() != "employee") return;  // unit orders settle on acceptance
+    hold_statement_gate(session);
     const auto fulfilment = load_fulfilment(session, change.fulfilment_id());
     post_acceptance(session, event, change,
                     fulfilment.paid_fen - fulfilment.refunded_unaccepted_fen, payment_due_days);

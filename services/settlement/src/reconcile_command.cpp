@@ -4,24 +4,22 @@
 // the orders involved; exits 1 on any mismatch, 2 on bad arguments or a failure.
 #include <unistd.h>
 
-#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
-#include <future>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/pool_options_from.hpp>
 #include <huicai/settlement/reconcile.hpp>
 #include <iostream>
 
+#include "parallel_jobs.hpp"
 #include "routes.hpp"
 
 namespace huicai::settlement {
 namespace {
 
 // The reconciliation's sides are separate scans of separate tables: on their own connections
-// MariaDB runs them side by side, so the wall time is about the longest side, not their sum.
-// `--connections 1` runs them one after another (as the HTTP endpoint does).
-constexpr std::size_t kDefaultConnections = 4;
+// MariaDB runs them side by side (the endpoint does the same), so the wall time is about the
+// longest side, not their sum. `--connections 1` runs them one after another.
 constexpr std::size_t kMaxConnections = 8;
 
 std::optional<ReconcileFilter> parse(const std::vector<std::string>& arguments,
@@ -62,33 +60,11 @@ void progress_bar(int done, int steps) {
   std::fflush(stderr);
 }
 
-// Runs the jobs on `connections` threads, each taking the next job when its last is done, so
-// no job waits in the pool's queue (whose wait for a connection is bounded) behind a long scan.
-// Waits for all (they refer to the caller's state) before rethrowing the first failure.
-void run_at_once(mysql::Pool& pool, std::size_t connections, const SessionJobs& jobs) {
-  std::atomic<std::size_t> next{0};
-  std::vector<std::future<void>> workers;
-  for (std::size_t i = 0; i < std::min(connections, jobs.size()); ++i) {
-    workers.push_back(std::async(std::launch::async, [&pool, &jobs, &next] {
-      for (std::size_t job = next++; job < jobs.size(); job = next++) pool.run_blocking(jobs[job]);
-    }));
-  }
-  std::exception_ptr failure;
-  for (auto& worker : workers) {
-    try {
-      worker.get();
-    } catch (...) {
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
-}
-
 }  // namespace
 
 int run_command(const Config& config, const std::vector<std::string>& arguments) {
   if (arguments.empty() || arguments[0] != "reconcile") return app::kNotThisCommand;
-  std::size_t connections = kDefaultConnections;
+  std::size_t connections = kReconcileConnections;
   auto filter = parse(arguments, connections);
   if (!filter) {
     std::cerr << "usage: huicai reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--county ID] "

@@ -56,6 +56,17 @@ std::optional<std::int64_t> terms_of(mysql::Session& session, const std::string&
   return row->getInt64("due_days");
 }
 
+// 404 unless catalog knows the supplier (its directory view, migration 0407): a class is never
+// recorded for, nor read of, a supplier id that names nobody.
+void require_known_supplier(mysql::Session& session, std::int64_t supplier_id) {
+  auto& select =
+      session.prepare("SELECT 1 AS known FROM catalog_supplier_directory WHERE supplier_id = ?");
+  mysql::bind(select, supplier_id);
+  if (!mysql::query(select)->next()) {
+    throw http::Problem(404, "not-found", "Not found", "no such supplier");
+  }
+}
+
 std::string days_summary(std::optional<std::int64_t> days) {
   if (!days) return "";
   return boost::json::serialize(boost::json::object{{"due_days", *days}});
@@ -111,6 +122,7 @@ Awaitable get_supplier_class_route(app::Context& context, http::Request& request
   request.require_access(owner, true);
   const auto default_days = static_cast<std::int64_t>(context.config().payment_due.count());
   auto answer = co_await context.db().run([&](mysql::Session& session) {
+    require_known_supplier(session, supplier_id);
     auto& select = session.prepare(
         "SELECT c.supplier_class, t.due_days FROM settlement_supplier_classes c LEFT JOIN "
         "settlement_payment_terms t ON t.supplier_class = c.supplier_class WHERE c.supplier_id "
@@ -137,6 +149,7 @@ Awaitable put_supplier_class_route(app::Context& context, http::Request& request
   check.throw_if_any();
   const auto actor = static_cast<std::int64_t>(request.caller().account_id);
   auto answer = co_await context.db().transaction([&](mysql::Session& session) {
+    require_known_supplier(session, supplier_id);
     const auto days = terms_of(session, body.supplier_class);
     if (!days) {
       throw_validation_failed(

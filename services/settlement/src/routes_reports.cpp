@@ -9,6 +9,7 @@
 #include <huicai/settlement/statements.hpp>
 
 #include "http_support.hpp"
+#include "parallel_jobs.hpp"
 #include "routes.hpp"
 
 namespace huicai::settlement {
@@ -42,8 +43,11 @@ boost::json::object reconciliation_json(const Reconciliation& result) {
 
 Awaitable reconciliation_route(app::Context& context, http::Request& request) {
   const auto filter = filter_from(request);
-  auto result = co_await context.db().run(
-      [&](mysql::Session& session) { return reconcile(session, filter); });
+  // The sides at once on separate connections, as the command runs them.
+  Reconciler reconciler(filter);
+  co_await co_run_at_once(context.db(), kReconcileConnections, reconciler.sides());
+  co_await co_run_at_once(context.db(), kReconcileConnections, reconciler.mismatch_details());
+  const auto result = reconciler.result();
   co_return http::Response::json(200, reconciliation_json(result));
 }
 
@@ -63,10 +67,12 @@ Awaitable due_route(app::Context& context, http::Request& request) {
         "? + INTERVAL ? DAY AND (? IS NULL OR county_id = ?) "
         "UNION ALL SELECT 'fulfilment', f.fulfilment_id, f.supplier_id, f.county_id, "
         "f.accepted_fen, 'not_in_statement', DATE_FORMAT(f.due_date, '%Y-%m-%d'), "
-        "DATEDIFF(f.due_date, ?) FROM settlement_fulfilments f WHERE f.due_date <= ? + INTERVAL "
-        "? DAY AND f.accepted_fen > 0 AND (? IS NULL OR f.county_id = ?) AND NOT EXISTS (SELECT "
-        "1 FROM settlement_statement_items i WHERE i.item_kind = 'acceptance' AND i.source_id = "
-        "f.fulfilment_id) ORDER BY due_date, id LIMIT 500");
+        "DATEDIFF(f.due_date, ?) FROM settlement_fulfilments f LEFT JOIN " +
+        held_regions_sql() +
+        " h ON h.supplier_id = f.supplier_id WHERE f.due_date <= ? + INTERVAL ? DAY AND "
+        "f.accepted_fen > 0 AND (? IS NULL OR f.county_id = ?) AND NOT COALESCE(f.accepted_at < "
+        "h.held_before AND f.accepted_seq <= h.held_cutoff, FALSE) ORDER BY due_date, id LIMIT "
+        "500");
     mysql::bind(select, today, today, soon, county, county, today, today, soon, county, county);
     auto rows = mysql::query(select);
     boost::json::array items;

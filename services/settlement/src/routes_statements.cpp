@@ -88,14 +88,16 @@ Awaitable change_statement(app::Context& context, http::Request& request, std::s
 Awaitable generate_route(app::Context& context, http::Request& request) {
   const auto body = decode_json<GenerateBody>(request.body);
   const auto period = period_from(body.period_start, context.config().statement_period_months);
-  auto count = co_await context.db().transaction([&](mysql::Session& session) {
-    const auto statements = generate_statements(session, period);
-    audit::record_privileged(session, kOutboxTable, kProducer, request,
-                             {"statements.generated", "period", period.start, "",
-                              boost::json::serialize(boost::json::object{
-                                  {"period_end", period.end}, {"statements", statements}})});
-    return statements;
-  });
+  auto count = co_await context.db().transaction(
+      [&](mysql::Session& session) {
+        const auto statements = generate_statements(session, period);
+        audit::record_privileged(session, kOutboxTable, kProducer, request,
+                                 {"statements.generated", "period", period.start, "",
+                                  boost::json::serialize(boost::json::object{
+                                      {"period_end", period.end}, {"statements", statements}})});
+        return statements;
+      },
+      mysql::Isolation::read_committed);
   co_return http::Response::json(
       200, boost::json::object{
                {"period_start", period.start}, {"period_end", period.end}, {"statements", count}});

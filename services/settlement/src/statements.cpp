@@ -30,19 +30,6 @@ std::string format_date(std::chrono::year_month_day date) {
   return text;
 }
 
-// Not in a statement yet: an acceptance or a refund after acceptance has no item of its kind.
-// (Period bounds compare the stored UTC times with the period's end in China, UTC+8, so an
-// index on the time can be used.)
-constexpr const char* kNotInStatement =
-    "NOT EXISTS (SELECT 1 FROM settlement_statement_items i WHERE i.item_kind = 'acceptance' AND "
-    "i.source_id = f.fulfilment_id)";
-constexpr const char* kOpenAcceptance =
-    "f.accepted_at < TIMESTAMP(?) - INTERVAL 8 HOUR AND f.accepted_fen > 0";
-constexpr const char* kOpenRefund =
-    "r.after_acceptance = 1 AND r.occurred_at < TIMESTAMP(?) - INTERVAL 8 HOUR AND NOT EXISTS "
-    "(SELECT 1 FROM settlement_statement_items i WHERE i.item_kind = 'refund' AND i.source_id = "
-    "r.refund_id)";
-
 }  // namespace
 
 Period period_from(const std::string& start, std::size_t months) {
@@ -54,65 +41,9 @@ Period period_from(const std::string& start, std::size_t months) {
   return {format_date(*date), format_date(end)};
 }
 
-// Set-based, in the caller's transaction: (1) the drafts, one per supplier with something open:
-// per supplier the first open acceptance found (an index probe, not a pass over every row);
-// (2) the items in one INSERT ... SELECT over the fulfilments, each carrying its statement;
-// (3) the totals in one GROUP BY over the period's drafts' items, read from the covering index
-// (statement_id, amount_fen, due_date). The unique (item_kind, source_id) keeps a fulfilment in
-// one statement when two generations run at once (the later one waits for the earlier's rows,
-// then skips them), and the totals are always the sums of the rows the drafts hold.
-std::int64_t generate_statements(mysql::Session& session, const Period& period) {
-  // (HAVING on the scalar subquery's alias, not a WHERE around a derived table: MariaDB 10.11
-  // fails the latter's second execution as a prepared statement, "unknown column".)
-  auto& create = session.prepare(
-      std::string("INSERT IGNORE INTO settlement_statements (supplier_id, county_id, "
-                  "period_start, period_end, status) SELECT s.supplier_id, (SELECT f.county_id "
-                  "FROM settlement_fulfilments f WHERE f.supplier_id = s.supplier_id AND ") +
-      kOpenAcceptance + " AND " + kNotInStatement +
-      " LIMIT 1) AS county_id, ?, ?, 'draft' FROM (SELECT DISTINCT supplier_id FROM "
-      "settlement_fulfilments) AS s HAVING county_id IS NOT NULL UNION SELECT r.supplier_id, "
-      "MIN(r.county_id), ?, ?, 'draft' FROM settlement_refunds r WHERE " +
-      kOpenRefund + " GROUP BY r.supplier_id");
-  mysql::bind(create, period.end, period.start, period.end, period.start, period.end, period.end);
-  create.executeUpdate();
-
-  auto& add_acceptances = session.prepare(
-      std::string(
-          "INSERT IGNORE INTO settlement_statement_items (statement_id, item_kind, source_id, "
-          "order_id, fulfilment_id, amount_fen, occurred_at, due_date) SELECT STRAIGHT_JOIN s.id, "
-          "'acceptance', f.fulfilment_id, f.order_id, f.fulfilment_id, f.accepted_fen, "
-          "f.accepted_at, f.due_date FROM settlement_fulfilments f JOIN settlement_statements s "
-          "ON s.supplier_id = f.supplier_id AND s.period_start = ? WHERE s.status = 'draft' AND ") +
-      kOpenAcceptance + " AND " + kNotInStatement);
-  mysql::bind(add_acceptances, period.start, period.end);
-  add_acceptances.executeUpdate();
-  auto& add_refunds = session.prepare(
-      std::string("INSERT IGNORE INTO settlement_statement_items (statement_id, item_kind, "
-                  "source_id, order_id, fulfilment_id, amount_fen, occurred_at, due_date) SELECT "
-                  "s.id, 'refund', r.refund_id, r.order_id, r.fulfilment_id, -r.amount_fen, "
-                  "r.occurred_at, NULL FROM settlement_refunds r JOIN settlement_statements s ON "
-                  "s.supplier_id = r.supplier_id AND s.period_start = ? WHERE s.status = 'draft' "
-                  "AND ") +
-      kOpenRefund);
-  mysql::bind(add_refunds, period.start, period.end);
-  add_refunds.executeUpdate();
-
-  auto& totals = session.prepare(
-      "UPDATE settlement_statements s JOIN (SELECT i.statement_id, SUM(i.amount_fen) AS amount, "
-      "COUNT(*) AS items, MIN(i.due_date) AS due FROM settlement_statement_items i WHERE "
-      "i.statement_id IN (SELECT id FROM settlement_statements WHERE period_start = ? AND status = "
-      "'draft') GROUP BY i.statement_id) t ON t.statement_id = s.id SET s.amount_fen = t.amount, "
-      "s.item_count = t.items, s.earliest_due_date = t.due, s.version = s.version + 1 WHERE "
-      "s.amount_fen <> t.amount OR s.item_count <> t.items");
-  mysql::bind(totals, period.start);
-  totals.executeUpdate();
-
-  auto& count =
-      session.prepare("SELECT COUNT(*) AS n FROM settlement_statements WHERE period_start = ?");
-  mysql::bind(count, period.start);
-  auto row = mysql::query(count);
-  row->next();
-  return row->getInt64("n");
+std::string held_regions_sql() {
+  return "(SELECT supplier_id, MAX(items_before) AS held_before, MAX(cutoff_seq) AS held_cutoff "
+         "FROM settlement_statements GROUP BY supplier_id)";
 }
 
 StatementRow load_statement(mysql::Session& session, std::int64_t statement_id, bool lock) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -42,6 +43,27 @@ asio::awaitable<void> paced(double per_second, std::size_t count,
     co_await timer.async_wait(as_tuple(use_awaitable));
     send(k);
   }
+}
+
+void run_to_end(asio::io_context& io, asio::awaitable<void> main) {
+  std::exception_ptr failure;
+  asio::co_spawn(io, std::move(main), [&](std::exception_ptr error) {
+    failure = error;
+    io.stop();
+  });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+}
+
+asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto deadline = Clock::now() + limit;
+  while (!done()) {
+    if (Clock::now() >= deadline) co_return false;
+    timer.expires_after(std::chrono::milliseconds(10));
+    co_await timer.async_wait(as_tuple(use_awaitable));
+  }
+  co_return true;
 }
 
 asio::ip::tcp::endpoint local(std::uint16_t port) {

@@ -1,7 +1,9 @@
 #pragma once
 // What the phases of aid_feed_bench share: the clock, latency samples, pacing at a fixed rate,
+// running a phase to its end, waiting for a condition,
 // one HTTP exchange on a kept-alive connection, tokens, and the sandbox channel's signature.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -41,6 +43,12 @@ class Samples {
 // ticks go at once, so the mean rate holds). send(k) must not wait: it spawns what it starts.
 asio::awaitable<void> paced(double per_second, std::size_t count,
                             std::function<void(std::size_t)> send);
+
+// Runs `main` on `io` until it ends (the io_context stops with it); rethrows what it threw.
+void run_to_end(asio::io_context& io, asio::awaitable<void> main);
+
+// Waits (polling every 10 ms) until done() is true or `limit` has passed; false on the limit.
+asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit);
 
 // The loopback address the server under test listens on.
 asio::ip::tcp::endpoint local(std::uint16_t port);

@@ -80,7 +80,6 @@ class FeedBench {
   asio::awaitable<void> send_callback(std::size_t k);
   std::shared_ptr<const Frame> parse(std::string_view text);
   void reflect(Subscriber& subscriber, const Frame& frame, Clock::time_point now);
-  asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit);
   void report(double send_seconds);
 
   FeedRun run_;
@@ -284,18 +283,6 @@ asio::awaitable<void> FeedBench::send_callback(std::size_t k) {
   if (!reply.error && reply.keep_alive) idle_.push_back(std::move(connection));
 }
 
-asio::awaitable<bool> FeedBench::wait_until(std::function<bool()> done,
-                                            std::chrono::milliseconds limit) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  const auto deadline = Clock::now() + limit;
-  while (!done()) {
-    if (Clock::now() >= deadline) co_return false;
-    timer.expires_after(std::chrono::milliseconds(10));
-    co_await timer.async_wait(as_tuple(use_awaitable));
-  }
-  co_return true;
-}
-
 asio::awaitable<void> FeedBench::main() {
   // Open the subscribers, 64 handshakes at a time.
   for (std::size_t i = 0; i < run_.subscribers; ++i) {
@@ -387,13 +374,7 @@ void FeedBench::report(double send_seconds) {
 int feed(const FeedRun& run) {
   asio::io_context io;
   FeedBench bench(run, io);
-  std::exception_ptr failure;
-  asio::co_spawn(io, bench.main(), [&](std::exception_ptr error) {
-    failure = error;
-    io.stop();
-  });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
+  run_to_end(io, bench.main());
   return 0;
 }
 

@@ -98,7 +98,6 @@ class Fanout {
   asio::awaitable<void> listen(Listener& listener);
   asio::awaitable<void> flush();
   asio::awaitable<void> read_replies();
-  asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit);
   std::string auth() const { return command({"AUTH", run_.user, run_.password}); }
 
   FanoutRun run_;
@@ -184,18 +183,6 @@ asio::awaitable<void> Fanout::read_replies() {
   }
 }
 
-asio::awaitable<bool> Fanout::wait_until(std::function<bool()> done,
-                                         std::chrono::milliseconds limit) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  const auto deadline = Clock::now() + limit;
-  while (!done()) {
-    if (Clock::now() >= deadline) co_return false;
-    timer.expires_after(std::chrono::milliseconds(10));
-    co_await timer.async_wait(as_tuple(use_awaitable));
-  }
-  co_return true;
-}
-
 asio::awaitable<void> Fanout::main() {
   for (std::size_t i = 0; i < run_.subscribers; ++i) {
     listeners_.push_back(std::make_unique<Listener>(io_.get_executor()));
@@ -245,13 +232,7 @@ asio::awaitable<void> Fanout::main() {
 int redis_fanout(const FanoutRun& run) {
   asio::io_context io;
   Fanout fanout(run, io);
-  std::exception_ptr failure;
-  asio::co_spawn(io, fanout.main(), [&](std::exception_ptr error) {
-    failure = error;
-    io.stop();
-  });
-  io.run();
-  if (failure) std::rethrow_exception(failure);
+  run_to_end(io, fanout.main());
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <future>
 #include <huicai/core/errors.hpp>
+#include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <io_thread.hpp>
@@ -161,6 +162,7 @@ TEST_CASE("64 concurrent coroutines share a 4-connection pool", "[mysql][pool]")
 
 TEST_CASE("a forced deadlock is retried and both transactions commit", "[mysql][pool]") {
   IoThread io;
+  std::atomic<int> effects{0};  // after-commit effects: one per committed transaction
   TestTable table(io, "deadlock", "id INT PRIMARY KEY, hits INT NOT NULL");
   Pool pool(io.executor(), mysql_test_options(false, 2));
   pool.run_blocking([&](Session& session) {
@@ -181,6 +183,7 @@ TEST_CASE("a forced deadlock is retried and both transactions commit", "[mysql][
           session.prepare("UPDATE " + table.name() + " SET hits = hits + 1 WHERE id IN (?, ?)");
       huicai::mysql::bind(bump, first, second);
       bump.executeUpdate();
+      huicai::mysql::after_commit(session, [&] { ++effects; });
     };
   };
   std::atomic<int> attempts_a{0};
@@ -197,6 +200,7 @@ TEST_CASE("a forced deadlock is retried and both transactions commit", "[mysql][
 
   CHECK(pool.stats().transaction_retries > retries_before);
   CHECK(attempts_a + attempts_b >= 3);  // one of them ran again
+  CHECK(effects == 2);                  // the attempt that rolled back asked in vain
   pool.run_blocking([&](Session& session) {
     CHECK(select_int(session, "SELECT SUM(hits) FROM " + table.name()) == 4);
     CHECK(select_int(session, "SELECT MIN(hits) FROM " + table.name()) == 2);
@@ -301,6 +305,69 @@ TEST_CASE("an exception inside a transaction rolls it back", "[mysql][pool]") {
     CHECK(select_int(session, "SELECT COUNT(*) FROM " + table.name()) == 1);
     CHECK(select_int(session, "SELECT MIN(id) FROM " + table.name()) == 2);
   });
+}
+
+TEST_CASE("after-commit effects run once the work is committed, never when it is not",
+          "[mysql][pool]") {
+  IoThread io;
+  TestTable table(io, "after_commit", "id INT PRIMARY KEY");
+  Pool pool(io.executor(), mysql_test_options(false, 1));
+  const std::string insert = "INSERT INTO " + table.name() + " VALUES (?)";
+  const std::string count = "SELECT COUNT(*) FROM " + table.name();
+  std::atomic<int> ran{0};
+  // What the effect saw: the row committed, read on a connection of another pool.
+  Pool observer(io.executor(), mysql_test_options(false, 1));
+  std::atomic<long long> rows_seen{-1};
+  auto effect = [&] {
+    ++ran;
+    rows_seen = observer.run_blocking([&](Session& other) { return select_int(other, count); });
+  };
+
+  SECTION("a transaction that commits: once, after the COMMIT") {
+    pool.run_blocking(
+        [&](Session& session) {
+          huicai::mysql::bind(session.prepare(insert), 1).executeUpdate();
+          huicai::mysql::after_commit(session, effect);
+        },
+        true);
+    CHECK(ran == 1);
+    CHECK(rows_seen == 1);
+  }
+  SECTION("a transaction that throws: never") {
+    CHECK_THROWS_WITH(pool.run_blocking(
+                          [&](Session& session) {
+                            huicai::mysql::bind(session.prepare(insert), 1).executeUpdate();
+                            huicai::mysql::after_commit(session, effect);
+                            throw std::runtime_error("changed my mind");
+                          },
+                          true),
+                      "changed my mind");
+    CHECK(ran == 0);
+  }
+  SECTION("a COMMIT the server refuses: never") {
+    CHECK_THROWS_AS(pool.run_blocking(
+                        [&](Session& session) {
+                          session.execute_direct("XA START 'after-" + unique_suffix() + "'");
+                          huicai::mysql::bind(session.prepare(insert), 1).executeUpdate();
+                          huicai::mysql::after_commit(session, effect);
+                        },
+                        true),
+                    sql::SQLException);
+    CHECK(ran == 0);
+  }
+  SECTION("an autocommit call: after it returned") {
+    pool.run_blocking([&](Session& session) {
+      huicai::mysql::bind(session.prepare(insert), 1).executeUpdate();
+      huicai::mysql::after_commit(session, effect);
+    });
+    CHECK(ran == 1);
+    CHECK(rows_seen == 1);
+  }
+  // Nothing left over for the connection's next call.
+  const int after_call = ran;
+  pool.run_blocking([](Session&) {}, true);
+  CHECK(ran == after_call);
+  observer.close();
 }
 
 TEST_CASE("a duplicate key inside a transaction is the caller's error, not retried",

@@ -1,8 +1,6 @@
 // Redis stopped and started under a running client, relay and consumer (deploy/stack.sh
 // stop-redis / start-redis). Runs serially: it takes Redis away from every other test.
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/post.hpp>
+#include <background_loop.hpp>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <event_spine_harness.hpp>
@@ -14,6 +12,7 @@
 using namespace std::chrono_literals;
 using huicai::redis::Error;
 using huicai::redis::Reply;
+using huicai::test::BackgroundLoop;
 using huicai::test::EventSpineHarness;
 using huicai::test::wait_until;
 
@@ -35,31 +34,6 @@ class RedisOutage {
 
  private:
   bool ended_ = false;
-};
-
-// Runs `loop` on the harness's I/O thread until stop() cancels it.
-class BackgroundLoop {
- public:
-  BackgroundLoop(huicai::test::IoThread& io, boost::asio::awaitable<void> loop) : io_(io) {
-    done_ = boost::asio::co_spawn(
-        io.io(), std::move(loop),
-        boost::asio::bind_cancellation_slot(signal_.slot(), boost::asio::use_future));
-  }
-  ~BackgroundLoop() { stop(); }
-  void stop() {
-    if (stopped_) return;
-    stopped_ = true;
-    // A cancellation_signal is not thread-safe: emit it on the loop's own thread.
-    boost::asio::post(io_.io(), [this] { signal_.emit(boost::asio::cancellation_type::terminal); });
-    REQUIRE(done_.wait_for(30s) == std::future_status::ready);
-    done_.get();  // rethrows if the loop ended with an exception instead of returning
-  }
-
- private:
-  huicai::test::IoThread& io_;
-  boost::asio::cancellation_signal signal_;
-  std::future<void> done_;
-  bool stopped_ = false;
 };
 
 // The relay's failed-batch counter, read from the metrics text.

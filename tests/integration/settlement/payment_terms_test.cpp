@@ -28,10 +28,16 @@ TEST_CASE("an acceptance is due after its supplier's class's days, others after 
   CHECK(finance->put(class_a, R"({"supplier_class":")" + name + R"("})").status == 422);
   CHECK(client_for(*app, with_role(auth::Role::auditor))->put(terms, R"({"due_days":30})").status ==
         403);
+  // A supplier catalog does not know: 404, for reading and for setting, nothing recorded.
+  const std::string nobody = "/v1/settlement/suppliers/999999999999/payment-class";
+  CHECK(finance->get(nobody).status == 404);
   CHECK(world.scalar("SELECT COUNT(*) FROM settlement_payment_terms WHERE supplier_class = '" +
                      name + "'") == 0);
 
   CHECK(ok(finance->put(terms, R"({"due_days":30})")).at("due_days").as_int64() == 30);
+  CHECK(finance->put(nobody, R"({"supplier_class":")" + name + R"("})").status == 404);
+  CHECK(world.scalar("SELECT COUNT(*) FROM settlement_supplier_classes WHERE supplier_id = "
+                     "999999999999") == 0);
   auto assigned = ok(finance->put(class_a, R"({"supplier_class":")" + name + R"("})"));
   CHECK(assigned.at("due_days").as_int64() == 30);
   // Both changes are finance actions in the audit log.

@@ -127,6 +127,34 @@ inline std::string this_month() {
   return text;
 }
 
+// The first of the month after `first` (YYYY-MM-01): the next statement period.
+inline std::string month_after(const std::string& first) {
+  const std::chrono::year_month_day date{
+      std::chrono::year(std::stoi(first.substr(0, 4))),
+      std::chrono::month(static_cast<unsigned>(std::stoi(first.substr(5, 2)))),
+      std::chrono::day(1)};
+  const auto next = date + std::chrono::months(1);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-01", static_cast<int>(next.year()),
+                static_cast<unsigned>(next.month()));
+  return text;
+}
+
+// The supplier's statements of the period, read as the supplier's own staff.
+inline boost::json::array statements_of(TestApp& app, std::int64_t supplier_id,
+                                        const std::string& period) {
+  auto staff = client_for(app, supplier_staff(supplier_id));
+  return ok(staff->get("/v1/settlement/statements?period_start=" + period)).at("items").as_array();
+}
+
+// The one statement of the supplier for the period.
+inline boost::json::object statement_of(TestApp& app, std::int64_t supplier_id,
+                                        const std::string& period) {
+  const auto items = statements_of(app, supplier_id, period);
+  REQUIRE(items.size() == 1);
+  return items[0].as_object();
+}
+
 inline std::int64_t balance(World& world, const std::string& code) {
   return world.scalar(
       "SELECT COALESCE(SUM(IF(e.side = 'D', e.amount_fen, -e.amount_fen)), 0) FROM "

@@ -11,16 +11,6 @@ using namespace huicai::test::settlement;
 
 namespace {
 
-// The one statement of the supplier for the period, read as the supplier's own staff.
-boost::json::object statement_of(TestApp& app, std::int64_t supplier_id,
-                                 const std::string& period) {
-  auto staff = client_for(app, supplier_staff(supplier_id));
-  auto list = ok(staff->get("/v1/settlement/statements?period_start=" + period));
-  const auto& items = list.at("items").as_array();
-  REQUIRE(items.size() == 1);
-  return items[0].as_object();
-}
-
 std::string problem_type(const HttpResponse& response) {
   return std::string(response.json().at("type").as_string());
 }

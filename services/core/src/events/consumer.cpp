@@ -23,6 +23,7 @@
 #include <huicai/core/local_process.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
@@ -193,23 +194,10 @@ bool is_declared(const ConsumerOptions& options, const std::string& type) {
          options.event_types.end();
 }
 
-// Statements with one placeholder per event: their text is padded to a power of two (repeating
-// the last id), so a connection caches at most a handful of variants instead of one per batch
-// size, and the per-connection statement cache is not churned by consumers.
-std::size_t padded_size(std::size_t count) {
-  std::size_t size = 1;
-  while (size < count) size *= 2;
-  return size;
-}
-
-std::string repeated(const std::string& item, const std::string& separator, std::size_t count) {
-  std::string text;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i > 0) text += separator;
-    text += item;
-  }
-  return text;
-}
+// Statements with one placeholder per event are padded to a power of two (repeating the last id;
+// mysql/placeholders.hpp), so consumers do not churn the per-connection statement cache.
+using mysql::padded_size;
+using mysql::repeated;
 
 // The ids among `ids` this group has processed before.
 std::unordered_set<std::string> processed_before(mysql::Session& session, const std::string& table,

@@ -2,6 +2,8 @@
 #include <sodium.h>
 
 #include <huicai/core/events/outbox.hpp>
+#include <huicai/core/events/relay_wakeup.hpp>
+#include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
@@ -61,6 +63,8 @@ std::string enqueue(mysql::Session& session, std::string_view outbox_table,
   mysql::bind(insert, event_id, event.stream, event.type, event.aggregate_id, event.payload,
               event.request_id, utc_datetime_now());
   insert.executeUpdate();
+  // The relay of this outbox in this process publishes the row as soon as it is committed.
+  mysql::after_commit(session, [table] { notify_outbox_committed(table); });
   return event_id;
 }
 

@@ -30,6 +30,7 @@
 #include <huicai/core/errors.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/events/relay.hpp>
+#include <huicai/core/events/relay_wakeup.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
 #include <huicai/core/mysql/leased_claim.hpp>
@@ -287,12 +288,18 @@ boost::asio::awaitable<void> Relay::run() {
   // default throw_if_cancelled every co_await after a cancellation throws operation_aborted,
   // wherever the loop is: hence one catch around all of it.
   try {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor);
+    // Woken when a transaction of this process commits a row to the outbox: no idle poll to wait
+    // out (relay_wakeup.hpp). The poll stays for rows other processes commit.
+    auto wakeup = std::make_shared<RelayWakeup>(executor);
+    const auto watching = watch_outbox(options_.outbox_table, wakeup);
     using Clock = std::chrono::steady_clock;
     auto next_stream_check = Clock::now() + options_.stream_check_interval;
     bool failing = false;
     for (;;) {
       std::chrono::milliseconds wait{0};
+      bool idle = false;
       try {
         // While idle too: a loss with no new events would otherwise wait for the next one.
         if (!streams_.empty() && Clock::now() >= next_stream_check) {
@@ -303,7 +310,10 @@ boost::asio::awaitable<void> Relay::run() {
         if (failing) log_relay_recovered(options_.producer);
         failing = false;
         // A full batch means more may be waiting: go on at once.
-        if (published < options_.batch_size) wait = options_.idle_poll;
+        if (published < options_.batch_size) {
+          wait = options_.idle_poll;
+          idle = true;
+        }
       } catch (const boost::system::system_error& error) {
         if (error.code() == boost::asio::error::operation_aborted) throw;
         if (!failing) log_relay_failure(options_.producer, error.what());
@@ -318,7 +328,9 @@ boost::asio::awaitable<void> Relay::run() {
         wait = options_.error_backoff;
         count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
       }
-      if (wait.count() > 0) {
+      if (idle) {
+        co_await wakeup->wait(wait);
+      } else if (wait.count() > 0) {
         timer.expires_after(wait);
         co_await timer.async_wait(boost::asio::use_awaitable);
       }

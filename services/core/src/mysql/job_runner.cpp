@@ -110,19 +110,25 @@ void JobRunner::ensure_open(PooledConnection& connection) {
 void JobRunner::run_once_in_autocommit(PooledConnection& connection,
                                        const std::function<void(Session&)>& job) {
   ensure_open(connection);
+  connection.forget_after_commit();
   try {
     connection.use_autocommit(true);
     connection.use_business_clock();
     job(connection);
     connection.mark_used();
   } catch (const sql::SQLException& error) {
+    connection.forget_after_commit();
     if (is_connection_failure(error)) {
       connection.drop();
       throw ServiceUnavailable("mysql", "connection lost: " + describe(error));
     }
     connection.mark_used();
     throw;
+  } catch (...) {
+    connection.forget_after_commit();
+    throw;
   }
+  connection.run_after_commit();
 }
 
 void JobRunner::run_transaction(PooledConnection& connection,
@@ -133,6 +139,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
   const auto retry_until = std::chrono::steady_clock::now() + options_.read_timeout;
   for (int attempt = 1;; ++attempt) {
     ensure_open(connection);
+    connection.forget_after_commit();  // what an attempt that rolled back asked for
     bool commit_sent = false;
     try {
       connection.use_isolation(isolation);
@@ -142,6 +149,7 @@ void JobRunner::run_transaction(PooledConnection& connection,
       commit_sent = true;
       connection.commit();
     } catch (const sql::SQLException& error) {
+      connection.forget_after_commit();
       if (is_connection_failure(error)) {
         connection.drop();
         if (commit_sent) {
@@ -167,12 +175,14 @@ void JobRunner::run_transaction(PooledConnection& connection,
       }
       throw;
     } catch (...) {
+      connection.forget_after_commit();
       roll_back(connection);
       throw;
     }
     // Committed. The connection stays in autocommit=0 for the next transaction (no SET per
     // transaction); an autocommit call switches it back first.
     connection.mark_used();
+    connection.run_after_commit();
     return;
   }
 }

@@ -8,8 +8,11 @@
 #include <cppconn/statement.h>
 
 #include <huicai/core/business_clock.hpp>
+#include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/driver.hpp>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace huicai::mysql {
 namespace {
@@ -184,6 +187,24 @@ void PooledConnection::execute_direct(const std::string& sql) {
   if (statement->execute(sql)) {
     std::unique_ptr<sql::ResultSet> discarded(statement->getResultSet());
   }
+}
+
+void PooledConnection::run_after_commit() {
+  auto effects = std::exchange(after_commit_, {});
+  for (auto& effect : effects) {
+    try {
+      effect();
+    } catch (...) {
+      // Committed is committed: a notice that fails must not turn the call into a failure.
+    }
+  }
+}
+
+void after_commit(Session& session, std::function<void()> effect) {
+  // Every Session the pool lends is a PooledConnection.
+  auto* connection = dynamic_cast<PooledConnection*>(&session);
+  if (connection == nullptr) throw std::logic_error("after_commit: not a pool session");
+  connection->after_commit(std::move(effect));
 }
 
 }  // namespace huicai::mysql

@@ -3,10 +3,12 @@
 // It may be absent (never opened, or dropped after a failure); open() replaces it.
 
 #include <chrono>
+#include <functional>
 #include <huicai/core/mysql/pool.hpp>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sql {
 class Connection;
@@ -24,6 +26,13 @@ class PooledConnection final : public Session {
   sql::PreparedStatement& prepare(const std::string& sql) override;
   sql::Connection& native() override;
   void execute_direct(const std::string& sql) override;
+
+  // mysql::after_commit (huicai/core/mysql/after_commit.hpp) keeps the effects here; the job
+  // runner runs them once the job's work is committed, or forgets them (it threw, or its
+  // transaction runs again).
+  void after_commit(std::function<void()> effect) { after_commit_.push_back(std::move(effect)); }
+  void run_after_commit();
+  void forget_after_commit() { after_commit_.clear(); }
 
   bool is_open() const { return connection_ != nullptr; }
   // Connects and sets the session up (UTC, strict sql_mode, REPEATABLE READ, autocommit), to
@@ -66,6 +75,7 @@ class PooledConnection final : public Session {
   Isolation isolation_ = Isolation::repeatable_read;
   bool autocommit_ = true;
   bool clock_shifted_ = false;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 }  // namespace huicai::mysql

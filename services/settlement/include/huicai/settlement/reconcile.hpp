@@ -4,11 +4,13 @@
 //   Σ paid order lines − Σ refunds            (ordering_settlement_lines, ordering's view)
 //   = Σ ledger aid postings                   (supplier payables credited − debited, payouts aside)
 //   = Σ statement items + Σ accepted-not-yet-in-a-statement + Σ paid-not-yet-accepted
+//     (statement items by their statements' predicate, ADR 0026)
 // and, over the same orders, the fund sources' net (debits − refunds) = the aid postings.
 // Every mismatch is listed with the orders whose amounts differ.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +60,25 @@ struct Reconciliation {
 using SessionJobs = std::vector<std::function<void(mysql::Session&)>>;
 using RunJobs = std::function<void(const SessionJobs&)>;
 void run_in_turn(mysql::Session& session, const SessionJobs& jobs);
+
+// One reconciliation in two rounds of independent jobs: the sides (four aggregate scans), then
+// the order ids of each supplier that does not match. Run each round's jobs in any order or at
+// once on separate sessions (the command on threads, the endpoint on coroutines); the jobs
+// refer to the Reconciler, which must outlive them. `progress(step, steps)` as in reconcile().
+class Reconciler {
+ public:
+  Reconciler(ReconcileFilter filter, std::function<void(int, int)> progress = {});
+  ~Reconciler();
+  Reconciler(const Reconciler&) = delete;
+  Reconciler& operator=(const Reconciler&) = delete;
+  SessionJobs sides();
+  SessionJobs mismatch_details();  // after the sides are done
+  Reconciliation result();         // after the details are done
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // `progress(step, steps)` is called as each step is done (for a terminal's progress bar), under
 // a lock, from whichever thread finished the step.

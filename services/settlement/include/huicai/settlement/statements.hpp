@@ -24,10 +24,20 @@ struct Period {
 Period period_from(const std::string& start, std::size_t months);
 
 // Collects every accepted fulfilment and every refund after acceptance, accepted or refunded
-// before the period's end and not in a statement yet, into the period's draft statement of its
-// supplier (created when missing). A supplier whose statement of the period is no longer a
-// draft keeps its late items for a later period. Returns the number of the period's statements.
+// before the period's end, recorded by the ledger by now and not in a statement yet, into the
+// period's draft statement of its supplier (created when missing, refreshed while a draft). A
+// statement holds its items by predicate (ADR 0026): the supplier, the period's end and the
+// cut-off (the last ledger posting when it was generated), less the supplier's previous
+// statement. A supplier whose statement of the period is no longer a draft, or who has a
+// statement of a later period, keeps its late items for a later period. Run it in a READ
+// COMMITTED transaction. Returns the number of the period's statements.
 std::int64_t generate_statements(mysql::Session& session, const Period& period);
+
+// SQL of a derived table, one row per supplier with a statement: the region its statements
+// hold, (held_before, held_cutoff). The regions of a supplier's statements are nested, so their
+// union is the latest's: the maxima of both bounds. A row is in one of the supplier's
+// statements when its time < held_before and its recording order <= held_cutoff.
+std::string held_regions_sql();
 
 struct StatementRow {
   std::int64_t id = 0, supplier_id = 0, county_id = 0, amount_fen = 0, version = 0;

@@ -28,7 +28,7 @@ struct RelayOptions {
   std::string outbox_table;  // e.g. "ordering_outbox"
   std::string producer;      // e.g. "ordering"
   std::size_t batch_size = 200;
-  std::chrono::milliseconds idle_poll{50};  // poll interval when the outbox is empty
+  std::chrono::milliseconds idle_poll{50};  // when empty; own commits wake it: relay_wakeup.hpp
   std::chrono::milliseconds error_backoff{500};
   // How long a claimed row belongs to this relay. After that another relay may publish it. A
   // batch (claim, XADD, mark) normally takes milliseconds and Redis's command timeout bounds the
