@@ -146,7 +146,8 @@ TEST_CASE(
   const std::string token(signed_in.json().at("access_token").as_string());
   auto me = client.get("/v1/me", bearer(token));
   REQUIRE(me.status == 200);
-  const auto& role = me.json().at("roles").at(0);
+  const auto me_body = me.json();  // kept: role borrows from it
+  const auto& role = me_body.at("roles").at(0);
   CHECK(role.at("role").as_string() == "supplier_staff");
   CHECK(role.at("supplier_id").as_int64() == supplier);
   CHECK(client.get(base, bearer(token)).status == 200);  // its own supplier

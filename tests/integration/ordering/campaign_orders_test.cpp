@@ -62,7 +62,7 @@ const boost::json::object& line_of(const boost::json::object& order, std::int64_
 
 }  // namespace
 
-TEST_CASE("an order in a campaign pays its price and carries its id; after it, the SKU's own",
+TEST_CASE("an order in a campaign pays its price and carries its id, after it the SKU's own price",
           "[ordering][campaigns]") {
   World world;
   auto catalog = world.make_catalog(100, 100);
@@ -97,7 +97,8 @@ TEST_CASE("an order in a campaign pays its price and carries its id; after it, t
   auto after = client->post("/v1/orders", order_body(catalog, 1, 0), key("c2-" + world.suffix));
   INFO(after.body);
   REQUIRE(after.status == 201);
-  const auto& own_price = line_of(after.json().as_object(), catalog.sku_a);
+  const auto after_order = after.json().as_object();  // kept: own_price borrows from it
+  const auto& own_price = line_of(after_order, catalog.sku_a);
   CHECK(own_price.at("unit_price_fen").as_int64() == Catalog::price_a);
   CHECK(own_price.at("campaign_id").is_null());
   CHECK(world.scalar("SELECT sold FROM ordering_campaign_sales WHERE campaign_id = " +
