@@ -54,10 +54,14 @@ void create_first_supplier_account(mysql::Session& session, const events::Receiv
   insert.executeUpdate();
   auto entry = audit_entry_for_tool("catalog-approval", "account.created", "account",
                                     std::to_string(account_id));
-  entry.after = boost::json::object{{"login", login},
-                                    {"supplier_id", approved.supplier_id()},
-                                    {"roles", boost::json::array{"supplier_staff"}},
-                                    {"approved_by_account_id", approved.actor_account_id()}};
+  // The shape of account summaries in the audit log (approved by: the entry's request_id).
+  entry.after = boost::json::object{
+      {"id", account_id},
+      {"login", login},
+      {"display_name", display_name},
+      {"status", "active"},
+      {"roles", boost::json::array{boost::json::object{{"role", "supplier_staff"},
+                                                       {"supplier_id", approved.supplier_id()}}}}};
   entry.request_id = event.request_id;
   append_audit(session, entry);
 }

@@ -103,7 +103,7 @@ TEST_CASE(
     boost::json::object body;
     body["supplier_id"] = supplier;
     body["setup_secret"] = presented;
-    body["new_password"] = "春节小米2027!";
+    body["new_password"] = "chunjie-xiaomi-2027";
     return boost::json::serialize(body);
   };
   // Not approved yet: no account to set up.
@@ -139,7 +139,7 @@ TEST_CASE(
   // The applicant signs in as the supplier's staff.
   auto signed_in = client.post(
       "/v1/auth/login",
-      boost::json::serialize(boost::json::object{{"login", login}, {"password", "春节小米2027!"}}),
+      boost::json::serialize(boost::json::object{{"login", login}, {"password", "chunjie-xiaomi-2027"}}),
       kJsonBody);
   INFO(signed_in.body);
   REQUIRE(signed_in.status == 200);
