@@ -14,6 +14,7 @@
 #include "fund_ledger.hpp"
 #include "price_quote.hpp"
 #include "stock.hpp"
+#include "stock_batches.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -345,10 +346,11 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
 
   // 7. Stock last, in one UPDATE: its rows are the hottest there are, so they are locked for
   // the shortest time (this statement, the stored response and the COMMIT).
+  // SKUs with harvest batches then draw the same units from their oldest open batches.
   std::vector<StockRequest> requests;
   std::vector<CampaignTake> campaign_takes;
   for (const auto& line : priced) {
-    requests.push_back({line.sku.sku_id, line.quantity});
+    requests.push_back({line.sku.sku_id, line.quantity, line.sku.stock_in_batches});
     if (line.sku.campaign_id) {
       campaign_takes.push_back(
           {*line.sku.campaign_id, line.sku.sku_id, line.quantity, line.sku.campaign_stock_cap});
@@ -356,6 +358,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   }
   take_campaign_caps(session, campaign_takes);
   reserve_all_stock(session, requests);
+  draw_from_batches(session, order, requests);
   return order;
 }
 
