@@ -290,7 +290,7 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
 boost::json::array price_history(mysql::Session& session, std::int64_t product_id,
                                  std::int64_t after_id, int limit) {
   auto& select = session.prepare(
-      "SELECT id, sku_id, old_price_fen, new_price_fen, changed_by_account_id, "
+      "SELECT id, sku_id, old_price_fen, new_price_fen, changed_by_account_id, campaign_id, "
       "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS changed_at "
       "FROM catalog_price_history WHERE product_id = ? AND id > ? ORDER BY id LIMIT ?");
   auto rows = mysql::query(mysql::bind(select, product_id, after_id, limit));
@@ -303,6 +303,9 @@ boost::json::array price_history(mysql::Session& session, std::int64_t product_i
     entry["new_price_fen"] = rows->getInt64("new_price_fen");
     entry["changed_by_account_id"] = nullable_int(*rows, "changed_by_account_id");
     entry["changed_at"] = mysql::get_string(*rows, "changed_at");
+    // A holiday campaign's price at its start and its revert at its end (changed_at is when the
+    // price takes effect).
+    entry["campaign_id"] = nullable_int(*rows, "campaign_id");
     items.push_back(std::move(entry));
   }
   return items;

@@ -24,6 +24,8 @@ void register_service(app::Context& context, http::Router& router) {
   register_product_routes(router, state);
   register_market_reference_routes(router, state);
   register_price_review_routes(router, state);
+  register_campaign_routes(router, state);
+  register_supplier_application_routes(router, state);
   register_browse_routes(router, state);
 
   // Cache effectiveness on /metrics (counters read on each scrape).
