@@ -6,7 +6,12 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <map>
+#include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "order_records.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -48,6 +53,27 @@ void take_campaign_caps(mysql::Session& session, const std::vector<CampaignTake>
     } catch (const sql::SQLException& error) {
       if (error.getErrorCode() != kErrorConstraintFailed) throw;
       throw_cap_reached(session, take);
+    }
+  }
+}
+
+void return_campaign_caps(mysql::Session& session, const OrderRecord& order) {
+  // Per (SKU, campaign), in SKU order like the takes of order placement.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> units;
+  for (const auto& line : order.lines) {
+    if (line.campaign_id) units[{line.sku_id, *line.campaign_id}] += line.quantity;
+  }
+  if (units.empty()) return;
+  auto& give_back = session.prepare(
+      "UPDATE ordering_campaign_sales SET sold = sold - ?, updated_at = CURRENT_TIMESTAMP(6) "
+      "WHERE campaign_id = ? AND sku_id = ? AND sold >= ?");
+  for (const auto& [key, quantity] : units) {
+    const auto& [sku_id, campaign_id] = key;
+    mysql::bind(give_back, quantity, campaign_id, sku_id, quantity);
+    if (give_back.executeUpdate() != 1) {
+      throw std::logic_error("campaign " + std::to_string(campaign_id) + " sold fewer of SKU " +
+                             std::to_string(sku_id) + " than order " + std::to_string(order.id) +
+                             " gives back");
     }
   }
 }

@@ -1,11 +1,14 @@
 // Holiday campaigns on the order path: during a campaign's window an order pays the campaign
 // price and its lines (and the ordering event) carry the campaign's id; after the window the
-// SKU's own price is back; concurrent buyers never take more than the campaign's stock cap.
+// SKU's own price is back; concurrent buyers never take more than the campaign's stock cap; an
+// order cancelled or expired gives its units back to the cap, also while others order.
 // The campaign rows are written as catalog writes them (ordering only reads them through
 // catalog_sku_pricing); catalog's own campaign tests cover the routes that write them.
 #include <huicai/events/v1/ordering.pb.h>
 
 #include <catch2/catch.hpp>
+#include <huicai/ordering/expiry_sweeper.hpp>
+#include <mysql_test_options.hpp>
 #include <thread>
 
 #include "ordering_world.hpp"
@@ -158,4 +161,124 @@ TEST_CASE("concurrent buyers never take more than a campaign's stock cap",
   CHECK(world.scalar("SELECT COALESCE(SUM(quantity), 0) FROM ordering_order_lines WHERE "
                      "campaign_id = " +
                      std::to_string(campaign)) == units_ordered.load());
+}
+
+TEST_CASE("a cancelled or expired order gives its units back to the campaign's cap",
+          "[ordering][campaigns]") {
+  ::setenv("HUICAI_ORDER_PLACEMENTS_PER_MINUTE", "0", 1);
+  World world;
+  auto catalog = world.make_catalog(1000, 100);
+  const auto campaign = make_campaign(world, catalog.sku_a, 1888, 3);
+  auto app = start_app();
+  auto first = client_for(*app, employee());
+  auto second = client_for(*app, employee());
+  const auto sold = [&] {
+    return world.scalar("SELECT sold FROM ordering_campaign_sales WHERE campaign_id = " +
+                        std::to_string(campaign));
+  };
+
+  // Two of three at the campaign price; two more do not fit.
+  const auto a = answer(
+      first->post("/v1/orders", order_body(catalog, 2, 0), key("give-back-a-" + world.suffix)),
+      201);
+  const auto refused =
+      second->post("/v1/orders", order_body(catalog, 2, 0), key("give-back-b1-" + world.suffix));
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("campaign-cap-reached") != std::string::npos);
+  CHECK(sold() == 2);
+
+  // The first buyer cancels: the other buyer now gets the two units, at the campaign price.
+  answer(first->post("/v1/orders/" + std::to_string(a.at("id").as_int64()) + "/cancel", ""));
+  CHECK(sold() == 0);
+  const auto b = answer(
+      second->post("/v1/orders", order_body(catalog, 2, 0), key("give-back-b2-" + world.suffix)),
+      201);
+  CHECK(line_of(b, catalog.sku_a).at("unit_price_fen").as_int64() == 1888);
+  CHECK(sold() == 2);
+
+  // Unpaid past its deadline, the second order expires: its units return to the campaign too.
+  world.execute("UPDATE ordering_orders SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE id = " +
+                std::to_string(b.at("id").as_int64()));
+  IoThread io;
+  mysql::Pool sweeper_pool(io.executor(), mysql_test_options(false, 1));
+  REQUIRE(wait_until(
+      [&] {
+        io.run<huicai::ordering::SweepResult>([&] {
+          return huicai::ordering::sweep_once(sweeper_pool, std::chrono::hours(24 * 7), 1000);
+        });
+        return world.scalar(
+                   "SELECT COUNT(*) FROM ordering_orders WHERE status = 'expired' AND "
+                   "id = " +
+                   std::to_string(b.at("id").as_int64())) == 1;
+      },
+      std::chrono::seconds(30)));
+  CHECK(sold() == 0);
+  // All three fit again; stock and cap agree with the open orders.
+  answer(first->post("/v1/orders", order_body(catalog, 3, 0), key("give-back-c-" + world.suffix)),
+         201);
+  CHECK(sold() == 3);
+  CHECK(world.reserved(catalog.sku_a) == 3);
+}
+
+TEST_CASE("orders and cancellations at once keep a campaign's sold count equal to its open orders",
+          "[ordering][campaigns]") {
+  ::setenv("HUICAI_ORDER_PLACEMENTS_PER_MINUTE", "0", 1);
+  World world;
+  constexpr std::int64_t kCap = 6;
+  auto catalog = world.make_catalog(1000, 100);
+  const auto campaign = make_campaign(world, catalog.sku_a, 1888, kCap);
+  auto app = start_app();
+
+  // 8 buyers at one instant, each ordering 1 unit 6 times and cancelling every other order at
+  // once: placements and give-backs lock the same campaign and stock rows concurrently.
+  constexpr int kBuyers = 8;
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int i = 0; i < kBuyers; ++i) clients.push_back(client_for(*app, employee()));
+  std::atomic<int> ready{0}, placed{0}, cancelled{0}, capped{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kBuyers; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kBuyers) std::this_thread::yield();
+      for (int attempt = 0; attempt < 6; ++attempt) {
+        auto response = clients[i]->post(
+            "/v1/orders", order_body(catalog, 1, 0),
+            key("mix-" + world.suffix + "-" + std::to_string(i) + "-" + std::to_string(attempt)));
+        if (response.status == 409 &&
+            response.body.find("campaign-cap-reached") != std::string::npos) {
+          ++capped;
+          continue;
+        }
+        if (response.status != 201) {
+          ++other;
+          continue;
+        }
+        ++placed;
+        if (attempt % 2 == 0) {
+          const auto id = response.json().at("id").as_int64();
+          const auto cancel = clients[i]->post("/v1/orders/" + std::to_string(id) + "/cancel", "");
+          if (cancel.status == 200) {
+            ++cancelled;
+          } else {
+            ++other;
+          }
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  INFO("placed " << placed << ", cancelled " << cancelled << ", capped " << capped << ", other "
+                 << other);
+  CHECK(other.load() == 0);     // no 503 from a deadlock between a placement and a give-back
+  CHECK(placed.load() > kCap);  // cancelled units were sold again
+  const auto open_units = world.scalar(
+      "SELECT COALESCE(SUM(l.quantity), 0) FROM ordering_order_lines l JOIN ordering_orders o ON "
+      "o.id = l.order_id WHERE o.status NOT IN ('cancelled', 'expired', 'rejected') AND "
+      "l.campaign_id = " +
+      std::to_string(campaign));
+  CHECK(open_units <= kCap);
+  CHECK(world.scalar("SELECT sold FROM ordering_campaign_sales WHERE campaign_id = " +
+                     std::to_string(campaign)) == open_units);
+  CHECK(world.reserved(catalog.sku_a) == open_units);
 }
