@@ -46,6 +46,18 @@ boost::json::object sku_json(sql::ResultSet& row) {
   // 比质比价: flag a price above the market reference for buyers and reviewers.
   sku["above_market_reference"] = reference && row.getInt64("price_fen") > *reference;
   sku["status"] = mysql::get_string(row, "status");
+  // The holiday campaign pricing the SKU now (the price an order is charged until ends_at), or
+  // null. Pages holding it are cached; the catalog version moves at every window edge
+  // (campaign_edges.hpp), so a cached page never shows a price past its edge.
+  const auto campaign_id = mysql::get_optional_int64(row, "campaign_id");
+  if (campaign_id) {
+    sku["campaign"] = {{"campaign_id", *campaign_id},
+                       {"price_fen", row.getInt64("campaign_price_fen")},
+                       {"stock_cap", row.getInt64("campaign_stock_cap")},
+                       {"ends_at", mysql::get_string(row, "campaign_ends_at")}};
+  } else {
+    sku["campaign"] = nullptr;
+  }
   return sku;
 }
 
@@ -260,8 +272,12 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
   }
   {
     auto& select = session.prepare(
-        "SELECT id, spec, sale_unit, net_weight_grams, price_fen, market_reference_price_fen, "
-        "status FROM catalog_skus WHERE product_id = ? ORDER BY position, id");
+        "SELECT s.id, s.spec, s.sale_unit, s.net_weight_grams, s.price_fen, "
+        "s.market_reference_price_fen, s.status, cs.campaign_id, cs.price_fen AS "
+        "campaign_price_fen, cs.stock_cap AS campaign_stock_cap, DATE_FORMAT(cs.ends_at, "
+        "'%Y-%m-%dT%H:%i:%s.%fZ') AS campaign_ends_at FROM catalog_skus s LEFT JOIN "
+        "catalog_campaign_skus cs ON cs.sku_id = s.id AND cs.starts_at <= UTC_TIMESTAMP(6) AND "
+        "cs.ends_at > UTC_TIMESTAMP(6) WHERE s.product_id = ? ORDER BY s.position, s.id");
     auto rows = mysql::query(mysql::bind(select, product_id));
     boost::json::array skus;
     while (rows->next()) skus.push_back(sku_json(*rows));

@@ -107,6 +107,8 @@ asio::awaitable<http::Response> define(StatePtr state, http::Request& request) {
         {"campaign.created", "campaign", std::to_string(id), "", boost::json::serialize(created)});
     return created;
   });
+  // A campaign asked to start now prices its SKUs at once: cached pages must not wait for it.
+  co_await state->cache.changed();
   co_return campaign_response(request, 201, campaign);
 }
 
@@ -162,6 +164,7 @@ asio::awaitable<http::Response> end_early(StatePtr state, http::Request& request
                   boost::json::serialize(after)});
     return after;
   });
+  co_await state->cache.changed();
   co_return campaign_response(request, 200, campaign);
 }
 

@@ -9,6 +9,7 @@
 #include "catalog_events.hpp"
 #include "catalog_state.hpp"
 #include "routes.hpp"
+#include "campaign_edges.hpp"
 #include "sales_counter.hpp"
 
 namespace huicai::catalog {
@@ -53,6 +54,7 @@ void register_service(app::Context& context, http::Router& router) {
     co_await relay.run();
   });
   start_sales_counter(context);
+  start_campaign_edge_bumps(context, state);
 }
 
 app::ServiceEntry service_entry() {

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "catalog_fixture.hpp"
+#include "io_thread.hpp"
 
 using namespace catalog_test;
 
@@ -224,4 +225,44 @@ TEST_CASE("only operators define and end campaigns; every signed-in role reads t
   CHECK(world.client(world.buyer())->get("/v1/campaigns/999999999").status == 404);
   CHECK(world.client(world.buyer())->get("/v1/campaigns?state=soon").status == 422);
   CHECK(world.client(world.buyer())->get(base).json().at("state").as_string() == "upcoming");
+}
+
+TEST_CASE(
+    "a product page read before a campaign opens shows the campaign price once it opens and the "
+    "SKU's own price after it ends",
+    "[catalog][campaigns]") {
+  CatalogWorld world;
+  const auto shop = listed_sku(world, 2000);
+  auto op = world.client(world.operator_());
+  auto buyer = world.client(world.buyer());
+  const auto page = "/v1/products/" + std::to_string(shop.product);
+  // The price the page offers for the SKU: the campaign's while one prices it, else its own.
+  const auto offered = [&] {
+    auto response = buyer->get(page);
+    REQUIRE(response.status == 200);
+    const auto body = response.json();  // kept: the reads below borrow from it
+    const auto& sku = body.at("skus").at(0).as_object();
+    return sku.at("campaign").is_null() ? sku.at("price_fen").as_int64()
+                                        : sku.at("campaign").at("price_fen").as_int64();
+  };
+  const auto starts = utc_in(std::chrono::seconds(3));
+  const auto ends = utc_in(std::chrono::seconds(7));
+  auto created =
+      op->post("/v1/campaigns", json(campaign_body(code(), shop.sku, 1500, starts, ends)), kJson);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  // Read (and cached) before the window opens: the SKU's own price.
+  CHECK(offered() == 2000);
+  CHECK(offered() == 2000);
+
+  // No write happens at the edges: the page must follow the clock, well before the cache's own
+  // ageing (a minute) would refresh it.
+  const auto opened = huicai::test::wait_until(
+      [&] { return offered() == 1500; }, std::chrono::seconds(15), std::chrono::milliseconds(100));
+  CHECK(opened);
+  CHECK(utc_in(std::chrono::seconds(0)) >= starts);
+  const auto closed = huicai::test::wait_until(
+      [&] { return offered() == 2000; }, std::chrono::seconds(15), std::chrono::milliseconds(100));
+  CHECK(closed);
+  CHECK(utc_in(std::chrono::seconds(0)) >= ends);
 }
