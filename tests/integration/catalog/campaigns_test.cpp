@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <map>
 
 #include "catalog_fixture.hpp"
 #include "io_thread.hpp"
@@ -265,4 +266,48 @@ TEST_CASE(
       [&] { return offered() == 2000; }, std::chrono::seconds(15), std::chrono::milliseconds(100));
   CHECK(closed);
   CHECK(utc_in(std::chrono::seconds(0)) >= ends);
+}
+
+TEST_CASE("the demo seed defines the holiday campaigns of the source on their real dates",
+          "[catalog][campaigns][demo]") {
+  // `huicai seed` ran on the test database (the stack fixture): 春节 (6 February 2027, the
+  // three weeks before), 中秋 (15 September 2027) and 扶贫日 (17 October), from China's midnight.
+  CatalogWorld world;
+  auto buyer = world.client(world.buyer());
+  std::map<std::string, boost::json::object> demo;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    auto response = buyer->get("/v1/campaigns?state=upcoming&limit=50" +
+                               (cursor.empty() ? "" : "&cursor=" + cursor));
+    REQUIRE(response.status == 200);
+    const auto body = response.json();  // kept: the loop borrows from it
+    for (const auto& item : body.at("items").as_array()) {
+      const std::string code(item.at("code").as_string());
+      if (code.starts_with("demo-")) demo[code] = item.as_object();
+    }
+    if (!body.at("next_cursor").is_string()) break;
+    cursor = std::string(body.at("next_cursor").as_string());
+  }
+  const auto window = [&](const std::string& code) {
+    REQUIRE(demo.count(code) == 1);
+    const auto& campaign = demo.at(code);
+    return std::string(campaign.at("kind").as_string()) + " " +
+           std::string(campaign.at("starts_at").as_string()).substr(0, 19) + " " +
+           std::string(campaign.at("ends_at").as_string()).substr(0, 19);
+  };
+  CHECK(window("demo-spring-festival-2027") ==
+        "spring_festival 2027-01-15T16:00:00 2027-02-05T16:00:00");
+  CHECK(window("demo-mid-autumn-2027") == "mid_autumn 2027-09-04T16:00:00 2027-09-15T16:00:00");
+  CHECK(window("demo-poverty-relief-day-2027") ==
+        "poverty_relief_day 2027-10-09T16:00:00 2027-10-17T16:00:00");
+  for (const auto& [code, campaign] : demo) {
+    INFO(code);
+    const auto& skus = campaign.at("skus").as_array();
+    CHECK(skus.size() == 8);
+    for (const auto& sku : skus) {
+      CHECK(sku.at("campaign_price_fen").as_int64() < sku.at("base_price_fen").as_int64());
+      CHECK(sku.at("stock_cap").as_int64() == 500);
+    }
+    CHECK(!campaign.at("featured_products").as_array().empty());
+  }
 }
