@@ -159,6 +159,19 @@ boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std:
   return *read_batch(session, sku_id, batch_id);
 }
 
+boost::json::object close_batch(mysql::Session& session, std::int64_t sku_id, std::int64_t batch_id,
+                                std::int64_t expected_version) {
+  // The SKU's row locked first, as in set_batch (which locks it again, a no-op in this
+  // transaction): the units ordered and shipped read here are the ones the close keeps.
+  auto& lock = session.prepare("SELECT sku_id FROM ordering_stock WHERE sku_id = ? FOR UPDATE");
+  mysql::bind(lock, sku_id);
+  const bool has_stock = mysql::query(lock)->next();
+  auto batch = has_stock ? read_batch(session, sku_id, batch_id) : std::nullopt;
+  if (!batch) throw http::Problem(404, "not-found", "Not found", "no such batch of this SKU");
+  const auto kept = batch->at("reserved").as_int64() + batch->at("sold").as_int64();
+  return set_batch(session, sku_id, batch_id, expected_version, kept, std::nullopt);
+}
+
 boost::json::array list_batches(mysql::Session& session, std::int64_t sku_id) {
   auto& select = session.prepare(std::string(kBatchColumns) +
                                  "WHERE sku_id = ? ORDER BY harvest_date IS NULL, "

@@ -199,6 +199,50 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "closing a batch withdraws its unsold remainder and keeps what is ordered, under its version",
+    "[ordering][batches]") {
+  World world;
+  auto catalog = world.make_catalog(0, 10);
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  const auto batches = "/v1/inventory/" + std::to_string(catalog.sku_a) + "/batches";
+  auto created = supplier->post(batches, batch_body(5, "2026-09-21"));
+  auto batch = answer(created, 201);
+  const auto close = batches + "/" + std::to_string(batch.at("id").as_int64()) + "/close";
+  const auto first_tag = created.header("etag");
+  auto buyer = client_for(*app, employee());
+  answer(buyer->post("/v1/orders", order_body(catalog, 3, 0), key("cl1-" + world.suffix)), 201);
+  using Books = std::vector<std::array<std::int64_t, 3>>;
+
+  // Refusals change nothing: no version, a stale one, another supplier, someone else's batch.
+  CHECK(supplier->post(close, "").status == 428);
+  auto stale = supplier->post(close, "", {{"if-match", first_tag}});
+  CHECK(stale.status == 412);
+  const auto current = stale.header("etag");
+  auto other = client_for(*app, supplier_staff(catalog.supplier_b));
+  CHECK(other->post(close, "", {{"if-match", current}}).status == 403);
+  CHECK(client_for(*app, employee())->post(close, "", {{"if-match", current}}).status == 403);
+  CHECK(supplier->post(batches + "/999999999999/close", "", {{"if-match", current}}).status == 404);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{2, 3, 0}});
+  CHECK(world.available(catalog.sku_a) == 2);
+
+  auto closed = supplier->post(close, "", {{"if-match", current}});
+  auto body = answer(closed);
+  CHECK(body.at("quantity").as_int64() == 3);
+  CHECK(body.at("available").as_int64() == 0);
+  CHECK(body.at("reserved").as_int64() == 3);
+  CHECK(closed.header("etag") != current);
+  CHECK(world.available(catalog.sku_a) == 0);
+  check_stock_books(world, catalog.sku_a);
+  // Its old tag is stale now, and nothing is left to sell.
+  CHECK(supplier->post(close, "", {{"if-match", current}}).status == 412);
+  auto refused = buyer->post("/v1/orders", order_body(catalog, 1, 0), key("cl2-" + world.suffix));
+  CHECK(refused.status == 409);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 3, 0}});
+  check_stock_books(world, catalog.sku_a);
+}
+
+TEST_CASE(
     "a pre-sale SKU sells up to its cap, ships from its date, and its batch draws the "
     "pre-sold units",
     "[ordering][presale]") {
