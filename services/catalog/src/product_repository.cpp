@@ -1,5 +1,7 @@
 #include "product_repository.hpp"
 
+#include <algorithm>
+
 #include "attribute_repository.hpp"
 #include "certification_repository.hpp"
 #include "http_support.hpp"
@@ -287,6 +289,21 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
       sku.as_object()["attributes"] =
           found == attributes.end() ? boost::json::array{} : std::move(found->second);
     }
+    // The product's lowest price is what an order is charged now: a SKU's active campaign
+    // price while below its own, else its own (active SKUs only, like the stored
+    // min_price_fen).
+    std::optional<std::int64_t> lowest;
+    for (const auto& value : skus) {
+      const auto& sku = value.as_object();
+      if (sku.at("status").as_string() != "active") continue;
+      const auto& campaign = sku.at("campaign");
+      // Ordering pays the campaign price while it is below the SKU's own.
+      const auto own = sku.at("price_fen").as_int64();
+      const auto price =
+          campaign.is_null() ? own : std::min(own, campaign.at("price_fen").as_int64());
+      if (!lowest || price < *lowest) lowest = price;
+    }
+    if (lowest) product["min_price_fen"] = *lowest;
     product["skus"] = std::move(skus);
   }
   {

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
 #include <map>
 
 #include "catalog_fixture.hpp"
@@ -30,6 +32,7 @@ constexpr std::chrono::hours kDay{24};
 struct Shop {
   std::int64_t product = 0;
   std::int64_t sku = 0;
+  std::int64_t county = 0;
 };
 
 Shop listed_sku(CatalogWorld& world, std::int64_t price_fen) {
@@ -39,7 +42,23 @@ Shop listed_sku(CatalogWorld& world, std::int64_t price_fen) {
                                             world.category_id("grain-millet"));
   auto detail = world.client(world.buyer())->get("/v1/products/" + std::to_string(product));
   REQUIRE(detail.status == 200);
-  return {product, detail.json().at("skus").at(0).at("id").as_int64()};
+  return {product, detail.json().at("skus").at(0).at("id").as_int64(), county};
+}
+
+// The price an order for the SKU is charged now: what the order path reads (catalog_sku_pricing,
+// one SELECT): the active campaign's price while below the SKU's own, else its own.
+std::int64_t charged_now(CatalogWorld& world, std::int64_t sku) {
+  return world.app().run<std::int64_t>([&]() -> boost::asio::awaitable<std::int64_t> {
+    co_return co_await world.app().context().db().run([sku](huicai::mysql::Session& session) {
+      auto& select = session.prepare(
+          "SELECT LEAST(price_fen, COALESCE(campaign_price_fen, price_fen)) AS charged FROM "
+          "catalog_sku_pricing "
+          "WHERE sku_id = ?");
+      auto row = huicai::mysql::query(huicai::mysql::bind(select, sku));
+      row->next();
+      return row->getInt64("charged");
+    });
+  });
 }
 
 boost::json::object campaign_body(const std::string& code, std::int64_t sku, std::int64_t price,
@@ -252,9 +271,25 @@ TEST_CASE(
       op->post("/v1/campaigns", json(campaign_body(code(), shop.sku, 1500, starts, ends)), kJson);
   INFO(created.body);
   REQUIRE(created.status == 201);
-  // Read (and cached) before the window opens: the SKU's own price.
+  // The lowest price the product page and browse show for the product.
+  const auto page_lowest = [&] {
+    auto response = buyer->get(page);
+    REQUIRE(response.status == 200);
+    return response.json().at("min_price_fen").as_int64();
+  };
+  const auto browse_lowest = [&] {
+    auto response = buyer->get("/v1/products?county=" + std::to_string(shop.county));
+    REQUIRE(response.status == 200);
+    const auto body = response.json();  // kept: the reads below borrow from it
+    REQUIRE(body.at("items").as_array().size() == 1);
+    return body.at("items").at(0).at("min_price_fen").as_int64();
+  };
+  // Read (and cached) before the window opens: the SKU's own price, the one an order pays.
   CHECK(offered() == 2000);
   CHECK(offered() == 2000);
+  CHECK(page_lowest() == 2000);
+  CHECK(browse_lowest() == 2000);
+  CHECK(charged_now(world, shop.sku) == 2000);
 
   // No write happens at the edges: the page must follow the clock, well before the cache's own
   // ageing (a minute) would refresh it.
@@ -262,10 +297,18 @@ TEST_CASE(
       [&] { return offered() == 1500; }, std::chrono::seconds(15), std::chrono::milliseconds(100));
   CHECK(opened);
   CHECK(utc_in(std::chrono::seconds(0)) >= starts);
+  CHECK(page_lowest() == 1500);
+  CHECK(huicai::test::wait_until([&] { return browse_lowest() == 1500; }, std::chrono::seconds(5),
+                                 std::chrono::milliseconds(100)));
+  CHECK(charged_now(world, shop.sku) == 1500);
   const auto closed = huicai::test::wait_until(
       [&] { return offered() == 2000; }, std::chrono::seconds(15), std::chrono::milliseconds(100));
   CHECK(closed);
   CHECK(utc_in(std::chrono::seconds(0)) >= ends);
+  CHECK(page_lowest() == 2000);
+  CHECK(huicai::test::wait_until([&] { return browse_lowest() == 2000; }, std::chrono::seconds(5),
+                                 std::chrono::milliseconds(100)));
+  CHECK(charged_now(world, shop.sku) == 2000);
 }
 
 TEST_CASE("the demo seed defines the holiday campaigns of the source on their real dates",
