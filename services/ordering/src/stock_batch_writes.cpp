@@ -1,11 +1,17 @@
 #include "stock_batch_writes.hpp"
 
+#include <huicai/events/v1/ordering.pb.h>
+
+#include <chrono>
+#include <huicai/core/business_clock.hpp>
+#include <huicai/core/events/outbox.hpp>
 #include <huicai/core/http/etag.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
 
+#include "order_events.hpp"
 #include "order_records.hpp"
 
 namespace huicai::ordering {
@@ -47,6 +53,39 @@ boost::json::object batch_json(sql::ResultSet& row) {
                              {"version", row.getInt64("version")},
                              {"created_at", iso_time(mysql::get_string(row, "created_at"))},
                              {"arrived_at", optional_time(row, "arrived_at")}};
+}
+
+std::string text_or_empty(const boost::json::object& batch, const char* field) {
+  const auto& value = batch.at(field);
+  return value.is_null() ? std::string() : std::string(value.as_string());
+}
+
+// The batch as it is after the change, into the outbox in the change's transaction.
+void emit_batch_changed(mysql::Session& session, std::string_view name,
+                        const boost::json::object& batch) {
+  huicai::events::v1::StockBatchChanged message;
+  message.set_batch_id(batch.at("id").as_int64());
+  message.set_sku_id(batch.at("sku_id").as_int64());
+  message.set_supplier_id(batch.at("supplier_id").as_int64());
+  message.set_presale(batch.at("presale").as_bool());
+  message.set_harvest_date(text_or_empty(batch, "harvest_date"));
+  message.set_origin_village(text_or_empty(batch, "origin_village"));
+  message.set_inspection_report(text_or_empty(batch, "inspection_report"));
+  message.set_ships_from(text_or_empty(batch, "ships_from"));
+  message.set_quantity(batch.at("quantity").as_int64());
+  message.set_available(batch.at("available").as_int64());
+  message.set_reserved(batch.at("reserved").as_int64());
+  message.set_sold(batch.at("sold").as_int64());
+  message.set_version(batch.at("version").as_int64());
+  message.set_occurred_at_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 business_clock::now().time_since_epoch())
+                                 .count());
+  events::OutgoingEvent event;
+  event.stream = std::string(kStream);
+  event.type = "ordering." + std::string(name) + ".v1";
+  event.aggregate_id = "batch-" + std::to_string(message.batch_id());
+  event.payload = message.SerializeAsString();
+  events::enqueue(session, kOutboxTable, kProducer, event);
 }
 
 std::optional<boost::json::object> read_batch(mysql::Session& session, std::int64_t sku_id,
@@ -100,12 +139,17 @@ boost::json::object add_batch(mysql::Session& session, std::int64_t sku_id,
               batch.ships_from, batch.quantity, date);
   auto row = mysql::query(insert);
   if (!row->next()) throw std::logic_error("INSERT ... RETURNING returned no row");
-  return *read_batch(session, sku_id, row->getInt64("id"));
+  auto created = *read_batch(session, sku_id, row->getInt64("id"));
+  emit_batch_changed(session, "batch_created", created);
+  return created;
 }
 
-boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std::int64_t batch_id,
-                              std::int64_t expected_version, std::int64_t quantity,
-                              const std::optional<Harvest>& arrival) {
+namespace {
+
+boost::json::object change_batch(mysql::Session& session, std::int64_t sku_id,
+                                 std::int64_t batch_id, std::int64_t expected_version,
+                                 std::int64_t quantity, const std::optional<Harvest>& arrival,
+                                 std::string_view event_name) {
   // The SKU's row first, locked: no order or other writer changes this SKU's batches until
   // the COMMIT, so what is read below is what the UPDATEs change.
   auto& lock = session.prepare("SELECT sku_id FROM ordering_stock WHERE sku_id = ? FOR UPDATE");
@@ -156,12 +200,23 @@ boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std:
   }
   mysql::bind(update, available, date, village, report, date, batch_id, expected_version);
   if (update.executeUpdate() != 1) throw std::logic_error("batch changed under the SKU's lock");
-  return *read_batch(session, sku_id, batch_id);
+  auto changed = *read_batch(session, sku_id, batch_id);
+  emit_batch_changed(session, event_name, changed);
+  return changed;
+}
+
+}  // namespace
+
+boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std::int64_t batch_id,
+                              std::int64_t expected_version, std::int64_t quantity,
+                              const std::optional<Harvest>& arrival) {
+  return change_batch(session, sku_id, batch_id, expected_version, quantity, arrival,
+                      arrival ? "batch_arrived" : "batch_corrected");
 }
 
 boost::json::object close_batch(mysql::Session& session, std::int64_t sku_id, std::int64_t batch_id,
                                 std::int64_t expected_version) {
-  // The SKU's row locked first, as in set_batch (which locks it again, a no-op in this
+  // The SKU's row locked first, as in change_batch (which locks it again, a no-op in this
   // transaction): the units ordered and shipped read here are the ones the close keeps.
   auto& lock = session.prepare("SELECT sku_id FROM ordering_stock WHERE sku_id = ? FOR UPDATE");
   mysql::bind(lock, sku_id);
@@ -169,7 +224,8 @@ boost::json::object close_batch(mysql::Session& session, std::int64_t sku_id, st
   auto batch = has_stock ? read_batch(session, sku_id, batch_id) : std::nullopt;
   if (!batch) throw http::Problem(404, "not-found", "Not found", "no such batch of this SKU");
   const auto kept = batch->at("reserved").as_int64() + batch->at("sold").as_int64();
-  return set_batch(session, sku_id, batch_id, expected_version, kept, std::nullopt);
+  return change_batch(session, sku_id, batch_id, expected_version, kept, std::nullopt,
+                      "batch_closed");
 }
 
 boost::json::array list_batches(mysql::Session& session, std::int64_t sku_id) {

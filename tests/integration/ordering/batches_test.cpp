@@ -4,6 +4,8 @@
 // is ordered from it, a pre-sale SKU sells up to its cap and ships from its date, and the
 // trace of a line names its batches, certificate, shipment and acceptance to those who may
 // see it. Real server, MariaDB, concurrency.
+#include <huicai/events/v1/ordering.pb.h>
+
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -75,6 +77,23 @@ void check_stock_books(World& world, std::int64_t sku_id) {
 std::string problem_type(const HttpResponse& response) {
   const std::string type(response.json().at("type").as_string());
   return type.substr(type.rfind('/') + 1);
+}
+
+// The batch's events in the ordering outbox, oldest first: (type, the batch as it was after).
+std::vector<std::pair<std::string, events::v1::StockBatchChanged>> batch_events(
+    World& world, std::int64_t batch_id) {
+  return world.admin().run_blocking([&](mysql::Session& session) {
+    auto& select = session.prepare(
+        "SELECT event_type, payload FROM ordering_outbox WHERE aggregate_id = ? ORDER BY id");
+    auto rows = mysql::query(mysql::bind(select, "batch-" + std::to_string(batch_id)));
+    std::vector<std::pair<std::string, events::v1::StockBatchChanged>> found;
+    while (rows->next()) {
+      events::v1::StockBatchChanged message;
+      REQUIRE(message.ParseFromString(mysql::get_string(*rows, "payload")));
+      found.emplace_back(mysql::get_string(*rows, "event_type"), std::move(message));
+    }
+    return found;
+  });
 }
 
 std::int64_t only_line(const boost::json::object& order) {
@@ -194,6 +213,10 @@ TEST_CASE(
   // Exactly what is ordered is allowed: nothing left to sell.
   auto exact = answer(supplier->put(url, R"({"quantity":3})", {{"if-match", current}}));
   CHECK(exact.at("available").as_int64() == 0);
+  const auto corrected = batch_events(world, batch.at("id").as_int64());
+  REQUIRE(corrected.size() == 2);  // created, then this correction only: refusals are not events
+  CHECK(corrected[1].first == "ordering.batch_corrected.v1");
+  CHECK(corrected[1].second.quantity() == 3);
   CHECK(world.available(catalog.sku_a) == 0);
   check_stock_books(world, catalog.sku_a);
 }
@@ -240,6 +263,18 @@ TEST_CASE(
   CHECK(refused.status == 409);
   CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 3, 0}});
   check_stock_books(world, catalog.sku_a);
+
+  // Created and closed are events (the refusals are not), the batch as it was after each.
+  const auto events = batch_events(world, batch.at("id").as_int64());
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].first == "ordering.batch_created.v1");
+  CHECK(events[0].second.quantity() == 5);
+  CHECK(events[0].second.origin_village() == "杨家沟村");
+  CHECK(events[0].second.supplier_id() == catalog.supplier_a);
+  CHECK(events[1].first == "ordering.batch_closed.v1");
+  CHECK(events[1].second.available() == 0);
+  CHECK(events[1].second.reserved() == 3);
+  CHECK(events[1].second.quantity() == 3);
 }
 
 TEST_CASE(
