@@ -6,7 +6,7 @@
 #include <huicai/core/log.hpp>
 #include <huicai/core/metrics.hpp>
 #include <huicai/core/redis/client.hpp>
-#include <random>
+#include <huicai/core/version_lease.hpp>
 
 namespace huicai::catalog {
 namespace {
@@ -22,33 +22,17 @@ std::string page_key(const std::string& version, const std::string& key) {
   return "huicai:{catalog}:page:" + version + ":" + key;
 }
 
-std::string random_start() {
-  std::random_device device;
-  std::uint64_t value = (static_cast<std::uint64_t>(device()) << 20) ^ device();
-  return std::to_string((value % 1'000'000'000'000ull) + 1'000'000'000ull);
-}
-
-// One GET of the version. Missing (first start, or Redis lost its data): start it at a random
-// value, and do not use this one read.
-asio::awaitable<std::optional<std::string>> read_version_from_redis(redis::Client& redis) {
-  auto reply = co_await redis.command(redis_words("GET", BrowseCache::version_key()));
-  if (!reply || reply->is_error()) co_return std::nullopt;
-  if (reply->type == redis::Reply::Type::string) co_return reply->text;
-  co_await redis.command(redis_words("SET", BrowseCache::version_key(), random_start(), "NX"));
-  co_return std::nullopt;
-}
-
 }  // namespace
 
 BrowseCache::BrowseCache(app::Context& context)
     : context_(context),
       lease_(context.config().catalog_version_lease),
       version_(VersionLease::create(context.io(), lease_, [&redis = context.redis()]() {
-        return read_version_from_redis(redis);
+        return read_catalog_version(redis);
       })) {}
 
 std::string BrowseCache::version_key() {
-  return "huicai:{catalog}:version";
+  return kCatalogVersionKey;
 }
 
 std::shared_ptr<const CachedPage> BrowseCache::local_find(const std::string& key,
@@ -125,7 +109,8 @@ asio::awaitable<std::shared_ptr<const CachedPage>> BrowseCache::get_or_load(
 }
 
 asio::awaitable<bool> BrowseCache::bump_version(redis::Client& redis) {
-  auto created = co_await redis.command(redis_words("SET", version_key(), random_start(), "NX"));
+  auto created =
+      co_await redis.command(redis_words("SET", version_key(), catalog_version_start(), "NX"));
   if (!created || created->is_error()) co_return false;
   auto bumped = co_await redis.command(redis_words("INCR", version_key()));
   co_return bumped && !bumped->is_error();

@@ -26,6 +26,18 @@ constexpr const char* kPricingColumns =
     "COALESCE(st.batch_available + st.presale_available, 0) > 0 "
     "FROM catalog_sku_pricing v LEFT JOIN ordering_stock st ON st.sku_id = v.sku_id "
     "WHERE v.sku_id IN (?";
+// The same columns without ordering's, and for how long each row holds without a catalog write
+// (read_timed_skus): microseconds to the next day edge (certificates are valid by CURRENT_DATE)
+// and to the SKU's next campaign window edge (NULL: none), both from the statement's time.
+constexpr const char* kTimedColumns =
+    "SELECT v.sku_id, v.product_id, v.supplier_id, v.county_id, v.category_id, "
+    "v.product_title, v.sku_spec, v.sale_unit, v.net_weight_grams, v.price_fen, "
+    "v.is_orderable, v.product_certificate, v.supplier_certificate, v.campaign_id, "
+    "v.campaign_price_fen, v.campaign_stock_cap, "
+    "TIMESTAMPDIFF(MICROSECOND, NOW(6), CURRENT_DATE + INTERVAL 1 DAY), "
+    "TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), e.next_edge_at) "
+    "FROM catalog_sku_pricing v JOIN catalog_sku_price_edges e ON e.sku_id = v.sku_id "
+    "WHERE v.sku_id IN (?";
 constexpr const char* kNamedSku =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
@@ -34,18 +46,29 @@ constexpr const char* kNamedSku =
 
 OrderableSku read_pricing_row(sql::ResultSet& row);
 
-// The pricing SELECT for `size` ids (a power of two), its text built once per size.
-const std::string& pricing_sql(std::size_t size) {
-  static const auto texts = [] {
-    std::map<std::size_t, std::string> built;
-    for (std::size_t n = 1; n < 2 * kMaxPricedSkus; n *= 2) {
-      std::string sql = kPricingColumns;
-      for (std::size_t i = 1; i < n; ++i) sql += ", ?";
-      built.emplace(n, sql + ")");
-    }
-    return built;
-  }();
-  return texts.at(size);
+// A pricing SELECT (`columns` ... "IN (?") for `size` ids (a power of two).
+std::map<std::size_t, std::string> pricing_texts(const char* columns) {
+  std::map<std::size_t, std::string> built;
+  for (std::size_t n = 1; n < 2 * kMaxPricedSkus; n *= 2) {
+    std::string sql = columns;
+    for (std::size_t i = 1; i < n; ++i) sql += ", ?";
+    built.emplace(n, sql + ")");
+  }
+  return built;
+}
+
+// Prepares the SELECT of `texts` for `sku_ids` (padded to a power of two, repeating the last
+// id, so a connection caches a handful of statement texts rather than one per line count).
+std::unique_ptr<sql::ResultSet> query_padded(mysql::Session& session,
+                                             const std::map<std::size_t, std::string>& texts,
+                                             const std::vector<std::int64_t>& sku_ids) {
+  std::size_t size = 1;
+  while (size < sku_ids.size()) size *= 2;
+  auto& select = session.prepare(texts.at(size));
+  for (std::size_t i = 0; i < size; ++i) {
+    mysql::bind_one(select, static_cast<int>(i + 1), sku_ids[std::min(i, sku_ids.size() - 1)]);
+  }
+  return mysql::query(select);
 }
 
 }  // namespace
@@ -92,19 +115,29 @@ std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session
                                                          const std::vector<std::int64_t>& sku_ids) {
   std::map<std::int64_t, OrderableSku> skus;
   if (sku_ids.empty()) return skus;
-  // The IN list is padded to a power of two (repeating the last id), so a connection caches a
-  // handful of statement texts rather than one per line count.
-  std::size_t size = 1;
-  while (size < sku_ids.size()) size *= 2;
-  auto& select = session.prepare(pricing_sql(size));
-  for (std::size_t i = 0; i < size; ++i) {
-    mysql::bind_one(select, static_cast<int>(i + 1), sku_ids[std::min(i, sku_ids.size() - 1)]);
-  }
-  auto rows = mysql::query(select);
+  static const auto texts = pricing_texts(kPricingColumns);
+  auto rows = query_padded(session, texts, sku_ids);
   while (rows->next()) {
     auto sku = read_pricing_row(*rows);
     sku.stock_in_batches = rows->getInt(17) != 0;
     skus.emplace(sku.sku_id, std::move(sku));
+  }
+  return skus;
+}
+
+std::map<std::int64_t, TimedSku> read_timed_skus(mysql::Session& session,
+                                                 const std::vector<std::int64_t>& sku_ids) {
+  std::map<std::int64_t, TimedSku> skus;
+  if (sku_ids.empty()) return skus;
+  static const auto texts = pricing_texts(kTimedColumns);
+  auto rows = query_padded(session, texts, sku_ids);
+  while (rows->next()) {
+    TimedSku timed{read_pricing_row(*rows), std::chrono::microseconds(rows->getInt64(17))};
+    const auto to_edge = rows->getInt64(18);
+    if (!rows->wasNull())
+      timed.valid_for = std::min(timed.valid_for, std::chrono::microseconds(to_edge));
+    const auto sku_id = timed.sku.sku_id;
+    skus.emplace(sku_id, std::move(timed));
   }
   return skus;
 }

@@ -4,6 +4,7 @@
 // certification of a SKU; one SKU with the names (cart, inventory), or every SKU of an order in
 // one SELECT without them. Ordering never writes catalog tables.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,5 +61,16 @@ std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int
 // left out; the names stay empty). At most 64 ids (an order has at most 50 lines).
 std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session,
                                                          const std::vector<std::int64_t>& sku_ids);
+
+// A SKU as read_orderable_skus prices it (stock_in_batches left false), and for how long from
+// the statement's time that row stays what catalog_sku_pricing shows unless a catalog write
+// changes it (which moves the catalog version): until the next day edge (certificates) or the
+// SKU's next campaign window edge (catalog_sku_price_edges, 0322), whichever comes first.
+struct TimedSku {
+  OrderableSku sku;
+  std::chrono::microseconds valid_for{0};
+};
+std::map<std::int64_t, TimedSku> read_timed_skus(mysql::Session& session,
+                                                 const std::vector<std::int64_t>& sku_ids);
 
 }  // namespace huicai::ordering

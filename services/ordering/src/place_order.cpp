@@ -13,6 +13,7 @@
 #include "catalog_view.hpp"
 #include "fund_ledger.hpp"
 #include "price_quote.hpp"
+#include "pricing_cache.hpp"
 #include "stock.hpp"
 #include "stock_batches.hpp"
 
@@ -206,10 +207,21 @@ void insert_lines(mysql::Session& session, OrderRecord& order) {
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   const auto lines = normalized(input.lines);
 
-  // 1. Price every line from the catalog view, in one SELECT.
+  // 1. Price every line from the catalog view (or the pricing cache of it).
   std::vector<std::int64_t> sku_ids;
   for (const auto& line : lines) sku_ids.push_back(line.sku_id);
-  auto skus = read_orderable_skus(session, sku_ids);
+  // From the pricing cache, the stock rows' batch flag by primary key (only when some SKU has
+  // batches does that matter); without one, both in the view's SELECT.
+  std::map<std::int64_t, OrderableSku> skus;
+  if (input.pricing) {
+    skus = input.pricing->price(session, input.catalog_version, sku_ids);
+    for (const auto sku_id : skus_in_batches(session, sku_ids)) {
+      if (auto found = skus.find(sku_id); found != skus.end())
+        found->second.stock_in_batches = true;
+    }
+  } else {
+    skus = read_orderable_skus(session, sku_ids);
+  }
   std::vector<PricedLine> priced;
   priced.reserve(lines.size());
   std::int64_t total_fen = 0;

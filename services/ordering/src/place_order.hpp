@@ -25,6 +25,8 @@ class Session;
 
 namespace huicai::ordering {
 
+class PricingCache;
+
 inline constexpr std::int64_t kMaxLineQuantity = 9999;
 inline constexpr std::size_t kMaxOrderLines = 50;
 
@@ -49,6 +51,10 @@ struct PlacementInput {
   // "price-changed" when the total priced now differs.
   std::optional<std::int64_t> expected_total_fen;
   Actor actor;
+  // Prices from this cache under this catalog version (pricing_cache.hpp); without a cache,
+  // from catalog_sku_pricing in the order's SELECT.
+  PricingCache* pricing = nullptr;
+  std::optional<std::string> catalog_version;
 };
 
 // Returns the order as stored. Throws http::Problem for the buyer's mistakes (422 unknown or

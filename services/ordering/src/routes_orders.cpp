@@ -153,6 +153,10 @@ ListScope list_scope(const http::Request& request) {
 
 boost::asio::awaitable<http::Response> place_order_route(State state, http::Request& request) {
   auto input = placement_from(request, *state);
+  // The catalog version before the transaction starts: the prices read under it are at least
+  // as new as every catalog write answered before this request (ADR 0003).
+  input.pricing = &state->pricing;
+  input.catalog_version = co_await state->pricing.version();
   // READ COMMITTED: see place_order.hpp and docs/adr/0009. The key's row is written once, with
   // the response, just before the COMMIT (placement has no effect outside its transaction).
   co_return co_await state->idempotency.run(

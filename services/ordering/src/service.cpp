@@ -18,6 +18,7 @@ namespace huicai::ordering {
 ServiceState::ServiceState(app::Context& context_in)
     : context(context_in),
       idempotency(context_in.db(), "ordering_idempotency_keys"),
+      pricing(context_in),
       sandbox(context_in.config().payment_sandbox_secret) {}
 
 CallbackDeliveryPolicy ServiceState::callback_policy() const {

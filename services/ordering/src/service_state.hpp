@@ -13,6 +13,7 @@
 #include "callback_delivery.hpp"
 #include "order_events.hpp"
 #include "payment_channel.hpp"
+#include "pricing_cache.hpp"
 
 namespace huicai::http {
 class Router;
@@ -24,6 +25,7 @@ struct ServiceState {
   explicit ServiceState(app::Context& context);
   app::Context& context;
   http::Idempotency idempotency;
+  PricingCache pricing;  // what orders are priced from (pricing_cache.hpp)
   SandboxChannel sandbox;
   // Null when HUICAI_PAYMENT_CALLBACK_WORKER is off (another instance delivers).
   std::unique_ptr<CallbackDeliveryWorker> callback_worker;

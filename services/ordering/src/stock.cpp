@@ -3,6 +3,7 @@
 #include <cppconn/exception.h>
 
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
@@ -83,6 +84,20 @@ void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& reque
     // A first batch arrived after the order was priced: take from the batches after all.
     for (auto& request : requests) request.batched = true;
   }
+}
+
+std::set<std::int64_t> skus_in_batches(mysql::Session& session,
+                                       const std::vector<std::int64_t>& sku_ids) {
+  std::set<std::int64_t> batched;
+  if (sku_ids.empty()) return batched;
+  auto& select = session.prepare("SELECT sku_id FROM ordering_stock WHERE sku_id IN (" +
+                                 mysql::repeated("?", ", ", sku_ids.size()) +
+                                 ") AND batch_available + presale_available > 0");
+  int index = 1;
+  for (const auto sku_id : sku_ids) mysql::bind_one(select, index++, sku_id);
+  auto rows = mysql::query(select);
+  while (rows->next()) batched.insert(rows->getInt64(1));
+  return batched;
 }
 
 void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {

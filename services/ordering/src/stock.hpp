@@ -5,6 +5,7 @@
 // transaction; never read-then-write.
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 namespace huicai::mysql {
@@ -34,6 +35,11 @@ struct StockRequest {
 // batch arrived meanwhile and the loose units do not cover it, every request is retried once as
 // batched (the failed statement changed nothing), so `requests` may come back marked batched.
 void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& requests);
+// The SKUs of `sku_ids` whose stock row holds units in batches now (batch_available or
+// presale_available above 0): StockRequest::batched when the order was priced without reading
+// ordering_stock (prices from the pricing cache), in one SELECT by primary key.
+std::set<std::int64_t> skus_in_batches(mysql::Session& session,
+                                       const std::vector<std::int64_t>& sku_ids);
 // Problem 409 "insufficient-stock" with what is left now.
 [[noreturn]] void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id,
                                            std::int64_t quantity);

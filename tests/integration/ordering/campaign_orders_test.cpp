@@ -282,3 +282,49 @@ TEST_CASE("orders and cancellations at once keep a campaign's sold count equal t
                      std::to_string(campaign)) == open_units);
   CHECK(world.reserved(catalog.sku_a) == open_units);
 }
+
+TEST_CASE("a campaign window opening and closing reprices the next order with no catalog write",
+          "[ordering][campaigns]") {
+  // Orders price from ordering's pricing cache (pricing_cache.hpp); a window edge changes the
+  // price without moving the catalog version, so a cached price must not outlive the edge.
+  World world;
+  auto catalog = world.make_catalog(100, 100);
+  const auto code = "e" + unique_suffix();
+  const auto campaign = world.insert(
+      "INSERT INTO catalog_campaigns (code, name, kind, starts_at, ends_at) VALUES ('" + code +
+      "', '中秋" + code +
+      "', 'mid_autumn', UTC_TIMESTAMP(6) + INTERVAL 2 SECOND, UTC_TIMESTAMP(6) + INTERVAL 4 "
+      "SECOND)");
+  world.execute(
+      "INSERT INTO catalog_campaign_skus (campaign_id, sku_id, product_id, base_price_fen, "
+      "price_fen, stock_cap, starts_at, ends_at) SELECT c.id, s.id, s.product_id, s.price_fen, "
+      "1777, 50, c.starts_at, c.ends_at FROM catalog_campaigns c JOIN catalog_skus s ON s.id = " +
+      std::to_string(catalog.sku_a) + " WHERE c.id = " + std::to_string(campaign));
+  auto app = start_app();
+  auto client = client_for(*app, employee());
+  int attempt = 0;
+  const auto price_now = [&] {
+    auto response = client->post("/v1/orders", order_body(catalog, 1, 0),
+                                 key("edge-" + world.suffix + "-" + std::to_string(++attempt)));
+    INFO(response.body);
+    REQUIRE(response.status == 201);
+    return line_of(response.json().as_object(), catalog.sku_a).at("unit_price_fen").as_int64();
+  };
+  // Until MariaDB's clock has passed the campaign's `column` (a fixed moment, not a guess).
+  const auto wait_past = [&](const std::string& column) {
+    const auto left_us =
+        world.scalar("SELECT GREATEST(0, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), " + column +
+                     ")) FROM catalog_campaigns WHERE id = " + std::to_string(campaign));
+    std::this_thread::sleep_for(std::chrono::microseconds(left_us + 20'000));
+    REQUIRE(world.scalar("SELECT UTC_TIMESTAMP(6) >= " + column +
+                         " FROM catalog_campaigns WHERE id = " + std::to_string(campaign)) == 1);
+  };
+
+  CHECK(price_now() == Catalog::price_a);
+  CHECK(price_now() == Catalog::price_a);  // priced again before the window: still its own
+  wait_past("starts_at");
+  CHECK(price_now() == 1777);
+  CHECK(price_now() == 1777);
+  wait_past("ends_at");
+  CHECK(price_now() == Catalog::price_a);
+}

@@ -13,18 +13,22 @@
 #include <cstdlib>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/auth/tokens.hpp>
+#include <huicai/core/config.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
+#include <huicai/core/version_lease.hpp>
 #include <huicai/ordering/service.hpp>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "http_client.hpp"
 #include "io_thread.hpp"
 #include "mysql_test_options.hpp"
+#include "redis_test_client.hpp"
 #include "test_app.hpp"
 
 namespace huicai::test::ordering {
@@ -61,20 +65,42 @@ class World {
       return row->getInt64(1);
     });
   }
+  // execute() and insert() of catalog rows (outside make_catalog) are announced like catalog's
+  // own writes (catalog_changed), so the next order prices what they wrote.
   void execute(const std::string& sql) {
     admin_.run_blocking([&](mysql::Session& session) { session.execute_direct(sql); });
+    if (touches_catalog(sql)) catalog_changed();
   }
   std::int64_t insert(const std::string& sql) {
-    return admin_.run_blocking([&](mysql::Session& session) -> std::int64_t {
+    const auto id = admin_.run_blocking([&](mysql::Session& session) -> std::int64_t {
       session.execute_direct(sql);
       auto& last = session.prepare("SELECT LAST_INSERT_ID()");
       auto row = mysql::query(last);
       row->next();
       return row->getInt64(1);
     });
+    if (touches_catalog(sql)) catalog_changed();
+    return id;
+  }
+  // What every catalog write does after its COMMIT (ADR 0003): move the catalog version and
+  // wait the version lease out; ordering's pricing cache then reads the rows again.
+  void catalog_changed() {
+    if (!redis_) {
+      redis_ = std::make_unique<RedisTestClient>();
+      REQUIRE(redis_->connected_within(std::chrono::seconds(5)));
+    }
+    redis_->must({"INCR", kCatalogVersionKey});
+    std::this_thread::sleep_for(
+        VersionLease::writer_wait(Config::from_environment().catalog_version_lease));
   }
 
   Catalog make_catalog(std::int64_t stock_a, std::int64_t stock_b) {
+    // New rows only: nothing of them can have been priced yet.
+    setting_up_ = true;
+    struct Done {
+      bool& flag;
+      ~Done() { flag = false; }
+    } done{setting_up_};
     Catalog c;
     const std::string s = unique_suffix();
     c.county_id = insert(
@@ -170,8 +196,14 @@ class World {
   mysql::Pool& admin() { return admin_; }
 
  private:
+  bool touches_catalog(const std::string& sql) const {
+    return !setting_up_ && sql.find("catalog_") != std::string::npos;
+  }
+
   IoThread io_;
   mysql::Pool admin_;
+  bool setting_up_ = false;
+  std::unique_ptr<RedisTestClient> redis_;
 };
 
 inline auth::Principal employee(std::int64_t unit_id = 0, std::string unit_path = "") {

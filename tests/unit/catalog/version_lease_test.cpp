@@ -6,14 +6,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
-#include <huicai/catalog/version_lease.hpp>
+#include <huicai/core/version_lease.hpp>
 #include <memory>
 #include <thread>
 
 namespace {
 
 namespace asio = boost::asio;
-using huicai::catalog::VersionLease;
+using huicai::VersionLease;
 using namespace std::chrono_literals;
 
 // GETs wait until answer(index, value) is called.

@@ -26,8 +26,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <huicai/catalog/version_lease.hpp>
 #include <huicai/core/app/context.hpp>
+#include <huicai/core/version_lease.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>

@@ -1,6 +1,7 @@
 #pragma once
-// This process's knowledge of the catalog version ("huicai:{catalog}:version" in Redis), held
-// under a lease so that most catalog reads need no Redis round trip (ADR 0003).
+// This process's knowledge of the catalog version (kCatalogVersionKey in Redis), held under a
+// lease so that most catalog reads need no Redis round trip (ADR 0003). Catalog's browse cache
+// and ordering's pricing cache (services/ordering/src/pricing_cache.hpp) each hold one.
 //
 // The rule: a version returned by a GET that was SENT at steady time t_send may be used until
 // t_send + L (L = HUICAI_CATALOG_VERSION_LEASE_MS). Every catalog write, after its INCR of the
@@ -35,7 +36,22 @@
 #include <string>
 #include <vector>
 
-namespace huicai::catalog {
+namespace huicai {
+
+// The catalog's version in Redis: catalog INCRs it after every committed write and waits the
+// lease out (ADR 0003). Catalog's browse cache and ordering's pricing cache both read it.
+inline constexpr const char* kCatalogVersionKey = "huicai:{catalog}:version";
+
+namespace redis {
+class Client;
+}
+// A random first value for kCatalogVersionKey (so a version lost with Redis's data is not
+// reused).
+std::string catalog_version_start();
+// One GET of kCatalogVersionKey, the VersionLease::ReadVersion of both caches. Missing (first
+// start, or Redis lost its data): starts it at catalog_version_start() and yields nullopt (this
+// read is not used); nullopt too when Redis cannot answer.
+boost::asio::awaitable<std::optional<std::string>> read_catalog_version(redis::Client& redis);
 
 class VersionLease : public std::enable_shared_from_this<VersionLease> {
  public:
@@ -85,4 +101,4 @@ class VersionLease : public std::enable_shared_from_this<VersionLease> {
   std::vector<Waiter> waiters_;
 };
 
-}  // namespace huicai::catalog
+}  // namespace huicai

@@ -4,12 +4,31 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <huicai/catalog/version_lease.hpp>
+#include <huicai/core/redis/client.hpp>
+#include <huicai/core/version_lease.hpp>
+#include <random>
 
-namespace huicai::catalog {
+namespace huicai {
 namespace {
 namespace asio = boost::asio;
 }  // namespace
+
+std::string catalog_version_start() {
+  std::random_device device;
+  std::uint64_t value = (static_cast<std::uint64_t>(device()) << 20) ^ device();
+  return std::to_string((value % 1'000'000'000'000ull) + 1'000'000'000ull);
+}
+
+asio::awaitable<std::optional<std::string>> read_catalog_version(redis::Client& redis) {
+  // Named vectors: GCC 12 rejects a braced list of string literals inside a co_await.
+  std::vector<std::string> get{"GET", kCatalogVersionKey};
+  auto reply = co_await redis.command(std::move(get));
+  if (!reply || reply->is_error()) co_return std::nullopt;
+  if (reply->type == redis::Reply::Type::string) co_return reply->text;
+  std::vector<std::string> set{"SET", kCatalogVersionKey, catalog_version_start(), "NX"};
+  co_await redis.command(std::move(set));
+  co_return std::nullopt;
+}
 
 std::shared_ptr<VersionLease> VersionLease::create(asio::io_context& io,
                                                    std::chrono::milliseconds lease,
@@ -133,4 +152,4 @@ void VersionLease::settle(Clock::time_point sent, const std::optional<std::strin
   if (again) spawn_read();
 }
 
-}  // namespace huicai::catalog
+}  // namespace huicai
