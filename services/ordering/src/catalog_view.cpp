@@ -14,10 +14,15 @@ constexpr std::size_t kMaxPricedSkus = 64;  // above an order's 50 lines
 
 // Read by position (1-based, in this order): by-name lookups upper-case every name per row.
 // Pricing leaves the names out, and with them the county's table (see 0310).
+// Column 14 is ordering's own: whether the SKU's stock lies (partly) in harvest batches, read
+// with the price (a primary-key join) so an order of SKUs without batches needs no extra round
+// trip to find that out (stock_batches.hpp).
 constexpr const char* kPricingColumns =
-    "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
-    "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
-    "supplier_certificate FROM catalog_sku_pricing WHERE sku_id IN (?";
+    "SELECT v.sku_id, v.product_id, v.supplier_id, v.county_id, v.category_id, "
+    "v.product_title, v.sku_spec, v.sale_unit, v.net_weight_grams, v.price_fen, "
+    "v.is_orderable, v.product_certificate, v.supplier_certificate, "
+    "COALESCE(st.batch_available, 0) > 0 FROM catalog_sku_pricing v LEFT JOIN ordering_stock st "
+    "ON st.sku_id = v.sku_id WHERE v.sku_id IN (?";
 constexpr const char* kNamedSku =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
@@ -94,6 +99,7 @@ std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session
   auto rows = mysql::query(select);
   while (rows->next()) {
     auto sku = read_pricing_row(*rows);
+    sku.stock_in_batches = rows->getInt(14) != 0;
     skus.emplace(sku.sku_id, std::move(sku));
   }
   return skus;

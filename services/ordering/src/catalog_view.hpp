@@ -33,6 +33,8 @@ struct OrderableSku {
   std::optional<std::string> certificate_number;
   std::string supplier_name;  // read_orderable_sku only (pricing does not need the names)
   std::string county_name;    // read_orderable_sku only
+  // Ordering's own, read_orderable_skus only: the SKU's stock row has units in harvest batches.
+  bool stock_in_batches = false;
 };
 
 // A certification as catalog_sku_pricing names it: '<valid_to YYYY-MM-DD> <id> <number>'.

@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "fund_ledger.hpp"
-#include "stock.hpp"
+#include "stock_batches.hpp"
 
 namespace huicai::ordering {
 
@@ -100,7 +100,7 @@ void end_order(mysql::Session& session, OrderRecord& order, OrderStatus to, cons
   const std::string from = order.status;
   set_order_status(session, order, to);
   // The CAS above succeeded exactly once for this order: release exactly once.
-  for (const auto& line : order.lines) release_stock(session, line.sku_id, line.quantity);
+  release_order_stock(session, order);
   const FundAccount account{order.buyer_account_id, order.unit_id, order.budget_year};
   for (const auto& share : order.fund_shares()) {
     if (share.source == FundSource::personal) continue;  // nothing was collected

@@ -13,6 +13,7 @@
 #include "fund_ledger.hpp"
 #include "price_quote.hpp"
 #include "stock.hpp"
+#include "stock_batches.hpp"
 
 namespace huicai::ordering {
 namespace {
@@ -342,9 +343,13 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
 
   // 7. Stock last, in one UPDATE: its rows are the hottest there are, so they are locked for
   // the shortest time (this statement, the stored response and the COMMIT).
+  // SKUs with harvest batches then draw the same units from their oldest open batches.
   std::vector<StockRequest> requests;
-  for (const auto& line : lines) requests.push_back({line.sku_id, line.quantity});
+  for (const auto& line : priced) {
+    requests.push_back({line.sku.sku_id, line.quantity, line.sku.stock_in_batches});
+  }
   reserve_all_stock(session, requests);
+  draw_from_batches(session, order, requests);
   return order;
 }
 

@@ -16,7 +16,7 @@
 #include "refunds.hpp"
 #include "request_bodies.hpp"
 #include "service_state.hpp"
-#include "stock.hpp"
+#include "stock_batches.hpp"
 #include "text_limits.hpp"
 
 namespace huicai::ordering {
@@ -199,10 +199,7 @@ void add_fulfilment_routes(http::Router& router, State state) {
               fulfilment->carrier = body.carrier;
               fulfilment->tracking_number = body.tracking_number;
               fulfilment->batch_number = body.batch_number;
-              for (const auto& line : order.lines) {
-                if (line.fulfilment_id == fulfilment_id)
-                  ship_stock(session, line.sku_id, line.quantity);
-              }
+              ship_fulfilment_stock(session, order, fulfilment_id);
               record_history(session, order.id, fulfilment_id, from, fulfilment->status, actor);
               emit_fulfilment_changed(session, order, *fulfilment, "fulfilment_shipped", from,
                                       actor);

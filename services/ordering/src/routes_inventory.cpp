@@ -10,7 +10,9 @@
 #include <huicai/core/mysql/statement.hpp>
 
 #include "catalog_view.hpp"
+#include "inventory_access.hpp"
 #include "service_state.hpp"
+#include "stock.hpp"
 #include "text_limits.hpp"
 
 namespace huicai::ordering {
@@ -29,8 +31,6 @@ struct AdjustStockBody {
 };
 BOOST_DESCRIBE_STRUCT(AdjustStockBody, (), (delta, reason))
 
-constexpr std::int64_t kMaxStock = 1'000'000'000;
-
 boost::json::object stock_json(sql::ResultSet& row) {
   return boost::json::object{
       {"sku_id", row.getInt64("sku_id")},       {"supplier_id", row.getInt64("supplier_id")},
@@ -46,17 +46,6 @@ boost::json::object read_stock(mysql::Session& session, std::int64_t sku_id) {
   auto row = mysql::query(select);
   if (!row->next()) throw http::Problem(404, "not-found", "Not found", "no stock for this SKU");
   return stock_json(*row);
-}
-
-// The SKU's supplier from the catalog view; 404 when the catalog does not know the SKU.
-std::int64_t supplier_of(mysql::Session& session, const http::Request& request,
-                         std::int64_t sku_id) {
-  auto sku = read_orderable_sku(session, sku_id);
-  if (!sku) throw http::Problem(404, "not-found", "Not found", "no such SKU");
-  auth::Owner owner;
-  owner.supplier_id = static_cast<std::uint64_t>(sku->supplier_id);
-  request.require_access(owner);
-  return sku->supplier_id;
 }
 
 // PUT needs the version the supplier saw: If-Match "v<version>" (the ETag of GET or of the last
@@ -83,6 +72,21 @@ void create_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t sup
   }
 }
 
+// Runs a write of the SKU's total; Problem 409 "stock-held-in-batches" when it would leave
+// fewer available units than its batches hold (CHECK batch_available <= available, 0311):
+// those change through the batch routes.
+int write_total(sql::PreparedStatement& update, std::int64_t sku_id) {
+  try {
+    return update.executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != kErrorConstraintFailed) throw;
+    throw http::Problem(409, "stock-held-in-batches", "Stock held in batches",
+                        "the available stock cannot go below the units its harvest batches hold; "
+                        "change the batches instead")
+        .with("sku_id", sku_id);
+  }
+}
+
 // Compare-and-set on the version: a reservation, a release or another write since the supplier
 // read the stock makes it 412 instead of overwriting what happened meanwhile.
 void set_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t expected_version,
@@ -91,7 +95,7 @@ void set_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t expect
       "UPDATE ordering_stock SET available = ?, version = version + 1, updated_at = NOW(6) "
       "WHERE sku_id = ? AND version = ?");
   mysql::bind(update, available, sku_id, expected_version);
-  if (update.executeUpdate() == 1) return;
+  if (write_total(update, sku_id) == 1) return;
   throw http::stale_version(read_stock(session, sku_id).at("version").as_int64());
 }
 
@@ -101,6 +105,16 @@ http::Response with_etag(http::Response response, const boost::json::object& sto
 }
 
 }  // namespace
+
+std::int64_t supplier_of(mysql::Session& session, const http::Request& request,
+                         std::int64_t sku_id) {
+  auto sku = read_orderable_sku(session, sku_id);
+  if (!sku) throw http::Problem(404, "not-found", "Not found", "no such SKU");
+  auth::Owner owner;
+  owner.supplier_id = static_cast<std::uint64_t>(sku->supplier_id);
+  request.require_access(owner);
+  return sku->supplier_id;
+}
 
 // PUT /v1/inventory/{sku_id}: the supplier sets the available stock of its own SKU, naming the
 // version it read (If-Match) or creating the first stock row (If-None-Match: *).
@@ -168,7 +182,7 @@ void add_inventory_routes(http::Router& router, State state) {
               "UPDATE ordering_stock SET available = available + ?, version = version + 1, "
               "updated_at = NOW(6) WHERE sku_id = ? AND available + ? >= 0");
           mysql::bind(adjust, body.delta, sku_id, body.delta);
-          if (adjust.executeUpdate() != 1) {
+          if (write_total(adjust, sku_id) != 1) {
             throw http::Problem(409, "insufficient-stock", "Not enough stock",
                                 "the adjustment would make the available stock negative")
                 .with("sku_id", sku_id);

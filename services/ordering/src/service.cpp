@@ -6,6 +6,7 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/expiry_sweeper.hpp>
 #include <huicai/ordering/service.hpp>
 #include <limits>
@@ -67,6 +68,8 @@ void register_service(app::Context& context, http::Router& router) {
   add_fulfilment_routes(router, state);
   add_after_sales_routes(router, state);
   add_inventory_routes(router, state);
+  add_batch_routes(router, state);
+  add_trace_routes(router, state);
   add_fund_routes(router, state);
   context.spawn_background("ordering-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
@@ -95,13 +98,44 @@ void register_service(app::Context& context, http::Router& router) {
 }
 
 // Demo stock: every SKU the catalog's demo data made orderable gets 1,000 units, once (rows that
-// exist are left alone, so seeding twice changes nothing and never undoes real sales).
+// exist are left alone, so seeding twice changes nothing and never undoes real sales). The
+// first three SKUs hold theirs in two harvest batches (400 and 600 units), the fourth is a
+// pre-sale SKU (a cap of 200, shipping in 30 days): only while no batch exists at all.
 void load_demo_data(app::Context& context) {
   context.db().run_blocking([](mysql::Session& session) {
     session.execute_direct(
         "INSERT IGNORE INTO ordering_stock (sku_id, supplier_id, available) "
         "SELECT sku_id, supplier_id, 1000 FROM catalog_orderable_sku WHERE is_orderable = 1");
   });
+  context.db().run_blocking(
+      [](mysql::Session& session) {
+        auto& any = session.prepare("SELECT 1 FROM ordering_stock_batches LIMIT 1 FOR UPDATE");
+        if (mysql::query(any)->next()) return;
+        const char* untouched =
+            "SELECT sku_id, supplier_id FROM ordering_stock WHERE available = 1000 AND "
+            "reserved = 0 AND sold = 0 AND batch_available = 0 ORDER BY sku_id";
+        session.execute_direct(
+            std::string("INSERT INTO ordering_stock_batches (sku_id, supplier_id, harvest_date, "
+                        "origin_village, inspection_report, available, arrived_at) SELECT "
+                        "s.sku_id, s.supplier_id, CURRENT_DATE - INTERVAL h.age DAY, h.village, "
+                        "CONCAT('YL-JC-', s.sku_id, '-', h.age), h.units, NOW(6) FROM (") +
+            untouched +
+            " LIMIT 3) s CROSS JOIN (SELECT 80 AS age, '杨家沟村' AS village, 400 AS units "
+            "UNION ALL SELECT 60, '高西沟村', 600) h");
+        session.execute_direct(
+            "UPDATE ordering_stock SET batch_available = available WHERE sku_id IN (SELECT "
+            "sku_id FROM ordering_stock_batches)");
+        session.execute_direct(
+            std::string("INSERT INTO ordering_stock_batches (sku_id, supplier_id, presale, "
+                        "ships_from, available) SELECT s.sku_id, s.supplier_id, 1, "
+                        "CURRENT_DATE + INTERVAL 30 DAY, 200 FROM (") +
+            untouched + " LIMIT 1) s");
+        session.execute_direct(
+            "UPDATE ordering_stock SET available = 200, batch_available = 200 WHERE sku_id IN "
+            "(SELECT sku_id FROM ordering_stock_batches WHERE presale = 1) AND batch_available "
+            "= 0");
+      },
+      true);
 }
 
 app::ServiceEntry service_entry() {

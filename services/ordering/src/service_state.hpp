@@ -41,6 +41,8 @@ void add_approval_routes(http::Router& router, State state);
 void add_fulfilment_routes(http::Router& router, State state);
 void add_after_sales_routes(http::Router& router, State state);
 void add_inventory_routes(http::Router& router, State state);
+void add_batch_routes(http::Router& router, State state);
+void add_trace_routes(http::Router& router, State state);
 void add_fund_routes(http::Router& router, State state);
 
 // Small helpers the route files share.

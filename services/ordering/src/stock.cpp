@@ -10,70 +10,73 @@
 
 namespace huicai::ordering {
 namespace {
-constexpr int kErrorConstraintFailed = 4025;  // ER_CONSTRAINT_FAILED: a CHECK constraint
-}  // namespace
 
-bool try_reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
-  auto& reserve = session.prepare(
-      "UPDATE ordering_stock SET available = available - ?, reserved = reserved + ?, "
-      "version = version + 1 WHERE sku_id = ? AND available >= ?");
-  mysql::bind(reserve, quantity, quantity, sku_id, quantity);
-  return reserve.executeUpdate() == 1;
-}
-
-void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
-  if (try_reserve_stock(session, sku_id, quantity)) return;
-  throw_insufficient_stock(session, sku_id, quantity);
-}
-
-void reserve_all_stock(mysql::Session& session, const std::vector<StockRequest>& requests) {
-  if (requests.empty()) return;
-  if (requests.size() == 1) {
-    reserve_stock(session, requests[0].sku_id, requests[0].quantity);
-    return;
-  }
-  // UPDATE ... SET available = available - CASE sku_id WHEN a THEN qa WHEN b THEN qb END, ...
-  // WHERE sku_id IN (a, b). No "available >= q" condition: the table's CHECK (available >= 0)
-  // fails the whole statement when one SKU does not fit (error 4025), and a failed statement
-  // changes nothing, so what is left is read exactly as it was for the message below. A SKU
-  // without a stock row is simply not changed (fewer rows than requests).
+// The reservation as ONE statement; the number of rows it changed, or -1 when a CHECK failed it
+// (then it changed nothing). One SKU: "available >= q" decides. Several:
+// UPDATE ... SET available = available - CASE sku_id WHEN a THEN qa WHEN b THEN qb END, ...
+// WHERE sku_id IN (a, b), with no "available >= q" condition: the table's CHECK
+// (available >= 0) fails the whole statement when one SKU does not fit (error 4025), so what is
+// left is read exactly as it was for the message. A SKU without a stock row is simply not
+// changed (fewer rows than requests). batch_available is assigned first, so LEAST() reads the
+// value before this statement; CHECK (batch_available <= available) keeps a SKU priced as
+// without batches to its loose units.
+int run_reservation(mysql::Session& session, const std::vector<StockRequest>& requests) {
+  const bool one = requests.size() == 1;
   std::string when;
   std::string in;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     when += " WHEN ? THEN ?";
     in += i == 0 ? "?" : ", ?";
   }
-  const std::string quantity = "CASE sku_id" + when + " END";
-  auto& reserve = session.prepare("UPDATE ordering_stock SET available = available - " + quantity +
-                                  ", reserved = reserved + " + quantity +
-                                  ", version = version + 1 WHERE sku_id IN (" + in + ")");
+  const std::string quantity = one ? "?" : "CASE sku_id" + when + " END";
+  auto& reserve = session.prepare(
+      "UPDATE ordering_stock SET batch_available = batch_available - LEAST(" + quantity +
+      ", batch_available), available = available - " + quantity + ", reserved = reserved + " +
+      quantity + ", version = version + 1 WHERE sku_id " +
+      (one ? std::string("= ? AND available >= ?") : "IN (" + in + ")"));
   int index = 1;
-  for (int pass = 0; pass < 2; ++pass) {
+  for (int pass = 0; pass < 3; ++pass) {
     for (const auto& request : requests) {
-      mysql::bind_one(reserve, index++, request.sku_id);
-      mysql::bind_one(reserve, index++, request.quantity);
+      if (!one) mysql::bind_one(reserve, index++, request.sku_id);
+      mysql::bind_one(reserve, index++,
+                      pass == 0 && !request.batched ? std::int64_t{0} : request.quantity);
     }
   }
   for (const auto& request : requests) mysql::bind_one(reserve, index++, request.sku_id);
-  bool statement_failed = false;
+  if (one) mysql::bind_one(reserve, index++, requests.front().quantity);
   try {
-    if (reserve.executeUpdate() == static_cast<int>(requests.size())) return;
+    return reserve.executeUpdate();
   } catch (const sql::SQLException& error) {
     if (error.getErrorCode() != kErrorConstraintFailed) throw;
-    statement_failed = true;
+    return -1;
   }
-  // Which one is short, for the message (the decision was the UPDATE's). After a failed
-  // statement nothing of it is applied; after a partial one only SKUs without a row are short.
-  auto& left = session.prepare("SELECT available FROM ordering_stock WHERE sku_id = ?");
-  for (const auto& request : requests) {
-    mysql::bind(left, request.sku_id);
-    auto row = mysql::query(left);
-    if (!row->next()) throw_insufficient_stock(session, request.sku_id, request.quantity);
-    if (statement_failed && row->getInt64("available") < request.quantity) {
-      throw_insufficient_stock(session, request.sku_id, request.quantity);
+}
+
+}  // namespace
+
+void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& requests) {
+  if (requests.empty()) return;
+  for (int attempt = 0;; ++attempt) {
+    if (run_reservation(session, requests) == static_cast<int>(requests.size())) return;
+    // Which one is short, for the message (the decision was the UPDATE's; it changed nothing).
+    auto& left = session.prepare(
+        "SELECT available, available - batch_available AS loose FROM ordering_stock WHERE "
+        "sku_id = ?");
+    bool loose_short = false;
+    for (const auto& request : requests) {
+      mysql::bind(left, request.sku_id);
+      auto row = mysql::query(left);
+      if (!row->next() || row->getInt64("available") < request.quantity) {
+        throw_insufficient_stock(session, request.sku_id, request.quantity);
+      }
+      if (!request.batched && row->getInt64("loose") < request.quantity) loose_short = true;
     }
+    if (!loose_short || attempt > 0) {
+      throw_insufficient_stock(session, requests.front().sku_id, requests.front().quantity);
+    }
+    // A first batch arrived after the order was priced: take from the batches after all.
+    for (auto& request : requests) request.batched = true;
   }
-  throw_insufficient_stock(session, requests.front().sku_id, requests.front().quantity);
 }
 
 void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
@@ -103,11 +106,17 @@ void move_reserved(mysql::Session& session, const char* sql, std::int64_t sku_id
 }
 }  // namespace
 
-void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {
-  move_reserved(session,
-                "UPDATE ordering_stock SET reserved = reserved - ?, available = available + ?, "
-                "version = version + 1 WHERE sku_id = ? AND reserved >= ?",
-                sku_id, quantity);
+void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity,
+                   std::int64_t in_batches) {
+  auto& update = session.prepare(
+      "UPDATE ordering_stock SET reserved = reserved - ?, available = available + ?, "
+      "batch_available = batch_available + ?, version = version + 1 WHERE sku_id = ? AND "
+      "reserved >= ?");
+  mysql::bind(update, quantity, quantity, in_batches, sku_id, quantity);
+  if (update.executeUpdate() != 1) {
+    throw std::logic_error("stock of SKU " + std::to_string(sku_id) +
+                           " has less reserved than the order holds");
+  }
 }
 
 void ship_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity) {

@@ -13,23 +13,35 @@ class Session;
 
 namespace huicai::ordering {
 
-// Throws Problem 409 "insufficient-stock" naming the SKU and what is left when it does not fit.
-void reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
-// The conditional UPDATE alone: true when reserved.
-bool try_reserve_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+// ER_CONSTRAINT_FAILED: a CHECK constraint failed the statement (it changed nothing).
+inline constexpr int kErrorConstraintFailed = 4025;
+
+// The most units one write may set a SKU's or a batch's stock to.
+inline constexpr std::int64_t kMaxStock = 1'000'000'000;
+
 struct StockRequest {
   std::int64_t sku_id = 0;
   std::int64_t quantity = 0;
+  // The SKU holds units in harvest batches (its stock row's batch_available was above 0 when
+  // the order was priced): the reservation also takes min(quantity, batch_available) out of
+  // batch_available, and the caller then draws that much from the batches (stock_batches.hpp).
+  bool batched = false;
 };
 // Reserves every request in ONE conditional UPDATE (rows locked in SKU id order, the primary
 // key's order). Throws Problem 409 "insufficient-stock" naming the first SKU that does not fit
-// (the statement's other reservations roll back with the caller's transaction).
-void reserve_all_stock(mysql::Session& session, const std::vector<StockRequest>& requests);
+// (the statement's other reservations roll back with the caller's transaction). A SKU priced as
+// without batches takes loose units only (CHECK batch_available <= available); when its first
+// batch arrived meanwhile and the loose units do not cover it, every request is retried once as
+// batched (the failed statement changed nothing), so `requests` may come back marked batched.
+void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& requests);
 // Problem 409 "insufficient-stock" with what is left now.
 [[noreturn]] void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id,
                                            std::int64_t quantity);
 // Throws std::logic_error when the books disagree (less reserved than released).
-void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
+// `in_batches` of the units go back to batches (batch_available grows by it; the caller moves
+// them on the batch rows).
+void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity,
+                   std::int64_t in_batches = 0);
 void ship_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
 
 }  // namespace huicai::ordering

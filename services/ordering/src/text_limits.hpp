@@ -7,10 +7,11 @@
 
 namespace huicai::ordering {
 
-inline constexpr std::size_t kMaxNoteCharacters = 500;     // ordering_orders.note
-inline constexpr std::size_t kMaxReasonCharacters = 500;   // *_reason, order history reason
-inline constexpr std::size_t kMaxShippingCharacters = 64;  // carrier, tracking, batch number
-inline constexpr std::size_t kMaxEvidenceUrlBytes = 500;   // one after-sales evidence URL
+inline constexpr std::size_t kMaxNoteCharacters = 500;       // ordering_orders.note
+inline constexpr std::size_t kMaxReasonCharacters = 500;     // *_reason, order history reason
+inline constexpr std::size_t kMaxShippingCharacters = 64;    // carrier, tracking, batch number
+inline constexpr std::size_t kMaxBatchTextCharacters = 128;  // origin village, inspection ref
+inline constexpr std::size_t kMaxEvidenceUrlBytes = 500;     // one after-sales evidence URL
 inline constexpr std::size_t kMaxEvidenceUrls = 10;
 
 }  // namespace huicai::ordering

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace huicai::settlement {
 namespace {
@@ -124,36 +125,61 @@ struct LedgerSums {
 
 // Payouts move money from payable_due to the payout account: including the payout accounts
 // nets them to zero, so aid is every supplier account's net credit with no posting kind read.
-// (Grouped by account and side, in the order of the covering index (account_id, side,
-// amount_fen): no expression per entry.)
-LedgerSums ledger_sums(mysql::Session& session, const std::string& entries_from_where) {
-  LedgerSums sums;
+// The accounts' kinds, suppliers and counties, read apart from the entries (a small table).
+struct Account {
+  std::string kind;
+  std::int64_t supplier_id = 0, county_id = 0;
+};
+std::map<std::int64_t, Account> accounts(mysql::Session& session) {
+  std::map<std::int64_t, Account> result;
   each_row(session,
-           "SELECT a.kind, COALESCE(a.supplier_id, 0), COALESCE(a.county_id, 0), t.side, t.total "
-           "FROM (SELECT e.account_id, e.side, SUM(e.amount_fen) AS total " +
-               entries_from_where +
-               " GROUP BY e.account_id, e.side) AS t JOIN settlement_accounts a ON a.id = "
-               "t.account_id",
+           "SELECT id, kind, COALESCE(supplier_id, 0), COALESCE(county_id, 0) FROM "
+           "settlement_accounts",
            [&](sql::ResultSet& row) {
-             const std::string kind = row.getString(1);
-             const std::int64_t supplier_id = row.getInt64(2);
-             const std::int64_t county_id = row.getInt64(3);
-             const std::int64_t total = row.getInt64(5);
-             const std::int64_t net = row.getString(4) == "C" ? total : -total;
-             if (kind == "fund_source" || kind == "refund") {
-               sums.fund_sources_net_fen -= net;
-               return;
-             }
-             sums.orders_aid_fen += net;
-             auto& aid = sums.aid[supplier_id];
-             aid.county_id = county_id;
-             aid.fen += net;
-             if (kind == "payable_unaccepted") {
-               auto& unaccepted = sums.unaccepted[supplier_id];
-               unaccepted.county_id = county_id;
-               unaccepted.fen += net;
-             }
+             result[row.getInt64(1)] = {row.getString(2), row.getInt64(3), row.getInt64(4)};
            });
+  return result;
+}
+
+// The entries are grouped by account and side alone, in the order of the covering index
+// (account_id, side, amount_fen): no expression per entry, no temporary table. Joined with the
+// accounts in SQL, MariaDB grouped through a temporary table and took about twice as long
+// (EXPLAIN: "Using temporary; Using filesort"); the accounts are joined here instead.
+LedgerSums ledger_sums(mysql::Session& session, const std::string& entries_from_where) {
+  struct Total {
+    std::int64_t account_id = 0, net = 0;
+  };
+  std::vector<Total> totals;
+  each_row(session,
+           "SELECT e.account_id, e.side, SUM(e.amount_fen) " + entries_from_where +
+               " GROUP BY e.account_id, e.side",
+           [&](sql::ResultSet& row) {
+             const std::int64_t total = row.getInt64(3);
+             totals.push_back({row.getInt64(1), row.getString(2) == "C" ? total : -total});
+           });
+  // After the entries: every account an entry read names was committed before it.
+  const auto account_of = accounts(session);
+  LedgerSums sums;
+  for (const auto& [account_id, net] : totals) {
+    const auto found = account_of.find(account_id);
+    if (found == account_of.end()) {
+      throw std::runtime_error("ledger entry of unknown account " + std::to_string(account_id));
+    }
+    const Account& account = found->second;
+    if (account.kind == "fund_source" || account.kind == "refund") {
+      sums.fund_sources_net_fen -= net;
+      continue;
+    }
+    sums.orders_aid_fen += net;
+    auto& aid = sums.aid[account.supplier_id];
+    aid.county_id = account.county_id;
+    aid.fen += net;
+    if (account.kind == "payable_unaccepted") {
+      auto& unaccepted = sums.unaccepted[account.supplier_id];
+      unaccepted.county_id = account.county_id;
+      unaccepted.fen += net;
+    }
+  }
   return sums;
 }
 
@@ -329,7 +355,8 @@ SessionJobs Reconciler::mismatch_details() {
 
   // 5. Mismatches: which orders differ between ordering and the ledger.
   SessionJobs details;
-  for (auto& [supplier_id, row] : state.suppliers) {
+  for (auto& entry : state.suppliers) {
+    auto& row = entry.second;  // (a structured binding cannot be captured before clang 16)
     result.ledger_aid_fen += row.ledger_aid_fen;
     if (row.matches()) continue;
     ++result.mismatches;

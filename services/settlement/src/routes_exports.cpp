@@ -44,12 +44,11 @@ http::Response statement_export(mysql::Session& session, const http::Request& re
   out->text("金额 元").text("金额 fen").text("付款期限 due_date").end_row();
   std::int64_t total = 0, after = 0;
   for (;;) {
-    auto& select = session.prepare(
-        "SELECT id, item_kind, order_id, fulfilment_id, amount_fen, "
-        "COALESCE(DATE_FORMAT(due_date, '%Y-%m-%d'), '') AS due_date FROM "
-        "settlement_statement_items WHERE statement_id = ? AND id > ? ORDER BY id LIMIT ?");
-    mysql::bind(select, statement_id, after, kPageRows);
-    auto items = mysql::query(select);
+    auto items = query_statement_items(
+        session, statement_id,
+        "id, item_kind, order_id, fulfilment_id, amount_fen, "
+        "COALESCE(DATE_FORMAT(due_date, '%Y-%m-%d'), '') AS due_date",
+        "AND id > " + std::to_string(after) + " ORDER BY id LIMIT " + std::to_string(kPageRows));
     int rows = 0;
     while (items->next()) {
       ++rows;

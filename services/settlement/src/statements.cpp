@@ -1,3 +1,6 @@
+#include <cppconn/connection.h>
+#include <cppconn/statement.h>
+
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <huicai/core/business_clock.hpp>
@@ -186,6 +189,16 @@ void pay_statement(mysql::Session& session, StatementRow& row, const PayoutInput
   }
 }
 
+std::unique_ptr<sql::ResultSet> query_statement_items(mysql::Session& session,
+                                                      std::int64_t statement_id,
+                                                      const std::string& columns,
+                                                      const std::string& rest) {
+  std::unique_ptr<sql::Statement> statement(session.native().createStatement());
+  return std::unique_ptr<sql::ResultSet>(statement->executeQuery(
+      "SELECT " + columns + " FROM settlement_statement_items WHERE statement_id = " +
+      std::to_string(statement_id) + " " + rest));
+}
+
 boost::json::object statement_json(mysql::Session& session, std::int64_t statement_id) {
   auto& select = session.prepare(
       "SELECT id, supplier_id, county_id, DATE_FORMAT(period_start, '%Y-%m-%d') AS period_start, "
@@ -214,12 +227,11 @@ boost::json::object statement_json(mysql::Session& session, std::int64_t stateme
                                 {"payout_date", optional("payout_date")},
                                 {"invoice_exception_reason", optional("invoice_exception_reason")},
                                 {"version", row->getInt64("version")}};
-  auto& items_select = session.prepare(
-      "SELECT item_kind, source_id, order_id, fulfilment_id, amount_fen, "
-      "DATE_FORMAT(due_date, '%Y-%m-%d') AS due_date FROM settlement_statement_items WHERE "
-      "statement_id = ? ORDER BY id");
-  mysql::bind(items_select, statement_id);
-  auto items_rows = mysql::query(items_select);
+  auto items_rows =
+      query_statement_items(session, statement_id,
+                            "item_kind, source_id, order_id, fulfilment_id, amount_fen, "
+                            "DATE_FORMAT(due_date, '%Y-%m-%d') AS due_date",
+                            "ORDER BY id");
   boost::json::array items;
   while (items_rows->next()) {
     auto due = mysql::get_optional_string(*items_rows, "due_date");

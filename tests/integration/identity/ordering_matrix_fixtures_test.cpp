@@ -119,6 +119,17 @@ void ordering_tenant(Env& env, Tenant& tenant) {
   tenant.extra["unit_order_id"] = text(unit_order.at("id").as_int64());
   tenant.extra["unit_fulfilment_id"] =
       text(unit_order.at("fulfilments").as_array().at(0).at("id").as_int64());
+  tenant.extra["employee_line_id"] =
+      text(employee_order.at("fulfilments").at(0).at("lines").at(0).at("id").as_int64());
+  tenant.extra["unit_line_id"] =
+      text(unit_order.at("fulfilments").at(0).at("lines").at(0).at("id").as_int64());
+  // A harvest batch with nothing left in it (the SKU's stock stays loose units).
+  tenant.extra["batch_id"] = text(matrix::insert_row(
+      env,
+      "INSERT INTO ordering_stock_batches (sku_id, supplier_id, harvest_date, origin_village, "
+      "inspection_report, available) VALUES (" +
+          text(sku) + ", " + std::to_string(tenant.supplier_id) +
+          ", '2026-09-01', '矩阵村', 'MX-1', 0)"));
   // Orders of their own for the cancel route, so the others stay alive for approval, payment.
   tenant.extra["cancel_employee_order_id"] =
       text(post_as(env, employee, "/v1/orders", lines + "personal\"}").at("id").as_int64());
@@ -436,6 +447,46 @@ const matrix::FixtureRegistration kRegistrations[] = {
      on([](Env&, const Caller&, const Tenant& owner) {
        return Request{"/v1/inventory/" + sku_of(owner) + "/adjustments",
                       R"({"delta":1,"reason":"矩阵测试"})"};
+     })},
+
+    // Harvest batches of the tenant's SKU, and the trace of an order line (the employee's own
+    // order for employees, the unit order for everyone else).
+    {Method::get, "/v1/inventory/{sku_id}/batches",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/inventory/" + sku_of(owner) + "/batches"};
+     })},
+    {Method::post, "/v1/inventory/{sku_id}/batches",
+     on([](Env&, const Caller&, const Tenant& owner) {
+       return Request{"/v1/inventory/" + sku_of(owner) + "/batches",
+                      R"({"quantity":1,"harvest_date":"2026-09-01","origin_village":"矩阵村",)"
+                      R"("inspection_report":"MX-2"})"};
+     })},
+    {Method::put, "/v1/inventory/{sku_id}/batches/{batch_id}",
+     on(
+         [](Env&, const Caller&, const Tenant& owner) {
+           return Request{"/v1/inventory/" + sku_of(owner) + "/batches/" +
+                              text(matrix::extra_id(owner, "batch_id")),
+                          R"({"quantity":0})",
+                          {{"if-match", "\"v1\""}}};
+         },
+         {{"caller's SKU, other tenant's batch",
+           [](Env& env, const Caller&) {
+             return Request{"/v1/inventory/" + sku_of(env.own) + "/batches/" +
+                                text(matrix::extra_id(env.other, "batch_id")),
+                            R"({"quantity":5})",
+                            {{"if-match", "\"v1\""}}};
+           },
+           rows_of([](Env& env) {
+             return "SELECT id, available, version FROM ordering_stock_batches WHERE id = " +
+                    text(matrix::extra_id(env.other, "batch_id"));
+           })}})},
+    {Method::get, "/v1/order-lines/{line_id}/trace",
+     on([](Env&, const Caller& caller, const Tenant& owner) {
+       return Request{"/v1/order-lines/" +
+                      text(matrix::extra_id(owner, caller.has_role(Role::employee)
+                                                       ? "employee_line_id"
+                                                       : "unit_line_id")) +
+                      "/trace"};
      })},
 
     // Funds of the tenant's unit and its employee.

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <huicai/core/auth/roles.hpp>
 #include <huicai/core/auth/tokens.hpp>
@@ -241,6 +243,38 @@ inline std::string order_body(const Catalog& c, std::int64_t quantity_a, std::in
 
 inline HeaderList key(const std::string& value) {
   return {{"idempotency-key", value}};
+}
+
+// The response's JSON object after checking its status (the body is printed when it differs).
+inline boost::json::object answer(const HttpResponse& response, int status = 200) {
+  INFO(response.body);
+  REQUIRE(response.status == status);
+  return response.json().as_object();
+}
+
+// The budget year orders are booked in (Beijing time).
+inline int order_budget_year() {
+  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
+  return static_cast<int>(
+      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
+}
+
+// A unit under a parent unit with a budget granted by finance and its admin (no approval
+// threshold): a unit buyer's order of `unit_budget` is paid at once and can be shipped.
+struct BudgetedUnit {
+  World::Unit parent, unit;
+};
+inline BudgetedUnit budgeted_unit(World& world, TestApp& app, std::int64_t granted_fen) {
+  BudgetedUnit result{world.make_unit(), {}};
+  result.unit = world.make_unit(result.parent, "unit");
+  const auto year = std::to_string(order_budget_year());
+  auto finance = client_for(app, with_role(auth::Role::finance));
+  answer(finance->put("/v1/units/" + std::to_string(result.parent.id) + "/budgets/" + year,
+                      "{\"granted_fen\":" + std::to_string(granted_fen) + "}"));
+  auto admin = client_for(app, in_unit(auth::Role::unit_admin, result.parent));
+  answer(admin->put("/v1/units/" + std::to_string(result.unit.id) + "/budgets/" + year,
+                    "{\"granted_fen\":" + std::to_string(granted_fen) + "}"));
+  return result;
 }
 
 }  // namespace huicai::test::ordering

@@ -6,11 +6,16 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace huicai::mysql {
 class Session;
+}
+
+namespace sql {
+class ResultSet;
 }
 
 namespace huicai::settlement {
@@ -78,5 +83,15 @@ void pay_statement(mysql::Session& session, StatementRow& row, const PayoutInput
 
 // The statement with its items and invoices, as the API shows it.
 boost::json::object statement_json(mysql::Session& session, std::int64_t statement_id);
+
+// `columns` of the items of one statement (the view settlement_statement_items), then `rest`
+// (more conditions with AND, ORDER BY, LIMIT; no parameters). The id is sent as a literal, not
+// bound: MariaDB pushes a literal `statement_id = n` into each branch of the view's UNION (a
+// range of one supplier's rows), but materialises the whole view, every statement's items, for
+// a bound parameter (0.77 s instead of 0.06 s with 1,568 statements, growing with the history).
+std::unique_ptr<sql::ResultSet> query_statement_items(mysql::Session& session,
+                                                      std::int64_t statement_id,
+                                                      const std::string& columns,
+                                                      const std::string& rest);
 
 }  // namespace huicai::settlement
