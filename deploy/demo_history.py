@@ -24,6 +24,7 @@ Usage: deploy/demo_history.py [--scale small|full] [--seed N] [--url http://127.
 """
 import argparse
 import base64
+import collections
 import datetime as dt
 import hashlib
 import heapq
@@ -43,12 +44,18 @@ TOTP_SECRETS = {
     "demo.finance": "NB2WSY3BNEWWIZLNN4WWM2LOMFXGGZJB",
 }
 SCALES = {
-    # target fen, first day, unit orders, employee orders, unit order range (fen)
+    # target fen, first day, unit orders, employee orders, unit order range (fen), employees of
+    # each office who buy for themselves
     "small": dict(target=252_000_000, start="2025-01-01", unit_orders=60,
-                  employee_orders=90, unit_range=(1_000_000, 5_000_000)),
+                  employee_orders=90, unit_range=(1_000_000, 5_000_000), staff_per_office=2),
     "full": dict(target=25_200_000_000, start="2021-01-01", unit_orders=900,
-                 employee_orders=3000, unit_range=(5_000_000, 50_000_000)),
+                 employee_orders=3000, unit_range=(5_000_000, 50_000_000), staff_per_office=6),
 }
+# An account may place 30 orders and make 30 payment requests a minute (ordering's
+# HUICAI_ORDER_PLACEMENTS_PER_MINUTE and HUICAI_PAYMENT_REQUESTS_PER_MINUTE; beyond: 429 and
+# Retry-After of up to a minute). A personal order takes one order and two payment requests, so
+# an employee who placed this many in the last minute hands the order to a colleague instead.
+PERSONAL_ORDERS_PER_MINUTE = 14
 MAX_QUANTITY = 9999  # per order line (ordering refuses more)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 SPRING_FESTIVAL = {2021: "02-12", 2022: "02-01", 2023: "01-22", 2024: "02-10", 2025: "01-29",
@@ -269,14 +276,14 @@ class History:
         self.units = {u["id"]: u for u in units}
         self.root = next(u for u in units if not u.get("parent_id"))
         self.buying_units = [u for u in units if u.get("kind") in ("canteen", "union")]
-        self.unit_buyers, self.employees = {}, []
+        self.unit_buyers, self.employees, self.personal_orders = {}, [], {}
         for unit in self.buying_units:
             code = unit["code"]
             self.unit_buyers[unit["id"]] = account_token(
                 api, self.operator, f"demo.history.{code}.buyer", unit["name"] + " 采购员",
                 [{"role": "unit_buyer"}], unit["id"])
         for unit in [u for u in units if u.get("kind") == "office"]:
-            for n in range(2):
+            for n in range(self.scale["staff_per_office"]):
                 self.employees.append(account_token(
                     api, self.operator, f"demo.history.{unit['code']}.staff{n}",
                     unit["name"] + f" 职工{n + 1}", [{"role": "employee"}], unit["id"]))
@@ -397,6 +404,18 @@ class History:
             raise ApiError(f"unit order {order['id']} is {order['status']}, not paid")
         return order
 
+    def available_employee(self, chosen):
+        """`chosen`, or the least busy employee when `chosen` would hit the per-minute limits."""
+        now = time.monotonic()
+        for employee in self.employees:
+            recent = self.personal_orders.setdefault(employee.login, collections.deque())
+            while recent and now - recent[0] > 60:
+                recent.popleft()
+        if len(self.personal_orders[chosen.login]) >= PERSONAL_ORDERS_PER_MINUTE:
+            chosen = min(self.employees, key=lambda e: len(self.personal_orders[e.login]))
+        self.personal_orders[chosen.login].append(now)
+        return chosen
+
     def unit_order(self, moment, data):
         unit_id, lines = data
         buyer = self.unit_buyers[unit_id]
@@ -408,6 +427,7 @@ class History:
 
     def employee_order(self, moment, data):
         buyer, amount = data
+        buyer = self.available_employee(buyer)
         order = self.place(moment, buyer, "personal", self.lines_for(amount, True))
         for fulfilment in order["fulfilments"]:
             ship_at = moment + dt.timedelta(days=self.rng.randint(1, 2), hours=5)

@@ -51,7 +51,7 @@ fi
 
 # Purchase history through the API, so the totals, rankings and dashboard have data on first
 # start: the small one brings the live aid total to exactly ¥2,520,000.00 (about a minute;
-# HUICAI_DEMO_HISTORY=full: ¥252,000,000.00, about ten minutes; =off: none). Nothing is added
+# HUICAI_DEMO_HISTORY=full: ¥252,000,000.00, about four minutes; =off: none). Nothing is added
 # once the total has reached it, so a second run is quick.
 case ${HUICAI_DEMO_HISTORY:-small} in
   off) ;;

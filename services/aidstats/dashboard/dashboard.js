@@ -56,6 +56,7 @@ function renderTotal() {
   $('direct').textContent = chineseUnits(direct, 2) + ' (' + exactYuan(direct) + ')';
   $('help-sell').textContent = chineseUnits(helpSell, 2) + ' (' + exactYuan(helpSell) + ')';
   state.charts.split.setOption({
+    animation: false,  // a live board redraws on every frame: no growing bars each time
     series: [{ type: 'pie', radius: ['45%', '75%'], label: { color: '#e6edf7' },
       data: [{ name: '直接采购', value: chartYuan(direct) }, { name: '帮助销售', value: chartYuan(helpSell) }] }],
   });
@@ -69,6 +70,7 @@ function renderCounties() {
   }
   counties.sort((a, b) => (a.fen < b.fen ? 1 : a.fen > b.fen ? -1 : 0));
   state.charts.counties.setOption({
+    animation: false,
     grid: { left: 10, right: 20, top: 10, bottom: 20, containLabel: true },
     xAxis: { type: 'value', axisLabel: { color: '#9fb0c8' } },
     yAxis: { type: 'category', inverse: true, axisLabel: { color: '#e6edf7' },
@@ -82,6 +84,7 @@ function renderCounties() {
 function renderTrend() {
   const days = state.trendDays;
   state.charts.trend.setOption({
+    animation: false,
     grid: { left: 90, right: 20, top: 20, bottom: 30 },
     xAxis: { type: 'category', data: days, axisLabel: { color: '#9fb0c8' } },
     yAxis: { type: 'value', axisLabel: { color: '#9fb0c8' } },
@@ -120,10 +123,11 @@ async function loadTrend() {
 
 async function loadSubsidiaries() {
   try {
-    const units = await api('/v1/org/units?limit=100');
-    const group = units.items.find((u) => u.kind === 'group') || units.items[0];
+    // The roll-ups start at the group (the largest root when a database holds several).
+    const tops = await api('/v1/aid-totals/units');
+    const group = tops.items[0];
     if (!group) throw new Error('no units');
-    const rollup = await api('/v1/aid-totals/units/' + group.id);
+    const rollup = await api('/v1/aid-totals/units/' + group.unit_id);
     fillTable($('subsidiary-table').tBodies[0], rollup.children.map((c) => [
       { text: c.name }, { text: chineseUnits(c.total_fen, 2) }, { text: exactYuan(c.total_fen) }]));
     $('subsidiary-note').textContent = rollup.name + ' 合计 ' + exactYuan(rollup.total_fen);
@@ -201,6 +205,11 @@ async function start() {
   state.charts.split = echarts.init($('class-chart'));
   state.charts.counties = echarts.init($('county-chart'));
   state.charts.trend = echarts.init($('trend-chart'));
+  // A chart whose drawing (animation included) has finished says so on its element, so that a
+  // screenshot can wait for it.
+  for (const chart of Object.values(state.charts)) {
+    chart.on('finished', () => { chart.getDom().dataset.drawn = 'yes'; });
+  }
   try {
     const totals = await api('/v1/aid-totals');
     state.rows.set(rowKey('total', '', ''), totals.total_fen);

@@ -1,5 +1,6 @@
 // The totals routes, one line each (handlers above the table). Reading totals is for finance,
 // auditors and operators; a unit admin reads the units of their own subtree. Amounts are fen.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <huicai/aidstats/contribution.hpp>
@@ -170,6 +171,35 @@ Awaited get_unit(app::Context& context, http::Request& request) {
   co_return http::Response::json(200, body);
 }
 
+// GET /v1/aid-totals/units?period=: where the roll-ups start: the group (the roots of the org tree)
+// for finance, auditors and operators, a unit admin's own unit; each rolled up its subtree,
+// largest first. The dashboard's subsidiary table reads the first one's children from here, so
+// it needs no route of identity's.
+Awaited get_top_units(app::Context& context, http::Request& request) {
+  const auto period = requested_period(request);
+  require_kept("unit", period_kind(period));
+  const auto scope = request.list_scope();
+  auto body = co_await context.db().run([&](mysql::Session& session) {
+    require_known_year(session, period);
+    std::vector<std::pair<std::int64_t, UnitRecord>> rolled_up;
+    for (auto& unit : top_units(session, scope)) {
+      const auto total = subtree_total(session, unit, period);
+      rolled_up.emplace_back(total, std::move(unit));
+    }
+    std::stable_sort(rolled_up.begin(), rolled_up.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    boost::json::array items;
+    for (const auto& [total, unit] : rolled_up) {
+      items.push_back(boost::json::object{{"unit_id", unit.unit_id},
+                                          {"name", unit.name},
+                                          {"kind", unit.kind},
+                                          {"total_fen", total}});
+    }
+    return boost::json::object{{"period", period}, {"items", std::move(items)}};
+  });
+  co_return http::Response::json(200, body);
+}
+
 http::Handler bound(Awaited (*handler)(app::Context&, http::Request&), app::Context& context) {
   return [handler, &context](http::Request& request) { return handler(context, request); };
 }
@@ -197,6 +227,12 @@ void add_totals_routes(http::Router& router, app::Context& context) {
               s,
               totals_read_rule(),
               bound(get_county, context),
+              {}});
+  router.add({Method::get,
+              "/v1/aid-totals/units",
+              s,
+              unit_totals_read_rule(),
+              bound(get_top_units, context),
               {}});
   router.add({Method::get,
               "/v1/aid-totals/units/{unit_id}",

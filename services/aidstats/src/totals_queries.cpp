@@ -107,18 +107,38 @@ std::optional<UnitRecord> find_unit(mysql::Session& session, std::int64_t unit_i
                     mysql::get_string(*row, "name"), mysql::get_string(*row, "kind")};
 }
 
+namespace {
+std::vector<UnitRecord> read_units(sql::PreparedStatement& select) {
+  auto rows = mysql::query(select);
+  std::vector<UnitRecord> units;
+  while (rows->next()) {
+    units.push_back({rows->getInt64("unit_id"), mysql::get_string(*rows, "unit_path"),
+                     mysql::get_string(*rows, "name"), mysql::get_string(*rows, "kind")});
+  }
+  return units;
+}
+}  // namespace
+
+std::vector<UnitRecord> top_units(mysql::Session& session, const auth::ListScope& scope) {
+  if (scope.everything()) {
+    auto& select = session.prepare(
+        "SELECT unit_id, unit_path, name, kind FROM identity_org_unit_directory "
+        "WHERE parent_unit_id IS NULL ORDER BY unit_id");
+    return read_units(select);
+  }
+  auto& select = session.prepare(
+      "SELECT unit_id, unit_path, name, kind FROM identity_org_unit_directory "
+      "WHERE unit_path = ?");
+  mysql::bind(select, scope.unit_path);
+  return read_units(select);
+}
+
 std::vector<UnitRecord> child_units(mysql::Session& session, const UnitRecord& unit) {
   auto& select = session.prepare(
       "SELECT unit_id, unit_path, name, kind FROM identity_org_unit_directory "
       "WHERE parent_unit_id = ? ORDER BY name, unit_id");
   mysql::bind(select, unit.unit_id);
-  auto rows = mysql::query(select);
-  std::vector<UnitRecord> children;
-  while (rows->next()) {
-    children.push_back({rows->getInt64("unit_id"), mysql::get_string(*rows, "unit_path"),
-                        mysql::get_string(*rows, "name"), mysql::get_string(*rows, "kind")});
-  }
-  return children;
+  return read_units(select);
 }
 
 std::int64_t subtree_total(mysql::Session& session, const UnitRecord& unit,

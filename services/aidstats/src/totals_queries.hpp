@@ -4,6 +4,7 @@
 // (catalog_county_directory) and units.
 #include <cstdint>
 #include <huicai/aidstats/contribution.hpp>
+#include <huicai/core/auth/list_scope.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct UnitRecord {
   std::string kind;
 };
 std::optional<UnitRecord> find_unit(mysql::Session& session, std::int64_t unit_id);
+// The units at the top of what a list may show: the roots of the org tree (the group) for a
+// caller who may see everything, else the caller's own unit (a unit admin's subtree).
+std::vector<UnitRecord> top_units(mysql::Session& session, const auth::ListScope& scope);
 // The unit's direct children.
 std::vector<UnitRecord> child_units(mysql::Session& session, const UnitRecord& unit);
 // The purchases of the unit and every unit below it in `period`.

@@ -90,6 +90,13 @@ BrowsePage browse_products(mysql::Session& session, const BrowseQuery& query) {
   std::vector<Parameter> parameters;
   std::string sql =
       "SELECT p.id, p.title, p.min_price_fen, p.sales_count, "
+      // The lowest price an order is charged now: an active holiday campaign's price for its
+      // SKUs while below their own (at most one per SKU, overlaps are refused), the SKU's own
+      // otherwise. Sorting and price filters stay on the stored own prices (p.min_price_fen).
+      "(SELECT MIN(LEAST(s.price_fen, COALESCE(cs.price_fen, s.price_fen))) FROM catalog_skus s "
+      " LEFT JOIN catalog_campaign_skus cs ON cs.sku_id = s.id "
+      " AND cs.starts_at <= UTC_TIMESTAMP(6) AND cs.ends_at > UTC_TIMESTAMP(6) "
+      " WHERE s.product_id = p.id AND s.status = 'active') AS price_now_fen, "
       "DATE_FORMAT(p.listed_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS listed_at, ";
   sql += sort.key_expression;
   sql +=
@@ -182,7 +189,10 @@ BrowsePage browse_products(mysql::Session& session, const BrowseQuery& query) {
     last_key = mysql::get_string(*rows, "sort_key");
     item["id"] = last_id;
     item["title"] = mysql::get_string(*rows, "title");
-    item["min_price_fen"] = rows->getInt64("min_price_fen");
+    // What is shown is what an order is charged now (a campaign price while its window is
+    // open); the cache follows the window's edges through the catalog version (campaign_edges).
+    item["min_price_fen"] =
+        mysql::get_optional_int64(*rows, "price_now_fen").value_or(rows->getInt64("min_price_fen"));
     item["sales_count"] = rows->getInt64("sales_count");
     item["listed_at"] = nullable_string(*rows, "listed_at");
     item["county"] = {{"id", rows->getInt64("county_id")},

@@ -176,6 +176,70 @@ void enqueue_price_review_decided(mysql::Session& session, std::int64_t review_i
   enqueue(session, "catalog.price_review_decided.v1", message.product_id(), message, request_id);
 }
 
+void enqueue_campaign_changed(mysql::Session& session, std::int64_t campaign_id,
+                              const std::string& change, std::int64_t actor_account_id,
+                              const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT code, name, kind, "
+      "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', starts_at) AS starts_us, "
+      "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ends_at) AS ends_us, "
+      "COALESCE(end_reason, '') AS reason, version FROM catalog_campaigns WHERE id = ?");
+  auto row = mysql::query(mysql::bind(select, campaign_id));
+  if (!row->next()) return;
+  events::v1::CampaignChanged message;
+  message.set_campaign_id(campaign_id);
+  message.set_change(change == "ended" ? events::v1::CampaignChanged::ENDED
+                                       : events::v1::CampaignChanged::CREATED);
+  message.set_code(mysql::get_string(*row, "code"));
+  message.set_name(mysql::get_string(*row, "name"));
+  message.set_kind(mysql::get_string(*row, "kind"));
+  message.set_starts_at_us(row->getInt64("starts_us"));
+  message.set_ends_at_us(row->getInt64("ends_us"));
+  message.set_reason(mysql::get_string(*row, "reason"));
+  message.set_version(row->getInt64("version"));
+  message.set_actor_account_id(actor_account_id);
+  auto& products = session.prepare(
+      "SELECT product_id FROM catalog_campaign_products WHERE campaign_id = ? ORDER BY position");
+  auto product_rows = mysql::query(mysql::bind(products, campaign_id));
+  while (product_rows->next()) message.add_featured_product_ids(product_rows->getInt64(1));
+  auto& skus = session.prepare(
+      "SELECT cs.sku_id, cs.product_id, p.supplier_id, p.county_id, cs.base_price_fen, "
+      "cs.price_fen, cs.stock_cap FROM catalog_campaign_skus cs "
+      "JOIN catalog_products p ON p.id = cs.product_id WHERE cs.campaign_id = ? ORDER BY "
+      "cs.sku_id");
+  auto sku_rows = mysql::query(mysql::bind(skus, campaign_id));
+  while (sku_rows->next()) {
+    auto* sku = message.add_skus();
+    sku->set_sku_id(sku_rows->getInt64("sku_id"));
+    sku->set_product_id(sku_rows->getInt64("product_id"));
+    sku->set_supplier_id(sku_rows->getInt64("supplier_id"));
+    sku->set_county_id(sku_rows->getInt64("county_id"));
+    sku->set_base_price_fen(sku_rows->getInt64("base_price_fen"));
+    sku->set_campaign_price_fen(sku_rows->getInt64("price_fen"));
+    sku->set_stock_cap(sku_rows->getInt64("stock_cap"));
+  }
+  enqueue(session, "catalog.campaign_changed.v1", campaign_id, message, request_id);
+}
+
+void enqueue_supplier_application_approved(mysql::Session& session, std::int64_t supplier_id,
+                                           std::int64_t actor_account_id,
+                                           const std::string& request_id) {
+  auto& select = session.prepare(
+      "SELECT s.county_id, s.name, s.contact_name, a.setup_secret_hash "
+      "FROM catalog_supplier_applications a JOIN catalog_suppliers s ON s.id = a.supplier_id "
+      "WHERE a.supplier_id = ?");
+  auto row = mysql::query(mysql::bind(select, supplier_id));
+  if (!row->next()) return;
+  events::v1::SupplierApplicationApproved message;
+  message.set_supplier_id(supplier_id);
+  message.set_county_id(row->getInt64("county_id"));
+  message.set_name(mysql::get_string(*row, "name"));
+  message.set_contact_name(mysql::get_string(*row, "contact_name"));
+  message.set_setup_secret_hash(mysql::get_string(*row, "setup_secret_hash"));
+  message.set_actor_account_id(actor_account_id);
+  enqueue(session, "catalog.supplier_application_approved.v1", supplier_id, message, request_id);
+}
+
 void audit_change(mysql::Session& session, const http::Request& request,
                   const audit::Change& change) {
   audit::record_privileged(session, kOutboxTable, kProducer, request, change);

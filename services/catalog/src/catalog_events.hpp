@@ -58,6 +58,18 @@ void enqueue_product_status_changed(mysql::Session& session, std::int64_t produc
 void enqueue_price_review_decided(mysql::Session& session, std::int64_t review_id,
                                   std::int64_t actor_account_id, const std::string& request_id);
 
+// change: "created" or "ended"; reads the campaign, its featured products and its SKUs (with
+// their supplier and county) in the same transaction for the payload.
+void enqueue_campaign_changed(mysql::Session& session, std::int64_t campaign_id,
+                              const std::string& change, std::int64_t actor_account_id,
+                              const std::string& request_id);
+
+// When the supplier applied itself (catalog_supplier_applications): its approval, with the
+// set-up secret's hash, for identity to create the first staff account. Nothing otherwise.
+void enqueue_supplier_application_approved(mysql::Session& session, std::int64_t supplier_id,
+                                           std::int64_t actor_account_id,
+                                           const std::string& request_id);
+
 // Audit trail: a change made as operator or county officer is recorded in catalog_outbox in the
 // caller's transaction (identity files it in the audit log); the same call by supplier staff
 // records nothing (huicai/core/audit.hpp, record_privileged).

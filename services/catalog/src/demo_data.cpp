@@ -21,6 +21,7 @@
 #include "certification_repository.hpp"
 #include "county_repository.hpp"
 #include "demo_attributes.hpp"
+#include "demo_campaigns.hpp"
 #include "demo_catalog.hpp"
 #include "product_repository.hpp"
 #include "supplier_repository.hpp"
@@ -229,6 +230,7 @@ void load_demo_data(app::Context& context) {
         true);
     sequence += 16;
   }
+  pool.run_blocking([](mysql::Session& session) { demo::load_campaigns(session); }, true);
   bump_cache_version(context);
   log::info("catalog demo data loaded", {{"counties", demo::counties().size()},
                                          {"suppliers", demo::suppliers().size()},

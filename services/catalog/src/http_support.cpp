@@ -92,8 +92,13 @@ http::Response json_with_etag(const http::Request& request, int status,
 
 void add_route(http::Router& router, http::Method method, std::string pattern,
                auth::AccessRule rule, http::Handler handler) {
-  router.add(
-      http::Route{method, std::move(pattern), "catalog", std::move(rule), std::move(handler), {}});
+  add_route(router, method, std::move(pattern), std::move(rule), std::move(handler), {});
+}
+
+void add_route(http::Router& router, http::Method method, std::string pattern,
+               auth::AccessRule rule, http::Handler handler, http::RateLimit limit) {
+  router.add(http::Route{method, std::move(pattern), "catalog", std::move(rule), std::move(handler),
+                         limit});
 }
 
 std::optional<std::string> action_reason(const http::Request& request, bool required) {

@@ -54,5 +54,8 @@ http::Response page_response(const http::Request& request, boost::json::array it
 
 void add_route(http::Router& router, http::Method method, std::string pattern,
                auth::AccessRule rule, http::Handler handler);
+// The same with a per-caller rate limit (per account, or per address on a public route).
+void add_route(http::Router& router, http::Method method, std::string pattern,
+               auth::AccessRule rule, http::Handler handler, http::RateLimit limit);
 
 }  // namespace huicai::catalog

@@ -1,5 +1,7 @@
 #include "product_repository.hpp"
 
+#include <algorithm>
+
 #include "attribute_repository.hpp"
 #include "certification_repository.hpp"
 #include "http_support.hpp"
@@ -46,6 +48,18 @@ boost::json::object sku_json(sql::ResultSet& row) {
   // 比质比价: flag a price above the market reference for buyers and reviewers.
   sku["above_market_reference"] = reference && row.getInt64("price_fen") > *reference;
   sku["status"] = mysql::get_string(row, "status");
+  // The holiday campaign pricing the SKU now (the price an order is charged until ends_at), or
+  // null. Pages holding it are cached; the catalog version moves at every window edge
+  // (campaign_edges.hpp), so a cached page never shows a price past its edge.
+  const auto campaign_id = mysql::get_optional_int64(row, "campaign_id");
+  if (campaign_id) {
+    sku["campaign"] = {{"campaign_id", *campaign_id},
+                       {"price_fen", row.getInt64("campaign_price_fen")},
+                       {"stock_cap", row.getInt64("campaign_stock_cap")},
+                       {"ends_at", mysql::get_string(row, "campaign_ends_at")}};
+  } else {
+    sku["campaign"] = nullptr;
+  }
   return sku;
 }
 
@@ -260,8 +274,12 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
   }
   {
     auto& select = session.prepare(
-        "SELECT id, spec, sale_unit, net_weight_grams, price_fen, market_reference_price_fen, "
-        "status FROM catalog_skus WHERE product_id = ? ORDER BY position, id");
+        "SELECT s.id, s.spec, s.sale_unit, s.net_weight_grams, s.price_fen, "
+        "s.market_reference_price_fen, s.status, cs.campaign_id, cs.price_fen AS "
+        "campaign_price_fen, cs.stock_cap AS campaign_stock_cap, DATE_FORMAT(cs.ends_at, "
+        "'%Y-%m-%dT%H:%i:%s.%fZ') AS campaign_ends_at FROM catalog_skus s LEFT JOIN "
+        "catalog_campaign_skus cs ON cs.sku_id = s.id AND cs.starts_at <= UTC_TIMESTAMP(6) AND "
+        "cs.ends_at > UTC_TIMESTAMP(6) WHERE s.product_id = ? ORDER BY s.position, s.id");
     auto rows = mysql::query(mysql::bind(select, product_id));
     boost::json::array skus;
     while (rows->next()) skus.push_back(sku_json(*rows));
@@ -271,6 +289,21 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
       sku.as_object()["attributes"] =
           found == attributes.end() ? boost::json::array{} : std::move(found->second);
     }
+    // The product's lowest price is what an order is charged now: a SKU's active campaign
+    // price while below its own, else its own (active SKUs only, like the stored
+    // min_price_fen).
+    std::optional<std::int64_t> lowest;
+    for (const auto& value : skus) {
+      const auto& sku = value.as_object();
+      if (sku.at("status").as_string() != "active") continue;
+      const auto& campaign = sku.at("campaign");
+      // Ordering pays the campaign price while it is below the SKU's own.
+      const auto own = sku.at("price_fen").as_int64();
+      const auto price =
+          campaign.is_null() ? own : std::min(own, campaign.at("price_fen").as_int64());
+      if (!lowest || price < *lowest) lowest = price;
+    }
+    if (lowest) product["min_price_fen"] = *lowest;
     product["skus"] = std::move(skus);
   }
   {
@@ -290,7 +323,7 @@ std::optional<boost::json::object> product_detail(mysql::Session& session,
 boost::json::array price_history(mysql::Session& session, std::int64_t product_id,
                                  std::int64_t after_id, int limit) {
   auto& select = session.prepare(
-      "SELECT id, sku_id, old_price_fen, new_price_fen, changed_by_account_id, "
+      "SELECT id, sku_id, old_price_fen, new_price_fen, changed_by_account_id, campaign_id, "
       "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS changed_at "
       "FROM catalog_price_history WHERE product_id = ? AND id > ? ORDER BY id LIMIT ?");
   auto rows = mysql::query(mysql::bind(select, product_id, after_id, limit));
@@ -303,6 +336,9 @@ boost::json::array price_history(mysql::Session& session, std::int64_t product_i
     entry["new_price_fen"] = rows->getInt64("new_price_fen");
     entry["changed_by_account_id"] = nullable_int(*rows, "changed_by_account_id");
     entry["changed_at"] = mysql::get_string(*rows, "changed_at");
+    // A holiday campaign's price at its start and its revert at its end (changed_at is when the
+    // price takes effect).
+    entry["campaign_id"] = nullable_int(*rows, "campaign_id");
     items.push_back(std::move(entry));
   }
   return items;

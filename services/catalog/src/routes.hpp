@@ -16,6 +16,8 @@ void register_certification_routes(http::Router& router, const StatePtr& state);
 void register_product_routes(http::Router& router, const StatePtr& state);
 void register_market_reference_routes(http::Router& router, const StatePtr& state);
 void register_price_review_routes(http::Router& router, const StatePtr& state);
+void register_campaign_routes(http::Router& router, const StatePtr& state);
+void register_supplier_application_routes(http::Router& router, const StatePtr& state);
 void register_browse_routes(http::Router& router, const StatePtr& state);
 
 }  // namespace huicai::catalog

@@ -15,42 +15,13 @@
 #include "http_support.hpp"
 #include "repository_support.hpp"
 #include "routes.hpp"
+#include "supplier_input.hpp"
 #include "supplier_repository.hpp"
 
 namespace huicai::catalog {
 namespace {
 
 namespace asio = boost::asio;
-
-bool all_of_chars(const std::string& text, std::string_view allowed) {
-  return text.find_first_not_of(allowed) == std::string::npos;
-}
-
-SupplierFields read_supplier_fields(FieldValidator& fields, bool creating) {
-  SupplierFields supplier;
-  supplier.name = fields.text("name", {creating, 2, 128});
-  supplier.kind = fields.choice("kind", creating, {"cooperative", "enterprise", "family_farm"});
-  if (creating) supplier.county_id = fields.integer("county_id", {true, 1, INT64_MAX});
-  supplier.credit_code = fields.text("credit_code", {false, 18, 18});
-  if (supplier.credit_code &&
-      !all_of_chars(*supplier.credit_code, "0123456789ABCDEFGHJKLMNPQRTUWXY")) {
-    fields.fail("credit_code", "must be an 18-character unified social credit code");
-  }
-  supplier.contact_name = fields.text("contact_name", {creating, 1, 64});
-  supplier.contact_phone = fields.text("contact_phone", {creating, 5, 32});
-  if (supplier.contact_phone && !all_of_chars(*supplier.contact_phone, "0123456789+- ")) {
-    fields.fail("contact_phone", "must contain only digits, spaces, '+' and '-'");
-  }
-  supplier.address = fields.text("address", {false, 0, 255});
-  supplier.bank_name = fields.text("bank_name", {false, 2, 128});
-  supplier.bank_account_name = fields.text("bank_account_name", {false, 2, 128});
-  supplier.bank_account_number = fields.text("bank_account_number", {false, 8, 40});
-  if (supplier.bank_account_number &&
-      !all_of_chars(*supplier.bank_account_number, "0123456789 -")) {
-    fields.fail("bank_account_number", "must contain only digits, spaces and '-'");
-  }
-  return supplier;
-}
 
 // The members of the supplier JSON that show the body's fields (contact and bank details are
 // nested objects there), for the audit summary of a PATCH.
@@ -143,6 +114,10 @@ void register_supplier_action(http::Router& router, const StatePtr& state,
                 enqueue_supplier_status_changed(session, id,
                                                 std::string(current->at("status").as_string()),
                                                 reason.value_or(""), actor, request.request_id);
+                // A supplier that applied itself gets its first staff account (identity).
+                if (transition->action == "approve") {
+                  enqueue_supplier_application_approved(session, id, actor, request.request_id);
+                }
                 audit_change(session, request,
                              {audit_action, "supplier", std::to_string(id),
                               audit::summary(*current, {"status", "version"}),

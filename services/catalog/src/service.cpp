@@ -9,6 +9,7 @@
 #include "catalog_events.hpp"
 #include "catalog_state.hpp"
 #include "routes.hpp"
+#include "campaign_edges.hpp"
 #include "sales_counter.hpp"
 
 namespace huicai::catalog {
@@ -24,6 +25,8 @@ void register_service(app::Context& context, http::Router& router) {
   register_product_routes(router, state);
   register_market_reference_routes(router, state);
   register_price_review_routes(router, state);
+  register_campaign_routes(router, state);
+  register_supplier_application_routes(router, state);
   register_browse_routes(router, state);
 
   // Cache effectiveness on /metrics (counters read on each scrape).
@@ -51,6 +54,7 @@ void register_service(app::Context& context, http::Router& router) {
     co_await relay.run();
   });
   start_sales_counter(context);
+  start_campaign_edge_bumps(context, state);
 }
 
 app::ServiceEntry service_entry() {

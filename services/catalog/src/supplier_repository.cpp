@@ -115,7 +115,8 @@ std::int64_t insert_supplier(mysql::Session& session, const SupplierFields& fiel
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   mysql::bind(insert, explicit_id, *fields.county_id, *fields.name, *fields.kind,
               fields.credit_code, status, *fields.contact_name, *fields.contact_phone,
-              fields.address.value_or(""), actor);
+              fields.address.value_or(""),
+              actor > 0 ? std::optional<std::int64_t>(actor) : std::nullopt);
   insert.executeUpdate();
   return explicit_id ? *explicit_id : last_insert_id(session);
 }

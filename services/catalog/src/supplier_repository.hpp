@@ -39,7 +39,8 @@ boost::json::array list_suppliers(mysql::Session& session, const SupplierFilter&
 std::optional<std::int64_t> find_supplier_id(mysql::Session& session, std::int64_t county_id,
                                              const std::string& name);
 // insert_supplier and update_supplier never write the bank account: it changes only through a
-// confirmed bank account change (bank_account_changes.hpp).
+// confirmed bank account change (bank_account_changes.hpp). actor 0: created without an account
+// (a self-application).
 std::int64_t insert_supplier(mysql::Session& session, const SupplierFields& fields,
                              const std::string& status, std::int64_t actor,
                              std::optional<std::int64_t> explicit_id = std::nullopt);

@@ -276,6 +276,10 @@ const std::vector<Setting>& settings() {
                      "Sign-in attempts per source without a device token per minute (beyond: "
                      "429)",
                      at_least_one),
+      HUICAI_SETTING(account_setup_attempts_per_ip_per_minute,
+                     "First-password set-ups of a self-applied supplier's account per source per "
+                     "minute (beyond: 429)",
+                     at_least_one),
       // Second factor
       HUICAI_SETTING(mfa_required_roles,
                      "Roles that must sign in with a TOTP code, comma-separated (empty refused "
@@ -296,6 +300,9 @@ const std::vector<Setting>& settings() {
                      "price) until an operator approved the supplier's justification for that "
                      "price",
                      Bounds{0, 100'000}),
+      HUICAI_SETTING(catalog_supplier_applications_per_ip_per_hour,
+                     "catalog: supplier self-applications per source address per hour (beyond: "
+                     "429; 0 = no limit)"),
       // Ordering
       HUICAI_SETTING(order_payment_timeout, "ordering: unpaid orders expire after this"),
       HUICAI_SETTING(order_approval_timeout,

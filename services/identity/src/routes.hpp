@@ -16,6 +16,8 @@ void register_account_routes(const StatePtr& state, http::Router& router);  // r
 void register_audit_routes(const StatePtr& state, http::Router& router);    // routes_audit.cpp
 void register_mfa_routes(const StatePtr& state, http::Router& router);      // routes_mfa.cpp
 void register_session_routes(const StatePtr& state, http::Router& router);  // routes_sessions.cpp
+void register_account_setup_routes(const StatePtr& state,
+                                   http::Router& router);  // routes_account_setup.cpp
 
 // Every role, each with `scope`: for routes about the caller's own account.
 auth::AccessRule every_role(auth::Scope scope);

@@ -8,6 +8,7 @@
 #include "routes.hpp"
 #include "sessions.hpp"
 #include "sign_in.hpp"
+#include "supplier_accounts.hpp"
 
 namespace huicai::identity {
 
@@ -38,6 +39,7 @@ void register_service(app::Context& context, http::Router& router) {
   register_audit_routes(state, router);
   register_mfa_routes(state, router);
   register_session_routes(state, router);
+  register_account_setup_routes(state, router);
 
   context.spawn_background("identity-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
@@ -46,6 +48,7 @@ void register_service(app::Context& context, http::Router& router) {
   });
 
   start_audit_consumers(context);
+  start_supplier_account_consumer(context);
 }
 
 app::ServiceEntry service_entry() {

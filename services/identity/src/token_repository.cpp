@@ -1,7 +1,6 @@
 #include "token_repository.hpp"
 
-#include <sodium.h>
-
+#include <huicai/core/auth/secrets.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
@@ -23,22 +22,11 @@ std::chrono::system_clock::time_point from_ms(std::int64_t ms) {
 }  // namespace
 
 std::string new_refresh_token() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  unsigned char random[32];
-  randombytes_buf(random, sizeof random);
-  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(sizeof random, variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), random, sizeof random, variant);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return auth::new_secret();
 }
 
 std::string hash_refresh_token(std::string_view token) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
+  return auth::secret_hash(token);
 }
 
 void insert_refresh_token(mysql::Session& session, const NewRefreshToken& token) {

@@ -14,19 +14,23 @@ constexpr std::size_t kMaxPricedSkus = 64;  // above an order's 50 lines
 
 // Read by position (1-based, in this order): by-name lookups upper-case every name per row.
 // Pricing leaves the names out, and with them the county's table (see 0310).
-// Column 14 is ordering's own: whether the SKU's stock lies (partly) in harvest batches, read
+// Columns 14-16 are the holiday campaign pricing the SKU now (0320). Column 17 is ordering's
+// own: whether the SKU's stock lies (partly) in harvest batches, read
 // with the price (a primary-key join) so an order of SKUs without batches needs no extra round
 // trip to find that out (stock_batches.hpp).
 constexpr const char* kPricingColumns =
     "SELECT v.sku_id, v.product_id, v.supplier_id, v.county_id, v.category_id, "
     "v.product_title, v.sku_spec, v.sale_unit, v.net_weight_grams, v.price_fen, "
-    "v.is_orderable, v.product_certificate, v.supplier_certificate, "
-    "COALESCE(st.batch_available, 0) > 0 FROM catalog_sku_pricing v LEFT JOIN ordering_stock st "
-    "ON st.sku_id = v.sku_id WHERE v.sku_id IN (?";
+    "v.is_orderable, v.product_certificate, v.supplier_certificate, v.campaign_id, "
+    "v.campaign_price_fen, v.campaign_stock_cap, "
+    "COALESCE(st.batch_available + st.presale_available, 0) > 0 "
+    "FROM catalog_sku_pricing v LEFT JOIN ordering_stock st ON st.sku_id = v.sku_id "
+    "WHERE v.sku_id IN (?";
 constexpr const char* kNamedSku =
     "SELECT sku_id, product_id, supplier_id, county_id, category_id, product_title, sku_spec, "
     "sale_unit, net_weight_grams, price_fen, is_orderable, product_certificate, "
-    "supplier_certificate, supplier_name, county_name FROM catalog_sku_pricing WHERE sku_id = ?";
+    "supplier_certificate, campaign_id, campaign_price_fen, campaign_stock_cap, supplier_name, "
+    "county_name FROM catalog_sku_pricing WHERE sku_id = ?";
 
 OrderableSku read_pricing_row(sql::ResultSet& row);
 
@@ -79,8 +83,8 @@ std::optional<OrderableSku> read_orderable_sku(mysql::Session& session, std::int
   auto row = mysql::query(select);
   if (!row->next()) return std::nullopt;
   auto sku = read_pricing_row(*row);
-  sku.supplier_name = std::string(row->getString(14));
-  sku.county_name = std::string(row->getString(15));
+  sku.supplier_name = std::string(row->getString(17));
+  sku.county_name = std::string(row->getString(18));
   return sku;
 }
 
@@ -99,7 +103,7 @@ std::map<std::int64_t, OrderableSku> read_orderable_skus(mysql::Session& session
   auto rows = mysql::query(select);
   while (rows->next()) {
     auto sku = read_pricing_row(*rows);
-    sku.stock_in_batches = rows->getInt(14) != 0;
+    sku.stock_in_batches = rows->getInt(17) != 0;
     skus.emplace(sku.sku_id, std::move(sku));
   }
   return skus;
@@ -131,12 +135,21 @@ OrderableSku read_pricing_row(sql::ResultSet& row) {
   sku.sale_unit = std::string(row.getString(8));
   sku.net_weight_grams = row.getInt64(9);
   sku.price_fen = row.getInt64(10);
+  sku.list_price_fen = sku.price_fen;
   sku.is_orderable = row.getInt(11) != 0;
   const auto product = certificate_column(row, 12);
   const auto supplier = certificate_column(row, 13);
   if (const auto& certificate = later_certificate(product, supplier)) {
     sku.certificate_id = certificate->id;
     sku.certificate_number = certificate->number;
+  }
+  // A campaign window holds the SKU now: its price is the campaign's (columns 14-16), unless the
+  // supplier has since priced the SKU itself at or below it (then the campaign does not apply).
+  const auto campaign_id = row.getInt64(14);
+  if (!row.wasNull() && row.getInt64(15) < sku.list_price_fen) {
+    sku.campaign_id = campaign_id;
+    sku.price_fen = row.getInt64(15);
+    sku.campaign_stock_cap = row.getInt64(16);
   }
   return sku;
 }

@@ -27,8 +27,12 @@ struct OrderableSku {
   std::string sku_spec;
   std::string sale_unit;
   std::int64_t net_weight_grams = 0;
-  std::int64_t price_fen = 0;
+  std::int64_t price_fen = 0;       // what the buyer pays now: the campaign price during a campaign
+  std::int64_t list_price_fen = 0;  // the SKU's own price (catalog_skus.price_fen)
   bool is_orderable = false;
+  // The holiday campaign pricing the SKU now (catalog_sku_pricing, 0320), with its cap.
+  std::optional<std::int64_t> campaign_id;
+  std::int64_t campaign_stock_cap = 0;
   std::optional<std::int64_t> certificate_id;  // set when certified today
   std::optional<std::string> certificate_number;
   std::string supplier_name;  // read_orderable_sku only (pricing does not need the names)

@@ -31,6 +31,7 @@ void fill_line(huicai::events::v1::OrderLineSnapshot& out, const LineRecord& lin
   out.set_certified(line.certified);
   out.set_certificate_id(line.certificate_id.value_or(0));
   out.set_certificate_number(line.certificate_number.value_or(""));
+  out.set_campaign_id(line.campaign_id.value_or(0));
   if (line.accepted_amount_fen) {
     out.set_has_acceptance(true);
     out.set_accepted_quantity(line.accepted_quantity.value_or(0));

@@ -39,6 +39,7 @@ LineRecord read_line(sql::ResultSet& row) {
   line.certified = row.getInt("certified") != 0;
   line.certificate_id = mysql::get_optional_int64(row, "certificate_id");
   line.certificate_number = mysql::get_optional_string(row, "certificate_number");
+  line.campaign_id = mysql::get_optional_int64(row, "campaign_id");
   line.accepted_quantity = mysql::get_optional_int64(row, "accepted_quantity");
   line.accepted_weight_grams = mysql::get_optional_int64(row, "accepted_weight_grams");
   line.accepted_amount_fen = mysql::get_optional_int64(row, "accepted_amount_fen");
@@ -133,7 +134,7 @@ std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t orde
   auto& select_lines = session.prepare(
       "SELECT id, order_id, fulfilment_id, sku_id, product_id, supplier_id, county_id, "
       "category_id, product_title, sku_spec, sale_unit, net_weight_grams, quantity, "
-      "unit_price_fen, line_total_fen, certified, certificate_id, certificate_number, "
+      "unit_price_fen, line_total_fen, certified, certificate_id, certificate_number, campaign_id, "
       "accepted_quantity, accepted_weight_grams, accepted_amount_fen, acceptance_reason, "
       "refunded_fen FROM ordering_order_lines WHERE order_id = ? ORDER BY id");
   mysql::bind(select_lines, order_id);
@@ -158,7 +159,7 @@ std::string iso_time(const std::string& database_time) {
 }
 
 boost::json::object line_to_json(const LineRecord& line, boost::json::storage_ptr storage) {
-  boost::json::object object(22, std::move(storage));  // sized for its keys: no rehashing
+  boost::json::object object(23, std::move(storage));  // sized for its keys: no rehashing
   object["id"] = line.id;
   object["fulfilment_id"] = line.fulfilment_id;
   object["sku_id"] = line.sku_id;
@@ -176,6 +177,7 @@ boost::json::object line_to_json(const LineRecord& line, boost::json::storage_pt
   object["certified"] = line.certified;
   object["certificate_id"] = optional_json(line.certificate_id);
   object["certificate_number"] = optional_json(line.certificate_number);
+  object["campaign_id"] = optional_json(line.campaign_id);
   object["accepted_quantity"] = optional_json(line.accepted_quantity);
   object["accepted_weight_grams"] = optional_json(line.accepted_weight_grams);
   object["accepted_amount_fen"] = optional_json(line.accepted_amount_fen);

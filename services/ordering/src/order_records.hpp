@@ -36,6 +36,7 @@ struct LineRecord {
   bool certified = false;
   std::optional<std::int64_t> certificate_id;
   std::optional<std::string> certificate_number;
+  std::optional<std::int64_t> campaign_id;  // the holiday campaign that priced the line
   std::optional<std::int64_t> accepted_quantity;
   std::optional<std::int64_t> accepted_weight_grams;
   std::optional<std::int64_t> accepted_amount_fen;

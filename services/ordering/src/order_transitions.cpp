@@ -6,6 +6,7 @@
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
 
+#include "campaign_caps.hpp"
 #include "fund_ledger.hpp"
 #include "stock_batches.hpp"
 
@@ -99,7 +100,9 @@ void end_order(mysql::Session& session, OrderRecord& order, OrderStatus to, cons
   }
   const std::string from = order.status;
   set_order_status(session, order, to);
-  // The CAS above succeeded exactly once for this order: release exactly once.
+  // The CAS above succeeded exactly once for this order: release exactly once (campaign caps
+  // first: order placement locks them before the stock rows).
+  return_campaign_caps(session, order);
   release_order_stock(session, order);
   const FundAccount account{order.buyer_account_id, order.unit_id, order.budget_year};
   for (const auto& share : order.fund_shares()) {

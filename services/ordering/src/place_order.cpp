@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "campaign_caps.hpp"
 #include "catalog_view.hpp"
 #include "fund_ledger.hpp"
 #include "price_quote.hpp"
@@ -157,8 +158,8 @@ void insert_lines(mysql::Session& session, OrderRecord& order) {
       "INSERT INTO ordering_order_lines (order_id, fulfilment_id, sku_id, product_id, "
       "supplier_id, county_id, category_id, product_title, sku_spec, sale_unit, "
       "net_weight_grams, quantity, unit_price_fen, line_total_fen, certified, certificate_id, "
-      "certificate_number) VALUES " +
-      value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", order.lines.size()) +
+      "certificate_number, campaign_id) VALUES " +
+      value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", order.lines.size()) +
       " RETURNING id, sku_id, refunded_fen");
   int index = 1;
   for (auto& line : order.lines) {
@@ -183,6 +184,7 @@ void insert_lines(mysql::Session& session, OrderRecord& order) {
     mysql::bind_one(insert, index++, line.certified);
     mysql::bind_one(insert, index++, line.certificate_id);
     mysql::bind_one(insert, index++, line.certificate_number);
+    mysql::bind_one(insert, index++, line.campaign_id);
   }
   auto rows = mysql::query(insert);
   while (rows->next()) {
@@ -304,6 +306,7 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
     record.certified = sku.certificate_id.has_value();
     record.certificate_id = sku.certificate_id;
     record.certificate_number = sku.certificate_number;
+    record.campaign_id = sku.campaign_id;
     order.lines.push_back(std::move(record));
   }
   insert_lines(session, order);
@@ -345,9 +348,15 @@ OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   // the shortest time (this statement, the stored response and the COMMIT).
   // SKUs with harvest batches then draw the same units from their oldest open batches.
   std::vector<StockRequest> requests;
+  std::vector<CampaignTake> campaign_takes;
   for (const auto& line : priced) {
     requests.push_back({line.sku.sku_id, line.quantity, line.sku.stock_in_batches});
+    if (line.sku.campaign_id) {
+      campaign_takes.push_back(
+          {*line.sku.campaign_id, line.sku.sku_id, line.quantity, line.sku.campaign_stock_cap});
+    }
   }
+  take_campaign_caps(session, campaign_takes);
   reserve_all_stock(session, requests);
   draw_from_batches(session, order, requests);
   return order;

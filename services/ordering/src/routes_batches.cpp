@@ -1,7 +1,7 @@
 // Harvest batches of a SKU's stock (issue 15 item 2, ADR 0021): supplier staff add batches
 // (harvested, or pre-sale with a cap and a shipping date), change a batch's quantity naming its
-// version (If-Match, like PUT /v1/inventory/{sku_id}) and record a pre-sale batch's arrival;
-// the supplier, finance, auditors and operators read them.
+// version (If-Match, like PUT /v1/inventory/{sku_id}), close a batch's unsold remainder and
+// record a pre-sale batch's arrival; the supplier, finance, auditors and operators read them.
 #include <huicai/core/calendar_date.hpp>
 #include <huicai/core/http/etag.hpp>
 #include <huicai/core/http/problem.hpp>
@@ -121,6 +121,21 @@ boost::asio::awaitable<http::Response> set_batch_route(State state, http::Reques
   co_return batch_response(200, batch);
 }
 
+// POST /v1/inventory/{sku_id}/batches/{batch_id}/close with If-Match: the batch's unsold
+// remainder is withdrawn (what is ordered or shipped from it stays).
+boost::asio::awaitable<http::Response> close_batch_route(State state, http::Request& request) {
+  const auto sku_id = path_id(request, "sku_id");
+  const auto batch_id = path_id(request, "batch_id");
+  auto batch = co_await state->context.db().transaction(
+      [&](mysql::Session& session) {
+        supplier_of(session, request, sku_id);
+        const auto version = http::required_if_match_version(request);
+        return close_batch(session, sku_id, batch_id, version);
+      },
+      mysql::Isolation::read_committed);
+  co_return batch_response(200, batch);
+}
+
 }  // namespace
 
 void add_batch_routes(http::Router& router, State state) {
@@ -142,6 +157,7 @@ void add_batch_routes(http::Router& router, State state) {
   route(M::get, "/v1/inventory/{sku_id}/batches", read, list_batches_route);
   route(M::post, "/v1/inventory/{sku_id}/batches", write, add_batch_route);
   route(M::put, "/v1/inventory/{sku_id}/batches/{batch_id}", write, set_batch_route);
+  route(M::post, "/v1/inventory/{sku_id}/batches/{batch_id}/close", write, close_batch_route);
 }
 
 }  // namespace huicai::ordering

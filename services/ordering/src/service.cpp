@@ -113,7 +113,8 @@ void load_demo_data(app::Context& context) {
         if (mysql::query(any)->next()) return;
         const char* untouched =
             "SELECT sku_id, supplier_id FROM ordering_stock WHERE available = 1000 AND "
-            "reserved = 0 AND sold = 0 AND batch_available = 0 ORDER BY sku_id";
+            "reserved = 0 AND sold = 0 AND batch_available = 0 AND presale_available = 0 ORDER BY "
+            "sku_id";
         session.execute_direct(
             std::string("INSERT INTO ordering_stock_batches (sku_id, supplier_id, harvest_date, "
                         "origin_village, inspection_report, available, arrived_at) SELECT "
@@ -131,9 +132,9 @@ void load_demo_data(app::Context& context) {
                         "CURRENT_DATE + INTERVAL 30 DAY, 200 FROM (") +
             untouched + " LIMIT 1) s");
         session.execute_direct(
-            "UPDATE ordering_stock SET available = 200, batch_available = 200 WHERE sku_id IN "
-            "(SELECT sku_id FROM ordering_stock_batches WHERE presale = 1) AND batch_available "
-            "= 0");
+            "UPDATE ordering_stock SET available = 200, presale_available = 200 WHERE sku_id "
+            "IN (SELECT sku_id FROM ordering_stock_batches WHERE presale = 1) AND "
+            "batch_available = 0 AND presale_available = 0");
       },
       true);
 }

@@ -17,9 +17,12 @@ namespace {
 // WHERE sku_id IN (a, b), with no "available >= q" condition: the table's CHECK
 // (available >= 0) fails the whole statement when one SKU does not fit (error 4025), so what is
 // left is read exactly as it was for the message. A SKU without a stock row is simply not
-// changed (fewer rows than requests). batch_available is assigned first, so LEAST() reads the
-// value before this statement; CHECK (batch_available <= available) keeps a SKU priced as
-// without batches to its loose units.
+// changed (fewer rows than requests). A batched SKU takes harvested batches first
+// (batch_available), then loose units, then pre-sale batches (presale_available: what the line
+// needs beyond available - presale_available). Those two are assigned before `available`, so
+// they read the values before this statement (MariaDB assigns left to right);
+// CHECK (batch_available + presale_available <= available) keeps a SKU priced as without
+// batches (0 for both) to its loose units.
 int run_reservation(mysql::Session& session, const std::vector<StockRequest>& requests) {
   const bool one = requests.size() == 1;
   std::string when;
@@ -30,16 +33,18 @@ int run_reservation(mysql::Session& session, const std::vector<StockRequest>& re
   }
   const std::string quantity = one ? "?" : "CASE sku_id" + when + " END";
   auto& reserve = session.prepare(
-      "UPDATE ordering_stock SET batch_available = batch_available - LEAST(" + quantity +
-      ", batch_available), available = available - " + quantity + ", reserved = reserved + " +
-      quantity + ", version = version + 1 WHERE sku_id " +
+      "UPDATE ordering_stock SET presale_available = presale_available - GREATEST(0, " + quantity +
+      " - (available - presale_available)), batch_available = batch_available - "
+      "LEAST(" +
+      quantity + ", batch_available), available = available - " + quantity +
+      ", reserved = reserved + " + quantity + ", version = version + 1 WHERE sku_id " +
       (one ? std::string("= ? AND available >= ?") : "IN (" + in + ")"));
   int index = 1;
-  for (int pass = 0; pass < 3; ++pass) {
+  for (int pass = 0; pass < 4; ++pass) {
     for (const auto& request : requests) {
       if (!one) mysql::bind_one(reserve, index++, request.sku_id);
       mysql::bind_one(reserve, index++,
-                      pass == 0 && !request.batched ? std::int64_t{0} : request.quantity);
+                      pass < 2 && !request.batched ? std::int64_t{0} : request.quantity);
     }
   }
   for (const auto& request : requests) mysql::bind_one(reserve, index++, request.sku_id);
@@ -60,7 +65,8 @@ void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& reque
     if (run_reservation(session, requests) == static_cast<int>(requests.size())) return;
     // Which one is short, for the message (the decision was the UPDATE's; it changed nothing).
     auto& left = session.prepare(
-        "SELECT available, available - batch_available AS loose FROM ordering_stock WHERE "
+        "SELECT available, available - batch_available - presale_available AS loose FROM "
+        "ordering_stock WHERE "
         "sku_id = ?");
     bool loose_short = false;
     for (const auto& request : requests) {
@@ -107,12 +113,12 @@ void move_reserved(mysql::Session& session, const char* sql, std::int64_t sku_id
 }  // namespace
 
 void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity,
-                   std::int64_t in_batches) {
+                   std::int64_t in_batches, std::int64_t in_presale) {
   auto& update = session.prepare(
       "UPDATE ordering_stock SET reserved = reserved - ?, available = available + ?, "
-      "batch_available = batch_available + ?, version = version + 1 WHERE sku_id = ? AND "
-      "reserved >= ?");
-  mysql::bind(update, quantity, quantity, in_batches, sku_id, quantity);
+      "batch_available = batch_available + ?, presale_available = presale_available + ?, "
+      "version = version + 1 WHERE sku_id = ? AND reserved >= ?");
+  mysql::bind(update, quantity, quantity, in_batches, in_presale, sku_id, quantity);
   if (update.executeUpdate() != 1) {
     throw std::logic_error("stock of SKU " + std::to_string(sku_id) +
                            " has less reserved than the order holds");

@@ -22,9 +22,9 @@ inline constexpr std::int64_t kMaxStock = 1'000'000'000;
 struct StockRequest {
   std::int64_t sku_id = 0;
   std::int64_t quantity = 0;
-  // The SKU holds units in harvest batches (its stock row's batch_available was above 0 when
-  // the order was priced): the reservation also takes min(quantity, batch_available) out of
-  // batch_available, and the caller then draws that much from the batches (stock_batches.hpp).
+  // The SKU holds units in batches (batch_available or presale_available was above 0 when the
+  // order was priced): the reservation takes harvested batch units first, then loose units,
+  // then pre-sale units, and the caller draws the same from the batches (stock_batches.hpp).
   bool batched = false;
 };
 // Reserves every request in ONE conditional UPDATE (rows locked in SKU id order, the primary
@@ -38,10 +38,11 @@ void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& reque
 [[noreturn]] void throw_insufficient_stock(mysql::Session& session, std::int64_t sku_id,
                                            std::int64_t quantity);
 // Throws std::logic_error when the books disagree (less reserved than released).
-// `in_batches` of the units go back to batches (batch_available grows by it; the caller moves
+// `in_batches` of the units go back to harvested batches and `in_presale` to pre-sale batches
+// that have not arrived (batch_available / presale_available grow by them; the caller moves
 // them on the batch rows).
 void release_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity,
-                   std::int64_t in_batches = 0);
+                   std::int64_t in_batches = 0, std::int64_t in_presale = 0);
 void ship_stock(mysql::Session& session, std::int64_t sku_id, std::int64_t quantity);
 
 }  // namespace huicai::ordering

@@ -42,6 +42,13 @@ boost::json::object set_batch(mysql::Session& session, std::int64_t sku_id, std:
                               std::int64_t expected_version, std::int64_t quantity,
                               const std::optional<Harvest>& arrival);
 
+// Closes the batch's unsold remainder: its quantity becomes what is ordered or shipped from it
+// (available 0; a pre-sale batch's cap becomes what was pre-sold), under the SKU's lock and the
+// batch's version. 404 / 412 like set_batch; a closed batch can be closed again (no change but
+// its version) or reopened by set_batch.
+boost::json::object close_batch(mysql::Session& session, std::int64_t sku_id, std::int64_t batch_id,
+                                std::int64_t expected_version);
+
 // The SKU's batches, oldest first (the order in which orders take from them).
 boost::json::array list_batches(mysql::Session& session, std::int64_t sku_id);
 

@@ -112,30 +112,53 @@ void draw_from_batches(mysql::Session& session, const OrderRecord& order,
   }
   if (lines.empty()) return;
   const auto order_id = order.id;
+  // The SKU's presale_available after the reservation, beside each batch: what the pre-sale
+  // batches give is what they hold now minus it (every order of a SKU has one line of it).
   auto& select = session.prepare(
-      "SELECT id, sku_id, available FROM ordering_stock_batches WHERE sku_id IN (" +
-      mysql::repeated("?", ", ", lines.size()) + ") AND available > 0" + kOldestFirst);
+      "SELECT b.id, b.sku_id, b.available, b.harvest_date IS NULL AS presale, (SELECT "
+      "s.presale_available FROM ordering_stock s WHERE s.sku_id = b.sku_id) AS presale_left "
+      "FROM ordering_stock_batches b WHERE b.sku_id IN (" +
+      mysql::repeated("?", ", ", lines.size()) + ") AND b.available > 0" + kOldestFirst);
   int index = 1;
   for (const auto& line : lines) mysql::bind_one(select, index++, line.sku_id);
   auto rows = mysql::query(select);
-  std::multimap<std::int64_t, std::pair<std::int64_t, std::int64_t>> open;  // sku -> (id, left)
+  struct Open {
+    std::int64_t id = 0, available = 0;
+    bool presale = false;
+  };
+  std::multimap<std::int64_t, Open> open;              // by SKU, oldest first, pre-sale last
+  std::map<std::int64_t, std::int64_t> presale_given;  // by SKU
   while (rows->next()) {
-    open.emplace(rows->getInt64("sku_id"),
-                 std::make_pair(rows->getInt64("id"), rows->getInt64("available")));
+    const auto sku_id = rows->getInt64("sku_id");
+    Open batch{rows->getInt64("id"), rows->getInt64("available"), rows->getInt("presale") != 0};
+    if (batch.presale) {
+      auto it = presale_given.try_emplace(sku_id, -rows->getInt64("presale_left")).first;
+      it->second += batch.available;
+    }
+    open.emplace(sku_id, batch);
   }
   std::vector<std::pair<Part, std::int64_t>> parts;
+  const auto take = [&](const Draw& line, const Open& batch, std::int64_t& wanted) {
+    const auto units = std::min(wanted, batch.available);
+    if (units <= 0) return;
+    Part part{line.line_id, batch.id, units};
+    take_from_batch(session, part);
+    parts.emplace_back(part, line.sku_id);
+    wanted -= units;
+  };
   for (const auto& line : lines) {
+    // Harvested batches first; then the loose units (the reservation took them out of
+    // `available` only); then pre-sale batches, as much as the reservation took from them.
     std::int64_t wanted = line.quantity;
     auto [first, last] = open.equal_range(line.sku_id);
-    for (auto it = first; it != last && wanted > 0; ++it) {
-      const auto take = std::min(wanted, it->second.second);
-      Part part{line.line_id, it->second.first, take};
-      take_from_batch(session, part);
-      parts.emplace_back(part, line.sku_id);
-      wanted -= take;
+    for (auto it = first; it != last; ++it) {
+      if (!it->second.presale) take(line, it->second, wanted);
     }
-    // What the batches could not give came from the SKU's loose units (the reservation took
-    // it out of `available` only).
+    auto given = presale_given.find(line.sku_id);
+    std::int64_t from_presale = given == presale_given.end() ? 0 : given->second;
+    for (auto it = first; it != last; ++it) {
+      if (it->second.presale) take(line, it->second, from_presale);
+    }
   }
   record_parts(session, order_id, parts);
 }
@@ -143,11 +166,13 @@ void draw_from_batches(mysql::Session& session, const OrderRecord& order,
 void release_order_stock(mysql::Session& session, const OrderRecord& order) {
   const auto parts = parts_of(session, order.id);
   for (const auto& line : order.lines) {
-    std::int64_t in_batches = 0;
+    std::int64_t in_batches = 0, in_presale = 0;
     auto [first, last] = parts.equal_range(line.id);
-    for (auto it = first; it != last; ++it) in_batches += it->second.part.quantity;
+    for (auto it = first; it != last; ++it) {
+      (it->second.arrived ? in_batches : in_presale) += it->second.part.quantity;
+    }
     // The SKU's row first: it orders every batch writer of this SKU.
-    release_stock(session, line.sku_id, line.quantity, in_batches);
+    release_stock(session, line.sku_id, line.quantity, in_batches, in_presale);
     for (auto it = first; it != last; ++it) move_batch_reserved(session, it->second.part, false);
   }
 }

@@ -79,6 +79,11 @@ TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidsta
   REQUIRE(start != std::string::npos);
   const auto figure = dom.substr(start + big.size(), dom.find('<', start) - start - big.size());
   CHECK(figure.ends_with("元"));
+  // The subsidiary table is filled from aidstats' own routes (the group's roll-up), not left
+  // "unavailable"; the feed is connected.
+  CHECK(dom.find("unavailable") == std::string::npos);
+  CHECK(dom.find("合计 ¥") != std::string::npos);
+  CHECK(dom.find("class=\"status live\"") != std::string::npos);
 
   const std::filesystem::path screenshot =
       std::filesystem::path(HUICAI_BINARY_DIR) / "tests" / "aidstats_dashboard.png";
@@ -164,6 +169,16 @@ TEST_CASE("an auditor signs in through the dashboard's form with a code and sees
   }
   INFO("shown " << shown << ", totals " << exact_yuan(total(world, "total", "", "")));
   CHECK(matches);
+
+  // After the sign-in the board goes live on the feed and fills the subsidiary table, as it does
+  // with a token in the address (the screenshot then shows what a signed-in viewer sees).
+  CHECK(page.wait_for("document.getElementById('feed-status').classList.contains('live')",
+                      std::chrono::seconds(20)));
+  CHECK(page.wait_for("document.getElementById('subsidiary-note').textContent.includes('合计')",
+                      std::chrono::seconds(20)));
+  // The screenshot shows the charts drawn, not halfway through their animation.
+  CHECK(page.wait_for("document.querySelectorAll('.chart[data-drawn=yes]').length === 3",
+                      std::chrono::seconds(20)));
 
   const std::filesystem::path screenshot =
       std::filesystem::path(HUICAI_BINARY_DIR) / "tests" / "aidstats_dashboard_signed_in.png";

@@ -3,6 +3,7 @@
 // a unit admin: their own subtree; others 403); unknown unit, county or year 404; a malformed
 // period 422.
 #include <catch2/catch.hpp>
+#include <cstdint>
 
 #include "aidstats_world.hpp"
 
@@ -64,6 +65,27 @@ TEST_CASE("the totals API rolls units up the org tree and refuses what it must",
   for (auto role : {auth::Role::auditor, auth::Role::operator_}) {
     CHECK(client_for(*app, with_role(role))->get(subsidiary_path).status == 200);
   }
+
+  // Where the roll-ups start (the dashboard's subsidiary table): every root of the org tree for
+  // finance, largest first (this world's subsidiary is a root holding its canteen's purchase);
+  // a unit admin's own unit for them; nothing for an employee.
+  auto tops = ok(finance->get("/v1/aid-totals/units")).at("items").as_array();
+  std::int64_t previous = INT64_MAX;
+  bool sorted = true;
+  boost::json::object subsidiary_top;
+  for (const auto& top : tops) {
+    sorted = sorted && top.at("total_fen").as_int64() <= previous;
+    previous = top.at("total_fen").as_int64();
+    if (top.at("unit_id").as_int64() == subsidiary.id) subsidiary_top = top.as_object();
+  }
+  CHECK(sorted);
+  REQUIRE(!subsidiary_top.empty());
+  CHECK(subsidiary_top.at("total_fen").as_int64() == 5998);
+  auto admin_tops = ok(own_admin->get("/v1/aid-totals/units")).at("items").as_array();
+  REQUIRE(admin_tops.size() == 1);
+  CHECK(admin_tops[0].at("unit_id").as_int64() == subsidiary.id);
+  CHECK(admin_tops[0].at("total_fen").as_int64() == 5998);
+  CHECK(client_for(*app, employee())->get("/v1/aid-totals/units").status == 403);
 
   // The county, by name, and in the breakdown.
   const auto county = std::to_string(catalog.county_id);

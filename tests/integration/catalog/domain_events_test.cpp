@@ -2,6 +2,7 @@
 // in catalog_outbox (same transaction as the step), so consumers need no catalog table reads.
 #include <huicai/events/v1/catalog.pb.h>
 
+#include <cctype>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 
@@ -116,4 +117,60 @@ TEST_CASE("a 比质比价 decision is a domain event", "[catalog][events][prices
   CHECK(decided[0].reason() == "参考价合理");
   CHECK(decided[0].margin_bp() == 5000);
   CHECK(decided[0].price_fen() == 1500);
+}
+
+TEST_CASE("defining and ending a campaign are domain events", "[catalog][events][campaigns]") {
+  CatalogWorld world;
+  const auto county = world.create_county();
+  const auto supplier = world.create_active_supplier(county);
+  const auto product =
+      world.listed_product(supplier, unique("中秋礼盒"), 2000, world.category_id("grain-millet"));
+  const auto sku = world.client(world.buyer())
+                       ->get("/v1/products/" + std::to_string(product))
+                       .json()
+                       .at("skus")
+                       .at(0)
+                       .at("id")
+                       .as_int64();
+  auto op = world.client(world.operator_());
+  std::string code = unique("mid");
+  std::transform(code.begin(), code.end(), code.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto created =
+      op->post("/v1/campaigns",
+               json({{"code", code},
+                     {"name", "中秋"},
+                     {"kind", "mid_autumn"},
+                     {"starts_at", "2099-09-01T00:00:00Z"},
+                     {"ends_at", "2099-09-20T00:00:00Z"},
+                     {"featured_product_ids", boost::json::array{product}},
+                     {"skus", boost::json::array{boost::json::object{
+                                  {"sku_id", sku}, {"price_fen", 1800}, {"stock_cap", 300}}}}}),
+               kJson);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const auto id = created.json().at("id").as_int64();
+  REQUIRE(op->post("/v1/campaigns/" + std::to_string(id) + "/end",
+                   json({{"reason", "取消本次活动"}}), kJson)
+              .status == 200);
+  auto changes =
+      events_of<huicai::events::v1::CampaignChanged>(world, "catalog.campaign_changed.v1", id);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].change() == huicai::events::v1::CampaignChanged::CREATED);
+  CHECK(changes[0].kind() == "mid_autumn");
+  CHECK(changes[0].starts_at_us() == 4091904000LL * 1000000);  // 2099-09-01T00:00:00Z
+  REQUIRE(changes[0].skus_size() == 1);
+  CHECK(changes[0].skus(0).sku_id() == sku);
+  CHECK(changes[0].skus(0).supplier_id() == supplier);
+  CHECK(changes[0].skus(0).county_id() == county);
+  CHECK(changes[0].skus(0).base_price_fen() == 2000);
+  CHECK(changes[0].skus(0).campaign_price_fen() == 1800);
+  CHECK(changes[0].skus(0).stock_cap() == 300);
+  REQUIRE(changes[0].featured_product_ids_size() == 1);
+  CHECK(changes[0].featured_product_ids(0) == product);
+  CHECK(changes[1].change() == huicai::events::v1::CampaignChanged::ENDED);
+  CHECK(changes[1].reason() == "取消本次活动");
+  // Ended before it started: the window is empty, at the moment it was ended.
+  CHECK(changes[1].starts_at_us() == changes[1].ends_at_us());
+  CHECK(changes[1].version() == changes[0].version() + 1);
 }

@@ -53,6 +53,8 @@ const matrix::FixtureRegistration kRegistrations[] = {
      {[](Env&, const Caller&, const Tenant& owner) {
        return Request{"/v1/aid-totals/counties/" + std::to_string(owner.county_id)};
      }}},
+    // A list: every caller allowed sees the units where their roll-ups start.
+    {Method::get, "/v1/aid-totals/units", fixed("/v1/aid-totals/units")},
     {Method::get, "/v1/aid-totals/units/{unit_id}", {[](Env&, const Caller&, const Tenant& owner) {
        return Request{"/v1/aid-totals/units/" + std::to_string(owner.unit_id)};
      }}},

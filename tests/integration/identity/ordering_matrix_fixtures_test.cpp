@@ -480,6 +480,25 @@ const matrix::FixtureRegistration kRegistrations[] = {
              return "SELECT id, available, version FROM ordering_stock_batches WHERE id = " +
                     text(matrix::extra_id(env.other, "batch_id"));
            })}})},
+    {Method::post, "/v1/inventory/{sku_id}/batches/{batch_id}/close",
+     on(
+         [](Env&, const Caller&, const Tenant& owner) {
+           return Request{"/v1/inventory/" + sku_of(owner) + "/batches/" +
+                              text(matrix::extra_id(owner, "batch_id")) + "/close",
+                          "",
+                          {{"if-match", "\"v1\""}}};
+         },
+         {{"caller's SKU, other tenant's batch",
+           [](Env& env, const Caller&) {
+             return Request{"/v1/inventory/" + sku_of(env.own) + "/batches/" +
+                                text(matrix::extra_id(env.other, "batch_id")) + "/close",
+                            "",
+                            {{"if-match", "\"v1\""}}};
+           },
+           rows_of([](Env& env) {
+             return "SELECT id, available, version FROM ordering_stock_batches WHERE id = " +
+                    text(matrix::extra_id(env.other, "batch_id"));
+           })}})},
     {Method::get, "/v1/order-lines/{line_id}/trace",
      on([](Env&, const Caller& caller, const Tenant& owner) {
        return Request{"/v1/order-lines/" +

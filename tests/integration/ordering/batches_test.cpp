@@ -4,6 +4,8 @@
 // is ordered from it, a pre-sale SKU sells up to its cap and ships from its date, and the
 // trace of a line names its batches, certificate, shipment and acceptance to those who may
 // see it. Real server, MariaDB, concurrency.
+#include <huicai/events/v1/ordering.pb.h>
+
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -51,16 +53,23 @@ std::vector<std::array<std::int64_t, 3>> batch_books(HttpClient& supplier, std::
 // batch's reserved + sold is what the lines' parts took from it, nothing negative.
 void check_stock_books(World& world, std::int64_t sku_id) {
   const auto sku = std::to_string(sku_id);
+  const auto held = [&](const char* which) {
+    return world.scalar(
+        "SELECT COALESCE(SUM(available), 0) FROM ordering_stock_batches WHERE "
+        "sku_id = " +
+        sku + " AND harvest_date IS " + which);
+  };
   CHECK(world.scalar("SELECT batch_available FROM ordering_stock WHERE sku_id = " + sku) ==
-        world.scalar("SELECT COALESCE(SUM(available), 0) FROM ordering_stock_batches WHERE "
-                     "sku_id = " +
-                     sku));
+        held("NOT NULL"));
+  CHECK(world.scalar("SELECT presale_available FROM ordering_stock WHERE sku_id = " + sku) ==
+        held("NULL"));
   CHECK(world.scalar("SELECT COUNT(*) FROM ordering_stock_batches b WHERE b.sku_id = " + sku +
                      " AND b.reserved + b.sold <> (SELECT COALESCE(SUM(lb.quantity), 0) FROM "
                      "ordering_line_batches lb JOIN ordering_orders o ON o.id = lb.order_id "
                      "WHERE lb.batch_id = b.id AND o.status NOT IN ('cancelled', 'expired', "
                      "'rejected'))") == 0);
-  CHECK(world.scalar("SELECT batch_available <= available FROM ordering_stock WHERE sku_id = " +
+  CHECK(world.scalar("SELECT batch_available + presale_available <= available FROM "
+                     "ordering_stock WHERE sku_id = " +
                      sku) == 1);
 }
 
@@ -68,6 +77,23 @@ void check_stock_books(World& world, std::int64_t sku_id) {
 std::string problem_type(const HttpResponse& response) {
   const std::string type(response.json().at("type").as_string());
   return type.substr(type.rfind('/') + 1);
+}
+
+// The batch's events in the ordering outbox, oldest first: (type, the batch as it was after).
+std::vector<std::pair<std::string, events::v1::StockBatchChanged>> batch_events(
+    World& world, std::int64_t batch_id) {
+  return world.admin().run_blocking([&](mysql::Session& session) {
+    auto& select = session.prepare(
+        "SELECT event_type, payload FROM ordering_outbox WHERE aggregate_id = ? ORDER BY id");
+    auto rows = mysql::query(mysql::bind(select, "batch-" + std::to_string(batch_id)));
+    std::vector<std::pair<std::string, events::v1::StockBatchChanged>> found;
+    while (rows->next()) {
+      events::v1::StockBatchChanged message;
+      REQUIRE(message.ParseFromString(mysql::get_string(*rows, "payload")));
+      found.emplace_back(mysql::get_string(*rows, "event_type"), std::move(message));
+    }
+    return found;
+  });
 }
 
 std::int64_t only_line(const boost::json::object& order) {
@@ -187,8 +213,68 @@ TEST_CASE(
   // Exactly what is ordered is allowed: nothing left to sell.
   auto exact = answer(supplier->put(url, R"({"quantity":3})", {{"if-match", current}}));
   CHECK(exact.at("available").as_int64() == 0);
+  const auto corrected = batch_events(world, batch.at("id").as_int64());
+  REQUIRE(corrected.size() == 2);  // created, then this correction only: refusals are not events
+  CHECK(corrected[1].first == "ordering.batch_corrected.v1");
+  CHECK(corrected[1].second.quantity() == 3);
   CHECK(world.available(catalog.sku_a) == 0);
   check_stock_books(world, catalog.sku_a);
+}
+
+TEST_CASE(
+    "closing a batch withdraws its unsold remainder and keeps what is ordered, under its version",
+    "[ordering][batches]") {
+  World world;
+  auto catalog = world.make_catalog(0, 10);
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  const auto batches = "/v1/inventory/" + std::to_string(catalog.sku_a) + "/batches";
+  auto created = supplier->post(batches, batch_body(5, "2026-09-21"));
+  auto batch = answer(created, 201);
+  const auto close = batches + "/" + std::to_string(batch.at("id").as_int64()) + "/close";
+  const auto first_tag = created.header("etag");
+  auto buyer = client_for(*app, employee());
+  answer(buyer->post("/v1/orders", order_body(catalog, 3, 0), key("cl1-" + world.suffix)), 201);
+  using Books = std::vector<std::array<std::int64_t, 3>>;
+
+  // Refusals change nothing: no version, a stale one, another supplier, someone else's batch.
+  CHECK(supplier->post(close, "").status == 428);
+  auto stale = supplier->post(close, "", {{"if-match", first_tag}});
+  CHECK(stale.status == 412);
+  const auto current = stale.header("etag");
+  auto other = client_for(*app, supplier_staff(catalog.supplier_b));
+  CHECK(other->post(close, "", {{"if-match", current}}).status == 403);
+  CHECK(client_for(*app, employee())->post(close, "", {{"if-match", current}}).status == 403);
+  CHECK(supplier->post(batches + "/999999999999/close", "", {{"if-match", current}}).status == 404);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{2, 3, 0}});
+  CHECK(world.available(catalog.sku_a) == 2);
+
+  auto closed = supplier->post(close, "", {{"if-match", current}});
+  auto body = answer(closed);
+  CHECK(body.at("quantity").as_int64() == 3);
+  CHECK(body.at("available").as_int64() == 0);
+  CHECK(body.at("reserved").as_int64() == 3);
+  CHECK(closed.header("etag") != current);
+  CHECK(world.available(catalog.sku_a) == 0);
+  check_stock_books(world, catalog.sku_a);
+  // Its old tag is stale now, and nothing is left to sell.
+  CHECK(supplier->post(close, "", {{"if-match", current}}).status == 412);
+  auto refused = buyer->post("/v1/orders", order_body(catalog, 1, 0), key("cl2-" + world.suffix));
+  CHECK(refused.status == 409);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 3, 0}});
+  check_stock_books(world, catalog.sku_a);
+
+  // Created and closed are events (the refusals are not), the batch as it was after each.
+  const auto events = batch_events(world, batch.at("id").as_int64());
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].first == "ordering.batch_created.v1");
+  CHECK(events[0].second.quantity() == 5);
+  CHECK(events[0].second.origin_village() == "杨家沟村");
+  CHECK(events[0].second.supplier_id() == catalog.supplier_a);
+  CHECK(events[1].first == "ordering.batch_closed.v1");
+  CHECK(events[1].second.available() == 0);
+  CHECK(events[1].second.reserved() == 3);
+  CHECK(events[1].second.quantity() == 3);
 }
 
 TEST_CASE(
@@ -324,6 +410,33 @@ TEST_CASE(
   CHECK(client_for(*app, with_role(auth::Role::finance))->get(url).status == 403);
   CHECK(client_for(*app, with_role(auth::Role::operator_))->get(url).status == 403);
   CHECK(buyer->get("/v1/order-lines/999999999999/trace").status == 404);
+}
+
+TEST_CASE("units on hand are sold before a pre-sale batch: harvested, then loose, then pre-sale",
+          "[ordering][presale]") {
+  World world;
+  auto catalog = world.make_catalog(3, 10);  // 3 loose units set before any batch
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  const auto batches = "/v1/inventory/" + std::to_string(catalog.sku_a) + "/batches";
+  answer(supplier->post(batches, R"({"quantity":5,"presale_ships_from":"2026-12-31"})"), 201);
+  answer(supplier->post(batches, batch_body(2, "2026-09-20")), 201);
+  auto buyer = client_for(*app, employee());
+  using Books = std::vector<std::array<std::int64_t, 3>>;
+  // 4 units: the 2 harvested, then 2 of the 3 loose; the pre-sale batch is untouched.
+  auto first =
+      answer(buyer->post("/v1/orders", order_body(catalog, 4, 0), key("lp1-" + world.suffix)), 201);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 2, 0}, {5, 0, 0}});
+  check_stock_books(world, catalog.sku_a);
+  // 3 more: the last loose unit, then 2 pre-sold.
+  answer(buyer->post("/v1/orders", order_body(catalog, 3, 0), key("lp2-" + world.suffix)), 201);
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{0, 2, 0}, {3, 2, 0}});
+  CHECK(world.available(catalog.sku_a) == 3);
+  check_stock_books(world, catalog.sku_a);
+  answer(buyer->post("/v1/orders/" + std::to_string(first.at("id").as_int64()) + "/cancel", ""));
+  CHECK(batch_books(*supplier, catalog.sku_a) == Books{{2, 0, 0}, {3, 2, 0}});
+  CHECK(world.available(catalog.sku_a) == 7);
+  check_stock_books(world, catalog.sku_a);
 }
 
 TEST_CASE("64 concurrent buyers over two batches and a pre-sale cap: exactly what exists is sold",

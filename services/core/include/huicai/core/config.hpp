@@ -97,6 +97,9 @@ struct Config {
   std::size_t login_device_max_failures = 10;      // one device token (its own budget)
   std::chrono::seconds login_device_token_ttl{180 * 24 * 3600};
   std::size_t login_attempts_per_ip_per_minute = 300;
+  // First-password set-ups of a self-applied supplier's account per source per minute
+  // (POST /v1/account-setup, public; beyond: 429).
+  std::size_t account_setup_attempts_per_ip_per_minute = 10;
 
   // Second factor: roles that must sign in with a TOTP code (comma-separated role names).
   std::string mfa_required_roles = "operator,finance,auditor,unit_admin";
@@ -112,6 +115,9 @@ struct Config {
   // Catalog, 比质比价: how far above its market reference a SKU may be priced without an
   // operator-approved justification, in basis points (1000 = 10 %).
   std::uint32_t catalog_price_margin_bp = 1000;
+  // Catalog: supplier self-applications per source address per hour (public route; beyond:
+  // 429; 0 = no limit).
+  std::size_t catalog_supplier_applications_per_ip_per_hour = 5;
 
   // Ordering: order timeouts and the sandbox payment channel's callback delivery
   std::chrono::seconds order_payment_timeout{1800};
