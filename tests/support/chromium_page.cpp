@@ -32,7 +32,8 @@ bool on_path(const std::string& program) {
   while (!rest.empty()) {
     const auto colon = rest.find(':');
     const auto dir = rest.substr(0, colon);
-    if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    if (!dir.empty() && ::access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0)
+      return true;
     if (colon == std::string::npos) break;
     rest.erase(0, colon + 1);
   }
@@ -90,6 +91,7 @@ ChromiumPage::ChromiumPage(int width, int height) : profile_(fresh_profile()) {
       "--remote-debugging-port=0",
       "about:blank"};
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;

@@ -12,6 +12,7 @@
 #include <huicai/core/http/websocket.hpp>
 
 #include "feed.hpp"
+#include "feed_waker.hpp"
 #include "routes.hpp"
 
 namespace huicai::aidstats {
@@ -23,41 +24,47 @@ namespace asio = boost::asio;
 using Awaited = asio::awaitable<http::Response>;
 
 constexpr std::string_view kFeedSubprotocol = "huicai.aid-totals.v1";
+// Writers woken per turn of the I/O loop (feed_waker.hpp): a chunk's writes take well under a
+// millisecond, the longest the loop's other work waits behind the fan-out.
+constexpr std::size_t kWakeChunk = 64;
 
 auth::AccessRule feed_rule() {
   return auth::AccessRule::roles(
       {{Role::finance, Scope::any}, {Role::auditor, Scope::any}, {Role::operator_, Scope::any}});
 }
 
+// The process's feed: the hub and the waker of its writers.
+struct Feed {
+  std::shared_ptr<FeedHub> hub;
+  std::shared_ptr<FeedWaker> waker;
+};
+
 // One subscriber's writer: a snapshot first, then every update the hub has for it, one frame
 // at a time; ends when the peer goes or the hub drops it as too slow.
-asio::awaitable<void> serve_subscriber(app::Context& context, std::shared_ptr<FeedHub> hub,
+asio::awaitable<void> serve_subscriber(app::Context& context, const Feed& feed,
                                        http::WebSocket& socket) {
   auto executor = co_await asio::this_coro::executor;
   asio::steady_timer wake(executor, asio::steady_timer::time_point::max());
-  // The hub calls these from whichever thread publishes: they hop onto the connection's
-  // executor, where `alive` says whether this frame (the timer, the socket) still exists.
-  auto alive = std::make_shared<bool>(true);
-  auto subscriber = hub->subscribe(
-      [executor, alive, &wake] {
-        asio::post(executor, [alive, &wake] {
-          if (*alive) wake.cancel();
-        });
-      },
-      [executor, alive, &socket] {
-        asio::post(executor, [alive, &socket] {
-          if (*alive) socket.abort();
-        });
-      });
+  // The hub calls these from whichever thread publishes. Wakes go through the waker (a chunk
+  // at a time); an abort hops onto the connection's executor. `target->alive` says there
+  // whether this frame (the timer, the socket) still exists.
+  auto target = std::make_shared<FeedWaker::Target>(FeedWaker::Target{executor, &wake});
+  const auto& hub = feed.hub;
+  auto subscriber = hub->subscribe([waker = feed.waker, target] { waker->wake(target); },
+                                   [target, &socket] {
+                                     asio::post(target->executor, [target, &socket] {
+                                       if (target->alive) socket.abort();
+                                     });
+                                   });
   struct Leave {
-    std::shared_ptr<bool> alive;
+    std::shared_ptr<FeedWaker::Target> target;
     std::shared_ptr<FeedHub> hub;
     std::shared_ptr<FeedHub::Subscriber> subscriber;
     ~Leave() {
-      *alive = false;
+      target->alive = false;
       hub->unsubscribe(subscriber);
     }
-  } leave{alive, hub, subscriber};
+  } leave{target, hub, subscriber};
   socket.on_closed([&wake] { wake.cancel(); });
   while (socket.is_open()) {
     auto next = hub->take(*subscriber);
@@ -77,7 +84,7 @@ asio::awaitable<void> serve_subscriber(app::Context& context, std::shared_ptr<Fe
   }
 }
 
-Awaited get_feed(app::Context& context, std::shared_ptr<FeedHub> hub, http::Request& request) {
+Awaited get_feed(app::Context& context, const Feed& feed, http::Request& request) {
   if (!http::is_websocket_upgrade(request)) {
     throw http::Problem(426, "websocket-required", "WebSocket required",
                         "open this route as a WebSocket (subprotocol huicai.aid-totals.v1)")
@@ -85,28 +92,29 @@ Awaited get_feed(app::Context& context, std::shared_ptr<FeedHub> hub, http::Requ
   }
   http::WebSocketUpgrade upgrade;
   upgrade.subprotocol = std::string(kFeedSubprotocol);
-  upgrade.handler = [&context, hub](http::WebSocket& socket) {
-    return serve_subscriber(context, hub, socket);
+  upgrade.handler = [&context, feed](http::WebSocket& socket) {
+    return serve_subscriber(context, feed, socket);
   };
   co_return http::accept_websocket(std::move(upgrade));
 }
 
-http::Handler bound(Awaited (*handler)(app::Context&, std::shared_ptr<FeedHub>, http::Request&),
-                    app::Context& context, std::shared_ptr<FeedHub> hub) {
+http::Handler bound(Awaited (*handler)(app::Context&, const Feed&, http::Request&),
+                    app::Context& context, Feed feed) {
   return
-      [handler, &context, hub](http::Request& request) { return handler(context, hub, request); };
+      [handler, &context, feed](http::Request& request) { return handler(context, feed, request); };
 }
 
 }  // namespace
 
 void add_feed_routes(http::Router& router, app::Context& context) {
-  const auto hub = start_feed(context);
+  const Feed feed{start_feed(context),
+                  std::make_shared<FeedWaker>(context.io().get_executor(), kWakeChunk)};
   const std::string s = "aidstats";
   router.add({http::Method::get,
               "/v1/aid-totals/feed",
               s,
               feed_rule(),
-              bound(get_feed, context, hub),
+              bound(get_feed, context, feed),
               {}});
 }
 

@@ -47,6 +47,15 @@ asio::awaitable<void> paced(double per_second, std::size_t count,
 // Runs `main` on `io` until it ends (the io_context stops with it); rethrows what it threw.
 void run_to_end(asio::io_context& io, asio::awaitable<void> main);
 
+// A phase's entry point: Phase(run, io).main() on an io_context of its own, to its end.
+template <class Phase, class Run>
+int run_phase(const Run& run) {
+  asio::io_context io;
+  Phase phase(run, io);
+  run_to_end(io, phase.main());
+  return 0;
+}
+
 // Waits (polling every 10 ms) until done() is true or `limit` has passed; false on the limit.
 asio::awaitable<bool> wait_until(std::function<bool()> done, std::chrono::milliseconds limit);
 

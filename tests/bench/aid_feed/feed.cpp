@@ -372,10 +372,7 @@ void FeedBench::report(double send_seconds) {
 }  // namespace
 
 int feed(const FeedRun& run) {
-  asio::io_context io;
-  FeedBench bench(run, io);
-  run_to_end(io, bench.main());
-  return 0;
+  return run_phase<FeedBench>(run);
 }
 
 }  // namespace huicai::bench

@@ -230,10 +230,7 @@ asio::awaitable<void> Fanout::main() {
 }  // namespace
 
 int redis_fanout(const FanoutRun& run) {
-  asio::io_context io;
-  Fanout fanout(run, io);
-  run_to_end(io, fanout.main());
-  return 0;
+  return run_phase<Fanout>(run);
 }
 
 }  // namespace huicai::bench

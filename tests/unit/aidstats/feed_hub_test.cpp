@@ -3,6 +3,9 @@
 // dropped after max_behind updates while the others get every update.
 #include <catch2/catch.hpp>
 #include <huicai/aidstats/feed_hub.hpp>
+#include <memory>
+#include <string>
+#include <vector>
 
 using namespace huicai::aidstats;
 
@@ -59,6 +62,31 @@ TEST_CASE("feed hub: a subscriber that is behind gets the latest state in one fr
   CHECK(
       *next.frame ==
       R"({"type":"update","seq":3,"total_fen":300,"changes":[{"dimension":"county","period":"","item":"5","amount_fen":150},{"dimension":"county","period":"","item":"6","amount_fen":150},{"dimension":"total","period":"","item":"","amount_fen":300}]})");
+}
+
+TEST_CASE("feed hub: subscribers not woken between two updates share one merged frame",
+          "[aidstats][feed]") {
+  FeedHub hub;
+  std::vector<std::shared_ptr<FeedHub::Subscriber>> subscribers;
+  for (int i = 0; i < 3; ++i) {
+    subscribers.push_back(hub.subscribe([] {}, [] {}));
+    hub.take(*subscribers.back());  // the snapshot
+    hub.sent(*subscribers.back());
+  }
+  hub.publish(update(1, 100, "5", 100));
+  hub.publish(update(2, 250, "6", 150));  // none of them took seq 1 yet
+  std::vector<std::shared_ptr<const std::string>> frames;
+  for (const auto& subscriber : subscribers) {
+    auto next = hub.take(*subscriber);
+    REQUIRE(next.kind == FeedHub::NextKind::frame);
+    frames.push_back(next.frame);
+  }
+  CHECK(
+      *frames[0] ==
+      R"({"type":"update","seq":2,"total_fen":250,"changes":[{"dimension":"county","period":"","item":"5","amount_fen":100},{"dimension":"county","period":"","item":"6","amount_fen":150},{"dimension":"total","period":"","item":"","amount_fen":250}]})");
+  // Encoded once: the same buffer for all three.
+  CHECK(frames[1] == frames[0]);
+  CHECK(frames[2] == frames[0]);
 }
 
 TEST_CASE("feed hub: a subscriber that stops reading is dropped, the others get every update",

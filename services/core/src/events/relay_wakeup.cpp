@@ -16,7 +16,7 @@ namespace huicai::events {
 namespace asio = boost::asio;
 
 struct RelayWakeup::State {
-  explicit State(asio::any_io_executor executor) : channel(executor, 1), timer(executor) {}
+  explicit State(const asio::any_io_executor& executor) : channel(executor, 1), timer(executor) {}
   asio::experimental::concurrent_channel<void(boost::system::error_code)> channel;
   asio::steady_timer timer;  // touched only by the waiting coroutine
 };
