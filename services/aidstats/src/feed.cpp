@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "feed_pacer.hpp"
 #include "totals_queries.hpp"
 
 namespace huicai::aidstats {
@@ -98,17 +97,12 @@ boost::asio::awaitable<std::string> snapshot_frame(app::Context& context) {
 
 std::shared_ptr<FeedHub> start_feed(app::Context& context) {
   auto hub = std::make_shared<FeedHub>();
-  auto pacer = std::make_shared<FeedPacer>(context.io().get_executor(), hub,
-                                           context.config().aidstats_feed_frame_interval);
-  context.spawn_background("aidstats-feed-subscription", [&context, hub, pacer] {
+  context.spawn_background("aidstats-feed-subscription", [&context, hub] {
     redis::SubscriptionHandlers handlers;
-    handlers.on_message = [pacer](std::string_view payload) {
-      auto update = parse_channel_message(payload);
-      if (!update) {
+    handlers.on_message = [hub](std::string_view payload) {
+      if (!hub->publish_channel_message(payload)) {
         log::warn("aid totals feed: malformed message ignored", {{"bytes", payload.size()}});
-        return;
       }
-      pacer->offer(*update);
     };
     // Updates may have been missed while the subscription was down.
     handlers.on_subscribed = [hub] { hub->resync(); };

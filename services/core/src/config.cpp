@@ -376,10 +376,6 @@ const std::vector<Setting>& settings() {
           dashboard_dir,
           "aidstats: folder the dashboard's files are served from (empty: the checkout's "
           "services/aidstats/dashboard)"),
-      HUICAI_SETTING(aidstats_feed_frame_interval,
-                     "aidstats: the live feed sends at most one frame per this interval (updates "
-                     "in between merged into it; 0 = one per totals batch)",
-                     Bounds{0, 10'000}),
   };
   return table;
 }

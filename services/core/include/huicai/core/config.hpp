@@ -157,9 +157,6 @@ struct Config {
   // Aid totals: the folder the dashboard's files (and ECharts in node_modules) are served from
   // (empty = the checkout's services/aidstats/dashboard).
   std::string dashboard_dir;
-  // Aid totals: the live feed sends an instance's subscribers at most one frame per this
-  // interval (updates in between are merged); 0 = a frame per totals batch.
-  std::chrono::milliseconds aidstats_feed_frame_interval{0};
 
   // Reads HUICAI_* variables over the defaults. Throws std::invalid_argument naming the
   // variable when a value does not parse.
