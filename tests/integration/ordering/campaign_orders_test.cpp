@@ -19,15 +19,21 @@ using namespace huicai::test::ordering;
 
 namespace {
 
-// A campaign holding `sku` at `price_fen` with `cap`, from an hour ago to an hour from now.
-std::int64_t make_campaign(World& world, std::int64_t sku, std::int64_t price_fen,
-                           std::int64_t cap) {
+// A window of a campaign: SQL times of its start and end, from MariaDB's clock.
+struct CampaignWindow {
+  std::string starts_at = "UTC_TIMESTAMP(6) - INTERVAL 1 HOUR";
+  std::string ends_at = "UTC_TIMESTAMP(6) + INTERVAL 1 HOUR";
+};
+
+// A campaign holding `sku` at `price_fen` with `cap`, in `window` (by default from an hour ago
+// to an hour from now).
+std::int64_t make_campaign(World& world, std::int64_t sku, std::int64_t price_fen, std::int64_t cap,
+                           const CampaignWindow& window = {}) {
   const auto code = "t" + unique_suffix();
   const auto id = world.insert(
       "INSERT INTO catalog_campaigns (code, name, kind, starts_at, ends_at) VALUES ('" + code +
-      "', '春节" + code +
-      "', 'spring_festival', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR, UTC_TIMESTAMP(6) + INTERVAL 1 "
-      "HOUR)");
+      "', '春节" + code + "', 'spring_festival', " + window.starts_at + ", " + window.ends_at +
+      ")");
   world.execute(
       "INSERT INTO catalog_campaign_skus (campaign_id, sku_id, product_id, base_price_fen, "
       "price_fen, stock_cap, starts_at, ends_at) SELECT c.id, s.id, s.product_id, s.price_fen, " +
@@ -289,17 +295,9 @@ TEST_CASE("a campaign window opening and closing reprices the next order with no
   // price without moving the catalog version, so a cached price must not outlive the edge.
   World world;
   auto catalog = world.make_catalog(100, 100);
-  const auto code = "e" + unique_suffix();
-  const auto campaign = world.insert(
-      "INSERT INTO catalog_campaigns (code, name, kind, starts_at, ends_at) VALUES ('" + code +
-      "', '中秋" + code +
-      "', 'mid_autumn', UTC_TIMESTAMP(6) + INTERVAL 2 SECOND, UTC_TIMESTAMP(6) + INTERVAL 4 "
-      "SECOND)");
-  world.execute(
-      "INSERT INTO catalog_campaign_skus (campaign_id, sku_id, product_id, base_price_fen, "
-      "price_fen, stock_cap, starts_at, ends_at) SELECT c.id, s.id, s.product_id, s.price_fen, "
-      "1777, 50, c.starts_at, c.ends_at FROM catalog_campaigns c JOIN catalog_skus s ON s.id = " +
-      std::to_string(catalog.sku_a) + " WHERE c.id = " + std::to_string(campaign));
+  const auto campaign = make_campaign(
+      world, catalog.sku_a, 1777, 50,
+      {"UTC_TIMESTAMP(6) + INTERVAL 2 SECOND", "UTC_TIMESTAMP(6) + INTERVAL 4 SECOND"});
   auto app = start_app();
   auto client = client_for(*app, employee());
   int attempt = 0;
