@@ -92,8 +92,8 @@ const FulfilmentRecord* OrderRecord::fulfilment(std::int64_t fulfilment_id) cons
   return nullptr;
 }
 
-std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
-                                      bool for_update) {
+std::optional<OrderRecord> load_order_row(mysql::Session& session, std::int64_t order_id,
+                                          bool for_update) {
   const std::string columns =
       "SELECT id, buyer_account_id, buyer_kind, unit_id, unit_path, status, fund_plan, "
       "total_fen, personal_fen, allowance_fen, budget_fen, budget_year, refunded_fen, note, "
@@ -122,7 +122,23 @@ std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t orde
   order.updated_at = mysql::get_string(*row, "updated_at");
   order.expires_at = mysql::get_optional_string(*row, "expires_at");
   order.paid_at = mysql::get_optional_string(*row, "paid_at");
+  return order;
+}
 
+void refresh_order_times(mysql::Session& session, OrderRecord& order) {
+  auto& select = session.prepare("SELECT updated_at, paid_at FROM ordering_orders WHERE id = ?");
+  mysql::bind(select, order.id);
+  auto row = mysql::query(select);
+  if (!row->next()) return;
+  order.updated_at = mysql::get_string(*row, "updated_at");
+  order.paid_at = mysql::get_optional_string(*row, "paid_at");
+}
+
+std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
+                                      bool for_update) {
+  auto loaded = load_order_row(session, order_id, for_update);
+  if (!loaded) return std::nullopt;
+  OrderRecord& order = *loaded;
   auto& select_fulfilments = session.prepare(
       "SELECT id, order_id, supplier_id, county_id, status, subtotal_fen, accepted_fen, carrier, "
       "tracking_number, batch_number, version, created_at, shipped_at, received_at, accepted_at "
@@ -140,7 +156,7 @@ std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t orde
   mysql::bind(select_lines, order_id);
   auto lines = mysql::query(select_lines);
   while (lines->next()) order.lines.push_back(read_line(*lines));
-  return order;
+  return loaded;
 }
 
 std::optional<std::int64_t> order_of_fulfilment(mysql::Session& session,

@@ -97,6 +97,13 @@ struct OrderRecord {
 // for_update the order row is locked (SELECT ... FOR UPDATE) so the caller may decide on it.
 std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
                                       bool for_update = false);
+// The order row alone (fulfilments and lines left empty), for a caller that decides on the
+// order's own columns only (status, amounts, owner): one statement instead of three.
+std::optional<OrderRecord> load_order_row(mysql::Session& session, std::int64_t order_id,
+                                          bool for_update = false);
+// Reads the order's updated_at and paid_at again (what a transition's NOW(6) set), for a caller
+// that answers with them.
+void refresh_order_times(mysql::Session& session, OrderRecord& order);
 // The order id a fulfilment belongs to.
 std::optional<std::int64_t> order_of_fulfilment(mysql::Session& session,
                                                 std::int64_t fulfilment_id);

@@ -115,42 +115,41 @@ CallbackResult apply_callback(mysql::Session& session, PaymentChannel& channel,
                         "only succeeded callbacks are handled");
   }
 
-  CallbackResult result{"paid", order_id};
+  // What the callback will do, decided before it is recorded so that its row is written once
+  // with its outcome: the payment row is locked, so no other callback of this intent decides
+  // meanwhile; the order is read (and locked) only when the payment is still pending.
+  CallbackResult result{"already_settled", order_id};
+  std::optional<OrderRecord> order;
+  if (status == "pending") {
+    order = load_order(session, order_id, true);
+    if (!order) throw std::logic_error("payment for a missing order");
+    result.outcome = order->status == "pending_payment" ? "paid" : "late_payment_refunded";
+  }
   try {
     auto& insert = session.prepare(
         "INSERT INTO ordering_payment_callbacks (channel, channel_event_id, intent_id, outcome) "
-        "VALUES (?, ?, ?, 'received')");
-    mysql::bind(insert, channel.name(), callback.channel_event_id, callback.intent_id);
+        "VALUES (?, ?, ?, ?)");
+    mysql::bind(insert, channel.name(), callback.channel_event_id, callback.intent_id,
+                result.outcome);
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {
     if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
-    result.outcome = "duplicate";
-    return result;
+    return {"duplicate", order_id};  // recorded before: nothing changes
   }
+  if (!order) return result;
 
-  if (status != "pending") {
-    result.outcome = "already_settled";
+  auto& succeed = session.prepare(
+      "UPDATE ordering_payments SET status = 'succeeded', channel_ref = ?, "
+      "succeeded_at = NOW(6) WHERE id = ? AND status = 'pending'");
+  mysql::bind(succeed, callback.channel_ref, payment_id);
+  if (succeed.executeUpdate() != 1) throw std::logic_error("payment changed under its lock");
+  if (result.outcome == "paid") {
+    // The callback answers with the outcome only: the order's new times need not be read.
+    mark_paid(session, *order, actor, OrderTimes::stale);
   } else {
-    auto& succeed = session.prepare(
-        "UPDATE ordering_payments SET status = 'succeeded', channel_ref = ?, "
-        "succeeded_at = NOW(6) WHERE id = ? AND status = 'pending'");
-    mysql::bind(succeed, callback.channel_ref, payment_id);
-    if (succeed.executeUpdate() != 1) throw std::logic_error("payment changed under its lock");
-    auto order = load_order(session, order_id, true);
-    if (!order) throw std::logic_error("payment for a missing order");
-    if (order->status == "pending_payment") {
-      mark_paid(session, *order, actor);
-    } else {
-      refund_late_payment(session, channel, *order, payment_id, callback.intent_id, amount_fen,
-                          actor);
-      result.outcome = "late_payment_refunded";
-    }
+    refund_late_payment(session, channel, *order, payment_id, callback.intent_id, amount_fen,
+                        actor);
   }
-  auto& outcome = session.prepare(
-      "UPDATE ordering_payment_callbacks SET outcome = ? WHERE channel = ? AND "
-      "channel_event_id = ?");
-  mysql::bind(outcome, result.outcome, channel.name(), callback.channel_event_id);
-  outcome.executeUpdate();
   return result;
 }
 
