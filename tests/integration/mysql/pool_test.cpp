@@ -583,3 +583,48 @@ TEST_CASE("with no reachable server among the fallbacks the call fails with Serv
       pool.run_blocking([](Session& session) { return select_int(session, "SELECT 1"); }),
       Catch::Contains("nor its fallbacks"));
 }
+
+TEST_CASE("a call goes to an idle connection already set the way it needs: no SET round trip",
+          "[mysql][pool]") {
+  // Background workers run READ COMMITTED transactions (the outbox relays' claims) between the
+  // requests' REPEATABLE READ ones on the same pool; each switch of a connection's isolation
+  // level or autocommit mode is a SET round trip.
+  IoThread io;
+  Pool pool(io.executor(), mysql_test_options(false, 4));
+  struct Seen {
+    std::set<std::int64_t> connections;
+    std::int64_t set_statements_first = -1;
+    std::int64_t set_statements_last = -1;
+  };
+  bool measuring = false;  // after a few rounds, once each kind has found its connection
+  auto observe = [&measuring](Seen& seen) {
+    return [&seen, &measuring](Session& session) {
+      if (!measuring) return;
+      seen.connections.insert(select_int(session, "SELECT CONNECTION_ID()"));
+      auto rows = huicai::mysql::query(
+          session.prepare("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+                          "WHERE VARIABLE_NAME = 'COM_SET_OPTION'"));
+      REQUIRE(rows->next());
+      const auto set_statements = static_cast<std::int64_t>(rows->getInt64(1));
+      if (seen.set_statements_first < 0) seen.set_statements_first = set_statements;
+      seen.set_statements_last = set_statements;
+    };
+  };
+  Seen read_committed, repeatable_read, autocommit;
+  io.run<void>([&]() -> boost::asio::awaitable<void> {
+    for (int round = 0; round < 23; ++round) {
+      measuring = round >= 3;
+      co_await pool.transaction(observe(read_committed), huicai::mysql::Isolation::read_committed);
+      co_await pool.transaction(observe(repeatable_read));
+      co_await pool.run(observe(autocommit));
+    }
+  });
+  // One after another, each kind of call keeps landing on the one connection set up for it,
+  // and no further SET was needed there.
+  CHECK(read_committed.connections.size() == 1);
+  CHECK(repeatable_read.connections.size() == 1);
+  CHECK(autocommit.connections.size() == 1);
+  CHECK(read_committed.set_statements_last == read_committed.set_statements_first);
+  CHECK(repeatable_read.set_statements_last == repeatable_read.set_statements_first);
+  CHECK(autocommit.set_statements_last == autocommit.set_statements_first);
+}

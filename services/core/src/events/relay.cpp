@@ -110,6 +110,22 @@ std::vector<std::vector<std::string>> marker_checks(const std::vector<std::strin
   return commands;
 }
 
+// The streams whose marker the SET NX commands (the first replies, one per stream) found gone.
+// SET NX answers OK only to the one relay that found the marker gone (several relays of a
+// producer run at once: only one of them republishes), nil when it was there.
+std::vector<std::string> lost_streams(
+    const std::vector<std::string>& streams,
+    const std::vector<boost::system::result<redis::Reply>>& replies) {
+  std::vector<std::string> lost;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    if (!replies[i] || replies[i]->is_error()) {
+      throw ServiceUnavailable("redis", "SET NX relay marker failed");
+    }
+    if (!replies[i]->is_nil()) lost.push_back(streams[i]);
+  }
+  return lost;
+}
+
 // "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, as DATETIME(6) compares it.
 std::string utc_datetime_micros(std::chrono::system_clock::time_point at) {
   const auto micros =
@@ -217,20 +233,25 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
       streams.push_back(row.stream);
     }
   }
-  co_await republish_lost_streams(streams);
+  remember_streams(streams);
 
-  std::vector<std::vector<std::string>> commands;
-  commands.reserve(rows.size());
+  // The marker checks and the XADDs in one round trip: markers first, then the rows. A lost
+  // marker means Redis lost the stream before this batch; the window published before
+  // `checked_at` goes out again below, and this batch, marked after it, is not part of it.
+  const auto checked_at = utc_datetime_micros(std::chrono::system_clock::now());
+  auto commands = marker_checks(streams);
+  commands.reserve(streams.size() + rows.size());
   for (const auto& row : rows) commands.push_back(xadd_command(row));
   auto replies = co_await redis_.pipeline(std::move(commands));
 
   std::vector<std::int64_t> published;
   std::string failure;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (replies[i] && replies[i]->type == redis::Reply::Type::string) {
+    const auto& reply = replies[streams.size() + i];
+    if (reply && reply->type == redis::Reply::Type::string) {
       published.push_back(rows[i].id);
     } else if (failure.empty()) {
-      failure = replies[i] ? replies[i]->text : replies[i].error().message();
+      failure = reply ? reply->text : reply.error().message();
     }
   }
   if (!published.empty()) {
@@ -241,6 +262,9 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
     count(metrics_, "huicai_outbox_published_total", producer,
           static_cast<double>(published.size()));
   }
+  // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
+  auto lost = lost_streams(streams, replies);
+  co_await republish_lost(std::move(lost), checked_at);
   if (published.size() < rows.size()) {
     // The rest keep their lease and come first in our next batch.
     throw ServiceUnavailable("redis", "XADD failed for " +
@@ -250,26 +274,27 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   co_return published.size();
 }
 
-boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
-    std::vector<std::string> streams) {
+void Relay::remember_streams(const std::vector<std::string>& streams) {
   for (const auto& stream : streams) {
     if (std::find(streams_.begin(), streams_.end(), stream) == streams_.end()) {
       streams_.push_back(stream);
     }
   }
+}
+
+boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
+    std::vector<std::string> streams) {
+  remember_streams(streams);
   const auto checked_at = utc_datetime_micros(std::chrono::system_clock::now());
   // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
   auto checks = marker_checks(streams);
   auto replies = co_await redis_.pipeline(std::move(checks));
-  std::vector<std::string> lost;
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    // SET NX answers OK only to the one relay that found the marker gone (several relays
-    // of a producer run at once: only one of them republishes), nil when it was there.
-    if (!replies[i] || replies[i]->is_error()) {
-      throw ServiceUnavailable("redis", "SET NX relay marker failed");
-    }
-    if (!replies[i]->is_nil()) lost.push_back(streams[i]);
-  }
+  auto lost = lost_streams(streams, replies);
+  co_return co_await republish_lost(std::move(lost), checked_at);
+}
+
+boost::asio::awaitable<std::size_t> Relay::republish_lost(std::vector<std::string> lost,
+                                                          std::string checked_at) {
   if (lost.empty()) co_return 0;
   // The marker is set already: a crash or a failed UPDATE here loses this republish (the
   // window stays published); accepted for a race-free check between concurrent relays.

@@ -14,6 +14,7 @@
 #include <huicai/core/mysql/driver.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,24 @@ std::exception_ptr unavailable(const std::string& detail) {
 
 }  // namespace
 
+// How a worker's connection is set up now, so that a job can go to an idle worker whose
+// connection needs no SET round trip for it (autocommit on or off, the isolation level).
+struct ConnectionMode {
+  bool autocommit = true;
+  Isolation isolation = Isolation::repeatable_read;
+
+  bool suits(const Job& job) const {
+    return job.in_transaction ? !autocommit && isolation == job.isolation : autocommit;
+  }
+};
+
+// A worker waiting for a job of its own: submit() hands a job straight to one of these.
+struct IdleWorker {
+  std::condition_variable woken;
+  std::optional<Job> assigned;
+  ConnectionMode mode;
+};
+
 struct Pool::Impl {
   boost::asio::any_io_executor executor;
   PoolOptions options;
@@ -48,9 +67,13 @@ struct Pool::Impl {
   std::atomic<std::size_t> busy{0};
 
   mutable std::mutex mutex;
-  std::condition_variable job_ready;      // workers wait here
   std::condition_variable queue_changed;  // the expiry watchdog waits here
-  std::deque<Job> queue;
+  std::deque<Job> queue;                  // jobs no idle worker could take, oldest first
+  // Idle workers, the one idle for the shortest time last. A job goes to the most recently idle
+  // worker whose connection is already set the way the job needs (no SET round trip), else to
+  // the most recently idle one: its thread and its MariaDB thread are the likeliest to be warm
+  // in cache, and under light load a few connections do all the work.
+  std::vector<IdleWorker*> idle;
   bool closing = false;
   std::vector<std::thread> workers;
   std::thread watchdog;
@@ -58,16 +81,31 @@ struct Pool::Impl {
   Impl(boost::asio::any_io_executor executor_in, PoolOptions options_in)
       : executor(std::move(executor_in)), options(std::move(options_in)) {}
 
-  // Queues the job, or completes it at once with ServiceUnavailable when the queue is full or
-  // the pool is closing: overload answers 503 instead of queueing without bound.
+  // Hands the job to an idle worker, else queues it, or completes it at once with
+  // ServiceUnavailable when the queue is full or the pool is closing: overload answers 503
+  // instead of queueing without bound.
   void submit(Job job) {
     {
       std::lock_guard lock(mutex);
+      if (!closing && !idle.empty()) {
+        auto chosen = idle.end() - 1;
+        for (auto candidate = idle.end(); candidate != idle.begin();) {
+          --candidate;
+          if ((*candidate)->mode.suits(job)) {
+            chosen = candidate;
+            break;
+          }
+        }
+        IdleWorker* worker = *chosen;
+        idle.erase(chosen);
+        worker->assigned = std::move(job);
+        worker->woken.notify_one();
+        return;
+      }
       if (!closing && queue.size() < options.queue_limit) {
         const bool was_empty = queue.empty();
         job.enqueued = Clock::now();
         queue.push_back(std::move(job));
-        job_ready.notify_one();
         if (was_empty) queue_changed.notify_one();
         return;
       }
@@ -82,7 +120,9 @@ struct Pool::Impl {
     {
       PooledConnection connection(options);
       JobRunner runner(options, counters, gate);
-      while (auto job = next_job()) {
+      IdleWorker self;
+      while (auto job =
+                 next_job(self, ConnectionMode{connection.autocommit(), connection.isolation()})) {
         std::exception_ptr error;
         busy.fetch_add(1);
         try {
@@ -98,12 +138,25 @@ struct Pool::Impl {
     driver.threadEnd();
   }
 
-  std::optional<Job> next_job() {
+  // The oldest queued job, else waits idle until submit() hands one over; nothing once the
+  // pool closes.
+  std::optional<Job> next_job(IdleWorker& self, ConnectionMode mode) {
     std::unique_lock lock(mutex);
-    job_ready.wait(lock, [&] { return closing || !queue.empty(); });
-    if (queue.empty()) return std::nullopt;
-    Job job = std::move(queue.front());
-    queue.pop_front();
+    if (!queue.empty()) {
+      Job job = std::move(queue.front());
+      queue.pop_front();
+      return job;
+    }
+    if (closing) return std::nullopt;
+    self.mode = mode;
+    idle.push_back(&self);
+    self.woken.wait(lock, [&] { return closing || self.assigned.has_value(); });
+    if (!self.assigned) {
+      std::erase(idle, &self);
+      return std::nullopt;
+    }
+    std::optional<Job> job = std::move(self.assigned);
+    self.assigned.reset();
     return job;
   }
 
@@ -145,8 +198,8 @@ struct Pool::Impl {
       if (closing) return;
       closing = true;
       abandoned.swap(queue);
+      for (auto* worker : idle) worker->woken.notify_one();
     }
-    job_ready.notify_all();
     queue_changed.notify_all();
     for (auto& job : abandoned) job.complete(unavailable("pool closed"));
     for (auto& worker : workers) {

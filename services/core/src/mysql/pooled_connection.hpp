@@ -63,6 +63,10 @@ class PooledConnection final : public Session {
   // each job (a round trip); once it is back to zero, resets it once.
   void use_business_clock();
   std::size_t cached_statements() const { return statements_.size(); }
+  // What the session is set to now (the pool hands a job to a connection already set the way
+  // the job needs, when one is idle: pool.cpp).
+  Isolation isolation() const { return isolation_; }
+  bool autocommit() const { return autocommit_; }
 
  private:
   void open_endpoint(const Endpoint& endpoint);

@@ -28,7 +28,11 @@ struct RelayOptions {
   std::string outbox_table;  // e.g. "ordering_outbox"
   std::string producer;      // e.g. "ordering"
   std::size_t batch_size = 200;
-  std::chrono::milliseconds idle_poll{50};  // when empty; own commits wake it: relay_wakeup.hpp
+  // When empty. Commits of this process wake the relay at once (relay_wakeup.hpp); the poll is
+  // only for rows committed by processes that do not publish them themselves (a tool, an
+  // instance that died after its commit), so it can be slow: each poll is a claim transaction,
+  // and every service runs a relay.
+  std::chrono::milliseconds idle_poll{250};
   std::chrono::milliseconds error_backoff{500};
   // How long a claimed row belongs to this relay. After that another relay may publish it. A
   // batch (claim, XADD, mark) normally takes milliseconds and Redis's command timeout bounds the
@@ -61,6 +65,11 @@ class Relay {
   boost::asio::awaitable<std::size_t> republish_lost_streams(std::vector<std::string> streams);
 
  private:
+  void remember_streams(const std::vector<std::string>& streams);
+  // Makes the window of the `lost` streams, published before `checked_at`, unpublished again.
+  boost::asio::awaitable<std::size_t> republish_lost(std::vector<std::string> lost,
+                                                     std::string checked_at);
+
   mysql::Pool& pool_;
   redis::Client& redis_;
   RelayOptions options_;
