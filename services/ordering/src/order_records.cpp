@@ -95,37 +95,51 @@ const FulfilmentRecord* OrderRecord::fulfilment(std::int64_t fulfilment_id) cons
   return nullptr;
 }
 
+std::string order_columns(std::string_view alias) {
+  std::string columns;
+  for (const char* column :
+       {"id", "buyer_account_id", "buyer_kind", "unit_id", "unit_path", "status", "fund_plan",
+        "total_fen", "personal_fen", "allowance_fen", "budget_fen", "budget_year", "refunded_fen",
+        "note", "version", "created_at", "updated_at", "expires_at", "paid_at"}) {
+    if (!columns.empty()) columns += ", ";
+    columns += std::string(alias) + "." + column;
+  }
+  return columns;
+}
+
+OrderRecord read_order_row(sql::ResultSet& row) {
+  OrderRecord order;
+  order.id = row.getInt64("id");
+  order.buyer_account_id = row.getInt64("buyer_account_id");
+  order.buyer_kind = mysql::get_string(row, "buyer_kind");
+  order.unit_id = mysql::get_optional_int64(row, "unit_id");
+  order.unit_path = mysql::get_string(row, "unit_path");
+  order.status = mysql::get_string(row, "status");
+  order.fund_plan = mysql::get_string(row, "fund_plan");
+  order.total_fen = row.getInt64("total_fen");
+  order.personal_fen = row.getInt64("personal_fen");
+  order.allowance_fen = row.getInt64("allowance_fen");
+  order.budget_fen = row.getInt64("budget_fen");
+  order.budget_year = row.getInt("budget_year");
+  order.refunded_fen = row.getInt64("refunded_fen");
+  order.note = mysql::get_string(row, "note");
+  order.version = row.getInt64("version");
+  order.created_at = mysql::get_string(row, "created_at");
+  order.updated_at = mysql::get_string(row, "updated_at");
+  order.expires_at = mysql::get_optional_string(row, "expires_at");
+  order.paid_at = mysql::get_optional_string(row, "paid_at");
+  return order;
+}
+
 std::optional<OrderRecord> load_order_row(mysql::Session& session, std::int64_t order_id,
                                           bool for_update) {
-  const std::string columns =
-      "SELECT id, buyer_account_id, buyer_kind, unit_id, unit_path, status, fund_plan, "
-      "total_fen, personal_fen, allowance_fen, budget_fen, budget_year, refunded_fen, note, "
-      "version, created_at, updated_at, expires_at, paid_at FROM ordering_orders WHERE id = ?";
-  auto& select_order = session.prepare(for_update ? columns + " FOR UPDATE" : columns);
+  static const std::string select =
+      "SELECT " + order_columns("o") + " FROM ordering_orders o WHERE o.id = ?";
+  auto& select_order = session.prepare(for_update ? select + " FOR UPDATE" : select);
   mysql::bind(select_order, order_id);
   auto row = mysql::query(select_order);
   if (!row->next()) return std::nullopt;
-  OrderRecord order;
-  order.id = row->getInt64("id");
-  order.buyer_account_id = row->getInt64("buyer_account_id");
-  order.buyer_kind = mysql::get_string(*row, "buyer_kind");
-  order.unit_id = mysql::get_optional_int64(*row, "unit_id");
-  order.unit_path = mysql::get_string(*row, "unit_path");
-  order.status = mysql::get_string(*row, "status");
-  order.fund_plan = mysql::get_string(*row, "fund_plan");
-  order.total_fen = row->getInt64("total_fen");
-  order.personal_fen = row->getInt64("personal_fen");
-  order.allowance_fen = row->getInt64("allowance_fen");
-  order.budget_fen = row->getInt64("budget_fen");
-  order.budget_year = row->getInt("budget_year");
-  order.refunded_fen = row->getInt64("refunded_fen");
-  order.note = mysql::get_string(*row, "note");
-  order.version = row->getInt64("version");
-  order.created_at = mysql::get_string(*row, "created_at");
-  order.updated_at = mysql::get_string(*row, "updated_at");
-  order.expires_at = mysql::get_optional_string(*row, "expires_at");
-  order.paid_at = mysql::get_optional_string(*row, "paid_at");
-  return order;
+  return read_order_row(*row);
 }
 
 void refresh_order_times(mysql::Session& session, OrderRecord& order) {
@@ -137,11 +151,9 @@ void refresh_order_times(mysql::Session& session, OrderRecord& order) {
   order.paid_at = mysql::get_optional_string(*row, "paid_at");
 }
 
-std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
-                                      bool for_update) {
-  auto loaded = load_order_row(session, order_id, for_update);
-  if (!loaded) return std::nullopt;
-  OrderRecord& order = *loaded;
+void load_order_parts(mysql::Session& session, OrderRecord& order) {
+  order.fulfilments.clear();
+  order.lines.clear();
   // Fulfilments and their lines in one statement: a row per line (its fulfilment's columns
   // repeated on each), a fulfilment without lines once with NULL line columns. Sorted here, by
   // id as they were created, rather than by a temporary table in the database.
@@ -158,7 +170,7 @@ std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t orde
       "l.accepted_weight_grams, l.accepted_amount_fen, l.acceptance_reason, l.refunded_fen "
       "FROM ordering_fulfilments f LEFT JOIN ordering_order_lines l ON l.fulfilment_id = f.id "
       "WHERE f.order_id = ?");
-  mysql::bind(select_parts, order_id);
+  mysql::bind(select_parts, order.id);
   auto parts = mysql::query(select_parts);
   while (parts->next()) {
     const std::int64_t fulfilment_id = parts->getInt64("f_id");
@@ -171,7 +183,13 @@ std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t orde
             [](const FulfilmentRecord& a, const FulfilmentRecord& b) { return a.id < b.id; });
   std::sort(order.lines.begin(), order.lines.end(),
             [](const LineRecord& a, const LineRecord& b) { return a.id < b.id; });
-  return loaded;
+}
+
+std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
+                                      bool for_update) {
+  auto order = load_order_row(session, order_id, for_update);
+  if (order) load_order_parts(session, *order);
+  return order;
 }
 
 std::optional<std::int64_t> order_of_fulfilment(mysql::Session& session,
