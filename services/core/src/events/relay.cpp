@@ -423,8 +423,10 @@ boost::asio::awaitable<void> Relay::run() {
           co_await republish_lost_streams(streams_);
         }
         auto committed = wakeup->take_committed();
-        if (committed_path && !committed.empty()) {
-          co_await publish_committed(std::move(committed));
+        // Copies the wakeup could not keep: their rows must go out before anything later.
+        if (committed.dropped) committed_path = false;
+        if (committed_path && !committed.events.empty()) {
+          co_await publish_committed(std::move(committed.events));
         }
         bool more = false;
         if (!committed_path || Clock::now() >= next_poll) {

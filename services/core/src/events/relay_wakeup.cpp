@@ -9,6 +9,7 @@
 #include <huicai/core/events/relay_wakeup.hpp>
 #include <map>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace huicai::events {
@@ -21,6 +22,7 @@ struct RelayWakeup::State {
   asio::steady_timer timer;  // touched only by the waiting coroutine
   std::mutex committed_mutex;
   std::vector<CommittedEvent> committed;  // offered, not yet taken
+  bool dropped = false;                   // an offer found `committed` full since the last take
 };
 
 RelayWakeup::RelayWakeup(asio::any_io_executor executor)
@@ -37,15 +39,20 @@ void RelayWakeup::notify() {
 void RelayWakeup::offer(CommittedEvent event) {
   {
     std::lock_guard lock(state_->committed_mutex);
-    if (state_->committed.size() < kCommittedLimit) state_->committed.push_back(std::move(event));
+    if (state_->committed.size() < kCommittedLimit) {
+      state_->committed.push_back(std::move(event));
+    } else {
+      state_->dropped = true;
+    }
   }
   notify();
 }
 
-std::vector<CommittedEvent> RelayWakeup::take_committed() {
-  std::vector<CommittedEvent> taken;
+RelayWakeup::Committed RelayWakeup::take_committed() {
+  Committed taken;
   std::lock_guard lock(state_->committed_mutex);
-  taken.swap(state_->committed);
+  taken.events.swap(state_->committed);
+  taken.dropped = std::exchange(state_->dropped, false);
   return taken;
 }
 

@@ -42,8 +42,12 @@ class RelayWakeup {
   // notify(), and keeps `event` for take_committed(). Beyond kCommittedLimit kept events the
   // event is not kept (the relay's poll finds its row).
   void offer(CommittedEvent event);
-  // The events offered since the last call, in the order they were offered (commit order).
-  std::vector<CommittedEvent> take_committed();
+  struct Committed {
+    std::vector<CommittedEvent> events;  // in the order they were offered (commit order)
+    bool dropped = false;                // some were not kept: their rows wait for the poll
+  };
+  // The events offered since the last call.
+  Committed take_committed();
   static constexpr std::size_t kCommittedLimit = 10'000;
   // Returns after `at_most`, or as soon as notify() is called. Cancelling the awaiting coroutine
   // ends it with operation_aborted (a boost::system::system_error), as any Asio wait.
