@@ -41,22 +41,21 @@ std::string feed_sequence_key() {
   return "huicai:{aidstats}:feed:seq";
 }
 
-Totals feed_amounts(mysql::Session& session, const Totals& delta) {
-  std::vector<TotalKey> keys;
-  for (const auto& [key, amount] : delta) {
-    if (feed_carries(key)) keys.push_back(key);
-  }
-  return read_amounts(session, keys);
+Totals feed_amounts(Totals amounts_after) {
+  std::erase_if(amounts_after, [](const auto& entry) { return !feed_carries(entry.first); });
+  return amounts_after;
 }
 
-void ChangedRows::note(const Totals& amounts) {
+void ChangedRows::note(const Totals& amounts, FeedClock::time_point committed_at) {
   std::lock_guard lock(mutex_);
+  if (amounts_.empty()) first_committed_at_ = committed_at;
   // A later batch's amount of a row replaces an earlier one's.
   for (const auto& [key, amount] : amounts) amounts_[key] = amount;
 }
 
-Totals ChangedRows::take() {
+Totals ChangedRows::take(FeedClock::time_point* first_committed_at) {
   std::lock_guard lock(mutex_);
+  if (first_committed_at) *first_committed_at = first_committed_at_;
   return std::exchange(amounts_, {});
 }
 
@@ -64,7 +63,10 @@ boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amoun
   if (amounts.empty()) co_return;
   const auto command =
       publish_command(feed_channel(context.config()), channel_message_tail(amounts));
+  const auto sent = FeedClock::now();
+  note_publish_sent(sent);
   auto reply = co_await context.redis().command(command);
+  record_feed_step(FeedStep::publish, FeedClock::now() - sent);
   if (!reply || reply->is_error()) {
     // The totals are committed; a subscriber catches up with the next update or on reconnect.
     log::warn("aid totals feed: publish failed",
@@ -100,9 +102,14 @@ std::shared_ptr<FeedHub> start_feed(app::Context& context) {
   context.spawn_background("aidstats-feed-subscription", [&context, hub] {
     redis::SubscriptionHandlers handlers;
     handlers.on_message = [hub](std::string_view payload) {
+      const auto received = FeedClock::now();
+      const auto since_publish = received - last_publish_sent();
+      if (since_publish < std::chrono::seconds(1))
+        record_feed_step(FeedStep::channel, since_publish);
       if (!hub->publish_channel_message(payload)) {
         log::warn("aid totals feed: malformed message ignored", {{"bytes", payload.size()}});
       }
+      record_feed_step(FeedStep::hub, FeedClock::now() - received);
     };
     // Updates may have been missed while the subscription was down.
     handlers.on_subscribed = [hub] { hub->resync(); };

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "feed_timings.hpp"
+
 namespace huicai::mysql {
 class Session;
 }
@@ -22,21 +24,23 @@ namespace huicai::aidstats {
 std::string feed_channel(const Config& config);
 std::string feed_sequence_key();
 
-// The amounts of the feed's rows (feed_carries) among those a batch changed, read inside the
-// batch's transaction after its upserts: the rows are locked by it, so these are the amounts it
-// commits. No read after the commit.
-Totals feed_amounts(mysql::Session& session, const Totals& delta);
+// The feed's rows (feed_carries) among `amounts_after`, the amounts of the rows a batch changed
+// as its upserts left them (add_to_totals): the rows are locked by the batch, so these are the
+// amounts it commits. No read of the totals, before or after the commit.
+Totals feed_amounts(Totals amounts_after);
 
 // The feed's rows changed by committed batches since the last publish, with their latest amounts.
 // note() runs on database threads (mysql::after_commit), take() on the consumer's.
 class ChangedRows {
  public:
-  void note(const Totals& amounts);
-  Totals take();
+  void note(const Totals& amounts, FeedClock::time_point committed_at = FeedClock::now());
+  // `first_committed_at` (when given): the commit of the oldest batch taken.
+  Totals take(FeedClock::time_point* first_committed_at = nullptr);
 
  private:
   std::mutex mutex_;
   Totals amounts_;
+  FeedClock::time_point first_committed_at_{};
 };
 
 // Publishes `amounts` (nothing when empty).

@@ -6,10 +6,12 @@
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
 #include <huicai/core/http/router.hpp>
+#include <huicai/core/log.hpp>
 #include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/pool.hpp>
 
 #include "feed.hpp"
+#include "feed_timings.hpp"
 #include "routes.hpp"
 
 namespace huicai::aidstats {
@@ -43,15 +45,38 @@ void register_service(app::Context& context, http::Router& router) {
       "aidstats-totals-consumer", [&context, changed]() -> boost::asio::awaitable<void> {
         auto options = totals_consumer_options();
         options.metrics = &context.metrics();
-        options.after_batch = [&context, changed] {
-          return publish_changes(context, changed->take());
+        auto next_summary = std::make_shared<FeedClock::time_point>(FeedClock::now());
+        options.after_batch = [&context, changed, next_summary] {
+          if (FeedClock::now() >= *next_summary) {
+            *next_summary = FeedClock::now() + std::chrono::seconds(10);
+            if (auto steps = take_feed_timings_summary(); !steps.empty()) {
+              log::info("aid totals feed timings", {{"steps", steps}});
+            }
+          }
+          FeedClock::time_point committed_at;
+          auto amounts = changed->take(&committed_at);
+          if (!amounts.empty()) {
+            record_feed_step(FeedStep::commit_to_publish, FeedClock::now() - committed_at);
+          }
+          return publish_changes(context, std::move(amounts));
         };
         events::BatchHandler handler = [changed](mysql::Session& session,
                                                  std::span<const events::ReceivedEvent> batch) {
-          auto amounts = feed_amounts(session, apply_ordering_events(session, batch));
+          const auto started = FeedClock::now();
+          const auto occurred = std::chrono::system_clock::time_point(
+              std::chrono::microseconds(batch.front().occurred_at_us));
+          record_feed_step(FeedStep::event_to_batch, std::chrono::system_clock::now() - occurred);
+          Totals amounts_after;
+          apply_ordering_events(session, batch, &amounts_after);
+          auto amounts = feed_amounts(std::move(amounts_after));
+          const auto applied = FeedClock::now();
+          record_feed_step(FeedStep::statements, applied - started);
           // Only what commits is published (a batch rolled back and retried notes nothing).
-          mysql::after_commit(session,
-                              [changed, amounts = std::move(amounts)] { changed->note(amounts); });
+          mysql::after_commit(session, [changed, applied, amounts = std::move(amounts)] {
+            const auto committed = FeedClock::now();
+            record_feed_step(FeedStep::commit, committed - applied);
+            changed->note(amounts, committed);
+          });
         };
         events::Consumer consumer(context.db(), context.dedicated_redis("aidstats-totals"),
                                   std::move(options), std::move(handler));
