@@ -2,6 +2,8 @@
 // (feed.hpp).
 #include "feed.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -46,21 +48,8 @@ Totals feed_amounts(Totals amounts_after) {
   return amounts_after;
 }
 
-void ChangedRows::note(const Totals& amounts, FeedClock::time_point committed_at) {
-  std::lock_guard lock(mutex_);
-  if (amounts_.empty()) first_committed_at_ = committed_at;
-  // A later batch's amount of a row replaces an earlier one's.
-  for (const auto& [key, amount] : amounts) amounts_[key] = amount;
-}
-
-Totals ChangedRows::take(FeedClock::time_point* first_committed_at) {
-  std::lock_guard lock(mutex_);
-  if (first_committed_at) *first_committed_at = first_committed_at_;
-  return std::exchange(amounts_, {});
-}
-
+// Publishes `amounts` (not empty).
 boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amounts) {
-  if (amounts.empty()) co_return;
   const auto command =
       publish_command(feed_channel(context.config()), channel_message_tail(amounts));
   const auto sent = FeedClock::now();
@@ -71,6 +60,42 @@ boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amoun
     // The totals are committed; a subscriber catches up with the next update or on reconnect.
     log::warn("aid totals feed: publish failed",
               {{"error", reply ? reply->text : reply.error().message()}});
+  }
+}
+
+void FeedPublisher::committed(const Totals& amounts, FeedClock::time_point committed_at) {
+  if (amounts.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (amounts_.empty()) first_committed_at_ = committed_at;
+    for (const auto& [key, amount] : amounts) amounts_[key] = amount;
+    if (running_) return;  // the running publisher takes these next
+    running_ = true;
+  }
+  boost::asio::co_spawn(
+      context_.io(), [self = shared_from_this()] { return self->run(); }, boost::asio::detached);
+}
+
+boost::asio::awaitable<void> FeedPublisher::run() {
+  for (;;) {
+    Totals amounts;
+    FeedClock::time_point committed_at;
+    {
+      std::lock_guard lock(mutex_);
+      if (amounts_.empty()) {
+        running_ = false;
+        co_return;
+      }
+      amounts = std::exchange(amounts_, {});
+      committed_at = first_committed_at_;
+    }
+    record_feed_step(FeedStep::commit_to_publish, FeedClock::now() - committed_at);
+    try {
+      co_await publish_changes(context_, std::move(amounts));
+    } catch (const std::exception& error) {
+      // The totals are committed; a subscriber catches up with the next update or on reconnect.
+      log::warn("aid totals feed: publish failed", {{"error", error.what()}});
+    }
   }
 }
 

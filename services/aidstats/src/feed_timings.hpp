@@ -14,7 +14,7 @@ enum class FeedStep : std::size_t {
   event_to_batch,     // event occurred (ordering's outbox row) -> the totals' handler starts
   statements,         // the handler's statements (processed-events rows excluded: before it)
   commit,             // the handler returns -> the commit is done (after_commit)
-  commit_to_publish,  // commit done -> the PUBLISH is sent (XACK, executor hop)
+  commit_to_publish,  // commit done -> the PUBLISH is sent (the hop onto the I/O loop)
   publish,            // the PUBLISH script's round trip
   channel,            // PUBLISH sent -> this process's subscription receives it
   hub,                // received -> parsed, encoded, writers' wakes queued (FeedHub::publish)

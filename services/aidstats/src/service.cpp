@@ -40,28 +40,22 @@ void register_service(app::Context& context, http::Router& router) {
     co_await relay.run();
   });
   // The amounts of the rows each batch changed, published on the live feed once it committed.
-  auto changed = std::make_shared<ChangedRows>();
+  auto publisher = std::make_shared<FeedPublisher>(context);
   context.spawn_background(
-      "aidstats-totals-consumer", [&context, changed]() -> boost::asio::awaitable<void> {
+      "aidstats-totals-consumer", [&context, publisher]() -> boost::asio::awaitable<void> {
         auto options = totals_consumer_options();
         options.metrics = &context.metrics();
+        // The feed's step timings (feed_timings.hpp), summed up at most every 10 s.
         auto next_summary = std::make_shared<FeedClock::time_point>(FeedClock::now());
-        options.after_batch = [&context, changed, next_summary] {
-          if (FeedClock::now() >= *next_summary) {
-            *next_summary = FeedClock::now() + std::chrono::seconds(10);
-            if (auto steps = take_feed_timings_summary(); !steps.empty()) {
-              log::info("aid totals feed timings", {{"steps", steps}});
-            }
+        options.after_batch = [next_summary]() -> boost::asio::awaitable<void> {
+          if (FeedClock::now() < *next_summary) co_return;
+          *next_summary = FeedClock::now() + std::chrono::seconds(10);
+          if (auto steps = take_feed_timings_summary(); !steps.empty()) {
+            log::info("aid totals feed timings", {{"steps", steps}});
           }
-          FeedClock::time_point committed_at;
-          auto amounts = changed->take(&committed_at);
-          if (!amounts.empty()) {
-            record_feed_step(FeedStep::commit_to_publish, FeedClock::now() - committed_at);
-          }
-          return publish_changes(context, std::move(amounts));
         };
-        events::BatchHandler handler = [changed](mysql::Session& session,
-                                                 std::span<const events::ReceivedEvent> batch) {
+        events::BatchHandler handler = [publisher](mysql::Session& session,
+                                                   std::span<const events::ReceivedEvent> batch) {
           const auto started = FeedClock::now();
           const auto occurred = std::chrono::system_clock::time_point(
               std::chrono::microseconds(batch.front().occurred_at_us));
@@ -72,10 +66,10 @@ void register_service(app::Context& context, http::Router& router) {
           const auto applied = FeedClock::now();
           record_feed_step(FeedStep::statements, applied - started);
           // Only what commits is published (a batch rolled back and retried notes nothing).
-          mysql::after_commit(session, [changed, applied, amounts = std::move(amounts)] {
+          mysql::after_commit(session, [publisher, applied, amounts = std::move(amounts)] {
             const auto committed = FeedClock::now();
             record_feed_step(FeedStep::commit, committed - applied);
-            changed->note(amounts, committed);
+            publisher->committed(amounts, committed);
           });
         };
         events::Consumer consumer(context.db(), context.dedicated_redis("aidstats-totals"),
