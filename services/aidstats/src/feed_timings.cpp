@@ -27,6 +27,7 @@ std::array<StepHistogram, static_cast<std::size_t>(FeedStep::count)>& histograms
 }
 
 std::atomic<FeedClock::rep> publish_sent{0};
+std::atomic<std::uint64_t> samples{0};
 
 }  // namespace
 
@@ -37,10 +38,15 @@ void record_feed_step(FeedStep step, FeedClock::duration elapsed) {
   const auto bucket =
       std::min<std::size_t>(static_cast<std::size_t>(micros / kBucketMicros), kBuckets);
   histogram.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  samples.fetch_add(1, std::memory_order_relaxed);
   auto seen = histogram.max_micros.load(std::memory_order_relaxed);
   while (micros > seen &&
          !histogram.max_micros.compare_exchange_weak(seen, micros, std::memory_order_relaxed)) {
   }
+}
+
+std::uint64_t feed_samples_recorded() {
+  return samples.load(std::memory_order_relaxed);
 }
 
 void note_publish_sent(FeedClock::time_point at) {

@@ -2,10 +2,12 @@
 // Where the live feed's time goes (issue 13: payment callback -> WebSocket frame): a latency
 // histogram per step between an ordering event and the frames it causes, in 50 µs buckets up to
 // 200 ms (lock-free counters, one atomic increment per sample), logged as a p50/p99 summary
-// every 10 s while the feed is busy ("aid totals feed timings"). Process-wide: the steps of one
-// update run on the consumer's and the subscription's threads of the same process.
+// ("aid totals feed timings") once the feed has been quiet for a second after some activity (a
+// benchmark round gets one line), at least every minute under steady traffic. Process-wide: the
+// steps of one update run on the consumer's and the subscription's threads of the same process.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace huicai::aidstats {
@@ -32,5 +34,8 @@ FeedClock::time_point last_publish_sent();
 
 // The summary of each step since the last call ("" when nothing was recorded); resets them.
 std::string take_feed_timings_summary();
+
+// Samples recorded since the process started (tells whether the feed is busy).
+std::uint64_t feed_samples_recorded();
 
 }  // namespace huicai::aidstats

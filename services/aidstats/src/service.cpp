@@ -1,6 +1,10 @@
 // Registration of the aid totals service: its routes, its outbox relay (audit entries of
 // reserved-share filings) and the totals' consumer of ordering's events.
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <huicai/aidstats/service.hpp>
 #include <huicai/aidstats/totals.hpp>
 #include <huicai/core/app/context.hpp>
@@ -15,6 +19,35 @@
 #include "routes.hpp"
 
 namespace huicai::aidstats {
+
+namespace {
+
+// Logs the feed's step timings (feed_timings.hpp) once it has been quiet for a second after
+// some activity, or a minute has passed.
+boost::asio::awaitable<void> log_feed_timings() {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  auto last_count = feed_samples_recorded();
+  auto last_log = FeedClock::now();
+  bool pending = false;
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [error] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (error) co_return;  // stopping
+    const auto count = feed_samples_recorded();
+    const bool quiet = count == last_count;
+    pending = pending || !quiet;
+    last_count = count;
+    if (pending && (quiet || FeedClock::now() - last_log >= std::chrono::minutes(1))) {
+      if (auto steps = take_feed_timings_summary(); !steps.empty()) {
+        log::info("aid totals feed timings", {{"steps", steps}});
+      }
+      pending = false;
+      last_log = FeedClock::now();
+    }
+  }
+}
+
+}  // namespace
 
 events::ConsumerOptions totals_consumer_options(std::string group) {
   events::ConsumerOptions options;
@@ -34,6 +67,7 @@ events::BatchHandler totals_handler() {
 
 void register_service(app::Context& context, http::Router& router) {
   add_routes(router, context);
+  context.spawn_background("aidstats-feed-timings", &log_feed_timings);
   context.spawn_background("aidstats-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
     events::Relay relay(context.db(), context.redis(),
                         events::RelayOptions{"aidstats_outbox", "aidstats"}, &context.metrics());
@@ -45,15 +79,6 @@ void register_service(app::Context& context, http::Router& router) {
       "aidstats-totals-consumer", [&context, publisher]() -> boost::asio::awaitable<void> {
         auto options = totals_consumer_options();
         options.metrics = &context.metrics();
-        // The feed's step timings (feed_timings.hpp), summed up at most every 10 s.
-        auto next_summary = std::make_shared<FeedClock::time_point>(FeedClock::now());
-        options.after_batch = [next_summary]() -> boost::asio::awaitable<void> {
-          if (FeedClock::now() < *next_summary) co_return;
-          *next_summary = FeedClock::now() + std::chrono::seconds(10);
-          if (auto steps = take_feed_timings_summary(); !steps.empty()) {
-            log::info("aid totals feed timings", {{"steps", steps}});
-          }
-        };
         events::BatchHandler handler = [publisher](mysql::Session& session,
                                                    std::span<const events::ReceivedEvent> batch) {
           const auto started = FeedClock::now();
