@@ -27,22 +27,24 @@ namespace {
 boost::asio::awaitable<void> log_feed_timings() {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   auto last_count = feed_samples_recorded();
-  auto last_log = FeedClock::now();
-  bool pending = false;
+  bool pending = false;  // samples recorded since the last summary
+  FeedClock::time_point pending_since;
   for (;;) {
     timer.expires_after(std::chrono::seconds(1));
     auto [error] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     if (error) co_return;  // stopping
     const auto count = feed_samples_recorded();
     const bool quiet = count == last_count;
-    pending = pending || !quiet;
     last_count = count;
-    if (pending && (quiet || FeedClock::now() - last_log >= std::chrono::minutes(1))) {
+    if (!quiet && !pending) {
+      pending = true;
+      pending_since = FeedClock::now();
+    }
+    if (pending && (quiet || FeedClock::now() - pending_since >= std::chrono::minutes(1))) {
       if (auto steps = take_feed_timings_summary(); !steps.empty()) {
         log::info("aid totals feed timings", {{"steps", steps}});
       }
       pending = false;
-      last_log = FeedClock::now();
     }
   }
 }
