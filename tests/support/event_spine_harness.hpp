@@ -8,6 +8,8 @@
 // any row of core_selftest_outbox); assertions look at streams and effects, not at which relay
 // did the work.
 
+#include <huicai/events/v1/envelope.pb.h>
+
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <huicai/core/config.hpp>
@@ -198,6 +200,24 @@ class EventSpineHarness {
 
   redis::Reply redis_command(std::vector<std::string> arguments) {
     return io.run<redis::Reply>([&]() { return redis.command_or_throw(arguments); });
+  }
+
+  // Every envelope in this harness's stream, in stream order.
+  std::vector<events::v1::Envelope> stream_envelopes() {
+    auto range = redis_command({"XRANGE", key(), "-", "+"});
+    std::vector<events::v1::Envelope> envelopes;
+    for (const auto& entry : range.elements) {
+      const auto& fields = entry.elements.at(1).elements;
+      if (fields.size() != 2 || fields[0].text != "e") {
+        throw std::runtime_error("a stream entry without the single field e");
+      }
+      events::v1::Envelope envelope;
+      if (!envelope.ParseFromString(fields[1].text)) {
+        throw std::runtime_error("a stream entry whose e is not an Envelope");
+      }
+      envelopes.push_back(std::move(envelope));
+    }
+    return envelopes;
   }
 
   std::string aggregate_id() const { return "agg-" + suffix; }

@@ -15,21 +15,6 @@ using huicai::test::EventSpineHarness;
 
 namespace {
 
-// Every envelope in the harness's stream, in stream order.
-std::vector<huicai::events::v1::Envelope> stream_envelopes(EventSpineHarness& spine) {
-  auto range = spine.redis_command({"XRANGE", spine.key(), "-", "+"});
-  std::vector<huicai::events::v1::Envelope> envelopes;
-  for (const auto& entry : range.elements) {
-    const auto& fields = entry.elements.at(1).elements;
-    REQUIRE(fields.size() == 2);
-    REQUIRE(fields[0].text == "e");
-    huicai::events::v1::Envelope envelope;
-    REQUIRE(envelope.ParseFromString(fields[1].text));
-    envelopes.push_back(std::move(envelope));
-  }
-  return envelopes;
-}
-
 std::vector<long long> amounts(int count, long long first = 100) {
   std::vector<long long> values;
   for (int i = 0; i < count; ++i) values.push_back(first + i);
@@ -77,7 +62,7 @@ TEST_CASE("a committed event is published once, with its envelope, however often
   spine.relay_all(second_relay);
 
   CHECK(spine.outbox_rows(true) == 0);
-  auto envelopes = stream_envelopes(spine);
+  auto envelopes = spine.stream_envelopes();
   REQUIRE(envelopes.size() == 5);
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     const auto& envelope = envelopes[i];
@@ -113,7 +98,7 @@ TEST_CASE("payload bytes survive the outbox and the stream unchanged", "[events]
   });
   Relay relay(spine.pool, spine.redis, spine.relay_options());
   spine.relay_all(relay);
-  auto envelopes = stream_envelopes(spine);
+  auto envelopes = spine.stream_envelopes();
   REQUIRE(envelopes.size() == 1);
   CHECK(envelopes[0].payload() == payload);
 }
@@ -238,7 +223,7 @@ TEST_CASE("two relays running at once publish every row, and every effect happen
   INFO("left published " << by_left << ", right published " << by_right);
   CHECK(spine.outbox_rows(true) == 0);
 
-  auto envelopes = stream_envelopes(spine);
+  auto envelopes = spine.stream_envelopes();
   std::map<std::string, int> copies;
   for (const auto& envelope : envelopes) ++copies[envelope.event_id()];
   CHECK(copies.size() == 300);
@@ -263,7 +248,7 @@ TEST_CASE("a duplicate stream entry (relay crashed before marking) has one effec
   Relay relay(spine.pool, spine.redis, spine.relay_options());
   spine.relay_all(relay);
   // What a crash between XADD and the mark leaves behind: the same envelopes once more.
-  for (const auto& envelope : stream_envelopes(spine)) {
+  for (const auto& envelope : spine.stream_envelopes()) {
     spine.redis_command({"XADD", spine.key(), "*", "e", envelope.SerializeAsString()});
   }
   CHECK(spine.redis_command({"XLEN", spine.key()}).integer == 4);

@@ -1,6 +1,7 @@
 // Writing events into a service's outbox table, inside the caller's transaction.
 #include <sodium.h>
 
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/events/relay_wakeup.hpp>
 #include <huicai/core/mysql/after_commit.hpp>
@@ -56,15 +57,27 @@ std::string enqueue(mysql::Session& session, std::string_view outbox_table,
     throw std::invalid_argument("aggregate_id and request_id are at most 64 characters");
   }
   auto event_id = new_uuid();
+  const auto occurred = business_clock::now();
   auto& insert = session.prepare(
       "INSERT INTO " + table +
       " (event_id, stream, event_type, aggregate_id, payload, request_id, occurred_at)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)");
   mysql::bind(insert, event_id, event.stream, event.type, event.aggregate_id, event.payload,
-              event.request_id, utc_datetime_now());
+              event.request_id, utc_datetime(occurred));
   insert.executeUpdate();
-  // The relay of this outbox in this process publishes the row as soon as it is committed.
-  mysql::after_commit(session, [table] { notify_outbox_committed(table); });
+  // The relay of this outbox in this process publishes the row as soon as it is committed,
+  // from this copy, without reading it back.
+  CommittedEvent committed{
+      event_id,
+      event.stream,
+      event.type,
+      event.aggregate_id,
+      event.payload,
+      event.request_id,
+      std::chrono::duration_cast<std::chrono::microseconds>(occurred.time_since_epoch()).count()};
+  mysql::after_commit(session, [table, committed = std::move(committed)]() mutable {
+    notify_outbox_committed(table, std::move(committed));
+  });
   return event_id;
 }
 

@@ -1,21 +1,29 @@
-// The outbox relay: claim -> XADD -> mark, in three steps, because a pool transaction cannot
-// await Redis (see README.md in this folder for the full argument).
+// The outbox relay. Two ways a row reaches its stream (README.md in this folder has the full
+// argument):
 //
+// The committed path, for rows this process commits: enqueue hands the relay a copy of the row
+// after the COMMIT; the relay XADDs it (one pipelined round trip for all it was handed) and
+// marks the row published by event id. No read, no claim.
+//
+// The poll, for the rest (rows of another process, leftovers after a failure), in three steps,
+// because a pool transaction cannot await Redis:
 //   1. Claim (one short transaction): SELECT ... FOR UPDATE SKIP LOCKED the oldest unpublished
 //      rows that nobody else holds a live lease on, and give them a lease (claimed_by = this
 //      relay, claimed_until = now + lease). Concurrent relays skip each other's locked rows
-//      while claiming and each other's leased rows afterwards.
+//      while claiming and each other's leased rows afterwards. While the committed path is on,
+//      only rows older than its grace.
 //   2. XADD every claimed row (one pipelined round trip) to its stream, field "e" = Envelope.
 //   3. Mark the rows Redis accepted as published.
 //
-// Before step 2, the relay checks each stream's marker key (relay-marker, beside the stream):
-// when Redis lost its data the marker is gone with the stream, and the rows of that stream
-// published within the republish window are made unpublished again, so they go out once more
-// (consumers deduplicate; only what the loss took takes effect). Then the marker is set.
+// With each XADD round trip the relay checks each stream's marker key (relay-marker, beside
+// the stream): when Redis lost its data the marker is gone with the stream, and the rows of that
+// stream published within the republish window are made unpublished again, so they go out once
+// more (consumers deduplicate; only what the loss took takes effect). Then the marker is set.
 //
-// A crash or error between 2 and 3 leaves rows unpublished with a lease: they are published
-// again (by this relay at once, by others when the lease ends). That duplicate is harmless:
-// consumers deduplicate by event id. A row is never lost: it stays in MySQL until marked.
+// A crash or error between XADD and the mark leaves rows unpublished: they are published again
+// (by this relay's poll at once, by others when the lease or the grace ends). That duplicate is
+// harmless: consumers deduplicate by event id. A row is never lost: it stays in MySQL until
+// marked.
 #include <cppconn/connection.h>
 #include <cppconn/statement.h>
 
@@ -27,6 +35,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <huicai/core/business_clock.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/events/relay.hpp>
@@ -52,15 +61,22 @@ struct OutboxRow {
 };
 
 // Step 1, on a pool thread inside a transaction (the shared lease claim, mysql/leased_claim).
+// With `committed_before`, only rows that occurred before it: younger ones are left to the
+// committed path of the process that wrote them.
 std::vector<OutboxRow> claim_rows(mysql::Session& session, const std::string& table,
                                   const std::string& producer, const std::string& relay_id,
-                                  std::size_t batch_size, std::chrono::milliseconds lease) {
+                                  std::size_t batch_size, std::chrono::milliseconds lease,
+                                  const std::optional<std::string>& committed_before) {
   mysql::LeasedClaim claim;
   claim.table = table;
   claim.columns =
       "event_id, stream, event_type, aggregate_id, payload, request_id,"
       " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', occurred_at) AS occurred_us";
   claim.due = "published_at IS NULL";
+  if (committed_before) {
+    claim.due += " AND occurred_at < ?";
+    claim.due_parameters.push_back(*committed_before);
+  }
   claim.claimant = relay_id;
   claim.batch_size = batch_size;
   claim.lease = lease;
@@ -91,6 +107,46 @@ void mark_published(mysql::Session& session, const std::string& table,
                          " SET published_at = UTC_TIMESTAMP(6), claimed_by = NULL,"
                          " claimed_until = NULL WHERE id IN (" +
                          mysql::id_list(ids) + ") AND published_at IS NULL");
+}
+
+// The committed path's mark: by event id (the relay never read the row's id). Event ids are
+// UUIDs made by new_uuid(); checked anyway, since they are spliced into the statement.
+void mark_published_events(mysql::Session& session, const std::string& table,
+                           const std::vector<std::string>& event_ids) {
+  std::string list;
+  for (const auto& id : event_ids) {
+    if (id.empty() || id.find_first_not_of("0123456789abcdef-") != std::string::npos) {
+      throw std::invalid_argument("not an event id: " + id);
+    }
+    list += (list.empty() ? "'" : ",'") + id + "'";
+  }
+  session.execute_direct("UPDATE " + table +
+                         " SET published_at = UTC_TIMESTAMP(6) WHERE event_id IN (" + list +
+                         ") AND published_at IS NULL");
+}
+
+OutboxRow row_of(CommittedEvent event, const std::string& producer) {
+  OutboxRow row;
+  row.stream = std::move(event.stream);
+  auto& envelope = row.envelope;
+  envelope.set_event_id(std::move(event.event_id));
+  envelope.set_type(std::move(event.type));
+  envelope.set_occurred_at_us(event.occurred_at_us);
+  envelope.set_producer(producer);
+  envelope.set_aggregate_id(std::move(event.aggregate_id));
+  envelope.set_payload(std::move(event.payload));
+  envelope.set_request_id(std::move(event.request_id));
+  return row;
+}
+
+std::vector<std::string> distinct_streams(const std::vector<OutboxRow>& rows) {
+  std::vector<std::string> streams;
+  for (const auto& row : rows) {
+    if (std::find(streams.begin(), streams.end(), row.stream) == streams.end()) {
+      streams.push_back(row.stream);
+    }
+  }
+  return streams;
 }
 
 // Helpers kept out of coroutine bodies: GCC 12 miscompiles braced initializer lists there.
@@ -126,18 +182,36 @@ std::vector<std::string> lost_streams(
   return lost;
 }
 
-// "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, as DATETIME(6) compares it.
-std::string utc_datetime_micros(std::chrono::system_clock::time_point at) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<long long>(micros % 1'000'000));
-  return text;
+// What one round trip to Redis did with a batch of rows.
+struct Sent {
+  std::vector<std::string> streams;  // the batch's streams, whose markers were checked first
+  std::string checked_at;            // when the markers were checked (UTC DATETIME(6) text)
+  std::vector<boost::system::result<redis::Reply>> replies;  // markers, then one per row
+  std::vector<std::size_t> accepted;                         // rows Redis took, by index
+  std::string failure;                                       // why the first refused one was
+};
+
+// The marker checks and the XADDs in one round trip: markers first, then the rows. A lost
+// marker means Redis lost the stream before this batch; the window published before
+// `checked_at` goes out again (Relay::finish), and this batch, marked after it, is not part of
+// it.
+boost::asio::awaitable<Sent> send_rows(redis::Client& redis, const std::vector<OutboxRow>& rows) {
+  Sent sent;
+  sent.streams = distinct_streams(rows);
+  sent.checked_at = utc_datetime(std::chrono::system_clock::now());
+  auto commands = marker_checks(sent.streams);
+  commands.reserve(sent.streams.size() + rows.size());
+  for (const auto& row : rows) commands.push_back(xadd_command(row));
+  sent.replies = co_await redis.pipeline(std::move(commands));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& reply = sent.replies[sent.streams.size() + i];
+    if (reply && reply->type == redis::Reply::Type::string) {
+      sent.accepted.push_back(i);
+    } else if (sent.failure.empty()) {
+      sent.failure = reply ? reply->text : reply.error().message();
+    }
+  }
+  co_return sent;
 }
 
 // Rows of `streams` published within the window become unpublished (and unclaimed) again.
@@ -202,6 +276,11 @@ Relay::Relay(mysql::Pool& pool, redis::Client& redis, RelayOptions options,
 }
 
 boost::asio::awaitable<std::size_t> Relay::publish_batch() {
+  co_return co_await claim_and_publish(std::nullopt);
+}
+
+boost::asio::awaitable<std::size_t> Relay::claim_and_publish(
+    std::optional<std::string> committed_before) {
   const auto table = options_.outbox_table;
   const auto producer = options_.producer;
   const auto relay_id = relay_id_;
@@ -209,8 +288,9 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   const auto lease = options_.claim_lease;
   // Named, not a temporary inside co_await: GCC 12 destroys closure temporaries in a co_await
   // expression twice.
-  auto claim = [table, producer, relay_id, batch_size, lease](mysql::Session& session) {
-    return claim_rows(session, table, producer, relay_id, batch_size, lease);
+  auto claim = [table, producer, relay_id, batch_size, lease,
+                committed_before](mysql::Session& session) {
+    return claim_rows(session, table, producer, relay_id, batch_size, lease, committed_before);
   };
   if (!released_dead_leases_) {
     // A relay of this producer killed on this host (the process this one replaces) leaves its
@@ -226,52 +306,55 @@ boost::asio::awaitable<std::size_t> Relay::publish_batch() {
   // up to the end of the index, and every order's outbox INSERT would wait for the claim.
   std::vector<OutboxRow> rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);
   if (rows.empty()) co_return 0;
-
-  std::vector<std::string> streams;
-  for (const auto& row : rows) {
-    if (std::find(streams.begin(), streams.end(), row.stream) == streams.end()) {
-      streams.push_back(row.stream);
-    }
-  }
-  remember_streams(streams);
-
-  // The marker checks and the XADDs in one round trip: markers first, then the rows. A lost
-  // marker means Redis lost the stream before this batch; the window published before
-  // `checked_at` goes out again below, and this batch, marked after it, is not part of it.
-  const auto checked_at = utc_datetime_micros(std::chrono::system_clock::now());
-  auto commands = marker_checks(streams);
-  commands.reserve(streams.size() + rows.size());
-  for (const auto& row : rows) commands.push_back(xadd_command(row));
-  auto replies = co_await redis_.pipeline(std::move(commands));
-
+  auto sent = co_await send_rows(redis_, rows);
+  remember_streams(sent.streams);
   std::vector<std::int64_t> published;
-  std::string failure;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& reply = replies[streams.size() + i];
-    if (reply && reply->type == redis::Reply::Type::string) {
-      published.push_back(rows[i].id);
-    } else if (failure.empty()) {
-      failure = reply ? reply->text : reply.error().message();
-    }
-  }
+  for (auto index : sent.accepted) published.push_back(rows[index].id);
   if (!published.empty()) {
     auto mark = [table, published](mysql::Session& session) {
       mark_published(session, table, published);
     };
     co_await pool_.transaction(mark, mysql::Isolation::read_committed);
-    count(metrics_, "huicai_outbox_published_total", producer,
-          static_cast<double>(published.size()));
   }
-  // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
-  auto lost = lost_streams(streams, replies);
+  // The rows Redis refused keep their lease and come first in our next batch.
+  auto lost = lost_streams(sent.streams, sent.replies);
+  co_return co_await finish(std::move(lost), sent.checked_at, sent.accepted.size(), rows.size(),
+                            sent.failure);
+}
+
+boost::asio::awaitable<std::size_t> Relay::publish_committed(std::vector<CommittedEvent> events) {
+  std::vector<OutboxRow> rows;
+  rows.reserve(events.size());
+  for (auto& event : events) rows.push_back(row_of(std::move(event), options_.producer));
+  auto sent = co_await send_rows(redis_, rows);
+  remember_streams(sent.streams);
+  std::vector<std::string> published;
+  for (auto index : sent.accepted) published.push_back(rows[index].envelope.event_id());
+  if (!published.empty()) {
+    const auto table = options_.outbox_table;
+    auto mark = [table, published](mysql::Session& session) {
+      mark_published_events(session, table, published);
+    };
+    co_await pool_.transaction(mark);
+  }
+  auto lost = lost_streams(sent.streams, sent.replies);
+  co_return co_await finish(std::move(lost), sent.checked_at, sent.accepted.size(), rows.size(),
+                            sent.failure);
+}
+
+boost::asio::awaitable<std::size_t> Relay::finish(std::vector<std::string> lost,
+                                                  std::string checked_at, std::size_t accepted,
+                                                  std::size_t rows, std::string failure) {
+  if (accepted > 0) {
+    count(metrics_, "huicai_outbox_published_total", options_.producer,
+          static_cast<double>(accepted));
+  }
   co_await republish_lost(std::move(lost), checked_at);
-  if (published.size() < rows.size()) {
-    // The rest keep their lease and come first in our next batch.
-    throw ServiceUnavailable("redis", "XADD failed for " +
-                                          std::to_string(rows.size() - published.size()) +
-                                          " outbox rows: " + failure);
+  if (accepted < rows) {
+    throw ServiceUnavailable(
+        "redis", "XADD failed for " + std::to_string(rows - accepted) + " outbox rows: " + failure);
   }
-  co_return published.size();
+  co_return accepted;
 }
 
 void Relay::remember_streams(const std::vector<std::string>& streams) {
@@ -285,7 +368,7 @@ void Relay::remember_streams(const std::vector<std::string>& streams) {
 boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
     std::vector<std::string> streams) {
   remember_streams(streams);
-  const auto checked_at = utc_datetime_micros(std::chrono::system_clock::now());
+  const auto checked_at = utc_datetime(std::chrono::system_clock::now());
   // Named, not temporaries inside co_await (docs/gcc12-coroutine-temporaries.md).
   auto checks = marker_checks(streams);
   auto replies = co_await redis_.pipeline(std::move(checks));
@@ -315,12 +398,19 @@ boost::asio::awaitable<void> Relay::run() {
   try {
     const auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
-    // Woken when a transaction of this process commits a row to the outbox: no idle poll to wait
-    // out (relay_wakeup.hpp). The poll stays for rows other processes commit.
+    // Woken when a transaction of this process commits a row to the outbox, and handed a copy
+    // of the row (relay_wakeup.hpp): the committed path publishes it at once, without reading
+    // or claiming it. The poll stays for rows other processes commit and for leftovers.
     auto wakeup = std::make_shared<RelayWakeup>(executor);
     const auto watching = watch_outbox(options_.outbox_table, wakeup);
     using Clock = std::chrono::steady_clock;
     auto next_stream_check = Clock::now() + options_.stream_check_interval;
+    auto next_poll = Clock::now();
+    // Off at the start and after any failure, until a poll of every unpublished row (young ones
+    // included, in id order) comes back empty: what an earlier run or a failed batch left must
+    // go out before anything committed later, so events of one aggregate keep their order.
+    // Meanwhile the copies handed over are dropped; their rows are in the outbox.
+    bool committed_path = false;
     bool failing = false;
     for (;;) {
       std::chrono::milliseconds wait{0};
@@ -331,18 +421,36 @@ boost::asio::awaitable<void> Relay::run() {
           next_stream_check = Clock::now() + options_.stream_check_interval;
           co_await republish_lost_streams(streams_);
         }
-        const auto published = co_await publish_batch();
+        auto committed = wakeup->take_committed();
+        if (committed_path && !committed.empty()) {
+          co_await publish_committed(std::move(committed));
+        }
+        bool more = false;
+        if (!committed_path || Clock::now() >= next_poll) {
+          std::optional<std::string> committed_before;
+          if (committed_path) {
+            // Rows younger than the grace belong to the committed path of whoever wrote them.
+            committed_before = utc_datetime(business_clock::now() - options_.committed_grace);
+          }
+          const auto published = co_await claim_and_publish(committed_before);
+          // A full batch means more may be waiting; while recovering, poll until empty.
+          more = published >= options_.batch_size || (!committed_path && published > 0);
+          if (!committed_path && published == 0) committed_path = true;
+          if (!more) next_poll = Clock::now() + options_.idle_poll;
+        }
         if (failing) log_relay_recovered(options_.producer);
         failing = false;
-        // A full batch means more may be waiting: go on at once.
-        if (published < options_.batch_size) {
-          wait = options_.idle_poll;
+        if (!more) {
+          wait = std::max(
+              std::chrono::milliseconds{0},
+              std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - Clock::now()));
           idle = true;
         }
       } catch (const boost::system::system_error& error) {
         if (error.code() == boost::asio::error::operation_aborted) throw;
         if (!failing) log_relay_failure(options_.producer, error.what());
         failing = true;
+        committed_path = false;
         wait = options_.error_backoff;
         count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
       } catch (const std::exception& error) {
@@ -350,6 +458,7 @@ boost::asio::awaitable<void> Relay::run() {
         // outbox, nothing is lost; try again after a pause.
         if (!failing) log_relay_failure(options_.producer, error.what());
         failing = true;
+        committed_path = false;
         wait = options_.error_backoff;
         count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
       }

@@ -19,6 +19,8 @@ struct RelayWakeup::State {
   explicit State(const asio::any_io_executor& executor) : channel(executor, 1), timer(executor) {}
   asio::experimental::concurrent_channel<void(boost::system::error_code)> channel;
   asio::steady_timer timer;  // touched only by the waiting coroutine
+  std::mutex committed_mutex;
+  std::vector<CommittedEvent> committed;  // offered, not yet taken
 };
 
 RelayWakeup::RelayWakeup(asio::any_io_executor executor)
@@ -30,6 +32,21 @@ RelayWakeup::~RelayWakeup() {
 
 void RelayWakeup::notify() {
   state_->channel.try_send(boost::system::error_code{});
+}
+
+void RelayWakeup::offer(CommittedEvent event) {
+  {
+    std::lock_guard lock(state_->committed_mutex);
+    if (state_->committed.size() < kCommittedLimit) state_->committed.push_back(std::move(event));
+  }
+  notify();
+}
+
+std::vector<CommittedEvent> RelayWakeup::take_committed() {
+  std::vector<CommittedEvent> taken;
+  std::lock_guard lock(state_->committed_mutex);
+  taken.swap(state_->committed);
+  return taken;
 }
 
 asio::awaitable<void> RelayWakeup::wait(std::chrono::milliseconds at_most) {
@@ -73,7 +90,7 @@ std::shared_ptr<void> watch_outbox(const std::string& outbox_table,
   return wakeup;
 }
 
-void notify_outbox_committed(const std::string& outbox_table) {
+void notify_outbox_committed(const std::string& outbox_table, CommittedEvent event) {
   std::vector<std::shared_ptr<RelayWakeup>> live;
   {
     auto& all = watchers();
@@ -84,7 +101,9 @@ void notify_outbox_committed(const std::string& outbox_table) {
       if (auto wakeup = weak.lock()) live.push_back(std::move(wakeup));
     }
   }
-  for (const auto& wakeup : live) wakeup->notify();
+  if (live.empty()) return;
+  live.front()->offer(std::move(event));
+  for (std::size_t i = 1; i < live.size(); ++i) live[i]->notify();
 }
 
 }  // namespace huicai::events

@@ -21,9 +21,12 @@ std::string checked_table_name(std::string_view name, std::string_view what) {
 }
 
 std::string utc_datetime_now() {
+  return utc_datetime(business_clock::now());
+}
+
+std::string utc_datetime(std::chrono::system_clock::time_point at) {
   using namespace std::chrono;
-  const auto now = business_clock::now();
-  const auto micros = duration_cast<microseconds>(now.time_since_epoch()).count();
+  const auto micros = duration_cast<microseconds>(at.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);

@@ -2,6 +2,7 @@
 // Outbox and processed-events table names come from service code, not from users, but they are
 // spliced into SQL text (a placeholder cannot name a table): refuse anything but [a-z0-9_].
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,9 @@ namespace huicai::events {
 // Returns `name` or throws std::invalid_argument naming `what`.
 std::string checked_table_name(std::string_view name, std::string_view what);
 
-// Current UTC time as DATETIME(6) text, "2026-11-28 14:03:07.123456".
+// A time as UTC DATETIME(6) text, "2026-11-28 14:03:07.123456".
+std::string utc_datetime(std::chrono::system_clock::time_point at);
+// The business clock's now (huicai/core/business_clock.hpp) as UTC DATETIME(6) text.
 std::string utc_datetime_now();
 
 }  // namespace huicai::events

@@ -27,7 +27,10 @@ std::vector<std::int64_t> claim_with_lease(Session& session, const LeasedClaim& 
       "SELECT id, " + claim.columns + " FROM " + table + " WHERE (" + claim.due +
       ") AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(6) OR claimed_by = ?)"
       " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
-  mysql::bind(select, claim.claimant, static_cast<int>(claim.batch_size));
+  int index = 1;
+  for (const auto& value : claim.due_parameters) bind_one(select, index++, value);
+  bind_one(select, index++, claim.claimant);
+  bind_one(select, index, static_cast<int>(claim.batch_size));
   auto result = mysql::query(select);
   std::vector<std::int64_t> ids;
   while (result->next()) {

@@ -121,8 +121,8 @@ struct Pool::Impl {
       PooledConnection connection(options);
       JobRunner runner(options, counters, gate);
       IdleWorker self;
-      while (auto job =
-                 next_job(self, ConnectionMode{connection.autocommit(), connection.isolation()})) {
+      std::optional<Job> job = next_job(self, ConnectionMode{}, std::nullopt, nullptr);
+      while (job) {
         std::exception_ptr error;
         busy.fetch_add(1);
         try {
@@ -131,31 +131,45 @@ struct Pool::Impl {
           error = std::current_exception();
         }
         busy.fetch_sub(1);
-        // Moved, so the waiting side holds the last reference to the exception.
-        job->complete(std::move(error));
+        std::optional<Job> finished = std::move(job);
+        job = next_job(self, ConnectionMode{connection.autocommit(), connection.isolation()},
+                       std::move(finished), std::move(error));
       }
     }  // the connection closes on this thread, like everything else done with it
     driver.threadEnd();
   }
 
   // The oldest queued job, else waits idle until submit() hands one over; nothing once the
-  // pool closes.
-  std::optional<Job> next_job(IdleWorker& self, ConnectionMode mode) {
+  // pool closes. `finished` (the job just run) is completed with `error` only once this worker
+  // is back among the idle ones, so a caller that submits its next call when the last one
+  // returns finds this worker's connection, set up as it left it.
+  std::optional<Job> next_job(IdleWorker& self, ConnectionMode mode, std::optional<Job> finished,
+                              std::exception_ptr error) {
     std::unique_lock lock(mutex);
+    std::optional<Job> job;
     if (!queue.empty()) {
-      Job job = std::move(queue.front());
+      job = std::move(queue.front());
       queue.pop_front();
-      return job;
+    } else if (!closing) {
+      self.mode = mode;
+      idle.push_back(&self);
     }
-    if (closing) return std::nullopt;
-    self.mode = mode;
-    idle.push_back(&self);
+    if (finished) {
+      lock.unlock();
+      // Moved, so the waiting side holds the last reference to the exception.
+      finished->complete(std::move(error));
+      // Gone before this worker waits: its completion handler holds work on the caller's
+      // io_context, which would otherwise never run out of work.
+      finished.reset();
+      lock.lock();
+    }
+    if (job) return job;
     self.woken.wait(lock, [&] { return closing || self.assigned.has_value(); });
     if (!self.assigned) {
       std::erase(idle, &self);
       return std::nullopt;
     }
-    std::optional<Job> job = std::move(self.assigned);
+    job = std::move(self.assigned);
     self.assigned.reset();
     return job;
   }

@@ -9,6 +9,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <huicai/core/events/relay_wakeup.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,12 @@ struct RelayOptions {
   // and every service runs a relay.
   std::chrono::milliseconds idle_poll{250};
   std::chrono::milliseconds error_backoff{500};
+  // The relay publishes the rows this process commits from the copies enqueue hands it (the
+  // committed path) and polls for the others. The poll leaves rows younger than this to the
+  // committed path of the process that wrote them; older ones (a process that died before
+  // publishing, a tool without a relay) it claims. A committed path slower than this only
+  // publishes a row twice, which consumers drop by event id.
+  std::chrono::milliseconds committed_grace{2'000};
   // How long a claimed row belongs to this relay. After that another relay may publish it. A
   // batch (claim, XADD, mark) normally takes milliseconds and Redis's command timeout bounds the
   // XADD: keep the lease well above that timeout; a batch slower than its lease only publishes
@@ -65,6 +73,18 @@ class Relay {
   boost::asio::awaitable<std::size_t> republish_lost_streams(std::vector<std::string> streams);
 
  private:
+  // Claims and publishes one batch of unpublished rows; with `committed_before` (UTC
+  // DATETIME(6) text), only rows that occurred before it.
+  boost::asio::awaitable<std::size_t> claim_and_publish(
+      std::optional<std::string> committed_before);
+  // The committed path: publishes events this process committed, from their copies, without
+  // reading or claiming their rows.
+  boost::asio::awaitable<std::size_t> publish_committed(std::vector<CommittedEvent> events);
+  // After a batch went to Redis: counts it, republishes the `lost` streams' window, and throws
+  // ServiceUnavailable when Redis refused some of the `rows`.
+  boost::asio::awaitable<std::size_t> finish(std::vector<std::string> lost, std::string checked_at,
+                                             std::size_t accepted, std::size_t rows,
+                                             std::string failure);
   void remember_streams(const std::vector<std::string>& streams);
   // Makes the window of the `lost` streams, published before `checked_at`, unpublished again.
   boost::asio::awaitable<std::size_t> republish_lost(std::vector<std::string> lost,

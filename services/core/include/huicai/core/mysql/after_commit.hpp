@@ -3,7 +3,7 @@
 //
 //   co_await pool.transaction([&](mysql::Session& session) {
 //     ... writes ...
-//     mysql::after_commit(session, [table] { notify_outbox_committed(table); });
+//     mysql::after_commit(session, [table] { wake_the_relay_of(table); });
 //   });
 //
 // The effect runs on the pool thread once the call's work is committed: after the COMMIT of a

@@ -26,10 +26,11 @@ namespace huicai::mysql {
 class Session;
 
 struct LeasedClaim {
-  std::string table;     // [a-z0-9_] only (spliced into SQL text)
-  std::string columns;   // select list, e.g. "id, payload"; comes from code, never from users
-  std::string due;       // SQL condition of rows still to do, e.g. "published_at IS NULL"
-  std::string claimant;  // make_claimant_id(...)
+  std::string table;    // [a-z0-9_] only (spliced into SQL text)
+  std::string columns;  // select list, e.g. "id, payload"; comes from code, never from users
+  std::string due;      // SQL condition of rows still to do, e.g. "published_at IS NULL"
+  std::vector<std::string> due_parameters;  // values of the ?s in `due`, in order
+  std::string claimant;                     // make_claimant_id(...)
   std::size_t batch_size = 100;
   std::chrono::milliseconds lease{30'000};
 };
