@@ -1,5 +1,6 @@
 #include "order_records.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -48,23 +49,25 @@ LineRecord read_line(sql::ResultSet& row) {
   return line;
 }
 
+// A fulfilment's columns as load_order's joined SELECT names them (f_*: the line's own columns
+// share some names).
 FulfilmentRecord read_fulfilment(sql::ResultSet& row) {
   FulfilmentRecord fulfilment;
-  fulfilment.id = row.getInt64("id");
-  fulfilment.order_id = row.getInt64("order_id");
-  fulfilment.supplier_id = row.getInt64("supplier_id");
-  fulfilment.county_id = row.getInt64("county_id");
-  fulfilment.status = mysql::get_string(row, "status");
-  fulfilment.subtotal_fen = row.getInt64("subtotal_fen");
-  fulfilment.accepted_fen = mysql::get_optional_int64(row, "accepted_fen");
-  fulfilment.carrier = mysql::get_optional_string(row, "carrier");
-  fulfilment.tracking_number = mysql::get_optional_string(row, "tracking_number");
-  fulfilment.batch_number = mysql::get_optional_string(row, "batch_number");
-  fulfilment.version = row.getInt64("version");
-  fulfilment.created_at = mysql::get_string(row, "created_at");
-  fulfilment.shipped_at = mysql::get_optional_string(row, "shipped_at");
-  fulfilment.received_at = mysql::get_optional_string(row, "received_at");
-  fulfilment.accepted_at = mysql::get_optional_string(row, "accepted_at");
+  fulfilment.id = row.getInt64("f_id");
+  fulfilment.order_id = row.getInt64("f_order_id");
+  fulfilment.supplier_id = row.getInt64("f_supplier_id");
+  fulfilment.county_id = row.getInt64("f_county_id");
+  fulfilment.status = mysql::get_string(row, "f_status");
+  fulfilment.subtotal_fen = row.getInt64("f_subtotal_fen");
+  fulfilment.accepted_fen = mysql::get_optional_int64(row, "f_accepted_fen");
+  fulfilment.carrier = mysql::get_optional_string(row, "f_carrier");
+  fulfilment.tracking_number = mysql::get_optional_string(row, "f_tracking_number");
+  fulfilment.batch_number = mysql::get_optional_string(row, "f_batch_number");
+  fulfilment.version = row.getInt64("f_version");
+  fulfilment.created_at = mysql::get_string(row, "f_created_at");
+  fulfilment.shipped_at = mysql::get_optional_string(row, "f_shipped_at");
+  fulfilment.received_at = mysql::get_optional_string(row, "f_received_at");
+  fulfilment.accepted_at = mysql::get_optional_string(row, "f_accepted_at");
   return fulfilment;
 }
 
@@ -92,54 +95,100 @@ const FulfilmentRecord* OrderRecord::fulfilment(std::int64_t fulfilment_id) cons
   return nullptr;
 }
 
-std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
-                                      bool for_update) {
-  const std::string columns =
-      "SELECT id, buyer_account_id, buyer_kind, unit_id, unit_path, status, fund_plan, "
-      "total_fen, personal_fen, allowance_fen, budget_fen, budget_year, refunded_fen, note, "
-      "version, created_at, updated_at, expires_at, paid_at FROM ordering_orders WHERE id = ?";
-  auto& select_order = session.prepare(for_update ? columns + " FOR UPDATE" : columns);
+std::string order_columns(std::string_view alias) {
+  std::string columns;
+  for (const char* column :
+       {"id", "buyer_account_id", "buyer_kind", "unit_id", "unit_path", "status", "fund_plan",
+        "total_fen", "personal_fen", "allowance_fen", "budget_fen", "budget_year", "refunded_fen",
+        "note", "version", "created_at", "updated_at", "expires_at", "paid_at"}) {
+    if (!columns.empty()) columns += ", ";
+    columns += std::string(alias) + "." + column;
+  }
+  return columns;
+}
+
+OrderRecord read_order_row(sql::ResultSet& row) {
+  OrderRecord order;
+  order.id = row.getInt64("id");
+  order.buyer_account_id = row.getInt64("buyer_account_id");
+  order.buyer_kind = mysql::get_string(row, "buyer_kind");
+  order.unit_id = mysql::get_optional_int64(row, "unit_id");
+  order.unit_path = mysql::get_string(row, "unit_path");
+  order.status = mysql::get_string(row, "status");
+  order.fund_plan = mysql::get_string(row, "fund_plan");
+  order.total_fen = row.getInt64("total_fen");
+  order.personal_fen = row.getInt64("personal_fen");
+  order.allowance_fen = row.getInt64("allowance_fen");
+  order.budget_fen = row.getInt64("budget_fen");
+  order.budget_year = row.getInt("budget_year");
+  order.refunded_fen = row.getInt64("refunded_fen");
+  order.note = mysql::get_string(row, "note");
+  order.version = row.getInt64("version");
+  order.created_at = mysql::get_string(row, "created_at");
+  order.updated_at = mysql::get_string(row, "updated_at");
+  order.expires_at = mysql::get_optional_string(row, "expires_at");
+  order.paid_at = mysql::get_optional_string(row, "paid_at");
+  return order;
+}
+
+std::optional<OrderRecord> load_order_row(mysql::Session& session, std::int64_t order_id,
+                                          bool for_update) {
+  static const std::string select =
+      "SELECT " + order_columns("o") + " FROM ordering_orders o WHERE o.id = ?";
+  auto& select_order = session.prepare(for_update ? select + " FOR UPDATE" : select);
   mysql::bind(select_order, order_id);
   auto row = mysql::query(select_order);
   if (!row->next()) return std::nullopt;
-  OrderRecord order;
-  order.id = row->getInt64("id");
-  order.buyer_account_id = row->getInt64("buyer_account_id");
-  order.buyer_kind = mysql::get_string(*row, "buyer_kind");
-  order.unit_id = mysql::get_optional_int64(*row, "unit_id");
-  order.unit_path = mysql::get_string(*row, "unit_path");
-  order.status = mysql::get_string(*row, "status");
-  order.fund_plan = mysql::get_string(*row, "fund_plan");
-  order.total_fen = row->getInt64("total_fen");
-  order.personal_fen = row->getInt64("personal_fen");
-  order.allowance_fen = row->getInt64("allowance_fen");
-  order.budget_fen = row->getInt64("budget_fen");
-  order.budget_year = row->getInt("budget_year");
-  order.refunded_fen = row->getInt64("refunded_fen");
-  order.note = mysql::get_string(*row, "note");
-  order.version = row->getInt64("version");
-  order.created_at = mysql::get_string(*row, "created_at");
+  return read_order_row(*row);
+}
+
+void refresh_order_times(mysql::Session& session, OrderRecord& order) {
+  auto& select = session.prepare("SELECT updated_at, paid_at FROM ordering_orders WHERE id = ?");
+  mysql::bind(select, order.id);
+  auto row = mysql::query(select);
+  if (!row->next()) return;
   order.updated_at = mysql::get_string(*row, "updated_at");
-  order.expires_at = mysql::get_optional_string(*row, "expires_at");
   order.paid_at = mysql::get_optional_string(*row, "paid_at");
+}
 
-  auto& select_fulfilments = session.prepare(
-      "SELECT id, order_id, supplier_id, county_id, status, subtotal_fen, accepted_fen, carrier, "
-      "tracking_number, batch_number, version, created_at, shipped_at, received_at, accepted_at "
-      "FROM ordering_fulfilments WHERE order_id = ? ORDER BY id");
-  mysql::bind(select_fulfilments, order_id);
-  auto fulfilments = mysql::query(select_fulfilments);
-  while (fulfilments->next()) order.fulfilments.push_back(read_fulfilment(*fulfilments));
+void load_order_parts(mysql::Session& session, OrderRecord& order) {
+  order.fulfilments.clear();
+  order.lines.clear();
+  // Fulfilments and their lines in one statement: a row per line (its fulfilment's columns
+  // repeated on each), a fulfilment without lines once with NULL line columns. Sorted here, by
+  // id as they were created, rather than by a temporary table in the database.
+  auto& select_parts = session.prepare(
+      "SELECT f.id AS f_id, f.order_id AS f_order_id, f.supplier_id AS f_supplier_id, "
+      "f.county_id AS f_county_id, f.status AS f_status, f.subtotal_fen AS f_subtotal_fen, "
+      "f.accepted_fen AS f_accepted_fen, f.carrier AS f_carrier, f.tracking_number AS "
+      "f_tracking_number, f.batch_number AS f_batch_number, f.version AS f_version, f.created_at "
+      "AS f_created_at, f.shipped_at AS f_shipped_at, f.received_at AS f_received_at, "
+      "f.accepted_at AS f_accepted_at, l.id, l.order_id, l.fulfilment_id, l.sku_id, "
+      "l.product_id, l.supplier_id, l.county_id, l.category_id, l.product_title, l.sku_spec, "
+      "l.sale_unit, l.net_weight_grams, l.quantity, l.unit_price_fen, l.line_total_fen, "
+      "l.certified, l.certificate_id, l.certificate_number, l.campaign_id, l.accepted_quantity, "
+      "l.accepted_weight_grams, l.accepted_amount_fen, l.acceptance_reason, l.refunded_fen "
+      "FROM ordering_fulfilments f LEFT JOIN ordering_order_lines l ON l.fulfilment_id = f.id "
+      "WHERE f.order_id = ?");
+  mysql::bind(select_parts, order.id);
+  auto parts = mysql::query(select_parts);
+  while (parts->next()) {
+    const std::int64_t fulfilment_id = parts->getInt64("f_id");
+    if (order.fulfilment(fulfilment_id) == nullptr) {
+      order.fulfilments.push_back(read_fulfilment(*parts));
+    }
+    if (mysql::get_optional_int64(*parts, "id")) order.lines.push_back(read_line(*parts));
+  }
+  std::sort(order.fulfilments.begin(), order.fulfilments.end(),
+            [](const FulfilmentRecord& a, const FulfilmentRecord& b) { return a.id < b.id; });
+  std::sort(order.lines.begin(), order.lines.end(),
+            [](const LineRecord& a, const LineRecord& b) { return a.id < b.id; });
+}
 
-  auto& select_lines = session.prepare(
-      "SELECT id, order_id, fulfilment_id, sku_id, product_id, supplier_id, county_id, "
-      "category_id, product_title, sku_spec, sale_unit, net_weight_grams, quantity, "
-      "unit_price_fen, line_total_fen, certified, certificate_id, certificate_number, campaign_id, "
-      "accepted_quantity, accepted_weight_grams, accepted_amount_fen, acceptance_reason, "
-      "refunded_fen FROM ordering_order_lines WHERE order_id = ? ORDER BY id");
-  mysql::bind(select_lines, order_id);
-  auto lines = mysql::query(select_lines);
-  while (lines->next()) order.lines.push_back(read_line(*lines));
+std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
+                                      bool for_update) {
+  auto order = load_order_row(session, order_id, for_update);
+  if (order) load_order_parts(session, *order);
   return order;
 }
 

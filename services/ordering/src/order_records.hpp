@@ -9,10 +9,14 @@
 #include <huicai/ordering/fund_math.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace huicai::mysql {
 class Session;
+}
+namespace sql {
+class ResultSet;
 }
 
 namespace huicai::ordering {
@@ -97,6 +101,19 @@ struct OrderRecord {
 // for_update the order row is locked (SELECT ... FOR UPDATE) so the caller may decide on it.
 std::optional<OrderRecord> load_order(mysql::Session& session, std::int64_t order_id,
                                       bool for_update = false);
+// The order row alone (fulfilments and lines left empty), for a caller that decides on the
+// order's own columns only (status, amounts, owner): one statement instead of two.
+std::optional<OrderRecord> load_order_row(mysql::Session& session, std::int64_t order_id,
+                                          bool for_update = false);
+// The order row's columns as read_order_row reads them, qualified by `alias` ("o.id, ..."), for
+// a statement that reads the order row beside another table's (name the other's columns apart).
+std::string order_columns(std::string_view alias);
+OrderRecord read_order_row(sql::ResultSet& row);
+// Reads the order's fulfilments and lines (in one statement) into `order`, replacing any.
+void load_order_parts(mysql::Session& session, OrderRecord& order);
+// Reads the order's updated_at and paid_at again (what a transition's NOW(6) set), for a caller
+// that answers with them.
+void refresh_order_times(mysql::Session& session, OrderRecord& order);
 // The order id a fulfilment belongs to.
 std::optional<std::int64_t> order_of_fulfilment(mysql::Session& session,
                                                 std::int64_t fulfilment_id);

@@ -69,7 +69,7 @@ void set_fulfilment_status(mysql::Session& session, FulfilmentRecord& fulfilment
   fulfilment.version += 1;
 }
 
-void mark_paid(mysql::Session& session, OrderRecord& order, const Actor& actor) {
+void mark_paid(mysql::Session& session, OrderRecord& order, const Actor& actor, OrderTimes times) {
   const std::string from = order.status;
   set_order_status(session, order, OrderStatus::paid);
   const FundAccount account{order.buyer_account_id, order.unit_id, order.budget_year};
@@ -87,8 +87,9 @@ void mark_paid(mysql::Session& session, OrderRecord& order, const Actor& actor) 
     mysql::bind(approve, actor.account_id, actor.reason.substr(0, 500), order.id);
     approve.executeUpdate();
   }
-  // Reload the timestamps the UPDATEs set, so events and answers show them.
-  if (auto fresh = load_order(session, order.id)) order = std::move(*fresh);
+  // The record is current but for the order's times (NOW(6) of its UPDATE): the events do not
+  // carry them, an answer does. (Moving to to_ship sets none of a fulfilment's times.)
+  if (times == OrderTimes::reload) refresh_order_times(session, order);
   record_history(session, order.id, std::nullopt, from, order.status, actor);
   if (from == "pending_approval") emit_order_changed(session, order, "order_approved", from, actor);
   emit_order_changed(session, order, "order_paid", from, actor);

@@ -26,8 +26,13 @@ void set_fulfilment_status(mysql::Session& session, FulfilmentRecord& fulfilment
 [[noreturn]] void throw_invalid_transition(std::string_view what, std::string_view current,
                                            std::string_view wanted);
 
+// What a transition leaves in the caller's record of the order's times: `reload` reads
+// updated_at and paid_at again (one statement) for a caller that answers with them; `stale`
+// leaves them as loaded (status, version and the fulfilments' states are always current).
+enum class OrderTimes { reload, stale };
+
 // `event_name` is "order_paid"; an approval emits "order_approved" before it.
-void mark_paid(mysql::Session& session, OrderRecord& order, const Actor& actor);
+void mark_paid(mysql::Session& session, OrderRecord& order, const Actor& actor, OrderTimes times);
 // `to` is expired, rejected or cancelled; the event is "order_<to>".
 void end_order(mysql::Session& session, OrderRecord& order, OrderStatus to, const Actor& actor);
 // paid -> completed when every fulfilment is received (employee) or accepted (unit).

@@ -90,19 +90,26 @@ boost::json::object create_payment_intent(mysql::Session& session, const OrderRe
 
 CallbackResult apply_callback(mysql::Session& session, PaymentChannel& channel,
                               const ChannelCallback& callback, const Actor& actor) {
-  auto& select = session.prepare(
-      "SELECT id, order_id, amount_fen, status FROM ordering_payments WHERE intent_id = ? AND "
-      "channel = ? FOR UPDATE");
+  // The payment and its order, both rows locked (the payment's first, as before), in one
+  // statement: what the callback decides on.
+  static const std::string select_sql =
+      "SELECT p.id AS payment_id, p.amount_fen AS payment_fen, p.status AS payment_status, " +
+      order_columns("o") +
+      " FROM ordering_payments p JOIN ordering_orders o ON o.id = p.order_id WHERE p.intent_id = "
+      "? AND p.channel = ? FOR UPDATE";
+  auto& select = session.prepare(select_sql);
   mysql::bind(select, callback.intent_id, channel.name());
   auto row = mysql::query(select);
   if (!row->next()) {
     throw http::Problem(422, "unknown-payment-intent", "Unknown payment intent",
                         "no payment intent " + callback.intent_id);
   }
-  const std::int64_t payment_id = row->getInt64("id");
-  const std::int64_t order_id = row->getInt64("order_id");
-  const std::int64_t amount_fen = row->getInt64("amount_fen");
-  const std::string status = mysql::get_string(*row, "status");
+  const std::int64_t payment_id = row->getInt64("payment_id");
+  const std::int64_t amount_fen = row->getInt64("payment_fen");
+  const std::string status = mysql::get_string(*row, "payment_status");
+  OrderRecord order = read_order_row(*row);
+  const std::int64_t order_id = order.id;
+  row.reset();
   if (callback.amount_fen != amount_fen) {
     throw http::Problem(422, "payment-amount-mismatch", "Payment amount mismatch",
                         "the callback reports " + std::to_string(callback.amount_fen) +
@@ -115,42 +122,39 @@ CallbackResult apply_callback(mysql::Session& session, PaymentChannel& channel,
                         "only succeeded callbacks are handled");
   }
 
-  CallbackResult result{"paid", order_id};
+  // What the callback will do, decided before it is recorded so that its row is written once
+  // with its outcome: the payment and order rows are locked, so no other callback of this
+  // intent decides meanwhile.
+  CallbackResult result{"already_settled", order_id};
+  const bool pending = status == "pending";
+  if (pending) {
+    result.outcome = order.status == "pending_payment" ? "paid" : "late_payment_refunded";
+  }
   try {
     auto& insert = session.prepare(
         "INSERT INTO ordering_payment_callbacks (channel, channel_event_id, intent_id, outcome) "
-        "VALUES (?, ?, ?, 'received')");
-    mysql::bind(insert, channel.name(), callback.channel_event_id, callback.intent_id);
+        "VALUES (?, ?, ?, ?)");
+    mysql::bind(insert, channel.name(), callback.channel_event_id, callback.intent_id,
+                result.outcome);
     insert.executeUpdate();
   } catch (const sql::SQLException& error) {
     if (error.getErrorCode() != mysql::kErrorDuplicateKey) throw;
-    result.outcome = "duplicate";
-    return result;
+    return {"duplicate", order_id};  // recorded before: nothing changes
   }
+  if (!pending) return result;
 
-  if (status != "pending") {
-    result.outcome = "already_settled";
+  auto& succeed = session.prepare(
+      "UPDATE ordering_payments SET status = 'succeeded', channel_ref = ?, "
+      "succeeded_at = NOW(6) WHERE id = ? AND status = 'pending'");
+  mysql::bind(succeed, callback.channel_ref, payment_id);
+  if (succeed.executeUpdate() != 1) throw std::logic_error("payment changed under its lock");
+  load_order_parts(session, order);  // its fulfilments move, its lines go into the events
+  if (result.outcome == "paid") {
+    // The callback answers with the outcome only: the order's new times need not be read.
+    mark_paid(session, order, actor, OrderTimes::stale);
   } else {
-    auto& succeed = session.prepare(
-        "UPDATE ordering_payments SET status = 'succeeded', channel_ref = ?, "
-        "succeeded_at = NOW(6) WHERE id = ? AND status = 'pending'");
-    mysql::bind(succeed, callback.channel_ref, payment_id);
-    if (succeed.executeUpdate() != 1) throw std::logic_error("payment changed under its lock");
-    auto order = load_order(session, order_id, true);
-    if (!order) throw std::logic_error("payment for a missing order");
-    if (order->status == "pending_payment") {
-      mark_paid(session, *order, actor);
-    } else {
-      refund_late_payment(session, channel, *order, payment_id, callback.intent_id, amount_fen,
-                          actor);
-      result.outcome = "late_payment_refunded";
-    }
+    refund_late_payment(session, channel, order, payment_id, callback.intent_id, amount_fen, actor);
   }
-  auto& outcome = session.prepare(
-      "UPDATE ordering_payment_callbacks SET outcome = ? WHERE channel = ? AND "
-      "channel_event_id = ?");
-  mysql::bind(outcome, result.outcome, channel.name(), callback.channel_event_id);
-  outcome.executeUpdate();
   return result;
 }
 

@@ -68,7 +68,7 @@ boost::asio::awaitable<http::Response> decide(State state, http::Request& reques
         }
         const std::string before = order->status;
         if (approve) {
-          mark_paid(session, *order, actor);
+          mark_paid(session, *order, actor, OrderTimes::reload);
         } else {
           end_order(session, *order, OrderStatus::rejected, actor);
         }

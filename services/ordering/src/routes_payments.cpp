@@ -60,7 +60,8 @@ boost::asio::awaitable<http::Response> create_payment_intent_route(State state,
   require_payment_channel(*state);
   const auto order_id = path_id(request, "order_id");
   co_return co_await state->idempotency.run(request, [&](mysql::Session& session) {
-    auto order = load_order(session, order_id, true);
+    // The order row decides (status, personal share, owner): its lines are not needed here.
+    auto order = load_order_row(session, order_id, true);
     if (!order) throw http::Problem(404, "not-found", "Not found", "no such order");
     request.require_access(order->owner(), true);
     return http::Response::json(201, create_payment_intent(session, *order, state->sandbox));

@@ -1,11 +1,15 @@
 // Accounts and balanced postings: the only code that writes settlement_entries.
 #include <chrono>
 #include <huicai/core/business_clock.hpp>
+#include <huicai/core/mysql/after_commit.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/settlement/ledger.hpp>
 #include <limits>
 #include <stdexcept>
+
+#include "account_ids.hpp"
 
 namespace huicai::settlement {
 
@@ -56,12 +60,18 @@ bool is_balanced(const std::vector<Entry>& entries) {
 
 std::int64_t account_id(mysql::Session& session, const AccountKey& key) {
   const std::string code = key.code();
+  auto& ids = AccountIds::process();
+  if (auto known = ids.find(code)) return *known;
   auto& select = session.prepare("SELECT id FROM settlement_accounts WHERE code = ?");
   mysql::bind(select, code);
-  if (auto row = mysql::query(select); row->next()) return row->getInt64("id");
+  if (auto row = mysql::query(select); row->next()) {
+    const std::int64_t id = row->getInt64("id");
+    ids.seen(code, id);
+    return id;
+  }
   auto& insert = session.prepare(
       "INSERT IGNORE INTO settlement_accounts (code, kind, fund_source, unit_id, supplier_id, "
-      "county_id) VALUES (?, ?, ?, ?, ?, ?)");
+      "county_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
   auto optional = [](std::int64_t value) {
     return value == 0 ? std::optional<std::int64_t>{} : std::optional<std::int64_t>{value};
   };
@@ -69,11 +79,19 @@ std::int64_t account_id(mysql::Session& session, const AccountKey& key) {
   if (!key.fund_source.empty()) source = key.fund_source;
   mysql::bind(insert, code, to_string(key.kind), source, optional(key.unit_id),
               optional(key.supplier_id), optional(key.county_id));
-  insert.executeUpdate();
+  if (auto inserted = mysql::query(insert); inserted->next()) {
+    const std::int64_t id = inserted->getInt64("id");
+    ids.inserting(code);
+    mysql::after_commit(session, [code, id] { AccountIds::process().committed(code, id); });
+    return id;
+  }
+  // Ignored: another transaction created it meanwhile (and committed, or we would still wait).
   mysql::bind(select, code);
   auto row = mysql::query(select);
   if (!row->next()) throw std::runtime_error("settlement account not created: " + code);
-  return row->getInt64("id");
+  const std::int64_t id = row->getInt64("id");
+  ids.seen(code, id);
+  return id;
 }
 
 std::optional<std::int64_t> post(mysql::Session& session, const Posting& posting) {
@@ -84,28 +102,38 @@ std::optional<std::int64_t> post(mysql::Session& session, const Posting& posting
   auto& insert = session.prepare(
       "INSERT IGNORE INTO settlement_postings (kind, reference_id, order_id, fulfilment_id, "
       "source_event_id, reverses_posting_id, description, occurred_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000000))");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000000)) RETURNING id");
   std::optional<std::string> event_id;
   if (!posting.source_event_id.empty()) event_id = posting.source_event_id;
   mysql::bind(insert, posting.kind, posting.reference_id, posting.order_id, posting.fulfilment_id,
               event_id, posting.reverses_posting_id, posting.description.substr(0, 255),
               posting.occurred_at_us);
-  if (insert.executeUpdate() != 1) return std::nullopt;  // posted before
-  auto& last = session.prepare("SELECT LAST_INSERT_ID() AS id");
-  auto row = mysql::query(last);
-  row->next();
-  const std::int64_t posting_id = row->getInt64("id");
+  auto inserted = mysql::query(insert);
+  if (!inserted->next()) return std::nullopt;  // posted before
+  const std::int64_t posting_id = inserted->getInt64("id");
+  inserted.reset();
+  std::vector<std::int64_t> accounts;
+  accounts.reserve(posting.entries.size());
+  for (const auto& entry : posting.entries) accounts.push_back(account_id(session, entry.account));
+  // Every entry of the posting in one multi-row INSERT, in the posting's order.
   auto& entry_insert = session.prepare(
       "INSERT INTO settlement_entries (posting_id, account_id, side, amount_fen, supplier_id, "
-      "county_id) VALUES (?, ?, ?, ?, ?, ?)");
-  for (const auto& entry : posting.entries) {
+      "county_id) VALUES " +
+      mysql::repeated("(?, ?, ?, ?, ?, ?)", ", ", posting.entries.size()));
+  int index = 1;
+  for (std::size_t i = 0; i < posting.entries.size(); ++i) {
+    const auto& entry = posting.entries[i];
     std::optional<std::int64_t> supplier, county;
     if (entry.account.supplier_id != 0) supplier = entry.account.supplier_id;
     if (entry.account.county_id != 0) county = entry.account.county_id;
-    mysql::bind(entry_insert, posting_id, account_id(session, entry.account),
-                std::string(1, static_cast<char>(entry.side)), entry.amount_fen, supplier, county);
-    entry_insert.executeUpdate();
+    mysql::bind_one(entry_insert, index++, posting_id);
+    mysql::bind_one(entry_insert, index++, accounts[i]);
+    mysql::bind_one(entry_insert, index++, std::string(1, static_cast<char>(entry.side)));
+    mysql::bind_one(entry_insert, index++, entry.amount_fen);
+    mysql::bind_one(entry_insert, index++, supplier);
+    mysql::bind_one(entry_insert, index++, county);
   }
+  entry_insert.executeUpdate();
   return posting_id;
 }
 

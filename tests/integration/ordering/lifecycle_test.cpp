@@ -242,6 +242,10 @@ TEST_CASE("unit orders: budget, approval above the threshold, rejection releases
   auto approved =
       ok(approver->post("/v1/orders/" + big_id + "/approve", R"({"reason":"节日慰问"})"));
   CHECK(approved.at("status").as_string() == "paid");
+  // The answer shows the payment time the approval stored, as a later read shows it.
+  CHECK(approved.at("paid_at").is_string());
+  CHECK(approved.at("paid_at") == ok(buyer->get("/v1/orders/" + big_id)).at("paid_at"));
+  CHECK(approved.at("updated_at") == ok(buyer->get("/v1/orders/" + big_id)).at("updated_at"));
   CHECK(world.events_of(big.at("id").as_int64(), "order_approved") == 1);
   CHECK(world.events_of(big.at("id").as_int64(), "order_paid") == 1);
   budget = ok(buyer->get(budget_url));

@@ -64,6 +64,10 @@ TEST_CASE("a personal order is paid through the sandbox callback", "[ordering][p
   const auto movements = "SELECT COUNT(*) FROM ordering_fund_movements WHERE order_id = " +
                          std::to_string(placed.order_id);
   CHECK(world.scalar(movements) == 1);
+  // The callback is recorded once, with what it did.
+  const auto recorded = "SELECT COUNT(*) FROM ordering_payment_callbacks WHERE intent_id = '" +
+                        intent_id + "' AND outcome = ";
+  CHECK(world.scalar(recorded + "'paid'") == 1);
 
   auto channel = std::make_unique<HttpClient>(app->host(), app->port());
   SECTION("a replayed callback changes nothing") {
@@ -71,6 +75,19 @@ TEST_CASE("a personal order is paid through the sandbox callback", "[ordering][p
                                 {{"x-huicai-signature", signature}});
     CHECK(replay.status == 200);
     CHECK(replay.json().at("outcome").as_string() == "duplicate");
+    CHECK(world.scalar(movements) == 1);
+    CHECK(world.events_of(placed.order_id, "order_paid") == 1);
+    CHECK(world.scalar(recorded + "'paid'") == 1);
+  }
+  SECTION("another notification of the paid intent is recorded as already settled") {
+    const std::string again = R"({"event_id":"again-)" + world.suffix + R"(","intent_id":")" +
+                              intent_id + R"(","amount_fen":)" + std::to_string(placed.total_fen) +
+                              R"(,"status":"succeeded"})";
+    auto answer = channel->post("/v1/payments/callbacks/sandbox", again,
+                                {{"x-huicai-signature", sandbox_signature(again)}});
+    CHECK(answer.status == 200);
+    CHECK(answer.json().at("outcome").as_string() == "already_settled");
+    CHECK(world.scalar(recorded + "'already_settled'") == 1);
     CHECK(world.scalar(movements) == 1);
     CHECK(world.events_of(placed.order_id, "order_paid") == 1);
   }
@@ -222,6 +239,8 @@ TEST_CASE("a payment arriving after expiry is refunded automatically",
                      intent_id + "'") == 1);
   CHECK(world.events_of(placed.order_id, "refund_completed") == 1);
   CHECK(world.events_of(placed.order_id, "order_paid") == 0);
+  CHECK(world.scalar("SELECT COUNT(*) FROM ordering_payment_callbacks WHERE intent_id = '" +
+                     intent_id + "' AND outcome = 'late_payment_refunded'") == 1);
   // Stock stays released once.
   CHECK(world.available(catalog.sku_a) == 10);
   CHECK(world.reserved(catalog.sku_a) == 0);

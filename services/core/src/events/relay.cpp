@@ -162,6 +162,7 @@ std::string marker_key(const std::string& stream) {
 
 std::vector<std::vector<std::string>> marker_checks(const std::vector<std::string>& streams) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(streams.size());
   for (const auto& stream : streams) commands.push_back({"SET", marker_key(stream), "1", "NX"});
   return commands;
 }
