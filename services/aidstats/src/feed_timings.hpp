@@ -14,11 +14,13 @@ namespace huicai::aidstats {
 
 enum class FeedStep : std::size_t {
   event_to_batch,     // event occurred (ordering's outbox row) -> the totals' handler starts
+                      // (each run: a batch retried after a deadlock counts again)
   statements,         // the handler's statements (processed-events rows excluded: before it)
   commit,             // the handler returns -> the commit is done (after_commit)
   commit_to_publish,  // commit done -> the PUBLISH is sent (the hop onto the I/O loop)
   publish,            // the PUBLISH script's round trip
-  channel,            // PUBLISH sent -> this process's subscription receives it
+  channel,            // PUBLISH sent -> this process's subscription receives it (against this
+                      // process's last PUBLISH: meaningful with one instance, not with workers)
   hub,                // received -> parsed, encoded, writers' wakes queued (FeedHub::publish)
   to_written,         // an update reaches the hub -> a subscriber's frame holding it is written
   count
