@@ -69,6 +69,7 @@ for ROUND in $(seq "$ROUNDS"); do
   drain
   echo "round $ROUND: $ORDERS orders and intents placed through the API in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}') s"
 
+  TIMINGS_BEFORE=$(grep -c '"aid totals feed timings"' "$LOG" || true)
   FEED=$("$TOOL" feed "$PORT" "$SUBSCRIBERS" "$SLOW" "$RATE" "$INTENTS" "$S-$ROUND")
   LOAD_FEED=$(cut -d' ' -f1-3 /proc/loadavg)
   drain
@@ -89,6 +90,14 @@ for ROUND in $(seq "$ROUNDS"); do
     "$(field p50_ms "$BASELINE")" "$(field p90_ms "$BASELINE")" "$(field p99_ms "$BASELINE")" "$(field p999_ms "$BASELINE")" \
     "$(field max_ms "$BASELINE")" "$FRAME_RATE" "$BYTES" "$(field missing "$BASELINE")"
   echo "      ratio feed/baseline: p50 $(awk -v f="$(field p50_ms "$FEED")" -v b="$(field p50_ms "$BASELINE")" 'BEGIN {printf "%.1f", f / b}'), p99 $(awk -v f="$(field p99_ms "$FEED")" -v b="$(field p99_ms "$BASELINE")" 'BEGIN {printf "%.1f", f / b}')   (load average: $LOAD_BASE)"
+
+  # The server's own per-step timings of the round (services/aidstats/src/feed_timings.hpp),
+  # logged once the feed has been quiet for a second: payment event -> consumer -> PUBLISH ->
+  # subscription -> hub -> each subscriber's frame written.
+  if (( $(grep -c '"aid totals feed timings"' "$LOG" || true) > TIMINGS_BEFORE )); then
+    grep '"aid totals feed timings"' "$LOG" | tail -1 | sed -E 's/.*"steps":"([^"]*)".*/\1/' |
+      tr ';' '\n' | sed -E 's/^ */      server step: /'
+  fi
 
   P99=$(field p99_ms "$FEED")
   if awk -v p="$P99" 'BEGIN {exit !(p <= 100)}'; then echo "      target p99 <= 100 ms: met ($P99 ms)"; else echo "      target p99 <= 100 ms: MISSED ($P99 ms)"; FAIL=1; fi

@@ -2,6 +2,8 @@
 // (feed.hpp).
 #include "feed.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
@@ -41,34 +43,59 @@ std::string feed_sequence_key() {
   return "huicai:{aidstats}:feed:seq";
 }
 
-Totals feed_amounts(mysql::Session& session, const Totals& delta) {
-  std::vector<TotalKey> keys;
-  for (const auto& [key, amount] : delta) {
-    if (feed_carries(key)) keys.push_back(key);
-  }
-  return read_amounts(session, keys);
+Totals feed_amounts(Totals amounts_after) {
+  std::erase_if(amounts_after, [](const auto& entry) { return !feed_carries(entry.first); });
+  return amounts_after;
 }
 
-void ChangedRows::note(const Totals& amounts) {
-  std::lock_guard lock(mutex_);
-  // A later batch's amount of a row replaces an earlier one's.
-  for (const auto& [key, amount] : amounts) amounts_[key] = amount;
-}
-
-Totals ChangedRows::take() {
-  std::lock_guard lock(mutex_);
-  return std::exchange(amounts_, {});
-}
-
+// Publishes `amounts` (not empty).
 boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amounts) {
-  if (amounts.empty()) co_return;
   const auto command =
       publish_command(feed_channel(context.config()), channel_message_tail(amounts));
+  const auto sent = FeedClock::now();
+  note_publish_sent(sent);
   auto reply = co_await context.redis().command(command);
+  record_feed_step(FeedStep::publish, FeedClock::now() - sent);
   if (!reply || reply->is_error()) {
     // The totals are committed; a subscriber catches up with the next update or on reconnect.
     log::warn("aid totals feed: publish failed",
               {{"error", reply ? reply->text : reply.error().message()}});
+  }
+}
+
+void FeedPublisher::committed(const Totals& amounts, FeedClock::time_point committed_at) {
+  if (amounts.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (amounts_.empty()) first_committed_at_ = committed_at;
+    for (const auto& [key, amount] : amounts) amounts_[key] = amount;
+    if (running_) return;  // the running publisher takes these next
+    running_ = true;
+  }
+  boost::asio::co_spawn(
+      context_.io(), [self = shared_from_this()] { return self->run(); }, boost::asio::detached);
+}
+
+boost::asio::awaitable<void> FeedPublisher::run() {
+  for (;;) {
+    Totals amounts;
+    FeedClock::time_point committed_at;
+    {
+      std::lock_guard lock(mutex_);
+      if (amounts_.empty()) {
+        running_ = false;
+        co_return;
+      }
+      amounts = std::exchange(amounts_, {});
+      committed_at = first_committed_at_;
+    }
+    record_feed_step(FeedStep::commit_to_publish, FeedClock::now() - committed_at);
+    try {
+      co_await publish_changes(context_, std::move(amounts));
+    } catch (const std::exception& error) {
+      // The totals are committed; a subscriber catches up with the next update or on reconnect.
+      log::warn("aid totals feed: publish failed", {{"error", error.what()}});
+    }
   }
 }
 
@@ -100,9 +127,14 @@ std::shared_ptr<FeedHub> start_feed(app::Context& context) {
   context.spawn_background("aidstats-feed-subscription", [&context, hub] {
     redis::SubscriptionHandlers handlers;
     handlers.on_message = [hub](std::string_view payload) {
+      const auto received = FeedClock::now();
+      const auto since_publish = received - last_publish_sent();
+      if (since_publish < std::chrono::seconds(1))
+        record_feed_step(FeedStep::channel, since_publish);
       if (!hub->publish_channel_message(payload)) {
         log::warn("aid totals feed: malformed message ignored", {{"bytes", payload.size()}});
       }
+      record_feed_step(FeedStep::hub, FeedClock::now() - received);
     };
     // Updates may have been missed while the subscription was down.
     handlers.on_subscribed = [hub] { hub->resync(); };

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "feed_timings.hpp"
+
 namespace huicai::mysql {
 class Session;
 }
@@ -22,25 +24,31 @@ namespace huicai::aidstats {
 std::string feed_channel(const Config& config);
 std::string feed_sequence_key();
 
-// The amounts of the feed's rows (feed_carries) among those a batch changed, read inside the
-// batch's transaction after its upserts: the rows are locked by it, so these are the amounts it
-// commits. No read after the commit.
-Totals feed_amounts(mysql::Session& session, const Totals& delta);
+// The feed's rows (feed_carries) among `amounts_after`, the amounts of the rows a batch changed
+// as its upserts left them (add_to_totals): the rows are locked by the batch, so these are the
+// amounts it commits. No read of the totals, before or after the commit.
+Totals feed_amounts(Totals amounts_after);
 
-// The feed's rows changed by committed batches since the last publish, with their latest amounts.
-// note() runs on database threads (mysql::after_commit), take() on the consumer's.
-class ChangedRows {
+// Publishes the feed's rows changed by committed batches as soon as a batch commits (not after
+// the consumer's XACK round trip and its return to the consumer's loop): a publisher coroutine on
+// the I/O loop, at most one PUBLISH in flight, so sequence numbers go out in commit order; what
+// commits meanwhile is merged (a later batch's amount of a row replaces an earlier one's) and
+// goes out next.
+class FeedPublisher : public std::enable_shared_from_this<FeedPublisher> {
  public:
-  void note(const Totals& amounts);
-  Totals take();
+  explicit FeedPublisher(app::Context& context) : context_(context) {}
+  // A batch committed these amounts (mysql::after_commit: a database thread).
+  void committed(const Totals& amounts, FeedClock::time_point committed_at = FeedClock::now());
 
  private:
+  boost::asio::awaitable<void> run();
+
+  app::Context& context_;
   std::mutex mutex_;
   Totals amounts_;
+  FeedClock::time_point first_committed_at_{};
+  bool running_ = false;  // a publisher coroutine is publishing or about to
 };
-
-// Publishes `amounts` (nothing when empty).
-boost::asio::awaitable<void> publish_changes(app::Context& context, Totals amounts);
 
 // The snapshot frame: every all-time row as it is now (the daily trend comes from the REST
 // series and the updates).

@@ -1,6 +1,9 @@
 // The live feed's fan-out (feed_hub.hpp).
 #include <algorithm>
 #include <huicai/aidstats/feed_hub.hpp>
+#include <utility>
+
+#include "feed_timings.hpp"
 
 namespace huicai::aidstats {
 
@@ -16,7 +19,9 @@ struct FeedHub::Subscriber {
   bool needs_snapshot = true;                        // a new subscriber starts with one
   bool sending = false;
   Clock::time_point sending_since;
-  std::size_t behind = 0;  // updates that arrived during the current write
+  std::size_t behind = 0;           // updates that arrived during the current write
+  Clock::time_point pending_since;  // when the oldest update of `pending` reached the hub
+  Clock::time_point writing_since;  // the same for the frame being written (none: snapshot)
   bool dropped = false;
 };
 
@@ -45,6 +50,7 @@ bool FeedHub::publish_channel_message(std::string_view text) {
 }
 
 void FeedHub::publish(const FeedUpdate& update) {
+  const auto arrived = Clock::now();
   auto shared = std::make_shared<const FeedUpdate>(update);
   auto frame = std::make_shared<const std::string>(subscriber_frame("update", update));
   // The subscribers to call, not copies of their callbacks: a copy of each wake is a heap
@@ -76,6 +82,7 @@ void FeedHub::publish(const FeedUpdate& update) {
       }
       if (subscriber->needs_snapshot) continue;  // the snapshot will hold it
       if (!subscriber->pending) {
+        subscriber->pending_since = arrived;
         subscriber->pending = shared;
         subscriber->pending_frame = frame;
       } else if (subscriber->pending == merged_from) {
@@ -130,8 +137,10 @@ FeedHub::Next FeedHub::take(Subscriber& subscriber) {
       subscriber.pending.reset();  // the snapshot is newer
       subscriber.pending_frame.reset();
       next.kind = NextKind::snapshot;
+      subscriber.writing_since = {};
     } else if (subscriber.pending) {
       next.kind = NextKind::frame;
+      subscriber.writing_since = subscriber.pending_since;
       next.frame = std::move(subscriber.pending_frame);
       pending = std::move(subscriber.pending);
       subscriber.pending.reset();
@@ -151,9 +160,16 @@ FeedHub::Next FeedHub::take(Subscriber& subscriber) {
 }
 
 void FeedHub::sent(Subscriber& subscriber) {
-  std::lock_guard lock(mutex_);
-  subscriber.sending = false;
-  subscriber.behind = 0;
+  Clock::time_point writing_since;
+  {
+    std::lock_guard lock(mutex_);
+    subscriber.sending = false;
+    subscriber.behind = 0;
+    writing_since = std::exchange(subscriber.writing_since, {});
+  }
+  if (writing_since != Clock::time_point{}) {
+    record_feed_step(FeedStep::to_written, Clock::now() - writing_since);
+  }
 }
 
 std::size_t FeedHub::subscribers() const {

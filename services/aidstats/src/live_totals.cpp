@@ -12,7 +12,8 @@
 
 namespace huicai::aidstats {
 
-Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids) {
+Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids,
+                    Totals* amounts_after) {
   std::sort(order_ids.begin(), order_ids.end());
   order_ids.erase(std::unique(order_ids.begin(), order_ids.end()), order_ids.end());
   // The whole batch in a few statements: the applied facts (row-locked), the source facts, the
@@ -39,12 +40,12 @@ Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids
   }
   store_applied_facts(session, replaced, stored);
   std::erase_if(delta, [](const auto& entry) { return entry.second == 0; });
-  add_to_totals(session, delta);
+  add_to_totals(session, delta, amounts_after);
   return delta;
 }
 
-Totals apply_ordering_events(mysql::Session& session,
-                             std::span<const events::ReceivedEvent> batch) {
+Totals apply_ordering_events(mysql::Session& session, std::span<const events::ReceivedEvent> batch,
+                             Totals* amounts_after) {
   std::vector<std::int64_t> order_ids;
   for (const auto& event : batch) {
     if (std::find(kTotalsEventTypes.begin(), kTotalsEventTypes.end(), event.type) ==
@@ -60,30 +61,45 @@ Totals apply_ordering_events(mysql::Session& session,
     }
     order_ids.push_back(order_id);
   }
-  return apply_orders(session, std::move(order_ids));
+  return apply_orders(session, std::move(order_ids), amounts_after);
 }
 
-void add_to_totals(mysql::Session& session, const Totals& delta) {
+void add_to_totals(mysql::Session& session, const Totals& delta, Totals* amounts_after) {
   std::vector<std::pair<const TotalKey*, std::int64_t>> rows;
   for (const auto& [key, amount_fen] : delta) {
     if (amount_fen != 0) rows.emplace_back(&key, amount_fen);
   }
   // In key order (the map's), so concurrent writers lock alike; the padding adds 0 to the last
-  // row of the chunk.
+  // row of the chunk. RETURNING gives each row's amount after the upsert (MariaDB returns the
+  // updated row of a duplicate key): the row is locked by it, so that is the amount this
+  // transaction commits, without a read afterwards.
+  const bool returning = amounts_after != nullptr;
   per_chunk(
       session, rows,
-      [](std::size_t n) {
+      [returning](std::size_t n) {
         return "INSERT INTO aidstats_totals (dimension, period, item, amount_fen) VALUES " +
                value_rows(4, n) +
                " ON DUPLICATE KEY UPDATE amount_fen = amount_fen + VALUES(amount_fen), "
-               "updated_at = NOW(6)";
+               "updated_at = NOW(6)" +
+               (returning ? " RETURNING dimension, period, item, amount_fen" : "");
       },
       [](sql::PreparedStatement& upsert, int& index, const auto& row, bool padding) {
         const auto& [key, amount_fen] = row;
         bind_at(upsert, index, key->dimension, key->period, key->item,
                 padding ? std::int64_t{0} : amount_fen);
       },
-      [](sql::PreparedStatement& upsert) { upsert.executeUpdate(); });
+      [amounts_after](sql::PreparedStatement& upsert) {
+        if (!amounts_after) {
+          upsert.executeUpdate();
+          return;
+        }
+        auto rows = mysql::query(upsert);
+        while (rows->next()) {
+          (*amounts_after)[TotalKey{
+              mysql::get_string(*rows, "dimension"), mysql::get_string(*rows, "period"),
+              mysql::get_string(*rows, "item")}] = rows->getInt64("amount_fen");
+        }
+      });
 }
 
 }  // namespace huicai::aidstats

@@ -10,25 +10,26 @@
 namespace huicai::aidstats {
 namespace {
 
+// The columns of an order (table alias o) and of a line (alias l; its order id is the order's).
 // Paid days are China's calendar days (UTC+8); times are stored in UTC.
 constexpr const char* kSourceOrderColumns =
-    "SELECT order_id, DATE_FORMAT(paid_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS paid_day, "
-    "COALESCE(unit_id, 0) AS unit_id, buyer_kind, budget_fen - budget_refunded_fen AS budget_net, "
-    "allowance_fen - allowance_refunded_fen AS allowance_net, "
-    "personal_fen - personal_refunded_fen AS personal_net FROM ordering_aid_orders ";
-// Certified lines with something left after refunds, in line order.
+    "o.order_id, DATE_FORMAT(o.paid_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS paid_day, "
+    "COALESCE(o.unit_id, 0) AS unit_id, o.buyer_kind, "
+    "o.budget_fen - o.budget_refunded_fen AS budget_net, "
+    "o.allowance_fen - o.allowance_refunded_fen AS allowance_net, "
+    "o.personal_fen - o.personal_refunded_fen AS personal_net";
 constexpr const char* kSourceLineColumns =
-    "SELECT line_id, order_id, supplier_id, county_id, category_id, "
-    "line_total_fen - refunded_fen AS net_fen FROM ordering_aid_lines ";
-constexpr const char* kSourceLineFilter = "certified = 1 AND line_total_fen > refunded_fen";
+    "l.line_id, l.supplier_id, l.county_id, l.category_id, l.line_total_fen - l.refunded_fen AS "
+    "net_fen";
+// Certified lines with something left after refunds.
+constexpr const char* kSourceLineFilter = "l.certified = 1 AND l.line_total_fen > l.refunded_fen";
 // The same columns from what the totals applied.
 constexpr const char* kAppliedOrderColumns =
-    "SELECT order_id, DATE_FORMAT(paid_day, '%Y-%m-%d') AS paid_day, unit_id, buyer_kind, "
-    "budget_net_fen AS budget_net, allowance_net_fen AS allowance_net, "
-    "personal_net_fen AS personal_net FROM aidstats_orders ";
+    "o.order_id, DATE_FORMAT(o.paid_day, '%Y-%m-%d') AS paid_day, o.unit_id, o.buyer_kind, "
+    "o.budget_net_fen AS budget_net, o.allowance_net_fen AS allowance_net, "
+    "o.personal_net_fen AS personal_net";
 constexpr const char* kAppliedLineColumns =
-    "SELECT line_id, order_id, supplier_id, county_id, category_id, net_fen FROM "
-    "aidstats_order_lines ";
+    "l.line_id, l.supplier_id, l.county_id, l.category_id, l.net_fen";
 
 OrderFacts order_from_row(sql::ResultSet& row) {
   OrderFacts order;
@@ -51,28 +52,24 @@ void bind_id(sql::PreparedStatement& statement, int& index, std::int64_t id, boo
   bind_at(statement, index, id);
 }
 
-// The orders and their lines, read with `orders_sql(list)` and `lines_sql(list)` (`list` the
-// placeholders of an IN list of order ids; lines in order id, line id order).
-template <class OrdersSql, class LinesSql>
+// The orders and their lines in one statement, `sql(list)` (`list` the placeholders of an IN
+// list of order ids): a row per line with its order's columns (an order without lines: one row
+// with a NULL line_id), in order id, line id order.
+template <class Sql>
 FactsByOrder load_facts(mysql::Session& session, const std::vector<std::int64_t>& order_ids,
-                        OrdersSql orders_sql, LinesSql lines_sql) {
+                        Sql sql) {
   FactsByOrder facts;
   per_chunk(
-      session, order_ids, [&](std::size_t n) { return orders_sql(in_list(n)); }, bind_id,
-      [&](sql::PreparedStatement& select) {
-        auto rows = mysql::query(select);
-        while (rows->next()) {
-          auto order = order_from_row(*rows);
-          facts.emplace(order.order_id, std::move(order));
-        }
-      });
-  per_chunk(
-      session, order_ids, [&](std::size_t n) { return lines_sql(in_list(n)); }, bind_id,
+      session, order_ids, [&](std::size_t n) { return sql(in_list(n)); }, bind_id,
       [&](sql::PreparedStatement& select) {
         auto rows = mysql::query(select);
         while (rows->next()) {
           auto found = facts.find(rows->getInt64("order_id"));
-          if (found != facts.end()) found->second.lines.push_back(line_from_row(*rows));
+          if (found == facts.end()) {
+            auto order = order_from_row(*rows);
+            found = facts.emplace(order.order_id, std::move(order)).first;
+          }
+          if (!rows->isNull("line_id")) found->second.lines.push_back(line_from_row(*rows));
         }
       });
   return facts;
@@ -137,30 +134,24 @@ void insert_applied_lines(mysql::Session& session, const std::vector<OrderFacts>
 
 FactsByOrder load_source_facts(mysql::Session& session,
                                const std::vector<std::int64_t>& order_ids) {
-  auto facts = load_facts(
-      session, order_ids,
-      [](const std::string& list) {
-        return std::string(kSourceOrderColumns) + "WHERE order_id IN (" + list + ")";
-      },
-      [](const std::string& list) {
-        return std::string(kSourceLineColumns) + "WHERE order_id IN (" + list + ") AND " +
-               kSourceLineFilter + " ORDER BY order_id, line_id";
-      });
-  std::erase_if(facts, [](const auto& entry) { return entry.second.lines.empty(); });
-  return facts;
+  // Orders with no certified line left are not read at all (they add nothing).
+  return load_facts(session, order_ids, [](const std::string& list) {
+    return std::string("SELECT ") + kSourceOrderColumns + ", " + kSourceLineColumns +
+           " FROM ordering_aid_orders o JOIN ordering_aid_lines l ON l.order_id = o.order_id "
+           "WHERE o.order_id IN (" +
+           list + ") AND " + kSourceLineFilter + " ORDER BY o.order_id, l.line_id";
+  });
 }
 
 FactsByOrder load_applied_facts(mysql::Session& session,
                                 const std::vector<std::int64_t>& order_ids) {
-  return load_facts(
-      session, order_ids,
-      [](const std::string& list) {
-        return std::string(kAppliedOrderColumns) + "WHERE order_id IN (" + list + ") FOR UPDATE";
-      },
-      [](const std::string& list) {
-        return std::string(kAppliedLineColumns) + "WHERE order_id IN (" + list +
-               ") ORDER BY order_id, line_id";
-      });
+  // The orders' rows (and their lines') locked until the batch commits.
+  return load_facts(session, order_ids, [](const std::string& list) {
+    return std::string("SELECT ") + kAppliedOrderColumns + ", " + kAppliedLineColumns +
+           " FROM aidstats_orders o LEFT JOIN aidstats_order_lines l ON l.order_id = o.order_id "
+           "WHERE o.order_id IN (" +
+           list + ") ORDER BY o.order_id, l.line_id FOR UPDATE";
+  });
 }
 
 void store_applied_facts(mysql::Session& session, const std::vector<std::int64_t>& replaced,
@@ -180,8 +171,9 @@ std::int64_t count_source_orders(mysql::Session& session) {
 std::int64_t visit_source_orders(mysql::Session& session, std::int64_t after_order_id,
                                  std::int64_t limit,
                                  const std::function<void(const OrderFacts&)>& visit) {
-  auto& select_orders = session.prepare(std::string(kSourceOrderColumns) +
-                                        "WHERE order_id > ? ORDER BY order_id LIMIT ?");
+  auto& select_orders = session.prepare(
+      std::string("SELECT ") + kSourceOrderColumns +
+      " FROM ordering_aid_orders o WHERE o.order_id > ? ORDER BY o.order_id LIMIT ?");
   mysql::bind(select_orders, after_order_id, limit);
   auto rows = mysql::query(select_orders);
   FactsByOrder page;
@@ -190,9 +182,10 @@ std::int64_t visit_source_orders(mysql::Session& session, std::int64_t after_ord
     page.emplace(order.order_id, std::move(order));
   }
   if (page.empty()) return 0;
-  auto& select_lines = session.prepare(std::string(kSourceLineColumns) +
-                                       "WHERE order_id >= ? AND order_id <= ? AND " +
-                                       kSourceLineFilter + " ORDER BY order_id, line_id");
+  auto& select_lines =
+      session.prepare(std::string("SELECT l.order_id, ") + kSourceLineColumns +
+                      " FROM ordering_aid_lines l WHERE l.order_id >= ? AND l.order_id <= ? AND " +
+                      kSourceLineFilter + " ORDER BY l.order_id, l.line_id");
   mysql::bind(select_lines, page.begin()->first, page.rbegin()->first);
   auto lines = mysql::query(select_lines);
   while (lines->next()) {

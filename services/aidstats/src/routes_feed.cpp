@@ -56,15 +56,20 @@ asio::awaitable<void> serve_subscriber(app::Context& context, const Feed& feed,
                                        if (target->alive) socket.abort();
                                      });
                                    });
+  // On the way out (the peer went, the hub dropped it, or the snapshot threw) the connection
+  // may still be open: the session then closes it after this frame is gone, so the on_closed
+  // callback below (it cancels `wake`, a local of this frame) must go first.
   struct Leave {
     std::shared_ptr<FeedWaker::Target> target;
     std::shared_ptr<FeedHub> hub;
     std::shared_ptr<FeedHub::Subscriber> subscriber;
+    http::WebSocket& socket;
     ~Leave() {
+      socket.on_closed({});
       target->alive = false;
       hub->unsubscribe(subscriber);
     }
-  } leave{target, hub, subscriber};
+  } leave{target, hub, subscriber, socket};
   socket.on_closed([&wake] { wake.cancel(); });
   while (socket.is_open()) {
     auto next = hub->take(*subscriber);

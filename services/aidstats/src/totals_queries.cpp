@@ -4,8 +4,6 @@
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 
-#include "multi_row.hpp"
-
 namespace huicai::aidstats {
 namespace {
 
@@ -31,30 +29,6 @@ std::int64_t read_total(mysql::Session& session, const std::string& dimension,
   mysql::bind(select, dimension, period, item);
   auto row = mysql::query(select);
   return row->next() ? row->getInt64("amount_fen") : 0;
-}
-
-Totals read_amounts(mysql::Session& session, const std::vector<TotalKey>& keys) {
-  Totals amounts;
-  // A row constructor IN list: the optimizer reads each key from the primary key.
-  per_chunk(
-      session, keys,
-      [](std::size_t n) {
-        return "SELECT dimension, period, item, amount_fen FROM aidstats_totals "
-               "WHERE (dimension, period, item) IN (" +
-               value_rows(3, n) + ")";
-      },
-      [](sql::PreparedStatement& select, int& index, const TotalKey& key, bool) {
-        bind_at(select, index, key.dimension, key.period, key.item);
-      },
-      [&](sql::PreparedStatement& select) {
-        auto rows = mysql::query(select);
-        while (rows->next()) {
-          amounts[TotalKey{mysql::get_string(*rows, "dimension"),
-                           mysql::get_string(*rows, "period"), mysql::get_string(*rows, "item")}] =
-              rows->getInt64("amount_fen");
-        }
-      });
-  return amounts;
 }
 
 std::vector<BreakdownItem> read_breakdown(mysql::Session& session, const std::string& dimension,

@@ -24,9 +24,6 @@ struct BreakdownItem {
 // One total row (0 when absent).
 std::int64_t read_total(mysql::Session& session, const std::string& dimension,
                         const std::string& period, const std::string& item);
-// The amounts of `keys` as they are now (rows that do not exist are left out), in one statement
-// per 512 keys.
-Totals read_amounts(mysql::Session& session, const std::vector<TotalKey>& keys);
 // Every item of a dimension in a period, largest first (ties by item), at most `limit`.
 std::vector<BreakdownItem> read_breakdown(mysql::Session& session, const std::string& dimension,
                                           const std::string& period, std::size_t limit = 1000);

@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <huicai/aidstats/totals.hpp>
 #include <huicai/core/events/consumer.hpp>
+#include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/statement.hpp>
+#include <random>
 
 #include "aidstats_world.hpp"
 #include "redis_test_client.hpp"
@@ -117,4 +120,40 @@ TEST_CASE("totals count certified lines at their paid amount less refunds, once"
   read_all();
   CHECK(totals_picture(world, "(" + mine + ")") == picture);
   redis.must({"XGROUP", "DESTROY", events::stream_key("ordering"), group});
+}
+
+// The live feed pushes the amounts the totals' upsert reports (no read of the totals): they must
+// be the stored ones, for a row the batch creates and for rows it adds to or takes from.
+TEST_CASE("the totals' upsert reports exactly the amounts it stores", "[aidstats][totals]") {
+  World world;
+  const auto item = "feed-" + std::to_string(std::random_device()() % 1'000'000'000);
+  const huicai::aidstats::TotalKey kept{"supplier", "", item + "-a"};
+  const huicai::aidstats::TotalKey added{"supplier", "2026", item + "-a"};
+  const huicai::aidstats::TotalKey taken{"supplier", "", item + "-b"};
+  const huicai::aidstats::TotalKey created{"county", "", item + "-c"};
+  struct RolledBack {};
+  try {
+    // In one transaction rolled back at the end: the rows are made up and must not stay.
+    world.admin().run_blocking(
+        [&](mysql::Session& session) {
+          huicai::aidstats::add_to_totals(session, {{kept, 700}, {added, 700}, {taken, 900}});
+          huicai::aidstats::Totals after;
+          huicai::aidstats::add_to_totals(session, {{added, 250}, {taken, -400}, {created, 40}},
+                                          &after);
+          CHECK(after == huicai::aidstats::Totals{{added, 950}, {taken, 500}, {created, 40}});
+          for (const auto& [key, amount] : after) {
+            auto& select = session.prepare(
+                "SELECT amount_fen FROM aidstats_totals WHERE dimension = ? AND period = ? AND "
+                "item = ?");
+            mysql::bind(select, key.dimension, key.period, key.item);
+            auto row = mysql::query(select);
+            REQUIRE(row->next());
+            CHECK(row->getInt64("amount_fen") == amount);
+          }
+          throw RolledBack{};
+        },
+        true);
+  } catch (const RolledBack&) {
+  }
+  CHECK(world.scalar("SELECT COUNT(*) FROM aidstats_totals WHERE item LIKE '" + item + "%'") == 0);
 }

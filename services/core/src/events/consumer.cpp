@@ -4,9 +4,9 @@
 //   2. messages idle longer than reclaim_after on any consumer (XAUTOCLAIM), in pages;
 //   3. new messages (XREADGROUP ... BLOCK ms STREAMS key >).
 // Events of types the consumer does not declare are acknowledged without touching MySQL. The
-// rest are applied in one transaction: the ids already in the processed-events table are
-// filtered out, the others are inserted there (one statement) and handed to the handler, then
-// one COMMIT. If that transaction fails, every event gets a transaction of its own, so only a
+// rest are applied in one transaction: one statement inserts the processed-events rows of the
+// ids not there yet (INSERT IGNORE ... RETURNING) and those events are handed to the handler,
+// then one COMMIT. If that transaction fails, every event gets a transaction of its own, so only a
 // poison event stays pending. XACK after the commits. So redelivery, reclaiming and replaying
 // the stream from 0 change nothing.
 #include <unistd.h>
@@ -199,40 +199,29 @@ bool is_declared(const ConsumerOptions& options, const std::string& type) {
 using mysql::padded_size;
 using mysql::repeated;
 
-// The ids among `ids` this group has processed before.
-std::unordered_set<std::string> processed_before(mysql::Session& session, const std::string& table,
-                                                 const std::string& group,
-                                                 const std::vector<std::string>& ids) {
-  const auto size = padded_size(ids.size());
-  auto& select = session.prepare("SELECT event_id FROM " + table +
-                                 " WHERE consumer_group = ? AND event_id IN (" +
-                                 repeated("?", ", ", size) + ")");
-  mysql::bind_one(select, 1, group);
-  for (std::size_t i = 0; i < size; ++i) {
-    mysql::bind_one(select, static_cast<int>(i + 2), ids[std::min(i, ids.size() - 1)]);
-  }
-  std::unordered_set<std::string> found;
-  auto rows = mysql::query(select);
-  while (rows->next()) found.insert(mysql::get_string(*rows, "event_id"));
-  return found;
-}
-
-// Inserts one processed-events row per id in one statement. UNION (not UNION ALL) drops the
-// padding repeats; a plain INSERT, so a row a concurrent consumer of the group committed
-// meanwhile is a duplicate-key error that rolls the batch back (then each event alone skips it).
-void remember_processed(mysql::Session& session, const std::string& table, const std::string& group,
-                        const std::vector<std::string>& ids) {
+// Inserts a processed-events row for each id of `ids` this group has not processed before, in
+// one statement, and returns the ids it inserted: the events to apply. UNION (not UNION ALL)
+// drops the padding repeats; IGNORE skips the ids with a row already (a duplicate key: ids are
+// UUIDs, checked by the envelope check, and the group is configured, so no other error is there
+// to be downgraded); a row a concurrent consumer of the group has not committed yet is waited
+// for, then skipped if it commits. RETURNING lists only the rows inserted (MariaDB 10.5+).
+std::unordered_set<std::string> remember_fresh(mysql::Session& session, const std::string& table,
+                                               const std::string& group,
+                                               const std::vector<std::string>& ids) {
   const auto size = padded_size(ids.size());
   auto& insert = session.prepare(
-      "INSERT INTO " + table +
+      "INSERT IGNORE INTO " + table +
       " (consumer_group, event_id, processed_at) SELECT ?, fresh.id, UTC_TIMESTAMP(6) FROM (" +
       "SELECT ? AS id" + (size > 1 ? " UNION " : "") + repeated("SELECT ?", " UNION ", size - 1) +
-      ") AS fresh");
+      ") AS fresh RETURNING event_id");
   mysql::bind_one(insert, 1, group);
   for (std::size_t i = 0; i < size; ++i) {
     mysql::bind_one(insert, static_cast<int>(i + 2), ids[std::min(i, ids.size() - 1)]);
   }
-  insert.executeUpdate();
+  std::unordered_set<std::string> inserted;
+  auto rows = mysql::query(insert);
+  while (rows->next()) inserted.insert(mysql::get_string(*rows, "event_id"));
+  return inserted;
 }
 
 // On a pool thread, inside the transaction: applies the events of `events` this group has not
@@ -245,22 +234,18 @@ void apply_in_transaction(mysql::Session& session, const std::string& processed_
   for (const auto& event : events) {
     if (seen.insert(event.event_id).second) ids.push_back(event.event_id);
   }
-  const auto done = processed_before(session, processed_table, group, ids);
-  if (done.empty() && ids.size() == events.size()) {
-    remember_processed(session, processed_table, group, ids);
+  const auto inserted = remember_fresh(session, processed_table, group, ids);
+  if (inserted.size() == events.size()) {  // every event new, none repeated
     handler(session, events);
     return;
   }
   std::vector<ReceivedEvent> fresh;
-  std::vector<std::string> fresh_ids;
   seen.clear();
   for (const auto& event : events) {
-    if (done.contains(event.event_id) || !seen.insert(event.event_id).second) continue;
+    if (!inserted.contains(event.event_id) || !seen.insert(event.event_id).second) continue;
     fresh.push_back(event);
-    fresh_ids.push_back(event.event_id);
   }
   if (fresh.empty()) return;  // all handled before: the effects exist
-  remember_processed(session, processed_table, group, fresh_ids);
   handler(session, std::span<const ReceivedEvent>(fresh));
 }
 

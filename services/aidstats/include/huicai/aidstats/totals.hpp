@@ -25,14 +25,19 @@ inline const std::vector<std::string> kTotalsEventTypes = {"ordering.order_paid.
                                                            "ordering.refund_completed.v1"};
 
 // Brings the totals of these orders up to date with the source, inside the caller's
-// transaction; returns what was added to the totals (zero entries left out).
-Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids);
+// transaction; returns what was added to the totals (zero entries left out). `amounts_after`
+// (when given) receives the amounts of the changed rows as this transaction leaves them.
+Totals apply_orders(mysql::Session& session, std::vector<std::int64_t> order_ids,
+                    Totals* amounts_after = nullptr);
 
 // The batch handler of the totals consumer: applies the orders the events name (their
 // aggregate id is the order id).
-Totals apply_ordering_events(mysql::Session& session, std::span<const events::ReceivedEvent> batch);
+Totals apply_ordering_events(mysql::Session& session, std::span<const events::ReceivedEvent> batch,
+                             Totals* amounts_after = nullptr);
 
-// Adds `delta` to aidstats_totals (rows in key order, so concurrent writers lock alike).
-void add_to_totals(mysql::Session& session, const Totals& delta);
+// Adds `delta` to aidstats_totals (rows in key order, so concurrent writers lock alike); when
+// `amounts_after` is given, it receives each row's amount after the addition (the rows stay
+// locked until the caller's transaction ends, so these are the amounts it commits).
+void add_to_totals(mysql::Session& session, const Totals& delta, Totals* amounts_after = nullptr);
 
 }  // namespace huicai::aidstats
