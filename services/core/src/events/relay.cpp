@@ -336,7 +336,9 @@ boost::asio::awaitable<std::size_t> Relay::publish_committed(std::vector<Committ
     auto mark = [table, published](mysql::Session& session) {
       mark_published_events(session, table, published);
     };
-    co_await pool_.transaction(mark);
+    // READ COMMITTED like the transactions that write most outbox rows (orders, payment
+    // callbacks): a pool connection then switches no isolation level for it.
+    co_await pool_.transaction(mark, mysql::Isolation::read_committed);
   }
   auto lost = lost_streams(sent.streams, sent.replies);
   co_return co_await finish(std::move(lost), sent.checked_at, sent.accepted.size(), rows.size(),
