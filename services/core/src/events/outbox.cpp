@@ -66,18 +66,23 @@ std::string enqueue(mysql::Session& session, std::string_view outbox_table,
               event.request_id, utc_datetime(occurred));
   insert.executeUpdate();
   // The relay of this outbox in this process publishes the row as soon as it is committed,
-  // from this copy, without reading it back.
-  CommittedEvent committed{
-      event_id,
-      event.stream,
-      event.type,
-      event.aggregate_id,
-      event.payload,
-      event.request_id,
-      std::chrono::duration_cast<std::chrono::microseconds>(occurred.time_since_epoch()).count()};
-  mysql::after_commit(session, [table, committed = std::move(committed)]() mutable {
-    notify_outbox_committed(table, std::move(committed));
-  });
+  // from this copy, without reading it back, in the order of the place taken here.
+  auto ticket = take_outbox_ticket(table);
+  if (ticket) {
+    CommittedEvent committed{
+        event_id,
+        event.stream,
+        event.type,
+        event.aggregate_id,
+        event.payload,
+        event.request_id,
+        std::chrono::duration_cast<std::chrono::microseconds>(occurred.time_since_epoch()).count()};
+    // Dropped unrun (rolled back, run again, outcome unknown), the effect drops the ticket,
+    // which gives the place up.
+    mysql::after_commit(session, [ticket, committed = std::move(committed)]() mutable {
+      ticket->committed(std::move(committed));
+    });
+  }
   return event_id;
 }
 

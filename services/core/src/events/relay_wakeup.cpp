@@ -6,9 +6,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
+#include <deque>
 #include <huicai/core/events/relay_wakeup.hpp>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,12 +20,60 @@ namespace asio = boost::asio;
 
 struct RelayWakeup::State {
   explicit State(const asio::any_io_executor& executor) : channel(executor, 1), timer(executor) {}
+
+  struct Place {
+    std::chrono::steady_clock::time_point taken;
+    bool resolved = false;
+    std::optional<CommittedEvent> event;  // set when committed
+  };
+
+  // A ticket's place is resolved: committed with its row, or given up (no row).
+  void resolve(std::uint64_t number, std::optional<CommittedEvent> event) {
+    {
+      std::lock_guard lock(mutex);
+      if (number < first_number) {
+        // Given up while open too long, and committed after all: its row waits for the poll,
+        // which must publish it before anything committed later (the relay polls in id order
+        // when told).
+        if (event) dropped = true;
+      } else if (number - first_number < places.size()) {
+        auto& place = places[number - first_number];
+        place.resolved = true;
+        place.event = std::move(event);
+      }
+    }
+    channel.try_send(boost::system::error_code{});
+  }
+
   asio::experimental::concurrent_channel<void(boost::system::error_code)> channel;
   asio::steady_timer timer;  // touched only by the waiting coroutine
-  std::mutex committed_mutex;
-  std::vector<CommittedEvent> committed;  // offered, not yet taken
-  bool dropped = false;                   // an offer found `committed` full since the last take
+  std::mutex mutex;
+  std::deque<Place> places;        // open and resolved, in the order they were taken
+  std::uint64_t first_number = 0;  // the number of places.front()
+  bool dropped = false;            // a place given up or refused since the last take
 };
+
+namespace {
+
+class Ticket final : public OutboxTicket {
+ public:
+  Ticket(std::shared_ptr<RelayWakeup::State> state, std::uint64_t number)
+      : state_(std::move(state)), number_(number) {}
+  ~Ticket() override {
+    if (!handed_over_) state_->resolve(number_, std::nullopt);
+  }
+  void committed(CommittedEvent event) override {
+    handed_over_ = true;
+    state_->resolve(number_, std::move(event));
+  }
+
+ private:
+  std::shared_ptr<RelayWakeup::State> state_;
+  std::uint64_t number_;
+  bool handed_over_ = false;
+};
+
+}  // namespace
 
 RelayWakeup::RelayWakeup(asio::any_io_executor executor)
     : state_(std::make_shared<State>(std::move(executor))) {}
@@ -36,22 +86,32 @@ void RelayWakeup::notify() {
   state_->channel.try_send(boost::system::error_code{});
 }
 
-void RelayWakeup::offer(CommittedEvent event) {
-  {
-    std::lock_guard lock(state_->committed_mutex);
-    if (state_->committed.size() < kCommittedLimit) {
-      state_->committed.push_back(std::move(event));
-    } else {
-      state_->dropped = true;
-    }
+std::shared_ptr<OutboxTicket> RelayWakeup::ticket() {
+  std::lock_guard lock(state_->mutex);
+  if (state_->places.size() >= kOpenLimit) {
+    state_->dropped = true;
+    return nullptr;
   }
-  notify();
+  state_->places.push_back({std::chrono::steady_clock::now(), false, std::nullopt});
+  return std::make_shared<Ticket>(state_, state_->first_number + state_->places.size() - 1);
 }
 
 RelayWakeup::Committed RelayWakeup::take_committed() {
   Committed taken;
-  std::lock_guard lock(state_->committed_mutex);
-  taken.events.swap(state_->committed);
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(state_->mutex);
+  auto& places = state_->places;
+  while (!places.empty()) {
+    auto& front = places.front();
+    if (!front.resolved) {
+      if (now - front.taken < kOpenWait) break;
+      state_->dropped = true;  // open too long: given up, its row is left to the poll
+    } else if (front.event) {
+      taken.events.push_back(std::move(*front.event));
+    }
+    places.pop_front();
+    ++state_->first_number;
+  }
   taken.dropped = std::exchange(state_->dropped, false);
   return taken;
 }
@@ -97,20 +157,18 @@ std::shared_ptr<void> watch_outbox(const std::string& outbox_table,
   return wakeup;
 }
 
-void notify_outbox_committed(const std::string& outbox_table, CommittedEvent event) {
-  std::vector<std::shared_ptr<RelayWakeup>> live;
+std::shared_ptr<OutboxTicket> take_outbox_ticket(const std::string& outbox_table) {
+  std::shared_ptr<RelayWakeup> first;
   {
     auto& all = watchers();
     std::lock_guard lock(all.mutex);
     const auto found = all.by_table.find(outbox_table);
-    if (found == all.by_table.end()) return;
+    if (found == all.by_table.end()) return nullptr;
     for (const auto& weak : found->second) {
-      if (auto wakeup = weak.lock()) live.push_back(std::move(wakeup));
+      if ((first = weak.lock())) break;
     }
   }
-  if (live.empty()) return;
-  live.front()->offer(std::move(event));
-  for (std::size_t i = 1; i < live.size(); ++i) live[i]->notify();
+  return first ? first->ticket() : nullptr;
 }
 
 }  // namespace huicai::events
