@@ -15,10 +15,12 @@
 //   2. XADD every claimed row (one pipelined round trip) to its stream, field "e" = Envelope.
 //   3. Mark the rows Redis accepted as published.
 //
-// With each XADD round trip the relay checks each stream's marker key (relay-marker, beside
-// the stream): when Redis lost its data the marker is gone with the stream, and the rows of that
-// stream published within the republish window are made unpublished again, so they go out once
-// more (consumers deduplicate; only what the loss took takes effect). Then the marker is set.
+// Before each XADD round trip the relay checks each stream's marker key (relay-marker, beside
+// the stream), in a round trip of its own: when Redis lost its data the marker is gone with the
+// stream, and the rows of that stream published within the republish window are made
+// unpublished again, so they go out once more, before the batch that found the loss (consumers
+// deduplicate; only what the loss took takes effect; order matters to them: a refund is applied
+// after its payment). Then the marker is set.
 //
 // A crash or error between XADD and the mark leaves rows unpublished: they are published again
 // (by this relay's poll at once, by others when the lease or the grace ends). That duplicate is
@@ -183,29 +185,21 @@ std::vector<std::string> lost_streams(
   return lost;
 }
 
-// What one round trip to Redis did with a batch of rows.
+// What Redis did with a batch of rows.
 struct Sent {
-  std::vector<std::string> streams;  // the batch's streams, whose markers were checked first
-  std::string checked_at;            // when the markers were checked (UTC DATETIME(6) text)
-  std::vector<boost::system::result<redis::Reply>> replies;  // markers, then one per row
-  std::vector<std::size_t> accepted;                         // rows Redis took, by index
-  std::string failure;                                       // why the first refused one was
+  std::vector<std::size_t> accepted;  // rows Redis took, by index
+  std::string failure;                // why the first refused one was
 };
 
-// The marker checks and the XADDs in one round trip: markers first, then the rows. A lost
-// marker means Redis lost the stream before this batch; the window published before
-// `checked_at` goes out again (Relay::finish), and this batch, marked after it, is not part of
-// it.
+// Every row XADDed in one pipelined round trip, in the batch's order.
 boost::asio::awaitable<Sent> send_rows(redis::Client& redis, const std::vector<OutboxRow>& rows) {
-  Sent sent;
-  sent.streams = distinct_streams(rows);
-  sent.checked_at = utc_datetime(std::chrono::system_clock::now());
-  auto commands = marker_checks(sent.streams);
-  commands.reserve(sent.streams.size() + rows.size());
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(rows.size());
   for (const auto& row : rows) commands.push_back(xadd_command(row));
-  sent.replies = co_await redis.pipeline(std::move(commands));
+  auto replies = co_await redis.pipeline(std::move(commands));
+  Sent sent;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& reply = sent.replies[sent.streams.size() + i];
+    const auto& reply = replies[i];
     if (reply && reply->type == redis::Reply::Type::string) {
       sent.accepted.push_back(i);
     } else if (sent.failure.empty()) {
@@ -307,8 +301,15 @@ boost::asio::awaitable<std::size_t> Relay::claim_and_publish(
   // up to the end of the index, and every order's outbox INSERT would wait for the claim.
   std::vector<OutboxRow> rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);
   if (rows.empty()) co_return 0;
+  // Before the XADDs, in a round trip of their own: when Redis lost a stream, its window must
+  // go out again before this batch (consumers apply a fulfilment's events in stream order), so
+  // the rows are claimed again, now with the window, in id order.
+  auto streams = distinct_streams(rows);
+  if (!co_await streams_intact(std::move(streams))) {
+    rows = co_await pool_.transaction(claim, mysql::Isolation::read_committed);
+    if (rows.empty()) co_return 0;
+  }
   auto sent = co_await send_rows(redis_, rows);
-  remember_streams(sent.streams);
   std::vector<std::int64_t> published;
   for (auto index : sent.accepted) published.push_back(rows[index].id);
   if (!published.empty()) {
@@ -318,17 +319,18 @@ boost::asio::awaitable<std::size_t> Relay::claim_and_publish(
     co_await pool_.transaction(mark, mysql::Isolation::read_committed);
   }
   // The rows Redis refused keep their lease and come first in our next batch.
-  auto lost = lost_streams(sent.streams, sent.replies);
-  co_return co_await finish(std::move(lost), sent.checked_at, sent.accepted.size(), rows.size(),
-                            sent.failure);
+  co_return finish(sent.accepted.size(), rows.size(), sent.failure);
 }
 
-boost::asio::awaitable<std::size_t> Relay::publish_committed(std::vector<CommittedEvent> events) {
+boost::asio::awaitable<std::optional<std::size_t>> Relay::publish_committed(
+    std::vector<CommittedEvent> events) {
   std::vector<OutboxRow> rows;
   rows.reserve(events.size());
   for (auto& event : events) rows.push_back(row_of(std::move(event), options_.producer));
+  // A lost stream's window goes out again first, by the poll in id order: not this batch.
+  auto streams = distinct_streams(rows);
+  if (!co_await streams_intact(std::move(streams))) co_return std::nullopt;
   auto sent = co_await send_rows(redis_, rows);
-  remember_streams(sent.streams);
   std::vector<std::string> published;
   for (auto index : sent.accepted) published.push_back(rows[index].envelope.event_id());
   if (!published.empty()) {
@@ -340,24 +342,24 @@ boost::asio::awaitable<std::size_t> Relay::publish_committed(std::vector<Committ
     // callbacks): a pool connection then switches no isolation level for it.
     co_await pool_.transaction(mark, mysql::Isolation::read_committed);
   }
-  auto lost = lost_streams(sent.streams, sent.replies);
-  co_return co_await finish(std::move(lost), sent.checked_at, sent.accepted.size(), rows.size(),
-                            sent.failure);
+  co_return finish(sent.accepted.size(), rows.size(), sent.failure);
 }
 
-boost::asio::awaitable<std::size_t> Relay::finish(std::vector<std::string> lost,
-                                                  std::string checked_at, std::size_t accepted,
-                                                  std::size_t rows, std::string failure) {
+std::size_t Relay::finish(std::size_t accepted, std::size_t rows, const std::string& failure) {
   if (accepted > 0) {
     count(metrics_, "huicai_outbox_published_total", options_.producer,
           static_cast<double>(accepted));
   }
-  co_await republish_lost(std::move(lost), checked_at);
   if (accepted < rows) {
     throw ServiceUnavailable(
         "redis", "XADD failed for " + std::to_string(rows - accepted) + " outbox rows: " + failure);
   }
-  co_return accepted;
+  return accepted;
+}
+
+boost::asio::awaitable<bool> Relay::streams_intact(std::vector<std::string> streams) {
+  const auto lost_rows = co_await republish_lost_streams(std::move(streams));
+  co_return !lost_rows.has_value();
 }
 
 void Relay::remember_streams(const std::vector<std::string>& streams) {
@@ -368,7 +370,7 @@ void Relay::remember_streams(const std::vector<std::string>& streams) {
   }
 }
 
-boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
+boost::asio::awaitable<std::optional<std::size_t>> Relay::republish_lost_streams(
     std::vector<std::string> streams) {
   remember_streams(streams);
   const auto checked_at = utc_datetime(std::chrono::system_clock::now());
@@ -376,6 +378,7 @@ boost::asio::awaitable<std::size_t> Relay::republish_lost_streams(
   auto checks = marker_checks(streams);
   auto replies = co_await redis_.pipeline(std::move(checks));
   auto lost = lost_streams(streams, replies);
+  if (lost.empty()) co_return std::nullopt;
   co_return co_await republish_lost(std::move(lost), checked_at);
 }
 
@@ -428,7 +431,8 @@ boost::asio::awaitable<void> Relay::run() {
         // Copies the wakeup could not keep: their rows must go out before anything later.
         if (committed.dropped) committed_path = false;
         if (committed_path && !committed.events.empty()) {
-          co_await publish_committed(std::move(committed.events));
+          const auto published = co_await publish_committed(std::move(committed.events));
+          if (!published) committed_path = false;  // a stream was lost: the poll goes first
         }
         bool more = false;
         if (!committed_path || Clock::now() >= next_poll) {

@@ -69,8 +69,10 @@ class Relay {
   // Loops until cancelled (the app cancels background tasks on shutdown).
   boost::asio::awaitable<void> run();
   // Republishes the window of every stream in `streams` whose marker is missing, then sets the
-  // markers; returns how many rows were made unpublished again. Throws ServiceUnavailable.
-  boost::asio::awaitable<std::size_t> republish_lost_streams(std::vector<std::string> streams);
+  // markers; returns how many rows were made unpublished again, nothing when no marker was
+  // missing. Throws ServiceUnavailable.
+  boost::asio::awaitable<std::optional<std::size_t>> republish_lost_streams(
+      std::vector<std::string> streams);
 
  private:
   // Claims and publishes one batch of unpublished rows; with `committed_before` (UTC
@@ -78,13 +80,15 @@ class Relay {
   boost::asio::awaitable<std::size_t> claim_and_publish(
       std::optional<std::string> committed_before);
   // The committed path: publishes events this process committed, from their copies, without
-  // reading or claiming their rows.
-  boost::asio::awaitable<std::size_t> publish_committed(std::vector<CommittedEvent> events);
-  // After a batch went to Redis: counts it, republishes the `lost` streams' window, and throws
-  // ServiceUnavailable when Redis refused some of the `rows`.
-  boost::asio::awaitable<std::size_t> finish(std::vector<std::string> lost, std::string checked_at,
-                                             std::size_t accepted, std::size_t rows,
-                                             std::string failure);
+  // reading or claiming their rows; nothing when a stream was lost (its window is unpublished
+  // again and the poll must go first).
+  boost::asio::awaitable<std::optional<std::size_t>> publish_committed(
+      std::vector<CommittedEvent> events);
+  // False when Redis lost one of `streams` (its window is then unpublished again).
+  boost::asio::awaitable<bool> streams_intact(std::vector<std::string> streams);
+  // After a batch went to Redis: counts it, and throws ServiceUnavailable when Redis refused
+  // some of the `rows`.
+  std::size_t finish(std::size_t accepted, std::size_t rows, const std::string& failure);
   void remember_streams(const std::vector<std::string>& streams);
   // Makes the window of the `lost` streams, published before `checked_at`, unpublished again.
   boost::asio::awaitable<std::size_t> republish_lost(std::vector<std::string> lost,
