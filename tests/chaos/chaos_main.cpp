@@ -293,6 +293,17 @@ int main(int argc, char** argv) {
     std::cerr << "chaos: " << process.name() << " did not start\n";
     return false;
   };
+  // The run's Redis database starts empty, as its MariaDB database does (run.sh resets it):
+  // entries an earlier run left pending under a consumer it killed would otherwise be taken
+  // over by this run's consumers and applied to its fresh ledger (a payment of an order that
+  // does not exist here).
+  if (!wipe_redis(env_or("HUICAI_REDIS_HOST", "127.0.0.1"), env_port("HUICAI_REDIS_PORT", 16379),
+                  env_or("HUICAI_REDIS_USER", "huicai"),
+                  env_or("HUICAI_REDIS_PASSWORD", "huicai-redis-dev"),
+                  std::stoi(env_or("HUICAI_REDIS_DATABASE", "0")))) {
+    std::cerr << "chaos: could not empty the run's Redis database\n";
+    return 2;
+  }
   for (auto& [name, process] : services) {
     if (!start(*process)) return 2;
   }
