@@ -8,6 +8,7 @@
 
 #include "mysql_test_options.hpp"
 #include "settlement_world.hpp"
+#include "sql_scalar.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
@@ -37,13 +38,7 @@ TEST_CASE("a posting after one that rolled back names accounts that exist",
           "[settlement][ledger]") {
   IoThread io;
   mysql::Pool pool(io.executor(), mysql_test_options(true, 2));
-  auto scalar = [&](const std::string& sql) {
-    return pool.run_blocking([&](mysql::Session& session) {
-      auto rows = mysql::query(session.prepare(sql));
-      rows->next();
-      return rows->getInt64(1);
-    });
-  };
+  auto scalar = [&](const std::string& sql) { return huicai::test::sql_scalar(pool, sql); };
   const std::int64_t supplier = random_id();
   const std::string accounts_of_supplier =
       "SELECT COUNT(*) FROM settlement_accounts WHERE supplier_id = " + std::to_string(supplier);

@@ -10,6 +10,7 @@
 
 #include "mysql_test_options.hpp"
 #include "settlement_world.hpp"
+#include "sql_scalar.hpp"
 
 using namespace huicai;
 using namespace huicai::test;
@@ -54,13 +55,7 @@ TEST_CASE("a generation waits for an acceptance being recorded and totals what i
           "[settlement][statements]") {
   IoThread io;
   mysql::Pool pool(io.executor(), mysql_test_options(true, 4));
-  auto scalar = [&](const std::string& sql) {
-    return pool.run_blocking([&](mysql::Session& session) {
-      auto rows = mysql::query(session.prepare(sql));
-      rows->next();
-      return rows->getInt64(1);
-    });
-  };
+  auto scalar = [&](const std::string& sql) { return huicai::test::sql_scalar(pool, sql); };
   const std::int64_t supplier = random_id();
   const std::int64_t first = random_id(), second = random_id();
   // The supplier's payable accounts (its county: its own id, so no county's totals move).
