@@ -5,6 +5,7 @@
 // ("aid totals feed timings") once the feed has been quiet for a second after some activity (a
 // benchmark round gets one line), at least every minute under steady traffic. Process-wide: the
 // steps of one update run on the consumer's and the subscription's threads of the same process.
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,5 +40,9 @@ std::string take_feed_timings_summary();
 
 // Samples recorded since the process started (tells whether the feed is busy).
 std::uint64_t feed_samples_recorded();
+
+// Logs the summary once the feed has been quiet for a second after some activity, or a minute
+// has passed; runs until cancelled (a background loop of the service: feed_timings_log.cpp).
+boost::asio::awaitable<void> log_feed_timings();
 
 }  // namespace huicai::aidstats

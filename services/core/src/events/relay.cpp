@@ -1,9 +1,10 @@
 // The outbox relay. Two ways a row reaches its stream (README.md in this folder has the full
 // argument):
 //
-// The committed path, for rows this process commits: enqueue hands the relay a copy of the row
-// after the COMMIT; the relay XADDs it (one pipelined round trip for all it was handed) and
-// marks the row published by event id. No read, no claim.
+// The committed path, for rows this process commits: enqueue takes a place in the relay's order
+// inside the transaction and hands the relay a copy of the row after the COMMIT; the relay
+// XADDs the copies in place order (one pipelined round trip for all it was handed, after the
+// marker check below) and marks the rows published by event id. No read, no claim.
 //
 // The poll, for the rest (rows of another process, leftovers after a failure), in three steps,
 // because a pool transaction cannot await Redis:
@@ -169,9 +170,9 @@ std::vector<std::vector<std::string>> marker_checks(const std::vector<std::strin
   return commands;
 }
 
-// The streams whose marker the SET NX commands (the first replies, one per stream) found gone.
-// SET NX answers OK only to the one relay that found the marker gone (several relays of a
-// producer run at once: only one of them republishes), nil when it was there.
+// The streams whose marker the SET NX commands (one reply per stream) found gone. SET NX answers
+// OK only to the one relay that found the marker gone (several relays of a producer run at
+// once: only one of them republishes), nil when it was there.
 std::vector<std::string> lost_streams(
     const std::vector<std::string>& streams,
     const std::vector<boost::system::result<redis::Reply>>& replies) {
@@ -379,12 +380,6 @@ boost::asio::awaitable<std::optional<std::size_t>> Relay::republish_lost_streams
   auto replies = co_await redis_.pipeline(std::move(checks));
   auto lost = lost_streams(streams, replies);
   if (lost.empty()) co_return std::nullopt;
-  co_return co_await republish_lost(std::move(lost), checked_at);
-}
-
-boost::asio::awaitable<std::size_t> Relay::republish_lost(std::vector<std::string> lost,
-                                                          std::string checked_at) {
-  if (lost.empty()) co_return 0;
   // The marker is set already: a crash or a failed UPDATE here loses this republish (the
   // window stays published); accepted for a race-free check between concurrent relays.
   const auto table = options_.outbox_table;

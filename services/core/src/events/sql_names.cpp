@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <huicai/core/business_clock.hpp>
 #include <stdexcept>
 
 namespace huicai::events {
@@ -18,10 +17,6 @@ std::string checked_table_name(std::string_view name, std::string_view what) {
                                 std::string(name) + "\"");
   }
   return std::string(name);
-}
-
-std::string utc_datetime_now() {
-  return utc_datetime(business_clock::now());
 }
 
 std::string utc_datetime(std::chrono::system_clock::time_point at) {

@@ -13,7 +13,5 @@ std::string checked_table_name(std::string_view name, std::string_view what);
 
 // A time as UTC DATETIME(6) text, "2026-11-28 14:03:07.123456".
 std::string utc_datetime(std::chrono::system_clock::time_point at);
-// The business clock's now (huicai/core/business_clock.hpp) as UTC DATETIME(6) text.
-std::string utc_datetime_now();
 
 }  // namespace huicai::events

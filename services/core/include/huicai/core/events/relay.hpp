@@ -90,9 +90,6 @@ class Relay {
   // some of the `rows`.
   std::size_t finish(std::size_t accepted, std::size_t rows, const std::string& failure);
   void remember_streams(const std::vector<std::string>& streams);
-  // Makes the window of the `lost` streams, published before `checked_at`, unpublished again.
-  boost::asio::awaitable<std::size_t> republish_lost(std::vector<std::string> lost,
-                                                     std::string checked_at);
 
   mysql::Pool& pool_;
   redis::Client& redis_;

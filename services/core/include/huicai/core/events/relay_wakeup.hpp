@@ -69,6 +69,8 @@ class RelayWakeup {
   // ends it with operation_aborted (a boost::system::system_error), as any Asio wait.
   boost::asio::awaitable<void> wait(std::chrono::milliseconds at_most);
 
+  // Defined in relay_wakeup.cpp only; named here because the tickets hold it too (a ticket may
+  // outlive its wakeup).
   struct State;
 
  private:
