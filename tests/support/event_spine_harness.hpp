@@ -132,9 +132,11 @@ class EventSpineHarness {
   std::unique_ptr<events::Consumer> make_batch_consumer(
       const std::string& group, const std::string& consumer_name,
       std::vector<std::string> event_types, BatchHook before_effect = {},
-      std::chrono::milliseconds reclaim_after = std::chrono::seconds(30)) {
+      std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
+      metrics::Registry* metrics = nullptr) {
     auto options = consumer_options(group, consumer_name, reclaim_after);
     options.event_types = std::move(event_types);
+    options.metrics = metrics;
     return std::make_unique<events::Consumer>(
         pool, new_consumer_client(), options,
         events::BatchHandler([group, before_effect](mysql::Session& session,
@@ -207,13 +209,17 @@ class EventSpineHarness {
     auto range = redis_command({"XRANGE", key(), "-", "+"});
     std::vector<events::v1::Envelope> envelopes;
     for (const auto& entry : range.elements) {
+      // As the relay writes them: t (the type), e (the envelope).
       const auto& fields = entry.elements.at(1).elements;
-      if (fields.size() != 2 || fields[0].text != "e") {
-        throw std::runtime_error("a stream entry without the single field e");
+      if (fields.size() != 4 || fields[0].text != "t" || fields[2].text != "e") {
+        throw std::runtime_error("a stream entry without the fields t and e");
       }
       events::v1::Envelope envelope;
-      if (!envelope.ParseFromString(fields[1].text)) {
+      if (!envelope.ParseFromString(fields[3].text)) {
         throw std::runtime_error("a stream entry whose e is not an Envelope");
+      }
+      if (envelope.type() != fields[1].text) {
+        throw std::runtime_error("a stream entry whose t is not its envelope's type");
       }
       envelopes.push_back(std::move(envelope));
     }

@@ -66,3 +66,51 @@ TEST_CASE("forged stream entries are acknowledged, counted and never applied", "
   CHECK(text.find("huicai_events_rejected_total{stream=\"" + spine.stream + "\",group=\"" + group +
                   "\"} 6") != std::string::npos);
 }
+
+TEST_CASE(
+    "the relay names each entry's type in field t: a consumer acknowledges other types unparsed "
+    "and rejects a t its envelope contradicts",
+    "[events]") {
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  spine.enqueue({100});
+  Relay relay(spine.pool, spine.redis, spine.relay_options());
+  spine.relay_all(relay);
+
+  auto written = spine.redis_command({"XRANGE", spine.key(), "-", "+"});
+  REQUIRE(written.elements.size() == 1);
+  const auto& fields = written.elements[0].elements.at(1).elements;
+  REQUIRE(fields.size() == 4);
+  CHECK(fields[0].text == "t");
+  CHECK(fields[1].text == huicai::test::kSelftestEventType);
+  CHECK(fields[2].text == "e");
+
+  // Another type's entry whose envelope is not even protobuf: not this consumer's, so it is
+  // acknowledged without being parsed (not counted as rejected). An entry claiming this
+  // consumer's type over an envelope of another type is a forgery: rejected, never applied.
+  spine.redis_command(
+      {"XADD", spine.key(), "*", "t", "core_selftest.other_type.v1", "e", "not protobuf at all"});
+  auto contradicted = forged_envelope(spine);
+  contradicted.set_type("core_selftest.other_type.v1");
+  spine.redis_command({"XADD", spine.key(), "*", "t", huicai::test::kSelftestEventType, "e",
+                       contradicted.SerializeAsString()});
+  spine.enqueue({200});
+  spine.relay_all(relay);
+
+  huicai::metrics::Registry metrics;
+  const std::string group = "selftest-typed-" + spine.suffix;
+  auto consumer = spine.make_batch_consumer(group, "c1", {huicai::test::kSelftestEventType}, {},
+                                            std::chrono::seconds(30), &metrics);
+  REQUIRE(spine.consume_until(*consumer, [&] {
+    auto pending = spine.redis_command({"XPENDING", spine.key(), group});
+    return spine.effects(group).rows >= 2 && pending.elements.at(0).integer == 0;
+  }));
+  spine.io.run<std::size_t>([&]() { return consumer->poll_once(); });
+  const auto effects = spine.effects(group);
+  CHECK(effects.rows == 2);
+  CHECK(effects.amount_fen == 300);
+  const auto text = metrics.render();
+  INFO(text);
+  CHECK(text.find("huicai_events_rejected_total{stream=\"" + spine.stream + "\",group=\"" + group +
+                  "\"} 1") != std::string::npos);
+}

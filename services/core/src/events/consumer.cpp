@@ -332,7 +332,7 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
       group_ready_ = false;  // the group vanished (Redis lost data): create it again
       co_return 0;
     }
-    entries = decode_read(reply);
+    entries = decode_read(reply, options_.event_types);
     if (entries.empty()) {
       history_done_ = true;
     } else {
@@ -351,7 +351,7 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
     if (reply.type == Reply::Type::array && reply.elements.size() >= 2) {
       reclaim_cursor_ = reply.elements[0].text;
       for (const auto& entry : reply.elements[1].elements) {
-        entries.push_back(decode_entry(entry));
+        entries.push_back(decode_entry(entry, options_.event_types));
       }
     } else {
       reclaim_cursor_ = "0-0";
@@ -369,14 +369,16 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
       co_return 0;
     }
     if (reply.is_error()) throw std::runtime_error("XREADGROUP " + key + ": " + reply.text);
-    entries = decode_read(reply);
+    entries = decode_read(reply, options_.event_types);
   }
   if (entries.empty()) co_return 0;
 
   std::vector<std::string> acknowledged;
   std::vector<ReceivedEvent> wanted;
   for (auto& entry : entries) {
-    if (!entry.event) {
+    if (entry.not_wanted) {
+      acknowledged.push_back(entry.id);  // not ours by its field t: not even parsed
+    } else if (!entry.event) {
       log_undecodable(options_, entry);
       acknowledged.push_back(entry.id);
     } else if (!is_declared(options_, entry.event->type)) {

@@ -13,7 +13,8 @@
 //      relay, claimed_until = now + lease). Concurrent relays skip each other's locked rows
 //      while claiming and each other's leased rows afterwards. While the committed path is on,
 //      only rows older than its grace.
-//   2. XADD every claimed row (one pipelined round trip) to its stream, field "e" = Envelope.
+//   2. XADD every claimed row (one pipelined round trip) to its stream, field "t" = the event's
+//      type, field "e" = Envelope.
 //   3. Mark the rows Redis accepted as published.
 //
 // Before each XADD round trip the relay checks each stream's marker key (relay-marker, beside
@@ -155,7 +156,9 @@ std::vector<std::string> distinct_streams(const std::vector<OutboxRow>& rows) {
 // Helpers kept out of coroutine bodies: GCC 12 miscompiles braced initializer lists there.
 std::vector<std::string> xadd_command(const OutboxRow& row) {
   // No MAXLEN: the stream is the history that replays and rebuilds read.
-  return {"XADD", stream_key(row.stream), "*", "e", row.envelope.SerializeAsString()};
+  // "t" lets a consumer skip the types it does not apply without parsing the envelope.
+  return {"XADD", stream_key(row.stream),          "*", "t", row.envelope.type(),
+          "e",    row.envelope.SerializeAsString()};
 }
 
 // Beside the stream, in its hash slot.

@@ -1,10 +1,10 @@
 #pragma once
-// Publishes outbox rows to Redis Streams (XADD with the serialized Envelope in field "e") and
-// marks them published. Several relays may run: rows are claimed with SELECT ... FOR UPDATE
-// SKIP LOCKED plus a lease (claimed_by / claimed_until), because the claim transaction cannot
-// stay open across the XADD. A crash between XADD and the mark can publish a row twice;
-// consumers deduplicate by event id, so every effect happens once. Details and the table shape:
-// services/core/src/events/README.md.
+// Publishes outbox rows to Redis Streams (XADD with the event's type in field "t" and the
+// serialized Envelope in field "e") and marks them published. Several relays may run: rows are
+// claimed with SELECT ... FOR UPDATE SKIP LOCKED plus a lease (claimed_by / claimed_until), because
+// the claim transaction cannot stay open across the XADD. A crash between XADD and the mark can
+// publish a row twice; consumers deduplicate by event id, so every effect happens once. Details and
+// the table shape: services/core/src/events/README.md.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
