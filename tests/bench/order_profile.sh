@@ -118,11 +118,13 @@ BN=$(sed -E 's/.*"orders":([0-9]+).*/\1/' "$OUT_DIR/baseline.json")
 read -r TU TS <"$OUT_DIR/tool.time"
 awk -v n="$BN" -v hz="$HZ" -v m=$((M1 - M0)) -v t="$TU" -v ts="$TS" 'BEGIN {
   printf "baseline: %d orders; CPU us/order: tool %.0f  mariadb %.0f\n", n, (t + ts) / n * 1e6, m / hz / n * 1e6 }'
-# What MariaDB did per order on each side: statement kinds (Com_*) and row operations
-# (Handler_*, Innodb_rows_*), where they differ.
+# What MariaDB did per order on each side: statement kinds (Com_*), row operations
+# (Handler_*, Innodb_rows_*), bytes from the client, and the redo log's writes, bytes and
+# fsyncs (a commit group shares one: fewer transactions waiting at once, more fsyncs per order),
+# where they differ.
 per_order() {  # <prefix> <orders>
   awk -v n="$2" 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d > 0) printf "%s %.2f\n", $1, d / n }' \
-    "$OUT_DIR/status.$1.0" "$OUT_DIR/status.$1.1" | grep -E '^(Com_|Handler_|Innodb_rows_)' | sort
+    "$OUT_DIR/status.$1.0" "$OUT_DIR/status.$1.1" | grep -E '^(Com_|Handler_|Innodb_rows_|Bytes_received|Innodb_os_log_written|Innodb_log_writes|Innodb_data_fsyncs)' | sort
 }
 echo "per order, http vs baseline (status counters that differ):"
 join -a1 -a2 -e 0 -o 0,1.2,2.2 <(per_order http "$N") <(per_order baseline "$BN") |
