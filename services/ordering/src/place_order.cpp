@@ -116,13 +116,14 @@ void insert_order(mysql::Session& session, const PlacementInput& input, OrderRec
               static_cast<std::int64_t>(timeout.count()), waits);
   auto row = mysql::query(insert);
   if (!row->next()) throw std::logic_error("INSERT ... RETURNING returned no row");
-  order.id = row->getInt64("id");
-  order.version = row->getInt64("version");
-  order.refunded_fen = row->getInt64("refunded_fen");
-  order.created_at = mysql::get_string(*row, "created_at");
-  order.updated_at = mysql::get_string(*row, "updated_at");
-  order.expires_at = mysql::get_optional_string(*row, "expires_at");
-  order.paid_at = mysql::get_optional_string(*row, "paid_at");
+  // By position, in RETURNING's order (by name costs a search per column on this hot path).
+  order.id = row->getInt64(1);
+  order.version = row->getInt64(2);
+  order.refunded_fen = row->getInt64(3);
+  order.created_at = mysql::get_string(*row, 4u);
+  order.updated_at = mysql::get_string(*row, 5u);
+  order.expires_at = mysql::get_optional_string(*row, 6u);
+  order.paid_at = mysql::get_optional_string(*row, 7u);
 }
 
 // One fulfilment per supplier (order.fulfilments holds them, ids still 0), in one INSERT.
@@ -141,14 +142,14 @@ void insert_fulfilments(mysql::Session& session, OrderRecord& order) {
     mysql::bind_one(insert, index++, fulfilment.subtotal_fen);
   }
   auto rows = mysql::query(insert);
-  while (rows->next()) {
-    const auto supplier_id = rows->getInt64("supplier_id");
+  while (rows->next()) {  // RETURNING id, supplier_id, version, created_at
+    const auto supplier_id = rows->getInt64(2);
     for (auto& fulfilment : order.fulfilments) {
       if (fulfilment.supplier_id != supplier_id) continue;
-      fulfilment.id = rows->getInt64("id");
+      fulfilment.id = rows->getInt64(1);
       fulfilment.order_id = order.id;
-      fulfilment.version = rows->getInt64("version");
-      fulfilment.created_at = mysql::get_string(*rows, "created_at");
+      fulfilment.version = rows->getInt64(3);
+      fulfilment.created_at = mysql::get_string(*rows, 4u);
     }
   }
 }
@@ -188,12 +189,12 @@ void insert_lines(mysql::Session& session, OrderRecord& order) {
     mysql::bind_one(insert, index++, line.campaign_id);
   }
   auto rows = mysql::query(insert);
-  while (rows->next()) {
-    const auto sku_id = rows->getInt64("sku_id");
+  while (rows->next()) {  // RETURNING id, sku_id, refunded_fen
+    const auto sku_id = rows->getInt64(2);
     for (auto& line : order.lines) {
       if (line.sku_id != sku_id) continue;
-      line.id = rows->getInt64("id");
-      line.refunded_fen = rows->getInt64("refunded_fen");
+      line.id = rows->getInt64(1);
+      line.refunded_fen = rows->getInt64(3);
     }
   }
 }
