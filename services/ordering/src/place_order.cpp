@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <huicai/core/business_clock.hpp>
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/datetime_text.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/order_state.hpp>
@@ -109,21 +110,24 @@ void insert_order(mysql::Session& session, const PlacementInput& input, OrderRec
       "fund_plan, total_fen, personal_fen, allowance_fen, budget_fen, budget_year, line_count, "
       "note, expires_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6))) "
-      "RETURNING id, version, refunded_fen, created_at, updated_at, expires_at, paid_at");
+      "RETURNING id, version, refunded_fen, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at), "
+      "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', updated_at), TIMESTAMPDIFF(MICROSECOND, "
+      "'1970-01-01', expires_at), TIMESTAMPDIFF(MICROSECOND, '1970-01-01', paid_at)");
   mysql::bind(insert, input.buyer_account_id, input.buyer_kind, input.unit_id, input.unit_path,
               order.status, order.fund_plan, order.total_fen, order.personal_fen,
               order.allowance_fen, order.budget_fen, input.year, line_count, input.note, waits,
               static_cast<std::int64_t>(timeout.count()), waits);
   auto row = mysql::query(insert);
   if (!row->next()) throw std::logic_error("INSERT ... RETURNING returned no row");
-  // By position, in RETURNING's order (by name costs a search per column on this hot path).
+  // By position, in RETURNING's order (by name costs a search per column on this hot path);
+  // the datetimes as microseconds (mysql/datetime_text.hpp).
   order.id = row->getInt64(1);
   order.version = row->getInt64(2);
   order.refunded_fen = row->getInt64(3);
-  order.created_at = mysql::get_string(*row, 4u);
-  order.updated_at = mysql::get_string(*row, 5u);
-  order.expires_at = mysql::get_optional_string(*row, 6u);
-  order.paid_at = mysql::get_optional_string(*row, 7u);
+  order.created_at = mysql::get_datetime(*row, 4);
+  order.updated_at = mysql::get_datetime(*row, 5);
+  order.expires_at = mysql::get_optional_datetime(*row, 6);
+  order.paid_at = mysql::get_optional_datetime(*row, 7);
 }
 
 // One fulfilment per supplier (order.fulfilments holds them, ids still 0), in one INSERT.
@@ -132,7 +136,7 @@ void insert_fulfilments(mysql::Session& session, OrderRecord& order) {
       "INSERT INTO ordering_fulfilments (order_id, supplier_id, county_id, status, subtotal_fen) "
       "VALUES " +
       value_rows("(?, ?, ?, ?, ?)", order.fulfilments.size()) +
-      " RETURNING id, supplier_id, version, created_at");
+      " RETURNING id, supplier_id, version, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at)");
   int index = 1;
   for (const auto& fulfilment : order.fulfilments) {
     mysql::bind_one(insert, index++, order.id);
@@ -142,14 +146,14 @@ void insert_fulfilments(mysql::Session& session, OrderRecord& order) {
     mysql::bind_one(insert, index++, fulfilment.subtotal_fen);
   }
   auto rows = mysql::query(insert);
-  while (rows->next()) {  // RETURNING id, supplier_id, version, created_at
+  while (rows->next()) {  // RETURNING id, supplier_id, version, created_at (microseconds)
     const auto supplier_id = rows->getInt64(2);
     for (auto& fulfilment : order.fulfilments) {
       if (fulfilment.supplier_id != supplier_id) continue;
       fulfilment.id = rows->getInt64(1);
       fulfilment.order_id = order.id;
       fulfilment.version = rows->getInt64(3);
-      fulfilment.created_at = mysql::get_string(*rows, 4u);
+      fulfilment.created_at = mysql::get_datetime(*rows, 4);
     }
   }
 }

@@ -1,8 +1,7 @@
 #include "events/sql_names.hpp"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+#include <huicai/core/mysql/datetime_text.hpp>
 #include <stdexcept>
 
 namespace huicai::events {
@@ -20,16 +19,8 @@ std::string checked_table_name(std::string_view name, std::string_view what) {
 }
 
 std::string utc_datetime(std::chrono::system_clock::time_point at) {
-  using namespace std::chrono;
-  const auto micros = duration_cast<microseconds>(at.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];  // sized for any int the compiler can imagine (-Wformat-truncation)
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<long long>(micros % 1'000'000));
-  return text;
+  return mysql::datetime_text(
+      std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count());
 }
 
 }  // namespace huicai::events

@@ -66,7 +66,7 @@ inline std::unique_ptr<sql::ResultSet> query(sql::PreparedStatement& statement) 
 }
 
 // By name: Connector/C++ upper-cases the name and searches the columns at every call. On hot
-// paths read by position (1-based, the SELECT's or RETURNING's order) with the overloads below.
+// paths read by position (1-based, in the SELECT's or RETURNING's order).
 inline std::string get_string(sql::ResultSet& row, const char* column) {
   return std::string(row.getString(column));
 }
@@ -77,15 +77,6 @@ inline std::optional<std::int64_t> get_optional_int64(sql::ResultSet& row, const
 }
 inline std::optional<std::string> get_optional_string(sql::ResultSet& row, const char* column) {
   std::string value(row.getString(column));
-  if (row.wasNull()) return std::nullopt;
-  return value;
-}
-
-inline std::string get_string(sql::ResultSet& row, std::uint32_t position) {
-  return std::string(row.getString(position));
-}
-inline std::optional<std::string> get_optional_string(sql::ResultSet& row, std::uint32_t position) {
-  std::string value(row.getString(position));
   if (row.wasNull()) return std::nullopt;
   return value;
 }
