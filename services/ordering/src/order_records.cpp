@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <huicai/core/json_text.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 
@@ -291,6 +292,162 @@ boost::json::object order_to_json(const OrderRecord& order, boost::json::storage
   }
   object["fulfilments"] = std::move(fulfilments);
   return object;
+}
+
+namespace {
+
+void write_time(JsonText& json, const std::string& database_time) {
+  json.string(iso_time(database_time));
+}
+void write_optional_time(JsonText& json, const std::optional<std::string>& database_time) {
+  if (database_time) {
+    write_time(json, *database_time);
+  } else {
+    json.null();
+  }
+}
+
+void write_line(JsonText& json, const LineRecord& line) {
+  json.begin_object()
+      .key("id")
+      .number(line.id)
+      .key("fulfilment_id")
+      .number(line.fulfilment_id)
+      .key("sku_id")
+      .number(line.sku_id)
+      .key("product_id")
+      .number(line.product_id)
+      .key("supplier_id")
+      .number(line.supplier_id)
+      .key("county_id")
+      .number(line.county_id)
+      .key("category_id")
+      .number(line.category_id)
+      .key("product_title")
+      .string(line.product_title)
+      .key("sku_spec")
+      .string(line.sku_spec)
+      .key("sale_unit")
+      .string(line.sale_unit)
+      .key("net_weight_grams")
+      .number(line.net_weight_grams)
+      .key("quantity")
+      .number(line.quantity)
+      .key("unit_price_fen")
+      .number(line.unit_price_fen)
+      .key("line_total_fen")
+      .number(line.line_total_fen)
+      .key("certified")
+      .boolean(line.certified)
+      .key("certificate_id")
+      .optional_number(line.certificate_id)
+      .key("certificate_number")
+      .optional_string(line.certificate_number)
+      .key("campaign_id")
+      .optional_number(line.campaign_id)
+      .key("accepted_quantity")
+      .optional_number(line.accepted_quantity)
+      .key("accepted_weight_grams")
+      .optional_number(line.accepted_weight_grams)
+      .key("accepted_amount_fen")
+      .optional_number(line.accepted_amount_fen)
+      .key("acceptance_reason")
+      .optional_string(line.acceptance_reason)
+      .key("refunded_fen")
+      .number(line.refunded_fen)
+      .end_object();
+}
+
+void write_fulfilment(JsonText& json, const OrderRecord& order,
+                      const FulfilmentRecord& fulfilment) {
+  json.begin_object()
+      .key("id")
+      .number(fulfilment.id)
+      .key("order_id")
+      .number(fulfilment.order_id)
+      .key("supplier_id")
+      .number(fulfilment.supplier_id)
+      .key("county_id")
+      .number(fulfilment.county_id)
+      .key("status")
+      .string(fulfilment.status)
+      .key("subtotal_fen")
+      .number(fulfilment.subtotal_fen)
+      .key("accepted_fen")
+      .optional_number(fulfilment.accepted_fen)
+      .key("carrier")
+      .optional_string(fulfilment.carrier)
+      .key("tracking_number")
+      .optional_string(fulfilment.tracking_number)
+      .key("batch_number")
+      .optional_string(fulfilment.batch_number)
+      .key("created_at");
+  write_time(json, fulfilment.created_at);
+  json.key("shipped_at");
+  write_optional_time(json, fulfilment.shipped_at);
+  json.key("received_at");
+  write_optional_time(json, fulfilment.received_at);
+  json.key("accepted_at");
+  write_optional_time(json, fulfilment.accepted_at);
+  json.key("lines").begin_array();
+  for (const auto& line : order.lines) {
+    if (line.fulfilment_id == fulfilment.id) write_line(json, line);
+  }
+  json.end_array().end_object();
+}
+
+}  // namespace
+
+std::string order_json_text(const OrderRecord& order) {
+  JsonText json(2048);  // a 2-line order's body is about 1.9 KB
+  json.begin_object()
+      .key("id")
+      .number(order.id)
+      .key("buyer_account_id")
+      .number(order.buyer_account_id)
+      .key("buyer_kind")
+      .string(order.buyer_kind)
+      .key("unit_id")
+      .optional_number(order.unit_id)
+      .key("unit_path")
+      .string(order.unit_path)
+      .key("status")
+      .string(order.status)
+      .key("fund_plan")
+      .string(order.fund_plan)
+      .key("total_fen")
+      .number(order.total_fen)
+      .key("fund_shares")
+      .begin_array();
+  for (const auto& share : order.fund_shares()) {
+    json.begin_object()
+        .key("source")
+        .string(to_string(share.source))
+        .key("amount_fen")
+        .number(share.amount_fen)
+        .end_object();
+  }
+  json.end_array()
+      .key("budget_year")
+      .number(order.budget_year)
+      .key("refunded_fen")
+      .number(order.refunded_fen)
+      .key("note")
+      .string(order.note)
+      .key("version")
+      .number(order.version)
+      .key("created_at");
+  write_time(json, order.created_at);
+  json.key("updated_at");
+  write_time(json, order.updated_at);
+  json.key("expires_at");
+  write_optional_time(json, order.expires_at);
+  json.key("paid_at");
+  write_optional_time(json, order.paid_at);
+  json.key("fulfilments").begin_array();
+  for (const auto& fulfilment : order.fulfilments) write_fulfilment(json, order, fulfilment);
+  json.end_array().end_object();
+  return json.take();
 }
 
 }  // namespace huicai::ordering

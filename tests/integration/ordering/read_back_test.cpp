@@ -124,3 +124,31 @@ TEST_CASE("carrier, tracking and batch numbers typed at shipment are read back",
   shows_shipment(as_buyer.at("fulfilments").as_array()[0].as_object());
   shows_shipment(ok(supplier->get("/v1/fulfilments/" + fulfilment)));
 }
+
+TEST_CASE("a placed order's 201 reads exactly as the same order read back, and as its replay",
+          "[ordering][idempotency]") {
+  World world;
+  auto catalog = world.make_catalog(10, 10);
+  // Text that JSON must escape, in what the order snapshots from the catalog and in its note.
+  world.execute(
+      "UPDATE catalog_products p JOIN catalog_skus s ON s.product_id = p.id SET p.title "
+      "= CONCAT('\"精品\" 小米 \\\\ 5kg/袋 ', p.id) WHERE s.id IN (" +
+      std::to_string(catalog.sku_a) + ", " + std::to_string(catalog.sku_b) + ")");
+  auto app = start_app();
+  auto buyer = client_for(*app, employee());
+  auto body = boost::json::parse(order_body(catalog, 2, 1)).as_object();
+  body["note"] = "送到\"三号楼\" \\ 门卫";
+  const auto idempotency_key = key("text-" + world.suffix);
+
+  const auto placed = buyer->post("/v1/orders", boost::json::serialize(body), idempotency_key);
+  INFO(placed.body);
+  REQUIRE(placed.status == 201);
+  CHECK(placed.body.find("\\\"精品\\\" 小米 \\\\ 5kg/袋") != std::string::npos);
+  const auto id = std::to_string(placed.json().at("id").as_int64());
+  const auto read_back = buyer->get("/v1/orders/" + id);
+  REQUIRE(read_back.status == 200);
+  CHECK(placed.body == read_back.body);
+  const auto replay = buyer->post("/v1/orders", boost::json::serialize(body), idempotency_key);
+  CHECK(replay.status == 201);
+  CHECK(replay.body == placed.body);
+}
