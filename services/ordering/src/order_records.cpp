@@ -296,14 +296,16 @@ boost::json::object order_to_json(const OrderRecord& order, boost::json::storage
 
 namespace {
 
-void write_time(JsonText& json, const std::string& database_time) {
-  json.string(iso_time(database_time));
+// A member holding a time as the API shows it (iso_time), or null.
+void time_member(JsonText& json, std::string_view name, const std::string& database_time) {
+  json.key(name).string(iso_time(database_time));
 }
-void write_optional_time(JsonText& json, const std::optional<std::string>& database_time) {
+void time_member(JsonText& json, std::string_view name,
+                 const std::optional<std::string>& database_time) {
   if (database_time) {
-    write_time(json, *database_time);
+    time_member(json, name, *database_time);
   } else {
-    json.null();
+    json.key(name).null();
   }
 }
 
@@ -380,15 +382,11 @@ void write_fulfilment(JsonText& json, const OrderRecord& order,
       .key("tracking_number")
       .optional_string(fulfilment.tracking_number)
       .key("batch_number")
-      .optional_string(fulfilment.batch_number)
-      .key("created_at");
-  write_time(json, fulfilment.created_at);
-  json.key("shipped_at");
-  write_optional_time(json, fulfilment.shipped_at);
-  json.key("received_at");
-  write_optional_time(json, fulfilment.received_at);
-  json.key("accepted_at");
-  write_optional_time(json, fulfilment.accepted_at);
+      .optional_string(fulfilment.batch_number);
+  time_member(json, "created_at", fulfilment.created_at);
+  time_member(json, "shipped_at", fulfilment.shipped_at);
+  time_member(json, "received_at", fulfilment.received_at);
+  time_member(json, "accepted_at", fulfilment.accepted_at);
   json.key("lines").begin_array();
   for (const auto& line : order.lines) {
     if (line.fulfilment_id == fulfilment.id) write_line(json, line);
@@ -435,15 +433,11 @@ std::string order_json_text(const OrderRecord& order) {
       .key("note")
       .string(order.note)
       .key("version")
-      .number(order.version)
-      .key("created_at");
-  write_time(json, order.created_at);
-  json.key("updated_at");
-  write_time(json, order.updated_at);
-  json.key("expires_at");
-  write_optional_time(json, order.expires_at);
-  json.key("paid_at");
-  write_optional_time(json, order.paid_at);
+      .number(order.version);
+  time_member(json, "created_at", order.created_at);
+  time_member(json, "updated_at", order.updated_at);
+  time_member(json, "expires_at", order.expires_at);
+  time_member(json, "paid_at", order.paid_at);
   json.key("fulfilments").begin_array();
   for (const auto& fulfilment : order.fulfilments) write_fulfilment(json, order, fulfilment);
   json.end_array().end_object();
