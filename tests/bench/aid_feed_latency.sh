@@ -46,7 +46,7 @@ ulimit -n "$(ulimit -Hn)"
 export HUICAI_HTTP_MAX_CONNECTIONS_PER_IP=$(( SUBSCRIBERS * 2 + 1000 ))
 export HUICAI_PAYMENT_SANDBOX=true HUICAI_PAYMENT_REQUESTS_PER_MINUTE=0
 
-"$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
+start_stack
 
 # --- fixture -------------------------------------------------------------------------------
 make_catalog

@@ -24,12 +24,17 @@ STOCK=${STOCK:-1000000}
 CERTIFIED=${CERTIFIED:-1}
 (( SUPPLIERS >= 2 && SKUS_PER_SUPPLIER >= 1 )) || { echo "need SUPPLIERS >= 2, SKUS_PER_SUPPLIER >= 1" >&2; exit 1; }
 # Its own database (provisioned and migrated by stack.sh like the demo's), so benchmark suppliers,
-# SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database.
+# SKUs and tens of thousands of orders never show up in the demo (huicai) or the tests' database;
+# and its own Redis database: on the demo's (0), a benchmark server's consumer groups, which have
+# the demo's names, would take the running demo's events and apply them to the benchmark's
+# database (and the demo's would apply the benchmark's events to the demo).
 export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
-MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev "$HUICAI_MYSQL_DATABASE" -N -B)
+export HUICAI_REDIS_DATABASE=${HUICAI_REDIS_DATABASE:-2}
+MYSQL_ADMIN=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev -N -B)
+MYSQL=("${MYSQL_ADMIN[@]}" "$HUICAI_MYSQL_DATABASE")
 # Redis's application user (the default user is off); the password goes through the environment.
 export REDISCLI_AUTH=${HUICAI_REDIS_PASSWORD:-huicai-redis-dev}
-REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" --user "${HUICAI_REDIS_USER:-huicai}" -n "${HUICAI_REDIS_DATABASE:-0}")
+REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" --user "${HUICAI_REDIS_USER:-huicai}" -n "$HUICAI_REDIS_DATABASE")
 for binary in "$HUICAI" "$TOOL"; do
   [[ -x "$binary" ]] || { echo "missing $binary: ninja -C $BUILD huicai order_placement_tool" >&2; exit 1; }
 done
@@ -91,8 +96,17 @@ start_server() {
   exit 1
 }
 
-# Starts the local stack (idempotent) and applies pending migrations.
-start_stack() { "$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1; }
+# Starts the local stack (idempotent) on an empty benchmark database, migrated: every run
+# measures what a fresh clone's first run does, not a database grown by the runs before it (7 GB
+# of earlier orders against a 512 MB buffer pool changed what was measured). Its Redis database
+# is emptied with it (the application user may not FLUSHDB): a consumer group would otherwise
+# take over pending events of the dropped orders.
+start_stack() {
+  "$ROOT/deploy/stack.sh" start >/dev/null 2>&1
+  "${MYSQL_ADMIN[@]}" -e "DROP DATABASE IF EXISTS $HUICAI_MYSQL_DATABASE"
+  "${REDIS[@]}" --scan | xargs -r -d '\n' -n 100 "${REDIS[@]}" DEL >/dev/null
+  "$ROOT/deploy/stack.sh" start --migrate "$HUICAI" >/dev/null 2>&1
+}
 
 # A base for the run's account ids (fresh buyers, hence fresh idempotency keys, per run).
 account_base() { echo $(( ($(date +%s) % 100000) * 10000 + RANDOM % 1000 * 10 )); }
