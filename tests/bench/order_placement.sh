@@ -10,7 +10,10 @@
 # consumers have drained the HTTP round's events, so its background workers are quiet.
 #
 # Rates count only 201s (orders committed, counted in the database); non-2xx answers are printed
-# separately. For every HTTP round it also prints the SQL statements (Questions) and commits
+# separately. Each ratio line also gives the CPU time spent per order on each side (HTTP: server,
+# MariaDB and wrk until the round's events are drained; baseline: the tool and MariaDB) and their
+# ratio: on a CPU-bound machine the rates follow it, and it varies less than they do when other
+# work shares the machine. For every HTTP round it also prints the SQL statements (Questions) and commits
 # (Com_commit, Handler_commit) MariaDB executed per order, and the InnoDB row lock waits of the
 # round (Innodb_row_lock_waits), from SHOW GLOBAL STATUS deltas taken from the start of the round
 # until its events are drained (so the relay's and the consumers' work is counted too). After the rounds, a scarce-SKU round (64 connections ordering 2 SKUs of
@@ -35,6 +38,11 @@ SCARCE=${SCARCE:-300}
 source "$(dirname "$0")/order_fixture.sh"
 
 start_stack
+MYSQLD=$(cat "${HUICAI_STACK_DIR:-$ROOT/.stack}/mysql/mysqld.pid")
+HZ=$(getconf CLK_TCK)
+TIMES=$(mktemp /tmp/huicai-bench-XXXX.times)
+# CPU seconds (user + system) that /usr/bin/time wrote to $TIMES.
+timed_seconds() { awk '{print $1 + $2}' "$TIMES"; }
 
 # --- fixture -------------------------------------------------------------------------------
 make_catalog
@@ -57,11 +65,15 @@ for ROUND in $(seq "$ROUNDS"); do
     ACCOUNT=$((BASE + ROUND * 1000 + CONNS)); ACCOUNTS+=("$ACCOUNT"); HTTP_ACCOUNTS+=("$ACCOUNT")
     Q0=$(status_value Questions); C0=$(status_value Com_commit); H0=$(status_value Handler_commit)
     W0=$(status_value Innodb_row_lock_waits)
+    TOKEN=$("$TOOL" token "$ACCOUNT")
+    SERVER_T0=$(cpu_ticks "$SERVER"); MYSQLD_T0=$(cpu_ticks "$MYSQLD")
     T0=$(date +%s.%N)
-    OUT=$(BENCH_TOKEN=$("$TOOL" token "$ACCOUNT") BENCH_KEY_PREFIX="$S-$ROUND-$CONNS" \
+    OUT=$(BENCH_TOKEN=$TOKEN BENCH_KEY_PREFIX="$S-$ROUND-$CONNS" /usr/bin/time -f "%U %S" -o "$TIMES" \
       wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$LUA" "http://127.0.0.1:$PORT")
     T1=$(date +%s.%N)
     drain
+    HTTP_TICKS=$(( $(cpu_ticks "$SERVER") - SERVER_T0 + $(cpu_ticks "$MYSQLD") - MYSQLD_T0 ))
+    HTTP_SECONDS=$(awk -v t="$HTTP_TICKS" -v hz="$HZ" -v w="$(timed_seconds)" 'BEGIN {print t / hz + w}')
     Q1=$(status_value Questions); C1=$(status_value Com_commit); H1=$(status_value Handler_commit)
     W1=$(status_value Innodb_row_lock_waits)
     P50=$(awk '$1 == "50%" {print $2}' <<<"$OUT")
@@ -76,7 +88,9 @@ for ROUND in $(seq "$ROUNDS"); do
     # Baseline: same concurrency and connections, server stopped (its workers quiet).
     ACCOUNT=$((BASE + ROUND * 1000 + CONNS + 1)); ACCOUNTS+=("$ACCOUNT")
     kill -STOP "$SERVER"
-    DIRECT=$("$TOOL" baseline "$CONNS" "$DURATION" "$ACCOUNT" "$SKU_FILE")
+    MYSQLD_T0=$(cpu_ticks "$MYSQLD")
+    DIRECT=$(/usr/bin/time -f "%U %S" -o "$TIMES" "$TOOL" baseline "$CONNS" "$DURATION" "$ACCOUNT" "$SKU_FILE")
+    BASE_SECONDS=$(awk -v t="$(( $(cpu_ticks "$MYSQLD") - MYSQLD_T0 ))" -v hz="$HZ" -v w="$(timed_seconds)" 'BEGIN {print t / hz + w}')
     kill -CONT "$SERVER"
     D_RATE=$(sed -E 's/.*"orders_per_second":([0-9.]+).*/\1/' <<<"$DIRECT")
     D_P50=$(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<<"$DIRECT")
@@ -84,7 +98,11 @@ for ROUND in $(seq "$ROUNDS"); do
     D_ERR=$(sed -E 's/.*"errors":([0-9]+).*/\1/' <<<"$DIRECT")
     printf '%-5s %-5s %-8s %9.0f %9s %9s %8s\n' "$ROUND" "$CONNS" baseline "$D_RATE" "${D_P50}ms" "${D_P99}ms" "$D_ERR"
     RATIO=$(awk -v h="$HTTP_RATE" -v d="$D_RATE" 'BEGIN {printf "%.2f", h / d}')
-    echo "                     ratio http/baseline: $RATIO   (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+    D_ORDERS=$(sed -E 's/.*"orders":([0-9]+).*/\1/' <<<"$DIRECT")
+    CPU=$(awk -v hs="$HTTP_SECONDS" -v hn="$CREATED" -v bs="$BASE_SECONDS" -v bn="$D_ORDERS" 'BEGIN {
+      if (hn == 0) hn = 1; if (bn == 0) bn = 1; h = hs / hn * 1e6; b = bs / bn * 1e6
+      printf "CPU per order: http %.0f us, baseline %.0f us (baseline/http %.2f)", h, b, b / h }')
+    echo "                     ratio http/baseline: $RATIO   $CPU   (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
     if [[ -z "${MIN_RATIO[$CONNS]:-}" ]] || awk -v r="$RATIO" -v m="${MIN_RATIO[$CONNS]}" 'BEGIN {exit !(r < m)}'; then
       MIN_RATIO[$CONNS]=$RATIO
     fi
@@ -147,5 +165,5 @@ check "one idempotency row per order" \
   "$(sql "SELECT COUNT(*) FROM ordering_idempotency_keys WHERE account_id IN ($IN,$SCARCE_ACCOUNT) AND response_status = 201")" \
   "$(sql "SELECT COUNT(*) FROM ordering_orders WHERE buyer_account_id IN ($IN,$SCARCE_ACCOUNT)")"
 echo "(scarce SKUs before the scarce round, total units: $SCARCE_BEFORE)"
-rm -f "$LUA" "$SKU_FILE" "$SCARCE_FILE"
+rm -f "$LUA" "$SKU_FILE" "$SCARCE_FILE" "$TIMES"
 exit $FAIL
