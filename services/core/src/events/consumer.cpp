@@ -376,16 +376,14 @@ boost::asio::awaitable<std::size_t> Consumer::poll_once() {
   std::vector<std::string> acknowledged;
   std::vector<ReceivedEvent> wanted;
   for (auto& entry : entries) {
-    if (entry.not_wanted) {
-      acknowledged.push_back(entry.id);  // not ours by its field t: not even parsed
-    } else if (!entry.event) {
-      log_undecodable(options_, entry);
-      acknowledged.push_back(entry.id);
-    } else if (!is_declared(options_, entry.event->type)) {
-      acknowledged.push_back(entry.id);  // not ours: no database work at all
-    } else {
+    if (entry.event && is_declared(options_, entry.event->type)) {
       wanted.push_back(std::move(*entry.event));
+      continue;
     }
+    // The rest is acknowledged with no database work: entries not ours (by their field t, not
+    // even parsed, or by their envelope's type) and entries that cannot be decoded (logged).
+    if (!entry.event && !entry.not_wanted) log_undecodable(options_, entry);
+    acknowledged.push_back(entry.id);
   }
 
   std::exception_ptr unavailable;
