@@ -11,16 +11,19 @@ export CCACHE_NOHASHDIR=1
 
 # A full disk shows up minutes later as a compiler failing to write its output ("No space left
 # on device" in the middle of the log). Say so first: a clean build takes about 5 GiB in the
-# build folder, plus the compiler's temporary files.
+# build folder; the compiler's temporary files need far less (a few hundred MiB at -j2).
 mkdir -p "$build_dir"
-for place in "$build_dir" "${TMPDIR:-/tmp}"; do
-  free_kib=$(df -Pk "$place" | awk 'NR == 2 { print $4 }')
-  if [ "$free_kib" -lt $((3 * 1024 * 1024)) ]; then
-    echo "build: only $((free_kib / 1024)) MiB free on the file system of $place; a build needs" \
-      "several GiB (a clean one about 5 GiB). Free some space and run this again." >&2
+require_free() {  # <place> <MiB>
+  local free_mib
+  free_mib=$(df -Pk "$1" | awk 'NR == 2 { print int($4 / 1024) }')
+  if [ "$free_mib" -lt "$2" ]; then
+    echo "build: only $free_mib MiB free on the file system of $1; the build needs at least $2 MiB" \
+      "there (a clean build about 5 GiB in the build folder). Free some space and run this again." >&2
     exit 1
   fi
-done
+}
+require_free "$build_dir" 3072
+require_free "${TMPDIR:-/tmp}" 512
 
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -G Ninja -S "$root" -B "$build_dir" \
