@@ -30,8 +30,7 @@ CERTIFIED=${CERTIFIED:-1}
 # database (and the demo's would apply the benchmark's events to the demo).
 export HUICAI_MYSQL_DATABASE=${HUICAI_MYSQL_DATABASE:-huicai_bench}
 export HUICAI_REDIS_DATABASE=${HUICAI_REDIS_DATABASE:-2}
-MYSQL_ADMIN=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev -N -B)
-MYSQL=("${MYSQL_ADMIN[@]}" "$HUICAI_MYSQL_DATABASE")
+MYSQL=(mysql -h127.0.0.1 -P"${HUICAI_MYSQL_PORT:-13306}" -uhuicai_admin -phuicai-admin-dev "$HUICAI_MYSQL_DATABASE" -N -B)
 # Redis's application user (the default user is off); the password goes through the environment.
 export REDISCLI_AUTH=${HUICAI_REDIS_PASSWORD:-huicai-redis-dev}
 REDIS=(redis-cli -h 127.0.0.1 -p "${HUICAI_REDIS_PORT:-16379}" --user "${HUICAI_REDIS_USER:-huicai}" -n "$HUICAI_REDIS_DATABASE")

@@ -7,28 +7,15 @@ void JsonText::before_value() {
   after_value_ = true;
 }
 
-JsonText& JsonText::begin_object() {
+JsonText& JsonText::open(char bracket) {
   before_value();
-  text_ += '{';
-  after_value_ = false;
+  text_ += bracket;
+  after_value_ = false;  // the first member or element follows without a comma
   return *this;
 }
 
-JsonText& JsonText::end_object() {
-  text_ += '}';
-  after_value_ = true;
-  return *this;
-}
-
-JsonText& JsonText::begin_array() {
-  before_value();
-  text_ += '[';
-  after_value_ = false;
-  return *this;
-}
-
-JsonText& JsonText::end_array() {
-  text_ += ']';
+JsonText& JsonText::close(char bracket) {
+  text_ += bracket;
   after_value_ = true;
   return *this;
 }

@@ -105,14 +105,15 @@ std::string value_rows(const std::string& row, std::size_t rows) {
 void insert_order(mysql::Session& session, const PlacementInput& input, OrderRecord& order,
                   int line_count, std::chrono::seconds timeout) {
   const bool waits = order.status != to_string(OrderStatus::paid);
-  auto& insert = session.prepare(
+  static const std::string sql =
       "INSERT INTO ordering_orders (buyer_account_id, buyer_kind, unit_id, unit_path, status, "
       "fund_plan, total_fen, personal_fen, allowance_fen, budget_fen, budget_year, line_count, "
       "note, expires_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6))) "
-      "RETURNING id, version, refunded_fen, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at), "
-      "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', updated_at), TIMESTAMPDIFF(MICROSECOND, "
-      "'1970-01-01', expires_at), TIMESTAMPDIFF(MICROSECOND, '1970-01-01', paid_at)");
+      "RETURNING id, version, refunded_fen, " +
+      mysql::microseconds_of("created_at") + ", " + mysql::microseconds_of("updated_at") + ", " +
+      mysql::microseconds_of("expires_at") + ", " + mysql::microseconds_of("paid_at");
+  auto& insert = session.prepare(sql);
   mysql::bind(insert, input.buyer_account_id, input.buyer_kind, input.unit_id, input.unit_path,
               order.status, order.fund_plan, order.total_fen, order.personal_fen,
               order.allowance_fen, order.budget_fen, input.year, line_count, input.note, waits,
@@ -132,11 +133,12 @@ void insert_order(mysql::Session& session, const PlacementInput& input, OrderRec
 
 // One fulfilment per supplier (order.fulfilments holds them, ids still 0), in one INSERT.
 void insert_fulfilments(mysql::Session& session, OrderRecord& order) {
+  static const std::string returning =
+      " RETURNING id, supplier_id, version, " + mysql::microseconds_of("created_at");
   auto& insert = session.prepare(
       "INSERT INTO ordering_fulfilments (order_id, supplier_id, county_id, status, subtotal_fen) "
       "VALUES " +
-      value_rows("(?, ?, ?, ?, ?)", order.fulfilments.size()) +
-      " RETURNING id, supplier_id, version, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at)");
+      value_rows("(?, ?, ?, ?, ?)", order.fulfilments.size()) + returning);
   int index = 1;
   for (const auto& fulfilment : order.fulfilments) {
     mysql::bind_one(insert, index++, order.id);

@@ -167,10 +167,7 @@ boost::asio::awaitable<http::Response> place_order_route(State state, http::Requ
         }
         auto order = place_order(session, attempt);
         // Written straight to text: the same body as order_to_json, without building the value.
-        http::Response response;
-        response.status = 201;
-        response.body = order_json_text(order);
-        response.set_header("content-type", "application/json");
+        auto response = http::Response::json_text(201, order_json_text(order));
         response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
         return response;
       },

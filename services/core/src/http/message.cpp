@@ -5,6 +5,7 @@
 #include <charconv>
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/http/problem.hpp>
+#include <utility>
 
 #include "http/url_decoding.hpp"
 
@@ -148,6 +149,14 @@ Response Response::json(int status, const boost::json::value& body) {
   Response response;
   response.status = status;
   response.body = boost::json::serialize(body);
+  response.set_header("content-type", "application/json");
+  return response;
+}
+
+Response Response::json_text(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
   response.set_header("content-type", "application/json");
   return response;
 }

@@ -38,6 +38,10 @@ void put_digits(char* end, int width, std::int64_t value) {
 
 }  // namespace
 
+std::string microseconds_of(std::string_view column) {
+  return "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', " + std::string(column) + ")";
+}
+
 std::string datetime_text(std::int64_t microseconds_since_epoch) {
   std::int64_t days = microseconds_since_epoch / kMicrosPerDay;
   std::int64_t of_day = microseconds_since_epoch % kMicrosPerDay;

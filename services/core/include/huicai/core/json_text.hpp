@@ -23,10 +23,10 @@ class JsonText {
  public:
   explicit JsonText(std::size_t reserve = 1024) { text_.reserve(reserve); }
 
-  JsonText& begin_object();
-  JsonText& end_object();
-  JsonText& begin_array();
-  JsonText& end_array();
+  JsonText& begin_object() { return open('{'); }
+  JsonText& end_object() { return close('}'); }
+  JsonText& begin_array() { return open('['); }
+  JsonText& end_array() { return close(']'); }
   JsonText& key(std::string_view name);
 
   JsonText& number(std::int64_t value);
@@ -45,6 +45,8 @@ class JsonText {
 
  private:
   void before_value();
+  JsonText& open(char bracket);
+  JsonText& close(char bracket);
 
   std::string text_;
   bool after_value_ = false;  // the next value or key needs a comma first

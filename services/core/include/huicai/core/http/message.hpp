@@ -75,6 +75,8 @@ struct Response {
 
   Response& set_header(std::string name, std::string value);
   static Response json(int status, const boost::json::value& body);
+  // A body that is JSON text already (huicai/core/json_text.hpp).
+  static Response json_text(int status, std::string body);
   static Response empty(int status);  // 204, 304, ...
 };
 
