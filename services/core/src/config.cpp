@@ -342,6 +342,12 @@ const std::vector<Setting>& settings() {
       HUICAI_SETTING(order_placements_per_minute,
                      "ordering: orders one account may place per minute (beyond: 429; 0 = no "
                      "limit)"),
+      HUICAI_SETTING(order_group_max,
+                     "ordering: most personal orders written together in one transaction (1 = "
+                     "each alone)",
+                     at_least_one),
+      HUICAI_SETTING(order_groups_in_flight,
+                     "ordering: most groups of orders being written at once", at_least_one),
       HUICAI_SETTING(payment_requests_per_minute,
                      "ordering: payment intents and confirms one account may request per minute "
                      "(beyond: 429; 0 = no limit)"),

@@ -7,6 +7,7 @@
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <huicai/ordering/order_state.hpp>
 
 namespace huicai::ordering {
 namespace {
@@ -40,36 +41,24 @@ void fill_line(huicai::events::v1::OrderLineSnapshot& out, const LineRecord& lin
   }
 }
 
-void enqueue(mysql::Session& session, std::string_view name, std::int64_t order_id,
-             const std::string& payload, const Actor& actor) {
+events::OutgoingEvent order_event(std::string_view name, std::int64_t order_id, std::string payload,
+                                  const Actor& actor) {
   events::OutgoingEvent event;
   event.stream = std::string(kStream);
   event.type = "ordering." + std::string(name) + ".v1";
   event.aggregate_id = std::to_string(order_id);
-  event.payload = payload;
+  event.payload = std::move(payload);
   event.request_id = actor.request_id;
-  events::enqueue(session, kOutboxTable, kProducer, event);
+  return event;
 }
 
-}  // namespace
-
-void record_history(mysql::Session& session, std::int64_t order_id,
-                    std::optional<std::int64_t> fulfilment_id, std::string_view from_status,
-                    std::string_view to_status, const Actor& actor) {
-  auto& insert = session.prepare(
-      "INSERT INTO ordering_order_history (order_id, fulfilment_id, from_status, to_status, "
-      "actor_account_id, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  std::optional<std::string_view> from;
-  if (!from_status.empty()) from = from_status;
-  std::optional<std::int64_t> actor_id;
-  if (actor.account_id != 0) actor_id = actor.account_id;
-  mysql::bind(insert, order_id, fulfilment_id, from, to_status, actor_id,
-              actor.reason.substr(0, 500), actor.request_id.substr(0, 64));
-  insert.executeUpdate();
+void enqueue(mysql::Session& session, std::string_view name, std::int64_t order_id,
+             const std::string& payload, const Actor& actor) {
+  events::enqueue(session, kOutboxTable, kProducer, order_event(name, order_id, payload, actor));
 }
 
-void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::string_view name,
-                        std::string_view from_status, const Actor& actor) {
+events::OutgoingEvent order_changed_event(const OrderRecord& order, std::string_view name,
+                                          std::string_view from_status, const Actor& actor) {
   huicai::events::v1::OrderChanged message;
   message.set_order_id(order.id);
   message.set_from_status(std::string(from_status));
@@ -90,7 +79,68 @@ void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::
   message.set_actor_account_id(actor.account_id);
   message.set_reason(actor.reason);
   message.set_budget_year(order.budget_year);
-  enqueue(session, name, order.id, message.SerializeAsString(), actor);
+  return order_event(name, order.id, message.SerializeAsString(), actor);
+}
+
+// The history row's bound values (7, in record_history's column order).
+void bind_history(sql::PreparedStatement& insert, int& index, std::int64_t order_id,
+                  std::optional<std::int64_t> fulfilment_id, std::string_view from_status,
+                  std::string_view to_status, const Actor& actor) {
+  std::optional<std::string_view> from;
+  if (!from_status.empty()) from = from_status;
+  std::optional<std::int64_t> actor_id;
+  if (actor.account_id != 0) actor_id = actor.account_id;
+  mysql::bind_one(insert, index++, order_id);
+  mysql::bind_one(insert, index++, fulfilment_id);
+  mysql::bind_one(insert, index++, from);
+  mysql::bind_one(insert, index++, to_status);
+  mysql::bind_one(insert, index++, actor_id);
+  mysql::bind_one(insert, index++, actor.reason.substr(0, 500));
+  mysql::bind_one(insert, index++, actor.request_id.substr(0, 64));
+}
+
+constexpr const char* kInsertHistory =
+    "INSERT INTO ordering_order_history (order_id, fulfilment_id, from_status, to_status, "
+    "actor_account_id, reason, request_id) VALUES ";
+constexpr const char* kHistoryRow = "(?, ?, ?, ?, ?, ?, ?)";
+
+}  // namespace
+
+void record_history(mysql::Session& session, std::int64_t order_id,
+                    std::optional<std::int64_t> fulfilment_id, std::string_view from_status,
+                    std::string_view to_status, const Actor& actor) {
+  static const std::string sql = std::string(kInsertHistory) + kHistoryRow;
+  auto& insert = session.prepare(sql);
+  int index = 1;
+  bind_history(insert, index, order_id, fulfilment_id, from_status, to_status, actor);
+  insert.executeUpdate();
+}
+
+void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::string_view name,
+                        std::string_view from_status, const Actor& actor) {
+  events::enqueue(session, kOutboxTable, kProducer,
+                  order_changed_event(order, name, from_status, actor));
+}
+
+void record_placements(mysql::Session& session, std::span<const PlacedOrder> placed) {
+  if (placed.empty()) return;
+  std::string sql = kInsertHistory;
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += kHistoryRow;
+  }
+  auto& insert = session.prepare(sql);
+  int index = 1;
+  std::vector<events::OutgoingEvent> changes;
+  for (const auto& [order, actor] : placed) {
+    bind_history(insert, index, order->id, std::nullopt, "", order->status, *actor);
+    changes.push_back(order_changed_event(*order, "order_placed", "", *actor));
+    if (order->status == to_string(OrderStatus::paid)) {
+      changes.push_back(order_changed_event(*order, "order_paid", "", *actor));
+    }
+  }
+  insert.executeUpdate();
+  events::enqueue_all(session, kOutboxTable, kProducer, changes);
 }
 
 void emit_fulfilment_changed(mysql::Session& session, const OrderRecord& order,

@@ -4,6 +4,7 @@
 // state change itself.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,14 @@ void record_history(mysql::Session& session, std::int64_t order_id,
 // "ordering.<name>.v1". The order must already carry its new status.
 void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::string_view name,
                         std::string_view from_status, const Actor& actor);
+
+// Orders just placed (a group written together, or one): their history rows in one INSERT and
+// their events (order_placed, and order_paid for an order paid at once) in another.
+struct PlacedOrder {
+  const OrderRecord* order = nullptr;
+  const Actor* actor = nullptr;
+};
+void record_placements(mysql::Session& session, std::span<const PlacedOrder> placed);
 
 // "fulfilment_shipped", "fulfilment_received", "fulfilment_accepted".
 void emit_fulfilment_changed(mysql::Session& session, const OrderRecord& order,

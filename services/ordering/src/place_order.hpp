@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <huicai/ordering/fund_math.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@
 
 namespace huicai::mysql {
 class Session;
+}
+namespace huicai::http {
+struct Response;
 }
 
 namespace huicai::ordering {
@@ -59,8 +63,33 @@ struct PlacementInput {
 
 // Returns the order as stored. Throws http::Problem for the buyer's mistakes (422 unknown or
 // delisted SKU, 409 stock / allowance / budget short, 409 price-changed when the total is not
-// the expected one).
+// the expected one). An input with remove_from_cart orders what its buyer's cart holds.
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input);
+
+// Orders that may be written in a group with others (placement_batcher.hpp): an employee's
+// personal orders. Orders drawing on an allowance or a unit's budget are placed alone: each
+// decides on a balance that the previous order of the same fund must already have taken from.
+bool may_place_in_group(const PlacementInput& input);
+
+// The group could not be written together (a SKU draws from harvest batches): place each order
+// alone. Thrown like any refusal: the caller's transaction rolls back.
+struct PlaceAlone : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Places a group of orders, each may_place_in_group and at most one cart order per buyer, in the
+// caller's transaction with ONE statement per table for all of them (orders, fulfilments, lines,
+// stock), returned in the order of `inputs`. Any order's refusal (a Problem), or PlaceAlone, fails
+// the whole group: the caller rolls back and places each alone, where refusals are answered.
+std::vector<OrderRecord> place_orders(mysql::Session& session,
+                                      const std::vector<const PlacementInput*>& inputs);
+
+// The 201 of a placed order, with its Location.
+http::Response placed_order_response(const OrderRecord& order);
+
+// The lines of the buyer's cart, locked (FOR UPDATE) until the order's transaction ends; 422
+// when it is empty or has too many lines.
+std::vector<PlacementLine> read_cart_lines(mysql::Session& session, const PlacementInput& input);
 
 // The year budgets and allowances are booked in: the calendar year in China (UTC+8).
 int current_budget_year();

@@ -57,24 +57,6 @@ PlacementInput placement_from(const http::Request& request, const ServiceState& 
   return input;
 }
 
-std::vector<PlacementLine> cart_lines(mysql::Session& session, std::int64_t account_id) {
-  auto& select = session.prepare(
-      "SELECT sku_id, quantity FROM ordering_cart_items WHERE account_id = ? ORDER BY sku_id "
-      "FOR UPDATE");
-  mysql::bind(select, account_id);
-  auto rows = mysql::query(select);
-  std::vector<PlacementLine> lines;
-  while (rows->next()) lines.push_back({rows->getInt64("sku_id"), rows->getInt64("quantity")});
-  if (lines.empty()) {
-    throw http::Problem(422, "cart-empty", "Cart is empty", "there is nothing in the cart");
-  }
-  if (lines.size() > kMaxOrderLines) {
-    throw http::Problem(422, "validation-failed", "Too many lines",
-                        "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
-  }
-  return lines;
-}
-
 // Read rules: the buyer, the unit's roles for unit orders, finance, auditors and operators.
 auth::AccessRule order_read_rule() {
   return auth::AccessRule::roles({{Role::employee, Scope::own_account},
@@ -158,19 +140,14 @@ boost::asio::awaitable<http::Response> place_order_route(State state, http::Requ
   input.catalog_version = co_await state->pricing.version();
   // READ COMMITTED: see place_order.hpp and docs/adr/0009. The key's row is written once, with
   // the response, just before the COMMIT (placement has no effect outside its transaction).
+  if (may_place_in_group(input)) {
+    // Written together with the orders arriving meanwhile; nullopt: the group failed, and this
+    // order is placed alone (where a refusal is answered).
+    if (auto response = co_await state->placements.place(request, input)) co_return *response;
+  }
   co_return co_await state->idempotency.run(
       request,
-      [&](mysql::Session& session) {
-        PlacementInput attempt = input;
-        if (attempt.remove_from_cart) {
-          attempt.lines = cart_lines(session, attempt.buyer_account_id);
-        }
-        auto order = place_order(session, attempt);
-        // Written straight to text: the same body as order_to_json, without building the value.
-        auto response = http::Response::json_text(201, order_json_text(order));
-        response.set_header("Location", "/v1/orders/" + std::to_string(order.id));
-        return response;
-      },
+      [&](mysql::Session& session) { return placed_order_response(place_order(session, input)); },
       mysql::Isolation::read_committed, http::Idempotency::ClaimAt::commit);
 }
 

@@ -19,6 +19,10 @@ ServiceState::ServiceState(app::Context& context_in)
     : context(context_in),
       idempotency(context_in.db(), "ordering_idempotency_keys"),
       pricing(context_in),
+      placements(context_in.db(), idempotency,
+                 PlacementGroupOptions{context_in.config().order_group_max,
+                                       context_in.config().order_groups_in_flight},
+                 &context_in.metrics()),
       sandbox(context_in.config().payment_sandbox_secret) {}
 
 CallbackDeliveryPolicy ServiceState::callback_policy() const {

@@ -13,6 +13,7 @@
 #include "callback_delivery.hpp"
 #include "order_events.hpp"
 #include "payment_channel.hpp"
+#include "placement_batcher.hpp"
 #include "pricing_cache.hpp"
 
 namespace huicai::http {
@@ -25,7 +26,8 @@ struct ServiceState {
   explicit ServiceState(app::Context& context);
   app::Context& context;
   http::Idempotency idempotency;
-  PricingCache pricing;  // what orders are priced from (pricing_cache.hpp)
+  PricingCache pricing;         // what orders are priced from (pricing_cache.hpp)
+  PlacementBatcher placements;  // personal orders written in groups (placement_batcher.hpp)
   SandboxChannel sandbox;
   // Null when HUICAI_PAYMENT_CALLBACK_WORKER is off (another instance delivers).
   std::unique_ptr<CallbackDeliveryWorker> callback_worker;

@@ -40,50 +40,70 @@ std::string new_uuid() {
 
 std::string enqueue(mysql::Session& session, std::string_view outbox_table,
                     std::string_view producer, const OutgoingEvent& event) {
+  return enqueue_all(session, outbox_table, producer, std::span(&event, 1)).front();
+}
+
+std::vector<std::string> enqueue_all(mysql::Session& session, std::string_view outbox_table,
+                                     std::string_view producer,
+                                     std::span<const OutgoingEvent> events) {
   const auto table = checked_table_name(outbox_table, "outbox table");
   // A service writes only its own outbox: "ordering" -> "ordering_outbox".
   if (table != std::string(producer) + "_outbox") {
     throw std::invalid_argument("producer \"" + std::string(producer) +
                                 "\" may only write its own outbox, not " + table);
   }
-  if (event.stream.empty() || event.stream.size() > 64 ||
-      event.stream.find_first_of("{}") != std::string::npos) {
-    throw std::invalid_argument("event stream must be 1-64 characters without braces");
+  for (const auto& event : events) {
+    if (event.stream.empty() || event.stream.size() > 64 ||
+        event.stream.find_first_of("{}") != std::string::npos) {
+      throw std::invalid_argument("event stream must be 1-64 characters without braces");
+    }
+    if (event.type.empty() || event.type.size() > 128) {
+      throw std::invalid_argument("event type must be 1-128 characters");
+    }
+    if (event.aggregate_id.size() > 64 || event.request_id.size() > 64) {
+      throw std::invalid_argument("aggregate_id and request_id are at most 64 characters");
+    }
   }
-  if (event.type.empty() || event.type.size() > 128) {
-    throw std::invalid_argument("event type must be 1-128 characters");
-  }
-  if (event.aggregate_id.size() > 64 || event.request_id.size() > 64) {
-    throw std::invalid_argument("aggregate_id and request_id are at most 64 characters");
-  }
-  auto event_id = new_uuid();
+  std::vector<std::string> event_ids;
+  if (events.empty()) return event_ids;
   const auto occurred = business_clock::now();
-  auto& insert = session.prepare(
-      "INSERT INTO " + table +
-      " (event_id, stream, event_type, aggregate_id, payload, request_id, occurred_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  mysql::bind(insert, event_id, event.stream, event.type, event.aggregate_id, event.payload,
-              event.request_id, utc_datetime(occurred));
+  const auto occurred_text = utc_datetime(occurred);
+  std::string sql = "INSERT INTO " + table +
+                    " (event_id, stream, event_type, aggregate_id, payload, request_id, "
+                    "occurred_at) VALUES ";
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+  }
+  auto& insert = session.prepare(sql);
+  int index = 1;
+  for (const auto& event : events) {
+    event_ids.push_back(new_uuid());
+    mysql::bind_one(insert, index++, event_ids.back());
+    mysql::bind_one(insert, index++, event.stream);
+    mysql::bind_one(insert, index++, event.type);
+    mysql::bind_one(insert, index++, event.aggregate_id);
+    mysql::bind_one(insert, index++, event.payload);
+    mysql::bind_one(insert, index++, event.request_id);
+    mysql::bind_one(insert, index++, occurred_text);
+  }
   insert.executeUpdate();
-  // The relay of this outbox in this process publishes the row as soon as it is committed,
-  // from this copy, without reading it back, in the order of the place taken here.
-  auto ticket = take_outbox_ticket(table);
-  if (ticket) {
-    CommittedEvent committed{
-        event_id,
-        event.stream,
-        event.type,
-        event.aggregate_id,
-        event.payload,
-        event.request_id,
-        std::chrono::duration_cast<std::chrono::microseconds>(occurred.time_since_epoch()).count()};
+  // The relay of this outbox in this process publishes the rows as soon as they are committed,
+  // from these copies, without reading them back, in the order of the places taken here.
+  const auto occurred_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(occurred.time_since_epoch()).count();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto ticket = take_outbox_ticket(table);
+    if (!ticket) continue;
+    const auto& event = events[i];
+    CommittedEvent committed{event_ids[i],  event.stream,     event.type, event.aggregate_id,
+                             event.payload, event.request_id, occurred_us};
     // Dropped unrun (rolled back, run again, outcome unknown), the effect drops the ticket,
     // which gives the place up.
     mysql::after_commit(session, [ticket, committed = std::move(committed)]() mutable {
       ticket->committed(std::move(committed));
     });
   }
-  return event_id;
+  return event_ids;
 }
 
 }  // namespace huicai::events

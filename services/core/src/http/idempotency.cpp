@@ -8,6 +8,7 @@
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
+#include <stdexcept>
 
 namespace huicai::http {
 namespace {
@@ -34,6 +35,7 @@ Response replay(const ExistingKey& existing) {
 
 Idempotency::Idempotency(mysql::Pool& pool, std::string table, std::chrono::seconds lease)
     : pool_(pool),
+      table_(table),
       lease_(lease),
       insert_sql_("INSERT INTO " + table +
                   " (account_id, idempotency_key, request_hash, status, response_status, "
@@ -161,9 +163,7 @@ void Idempotency::complete(mysql::Session& session, const IdempotencyClaim& clai
   }
 }
 
-boost::asio::awaitable<Response> Idempotency::run(const Request& request,
-                                                  std::function<Response(mysql::Session&)> work,
-                                                  mysql::Isolation isolation, ClaimAt claim_at) {
+IdempotencyClaim Idempotency::claim_of(const Request& request) {
   std::string key(request.header("idempotency-key"));
   if (key.empty() || key.size() > 255) {
     throw Problem(400, "idempotency-key-required", "Idempotency-Key required",
@@ -174,6 +174,42 @@ boost::asio::awaitable<Response> Idempotency::run(const Request& request,
   claimed.key = std::move(key);
   claimed.request_hash = request_hash(request);
   claimed.attempt_token = events::new_uuid();
+  return claimed;
+}
+
+void Idempotency::store_completed(mysql::Session& session,
+                                  const std::vector<IdempotencyClaim>& claims,
+                                  const std::vector<Response>& responses) const {
+  if (claims.size() != responses.size()) {
+    throw std::logic_error("store_completed: one response per claim");
+  }
+  if (claims.empty()) return;
+  std::string sql = "INSERT INTO " + table_ +
+                    " (account_id, idempotency_key, request_hash, status, response_status, "
+                    "response_body, attempt_token, lease_until) VALUES ";
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    sql += i == 0 ? "" : ", ";
+    sql += "(?, ?, ?, 'completed', ?, ?, ?, DATE_ADD(NOW(6), INTERVAL ? SECOND))";
+  }
+  auto& insert = session.prepare(sql);
+  const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
+  int index = 1;
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    mysql::bind_one(insert, index++, claims[i].account_id);
+    mysql::bind_one(insert, index++, claims[i].key);
+    mysql::bind_one(insert, index++, claims[i].request_hash);
+    mysql::bind_one(insert, index++, responses[i].status);
+    mysql::bind_one(insert, index++, responses[i].body);
+    mysql::bind_one(insert, index++, claims[i].attempt_token);
+    mysql::bind_one(insert, index++, lease_seconds);
+  }
+  insert.executeUpdate();
+}
+
+boost::asio::awaitable<Response> Idempotency::run(const Request& request,
+                                                  std::function<Response(mysql::Session&)> work,
+                                                  mysql::Isolation isolation, ClaimAt claim_at) {
+  IdempotencyClaim claimed = claim_of(request);
   // Claim, work and stored response in one transaction: a failure or a crash before the commit
   // leaves no claim behind. Named, not a temporary inside co_await (GCC 12).
   auto claim_first = [this, &claimed, &work](mysql::Session& session) -> Response {

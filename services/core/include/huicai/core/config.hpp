@@ -138,6 +138,11 @@ struct Config {
   // Ordering abuse limits: requests per account per minute (0 = no limit) on order placement,
   // payment intents and confirms, and after-sales requests; after-sales requests per fulfilment.
   std::size_t order_placements_per_minute = 30;
+  // Order placement in groups (ordering's placement_batcher.hpp): personal orders arriving while
+  // earlier ones are written are written together, at most this many in one transaction (1 = each
+  // alone), with at most this many groups being written at once.
+  std::size_t order_group_max = 32;
+  std::size_t order_groups_in_flight = 2;
   std::size_t payment_requests_per_minute = 30;
   std::size_t after_sales_requests_per_minute = 10;
   std::size_t after_sales_per_fulfilment = 3;

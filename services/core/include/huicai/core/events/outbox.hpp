@@ -8,8 +8,10 @@
 // (db/migrations/0002_core_selftest_events.sql is an example).
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace huicai::mysql {
 class Session;
@@ -29,6 +31,12 @@ struct OutgoingEvent {
 // Returns the generated event id (a UUID).
 std::string enqueue(mysql::Session& session, std::string_view outbox_table,
                     std::string_view producer, const OutgoingEvent& event);
+
+// The same for several events, in ONE multi-row INSERT (a group of orders written together);
+// their ids in the order given, and published in that order.
+std::vector<std::string> enqueue_all(mysql::Session& session, std::string_view outbox_table,
+                                     std::string_view producer,
+                                     std::span<const OutgoingEvent> events);
 
 // The Redis key of a logical stream, with a hash tag so Redis Cluster keeps it on one slot:
 // "ordering" -> "huicai:{ordering}:events".

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace huicai::mysql {
 class Pool;
@@ -64,6 +65,18 @@ class Idempotency {
   // SHA-256 (hex) of method, path and body: what "the same request" means.
   static std::string request_hash(const http::Request& request);
 
+  // The request's claim: its caller, Idempotency-Key (400 when the header is missing or longer
+  // than 255 bytes), request hash and a fresh attempt token.
+  static IdempotencyClaim claim_of(const http::Request& request);
+
+  // For works done together in one transaction (ordering's placement groups), ClaimAt::commit's
+  // write for all of them in ONE multi-row INSERT of completed rows, `responses[i]` for
+  // `claims[i]`. It does not sort out a key that is taken: any key already written (or being
+  // written by a concurrent attempt that then commits) fails the whole statement, and the caller
+  // rolls back and runs each work alone under run(), which answers a duplicate.
+  void store_completed(mysql::Session& session, const std::vector<IdempotencyClaim>& claims,
+                       const std::vector<http::Response>& responses) const;
+
  private:
   // Inside the transaction: nullopt when the key is ours to work under, otherwise the answer
   // (a replay) or a thrown 409 / 422.
@@ -81,6 +94,7 @@ class Idempotency {
                                          const http::Response* response);
 
   mysql::Pool& pool_;
+  std::string table_;
   std::chrono::seconds lease_;
   // The statements on `table`, built once (the connections cache them by text).
   std::string insert_sql_;
