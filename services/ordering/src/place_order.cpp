@@ -451,6 +451,7 @@ void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& draf
     }
   }
   std::vector<StockRequest> requests;
+  requests.reserve(by_sku.size());
   for (auto& [sku_id, request] : by_sku) requests.push_back(request);
   const bool grouped = drafts.size() > 1;
   const auto batched = [](const StockRequest& request) { return request.batched; };
@@ -470,6 +471,7 @@ void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& draf
 std::vector<OrderRecord> place_drafts(mysql::Session& session,
                                       const std::vector<const PlacementInput*>& inputs) {
   std::vector<std::vector<PlacementLine>> lines;
+  lines.reserve(inputs.size());
   for (const auto* input : inputs) {
     lines.push_back(
         normalized(input->remove_from_cart ? read_cart_lines(session, *input) : input->lines));
@@ -491,6 +493,7 @@ std::vector<OrderRecord> place_drafts(mysql::Session& session,
   for (const auto& draft : drafts) write_order_extras(session, draft);
   // 6. History and events, from the orders as written (not read back).
   std::vector<PlacedOrder> placed;
+  placed.reserve(drafts.size());
   for (const auto& draft : drafts) placed.push_back({&draft.order, &draft.input->actor});
   record_placements(session, placed);
   // 7. Stock last.

@@ -35,22 +35,22 @@ Response replay(const ExistingKey& existing) {
 
 Idempotency::Idempotency(mysql::Pool& pool, std::string table, std::chrono::seconds lease)
     : pool_(pool),
-      table_(table),
+      table_(std::move(table)),
       lease_(lease),
-      insert_sql_("INSERT INTO " + table +
+      insert_sql_("INSERT INTO " + table_ +
                   " (account_id, idempotency_key, request_hash, status, response_status, "
                   "response_body, attempt_token, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, "
                   "DATE_ADD(NOW(6), INTERVAL ? SECOND))"),
       select_sql_(
           "SELECT request_hash, status, response_status, response_body, lease_until < "
           "NOW(6) AS lease_expired FROM " +
-          table + " WHERE account_id = ? AND idempotency_key = ?"),
-      take_over_sql_("UPDATE " + table +
+          table_ + " WHERE account_id = ? AND idempotency_key = ?"),
+      take_over_sql_("UPDATE " + table_ +
                      " SET attempt_token = ?, lease_until = DATE_ADD(NOW(6), INTERVAL ? SECOND), "
                      "status = IF(?, 'completed', status), response_status = ?, response_body = ? "
                      "WHERE account_id = ? AND idempotency_key = ? AND status = 'in_progress' AND "
                      "lease_until < NOW(6)"),
-      complete_sql_("UPDATE " + table +
+      complete_sql_("UPDATE " + table_ +
                     " SET status = 'completed', response_status = ?, response_body = ? WHERE "
                     "account_id = ? AND idempotency_key = ? AND attempt_token = ? AND status = "
                     "'in_progress'") {}
