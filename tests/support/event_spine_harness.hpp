@@ -133,10 +133,12 @@ class EventSpineHarness {
       const std::string& group, const std::string& consumer_name,
       std::vector<std::string> event_types, BatchHook before_effect = {},
       std::chrono::milliseconds reclaim_after = std::chrono::seconds(30),
-      metrics::Registry* metrics = nullptr) {
+      metrics::Registry* metrics = nullptr,
+      std::chrono::milliseconds linger = std::chrono::milliseconds(0)) {
     auto options = consumer_options(group, consumer_name, reclaim_after);
     options.event_types = std::move(event_types);
     options.metrics = metrics;
+    options.linger = linger;
     return std::make_unique<events::Consumer>(
         pool, new_consumer_client(), options,
         events::BatchHandler([group, before_effect](mysql::Session& session,

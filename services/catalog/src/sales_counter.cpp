@@ -42,6 +42,7 @@ void start_sales_counter(app::Context& context) {
     options.consumer_name = events::this_process_consumer_name();
     options.processed_table = "catalog_processed_events";
     options.metrics = &context.metrics();
+    options.linger = context.config().events_linger;
     options.event_types = {kOrderPaidEvent};
     events::Consumer consumer(context.db(), context.dedicated_redis("catalog-sales"),
                               std::move(options), events::BatchHandler(&count_sales));

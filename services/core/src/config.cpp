@@ -364,6 +364,10 @@ const std::vector<Setting>& settings() {
                      "ordering: an approver may not approve orders of accounts it created this "
                      "many days ago or less",
                      Bounds{0, 36'500}),
+      HUICAI_SETTING(events_linger,
+                     "events: how long the audit, sales-counter and ledger consumers wait after "
+                     "a poll that did not fill a batch (0 = read again at once)",
+                     Bounds{0, 10'000}),
       // Settlement
       HUICAI_SETTING(ledger_consumer,
                      "settlement: run the consumer that posts ordering events to the ledger"),

@@ -53,6 +53,7 @@ void start_audit_consumers(app::Context& context) {
           options.consumer_name = events::this_process_consumer_name();
           options.processed_table = "identity_processed_events";
           options.metrics = &context.metrics();
+          options.linger = context.config().events_linger;
           // Only audit entries: the stream's other events cost this consumer no database work.
           options.event_types = {std::string(audit::kEventType)};
           events::Consumer consumer(context.db(), context.dedicated_redis("audit-" + stream),

@@ -49,7 +49,8 @@ void register_service(app::Context& context, http::Router& router) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {
           auto options = ledger_consumer_options();
-          options.metrics = &context.metrics();  // entries failing the envelope check
+          options.metrics = &context.metrics();             // entries failing the envelope check
+          options.linger = context.config().events_linger;  // statements need no live ledger
           events::Consumer consumer(context.db(), context.dedicated_redis("settlement-ledger"),
                                     std::move(options), ledger_handler(context.config()));
           co_await consumer.run();

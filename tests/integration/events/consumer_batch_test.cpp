@@ -2,10 +2,16 @@
 // processed-events rows; a batch that fails half-way is rolled back whole and its events are
 // applied once each; ids processed before are filtered out of a batch; events of types the
 // consumer does not declare cost it no database work at all.
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 #include <event_spine_harness.hpp>
 #include <huicai/core/errors.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <mutex>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -247,4 +253,47 @@ TEST_CASE("events of types the consumer does not declare cost it no database wor
   CHECK(handler_calls == 1);
   CHECK(processed_rows(spine, group) == 1);
   CHECK(spine.effects(group).amount_fen == 7);
+}
+
+TEST_CASE("a lingering consumer reads what arrived meanwhile in one batch", "[events][batch]") {
+  // The audit, sales-counter and ledger consumers linger (Config::events_linger): after a poll
+  // that did not fill a batch they wait before reading again, so a burst costs them one read,
+  // one transaction and one commit instead of one each per event.
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  const std::string group = "linger-" + spine.suffix;
+  std::mutex mutex;
+  std::vector<std::size_t> batch_sizes;
+  std::size_t applied = 0;
+  auto consumer = spine.make_batch_consumer(
+      group, "c1", {kSelftestEventType},
+      [&](std::span<const ReceivedEvent> batch, std::size_t index) {
+        std::lock_guard lock(mutex);
+        if (index == 0) batch_sizes.push_back(batch.size());
+        ++applied;
+      },
+      30s, nullptr, 2s);
+  const auto applied_now = [&] {
+    std::lock_guard lock(mutex);
+    return applied;
+  };
+  boost::asio::cancellation_signal stop;
+  auto running = boost::asio::co_spawn(
+      spine.io.executor(), consumer->run(),
+      boost::asio::bind_cancellation_slot(stop.slot(), boost::asio::use_future));
+
+  spine.enqueue(amounts(1, 1));
+  publish_all(spine);
+  REQUIRE(huicai::test::wait_until([&] { return applied_now() == 1; }, 10s));
+  // The consumer now lingers (2 s) after its batch of one: these five arrive meanwhile.
+  auto burst = amounts(5, 10);
+  spine.enqueue(burst);
+  publish_all(spine);
+  REQUIRE(huicai::test::wait_until([&] { return applied_now() == 6; }, 10s));
+  boost::asio::post(spine.io.executor(),
+                    [&] { stop.emit(boost::asio::cancellation_type::terminal); });
+  running.wait();
+  std::lock_guard lock(mutex);
+  CHECK(batch_sizes == std::vector<std::size_t>{1, 5});
+  CHECK(spine.effects(group).rows == 6);
 }

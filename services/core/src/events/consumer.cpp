@@ -453,6 +453,10 @@ boost::asio::awaitable<void> Consumer::run() {
         if (acknowledged > 0 && options_.after_batch) co_await options_.after_batch();
         if (failing) log_consumer_recovered(options_);
         failing = false;
+        if (options_.linger.count() > 0 && acknowledged < options_.batch_size) {
+          timer.expires_after(options_.linger);
+          co_await timer.async_wait(boost::asio::use_awaitable);
+        }
         continue;
       } catch (const boost::system::system_error& error) {
         if (error.code() == boost::asio::error::operation_aborted) throw;

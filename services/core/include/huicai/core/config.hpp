@@ -115,6 +115,12 @@ struct Config {
   // Catalog, 比质比价: how far above its market reference a SKU may be priced without an
   // operator-approved justification, in basis points (1000 = 10 %).
   std::uint32_t catalog_price_margin_bp = 1000;
+  // Events: consumers that need not be immediate (the identity audit, the catalog sales
+  // counter, the settlement ledger) wait this long after a poll that did not fill a batch, and
+  // so read fewer, larger batches: fewer wake-ups, Redis calls and commits (0 = read again at
+  // once). The aid totals' consumer feeds the live dashboard and never waits.
+  std::chrono::milliseconds events_linger{100};
+
   // Catalog: supplier self-applications per source address per hour (public route; beyond:
   // 429; 0 = no limit).
   std::size_t catalog_supplier_applications_per_ip_per_hour = 5;

@@ -56,6 +56,9 @@ struct ConsumerOptions {
   std::chrono::milliseconds reclaim_after{30'000};
   bool start_from_beginning = true;              // a new group reads the stream from "0"
   std::chrono::milliseconds error_backoff{500};  // run(): pause after MySQL/Redis failures
+  // run(): pause after a poll that did not fill a batch, so the next one reads more at once
+  // (Config::events_linger); 0 for a consumer whose effects someone waits for.
+  std::chrono::milliseconds linger{0};
   // Counts entries skipped as undecodable or failing the envelope check
   // (huicai_events_rejected_total{stream, group}); may be null.
   metrics::Registry* metrics = nullptr;
