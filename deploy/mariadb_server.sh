@@ -11,7 +11,11 @@ live_pid() {
   local file=$1 pid
   [ -s "$file" ] || return 1
   pid=$(cat "$file" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  # A pid file left behind may name a pid the system has since given to another process: a
+  # kernel thread (empty command line) is never one of ours, and cannot be stopped.
+  # (procfs reports every file's size as 0: read the command line instead of testing -s.)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -n "$(tr -d '\0' <"/proc/$pid/cmdline" 2>/dev/null)" ] && echo "$pid"
 }
 
 # Waits for process $1 to exit, up to $2 seconds.
