@@ -398,7 +398,8 @@ void insert_lines(mysql::Session& session, std::vector<OrderDraft>& drafts) {
   }
 }
 
-// Step 5 for one order: fund holds (and captures when already paid), approval request.
+// Step 5 for one order: fund holds (and captures when already paid), approval request, cart
+// clean-up.
 void write_order_extras(mysql::Session& session, const OrderDraft& draft) {
   const auto& input = *draft.input;
   const auto& order = draft.order;
@@ -418,32 +419,15 @@ void write_order_extras(mysql::Session& session, const OrderDraft& draft) {
                 static_cast<std::int64_t>(draft.timeout.count()));
     insert_approval.executeUpdate();
   }
-}
-
-// The cart lines the orders took, every cart of the group in one DELETE: the buyers' rows by
-// primary-key range, exactly the (buyer, SKU) pairs ordered. A line added to a cart since it was
-// read stays in it.
-void empty_carts(mysql::Session& session, const std::vector<OrderDraft>& drafts) {
-  std::vector<const OrderDraft*> carts;
-  std::size_t lines = 0;
-  for (const auto& draft : drafts) {
-    if (!draft.input->remove_from_cart) continue;
-    carts.push_back(&draft);
-    lines += draft.priced.size();
+  if (input.remove_from_cart) {
+    auto& remove =
+        session.prepare("DELETE FROM ordering_cart_items WHERE account_id = ? AND sku_id IN (" +
+                        value_rows("?", draft.priced.size()) + ")");
+    int index = 1;
+    mysql::bind_one(remove, index++, input.buyer_account_id);
+    for (const auto& line : draft.priced) mysql::bind_one(remove, index++, line.sku.sku_id);
+    remove.executeUpdate();
   }
-  if (carts.empty()) return;
-  auto& remove = session.prepare("DELETE FROM ordering_cart_items WHERE account_id IN (" +
-                                 value_rows("?", carts.size()) + ") AND (account_id, sku_id) IN (" +
-                                 value_rows("(?, ?)", lines) + ")");
-  int index = 1;
-  for (const auto* draft : carts) mysql::bind_one(remove, index++, draft->input->buyer_account_id);
-  for (const auto* draft : carts) {
-    for (const auto& line : draft->priced) {
-      mysql::bind_one(remove, index++, draft->input->buyer_account_id);
-      mysql::bind_one(remove, index++, line.sku.sku_id);
-    }
-  }
-  remove.executeUpdate();
 }
 
 // Step 7: stock last, in one UPDATE for every order's SKUs (quantities of a SKU summed): its rows
@@ -483,51 +467,14 @@ void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& draf
   }
 }
 
-// The carts of `buyers` (a group's cart orders, one per buyer), locked (FOR UPDATE) until the
-// transaction ends, in one SELECT.
-std::map<std::int64_t, std::vector<PlacementLine>> read_carts(
-    mysql::Session& session, const std::vector<std::int64_t>& buyers) {
-  std::map<std::int64_t, std::vector<PlacementLine>> carts;
-  if (buyers.empty()) return carts;
-  auto& select = session.prepare(
-      "SELECT account_id, sku_id, quantity FROM ordering_cart_items WHERE account_id IN (" +
-      value_rows("?", buyers.size()) + ") ORDER BY account_id, sku_id FOR UPDATE");
-  int index = 1;
-  for (const auto buyer : buyers) mysql::bind_one(select, index++, buyer);
-  auto rows = mysql::query(select);
-  while (rows->next()) {
-    carts[rows->getInt64(1)].push_back({rows->getInt64(2), rows->getInt64(3)});
-  }
-  return carts;
-}
-
-// What the buyer's cart orders; 422 when it is empty or has too many lines.
-std::vector<PlacementLine> cart_of(const std::map<std::int64_t, std::vector<PlacementLine>>& carts,
-                                   std::int64_t buyer) {
-  const auto found = carts.find(buyer);
-  if (found == carts.end() || found->second.empty()) {
-    throw http::Problem(422, "cart-empty", "Cart is empty", "there is nothing in the cart");
-  }
-  if (found->second.size() > kMaxOrderLines) {
-    throw http::Problem(422, "validation-failed", "Too many lines",
-                        "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
-  }
-  return found->second;
-}
-
 // Places the orders of `inputs` (a group written together, or one) in the caller's transaction.
 std::vector<OrderRecord> place_drafts(mysql::Session& session,
                                       const std::vector<const PlacementInput*>& inputs) {
-  std::vector<std::int64_t> cart_buyers;
-  for (const auto* input : inputs) {
-    if (input->remove_from_cart) cart_buyers.push_back(input->buyer_account_id);
-  }
-  const auto carts = read_carts(session, cart_buyers);
   std::vector<std::vector<PlacementLine>> lines;
   lines.reserve(inputs.size());
   for (const auto* input : inputs) {
-    lines.push_back(normalized(input->remove_from_cart ? cart_of(carts, input->buyer_account_id)
-                                                       : input->lines));
+    lines.push_back(
+        normalized(input->remove_from_cart ? read_cart_lines(session, *input) : input->lines));
   }
   // 1. Price every line from the catalog (or the pricing cache of it).
   const auto skus = priced_skus(session, inputs, lines);
@@ -544,7 +491,6 @@ std::vector<OrderRecord> place_drafts(mysql::Session& session,
   insert_lines(session, drafts);
   // 5. Fund holds, approval request, cart clean-up.
   for (const auto& draft : drafts) write_order_extras(session, draft);
-  empty_carts(session, drafts);
   // 6. History and events, from the orders as written (not read back).
   std::vector<PlacedOrder> placed;
   placed.reserve(drafts.size());
@@ -559,6 +505,24 @@ std::vector<OrderRecord> place_drafts(mysql::Session& session,
 }
 
 }  // namespace
+
+std::vector<PlacementLine> read_cart_lines(mysql::Session& session, const PlacementInput& input) {
+  auto& select = session.prepare(
+      "SELECT sku_id, quantity FROM ordering_cart_items WHERE account_id = ? ORDER BY sku_id "
+      "FOR UPDATE");
+  mysql::bind(select, input.buyer_account_id);
+  auto rows = mysql::query(select);
+  std::vector<PlacementLine> lines;
+  while (rows->next()) lines.push_back({rows->getInt64(1), rows->getInt64(2)});
+  if (lines.empty()) {
+    throw http::Problem(422, "cart-empty", "Cart is empty", "there is nothing in the cart");
+  }
+  if (lines.size() > kMaxOrderLines) {
+    throw http::Problem(422, "validation-failed", "Too many lines",
+                        "an order has at most " + std::to_string(kMaxOrderLines) + " lines");
+  }
+  return lines;
+}
 
 // Round trips of a personal order (READ COMMITTED, see the header), for one order or a group:
 // one SELECT of the stock rows' batch flag (prices from the pricing cache), one INSERT ...

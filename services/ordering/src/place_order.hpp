@@ -87,6 +87,10 @@ std::vector<OrderRecord> place_orders(mysql::Session& session,
 // The 201 of a placed order, with its Location.
 http::Response placed_order_response(const OrderRecord& order);
 
+// The lines of the buyer's cart, locked (FOR UPDATE) until the order's transaction ends; 422
+// when it is empty or has too many lines.
+std::vector<PlacementLine> read_cart_lines(mysql::Session& session, const PlacementInput& input);
+
 // The year budgets and allowances are booked in: the calendar year in China (UTC+8).
 int current_budget_year();
 
