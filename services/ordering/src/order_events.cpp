@@ -5,6 +5,7 @@
 #include <chrono>
 #include <huicai/core/business_clock.hpp>
 #include <huicai/core/events/outbox.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/order_state.hpp>
@@ -99,7 +100,7 @@ void bind_history(sql::PreparedStatement& insert, int& index, std::int64_t order
   mysql::bind_one(insert, index++, actor.request_id.substr(0, 64));
 }
 
-constexpr const char* kInsertHistory =
+constexpr std::string_view kInsertHistory =
     "INSERT INTO ordering_order_history (order_id, fulfilment_id, from_status, to_status, "
     "actor_account_id, reason, request_id) VALUES ";
 constexpr const char* kHistoryRow = "(?, ?, ?, ?, ?, ?, ?)";
@@ -124,12 +125,8 @@ void emit_order_changed(mysql::Session& session, const OrderRecord& order, std::
 
 void record_placements(mysql::Session& session, std::span<const PlacedOrder> placed) {
   if (placed.empty()) return;
-  std::string sql = kInsertHistory;
-  for (std::size_t i = 0; i < placed.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += kHistoryRow;
-  }
-  auto& insert = session.prepare(sql);
+  auto& insert = session.prepare(std::string(kInsertHistory) +
+                                 mysql::repeated(kHistoryRow, ", ", placed.size()));
   int index = 1;
   std::vector<events::OutgoingEvent> changes;
   for (const auto& [order, actor] : placed) {

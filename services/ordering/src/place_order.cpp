@@ -5,6 +5,7 @@
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/mysql/datetime_text.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/ordering/order_state.hpp>
@@ -92,16 +93,6 @@ int current_budget_year() {
 }
 
 namespace {
-
-// "(?, ?), (?, ?)" for a multi-row INSERT of `rows` rows.
-std::string value_rows(const std::string& row, std::size_t rows) {
-  std::string text;
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (i > 0) text += ", ";
-    text += row;
-  }
-  return text;
-}
 
 // One order decided and not yet written: its priced lines, its fund shares and where it starts.
 struct OrderDraft {
@@ -264,9 +255,9 @@ void insert_orders(mysql::Session& session, std::vector<OrderDraft>& drafts) {
       "INSERT INTO ordering_orders (buyer_account_id, buyer_kind, unit_id, unit_path, status, "
       "fund_plan, total_fen, personal_fen, allowance_fen, budget_fen, budget_year, line_count, "
       "note, expires_at, paid_at) VALUES " +
-      value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                 "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6)))",
-                 drafts.size()) +
+      mysql::repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "IF(?, DATE_ADD(NOW(6), INTERVAL ? SECOND), NULL), IF(?, NULL, NOW(6)))",
+                      ", ", drafts.size()) +
       returning);
   int index = 1;
   for (const auto& draft : drafts) {
@@ -318,7 +309,7 @@ void insert_fulfilments(mysql::Session& session, std::vector<OrderDraft>& drafts
   auto& insert = session.prepare(
       "INSERT INTO ordering_fulfilments (order_id, supplier_id, county_id, status, subtotal_fen) "
       "VALUES " +
-      value_rows("(?, ?, ?, ?, ?)", count) + returning);
+      mysql::repeated("(?, ?, ?, ?, ?)", ", ", count) + returning);
   int index = 1;
   std::map<std::int64_t, OrderRecord*> by_id;
   for (auto& draft : drafts) {
@@ -354,7 +345,7 @@ void insert_lines(mysql::Session& session, std::vector<OrderDraft>& drafts) {
       "supplier_id, county_id, category_id, product_title, sku_spec, sale_unit, "
       "net_weight_grams, quantity, unit_price_fen, line_total_fen, certified, certificate_id, "
       "certificate_number, campaign_id) VALUES " +
-      value_rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count) +
+      mysql::repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ", ", count) +
       " RETURNING id, order_id, sku_id, refunded_fen");
   int index = 1;
   std::map<std::int64_t, OrderRecord*> by_id;
@@ -422,7 +413,7 @@ void write_order_extras(mysql::Session& session, const OrderDraft& draft) {
   if (input.remove_from_cart) {
     auto& remove =
         session.prepare("DELETE FROM ordering_cart_items WHERE account_id = ? AND sku_id IN (" +
-                        value_rows("?", draft.priced.size()) + ")");
+                        mysql::repeated("?", ", ", draft.priced.size()) + ")");
     int index = 1;
     mysql::bind_one(remove, index++, input.buyer_account_id);
     for (const auto& line : draft.priced) mysql::bind_one(remove, index++, line.sku.sku_id);

@@ -5,6 +5,7 @@
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/events/relay_wakeup.hpp>
 #include <huicai/core/mysql/after_commit.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
@@ -68,13 +69,10 @@ std::vector<std::string> enqueue_all(mysql::Session& session, std::string_view o
   if (events.empty()) return event_ids;
   const auto occurred = business_clock::now();
   const auto occurred_text = utc_datetime(occurred);
-  std::string sql = "INSERT INTO " + table +
-                    " (event_id, stream, event_type, aggregate_id, payload, request_id, "
-                    "occurred_at) VALUES ";
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
-  }
-  auto& insert = session.prepare(sql);
+  auto& insert = session.prepare(
+      "INSERT INTO " + table +
+      " (event_id, stream, event_type, aggregate_id, payload, request_id, occurred_at) VALUES " +
+      mysql::repeated("(?, ?, ?, ?, ?, ?, ?)", ", ", events.size()));
   int index = 1;
   for (const auto& event : events) {
     event_ids.push_back(new_uuid());

@@ -6,6 +6,7 @@
 #include <huicai/core/events/outbox.hpp>
 #include <huicai/core/http/idempotency.hpp>
 #include <huicai/core/http/problem.hpp>
+#include <huicai/core/mysql/placeholders.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <stdexcept>
@@ -184,14 +185,12 @@ void Idempotency::store_completed(mysql::Session& session,
     throw std::logic_error("store_completed: one response per claim");
   }
   if (claims.empty()) return;
-  std::string sql = "INSERT INTO " + table_ +
-                    " (account_id, idempotency_key, request_hash, status, response_status, "
-                    "response_body, attempt_token, lease_until) VALUES ";
-  for (std::size_t i = 0; i < claims.size(); ++i) {
-    sql += i == 0 ? "" : ", ";
-    sql += "(?, ?, ?, 'completed', ?, ?, ?, DATE_ADD(NOW(6), INTERVAL ? SECOND))";
-  }
-  auto& insert = session.prepare(sql);
+  auto& insert = session.prepare(
+      "INSERT INTO " + table_ +
+      " (account_id, idempotency_key, request_hash, status, response_status, response_body, "
+      "attempt_token, lease_until) VALUES " +
+      mysql::repeated("(?, ?, ?, 'completed', ?, ?, ?, DATE_ADD(NOW(6), INTERVAL ? SECOND))", ", ",
+                      claims.size()));
   const auto lease_seconds = static_cast<std::int64_t>(lease_.count());
   int index = 1;
   for (std::size_t i = 0; i < claims.size(); ++i) {
