@@ -207,7 +207,8 @@ start_redis() {
 bind 127.0.0.1
 port $port
 protected-mode yes
-user default off
+# Off, with permissions: the append-only file is replayed as the default user (deploy/stack.sh).
+user default off ~* &* +@all -@admin -@dangerous
 user $redis_user on >$redis_password ~* &* +@all -@admin -@dangerous
 user replication on >multinode-replication +psync +replconf +ping
 user multinode on >multinode-admin ~* &* +@all

@@ -209,7 +209,11 @@ protected-mode yes
 # No anonymous access: the default user is off, the application signs in as its own ACL user
 # with a password. It may use keys, streams and scripts, not administer the server (no CONFIG,
 # ACL, DEBUG, SHUTDOWN, REPLICAOF) nor wipe or dump it (no FLUSHALL, FLUSHDB, KEYS, MIGRATE).
-user default off
+# The default user is off (nobody can sign in as it) but holds the application's permissions:
+# Redis 7.0 replays the append-only file as the default user and re-checks its permissions at
+# each EXEC, so with none it silently drops every MULTI/EXEC on restart, among them the effects
+# of every script that writes twice (feed sequence, login-failure counters).
+user default off ~* &* +@all -@admin -@dangerous
 user $redis_user on >$redis_password ~* &* +@all -@admin -@dangerous
 daemonize no
 pidfile $redis_pid

@@ -44,6 +44,10 @@ std::string anonymous_command(const std::string& command) {
 TEST_CASE("Redis refuses a connection without the password", "[redis][auth]") {
   CHECK(anonymous_command("PING").rfind("-NOAUTH", 0) == 0);
   CHECK(anonymous_command("SET huicai:{test}:anonymous 1").rfind("-NOAUTH", 0) == 0);
+  // The default user holds permissions (for the append-only file's replay) but is off: no
+  // password, empty or guessed, signs anyone in as it.
+  CHECK(anonymous_command("AUTH default \"\"").rfind("-WRONGPASS", 0) == 0);
+  CHECK(anonymous_command("AUTH default huicai-redis-dev").rfind("-WRONGPASS", 0) == 0);
 
   auto no_password = huicai::test::redis_test_options();
   no_password.password.clear();

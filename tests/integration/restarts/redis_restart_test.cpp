@@ -78,6 +78,35 @@ TEST_CASE("with Redis stopped commands fail fast, and once it is back the same c
   spine.redis_command({"DEL", key});
 }
 
+// A script that writes twice is kept in the append-only file as MULTI/EXEC. Redis 7.0 replays
+// that file as the default user and re-checks permissions at each EXEC: with the default user
+// off and without permissions it dropped them silently (the live feed's sequence and the login
+// failure counters went back in time on every restart).
+TEST_CASE("a script's writes and a MULTI/EXEC survive a Redis restart", "[redis][restart]") {
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  const auto counter = "huicai:{test}:restart-script:" + spine.suffix;
+  const auto pair = "huicai:{test}:restart-multi:" + spine.suffix;
+  const std::string count_script =
+      "local n = redis.call('INCR', KEYS[1]) redis.call('PEXPIRE', KEYS[1], 600000) return n";
+  for (int i = 0; i < 3; ++i) spine.redis_command({"EVAL", count_script, "1", counter});
+  spine.redis_command({"MULTI"});
+  spine.redis_command({"SET", pair, "written"});
+  spine.redis_command({"PEXPIRE", pair, "600000"});
+  spine.redis_command({"EXEC"});
+  REQUIRE(spine.redis_command({"GET", counter}).text == "3");
+  {
+    RedisOutage outage;
+    REQUIRE(wait_until([&] { return !spine.redis.connected(); }, 5s));
+    outage.end();
+    REQUIRE(wait_until([&] { return spine.redis.connected(); }, 15s));
+  }
+  CHECK(spine.redis_command({"GET", counter}).text == "3");
+  CHECK(spine.redis_command({"GET", pair}).text == "written");
+  CHECK(spine.redis_command({"PTTL", counter}).integer > 0);
+  spine.redis_command({"DEL", counter, pair});
+}
+
 TEST_CASE("200 events written while Redis is down are each consumed exactly once after it returns",
           "[events][restart]") {
   EventSpineHarness spine;
