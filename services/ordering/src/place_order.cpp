@@ -129,8 +129,15 @@ std::map<std::int64_t, OrderableSku> priced_skus(
       skus.insert_or_assign(sku_id, std::move(sku));
     }
   }
-  for (const auto sku_id : skus_in_batches(session, all_sku_ids)) {
-    if (auto found = skus.find(sku_id); found != skus.end()) found->second.stock_in_batches = true;
+  // An order alone needs to know which SKUs hold units in batches (it draws from them); a group
+  // does not read it: its reservation takes loose units only and fails on such a SKU
+  // (reserve_orders_stock).
+  if (inputs.size() == 1) {
+    for (const auto sku_id : skus_in_batches(session, all_sku_ids)) {
+      if (auto found = skus.find(sku_id); found != skus.end()) {
+        found->second.stock_in_batches = true;
+      }
+    }
   }
   return skus;
 }
@@ -426,6 +433,8 @@ void write_order_extras(mysql::Session& session, const OrderDraft& draft) {
 // stored responses and the COMMIT). SKUs with harvest batches then draw the same units from their
 // oldest open batches, order by order: only an order placed alone may do that (a batch's draw
 // reads what the reservation left of the SKU's pre-sale units, which assumes one order's line).
+// A group takes loose units only and, on a SKU that is short or holds units in batches, is
+// placed alone instead: so it never reads the batch flag beforehand.
 void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& drafts) {
   std::map<std::int64_t, StockRequest> by_sku;
   std::vector<CampaignTake> campaign_takes;
@@ -450,12 +459,14 @@ void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& draf
     throw PlaceAlone("a SKU of the group draws from harvest batches");
   }
   take_campaign_caps(session, campaign_takes);
-  reserve_all_stock(session, requests);
-  if (!grouped) {
-    draw_from_batches(session, drafts.front().order, requests);
-  } else if (std::any_of(requests.begin(), requests.end(), batched)) {
-    throw PlaceAlone("a first harvest batch of a SKU of the group arrived while it was priced");
+  if (grouped) {
+    if (!reserve_loose_stock(session, requests)) {
+      throw PlaceAlone("a SKU of the group is short, holds units in batches or has no stock");
+    }
+    return;
   }
+  reserve_all_stock(session, requests);
+  draw_from_batches(session, drafts.front().order, requests);
 }
 
 // Places the orders of `inputs` (a group written together, or one) in the caller's transaction.
@@ -516,10 +527,10 @@ std::vector<PlacementLine> read_cart_lines(mysql::Session& session, const Placem
 }
 
 // Round trips of a personal order (READ COMMITTED, see the header), for one order or a group:
-// one SELECT of the stock rows' batch flag (prices from the pricing cache), one INSERT ...
-// RETURNING each for the orders, their fulfilments and their lines, one INSERT each for history
-// and outbox, one stock UPDATE for every SKU; the caller adds the stored responses and the
-// COMMIT. Nothing written is read back.
+// for one order, one SELECT of the stock rows' batch flag (prices from the pricing cache); one
+// INSERT ... RETURNING each for the orders, their fulfilments and their lines, one INSERT each
+// for history and outbox, one stock UPDATE for every SKU; the caller adds the stored responses
+// and the COMMIT. Nothing written is read back.
 OrderRecord place_order(mysql::Session& session, const PlacementInput& input) {
   return std::move(place_drafts(session, {&input}).front());
 }

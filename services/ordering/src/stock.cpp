@@ -24,7 +24,10 @@ namespace {
 // they read the values before this statement (MariaDB assigns left to right);
 // CHECK (batch_available + presale_available <= available) keeps a SKU priced as without
 // batches (0 for both) to its loose units.
-int run_reservation(mysql::Session& session, const std::vector<StockRequest>& requests) {
+// `loose_only`: every request takes loose units, and a SKU that holds units in batches now is
+// not changed (it counts as missing).
+int run_reservation(mysql::Session& session, const std::vector<StockRequest>& requests,
+                    bool loose_only = false) {
   const bool one = requests.size() == 1;
   std::string when;
   std::string in;
@@ -39,7 +42,8 @@ int run_reservation(mysql::Session& session, const std::vector<StockRequest>& re
       "LEAST(" +
       quantity + ", batch_available), available = available - " + quantity +
       ", reserved = reserved + " + quantity + ", version = version + 1 WHERE sku_id " +
-      (one ? std::string("= ? AND available >= ?") : "IN (" + in + ")"));
+      (one ? std::string("= ? AND available >= ?") : "IN (" + in + ")") +
+      (loose_only ? " AND batch_available + presale_available = 0" : ""));
   int index = 1;
   for (int pass = 0; pass < 4; ++pass) {
     for (const auto& request : requests) {
@@ -84,6 +88,11 @@ void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& reque
     // A first batch arrived after the order was priced: take from the batches after all.
     for (auto& request : requests) request.batched = true;
   }
+}
+
+bool reserve_loose_stock(mysql::Session& session, const std::vector<StockRequest>& requests) {
+  if (requests.empty()) return true;
+  return run_reservation(session, requests, true) == static_cast<int>(requests.size());
 }
 
 std::set<std::int64_t> skus_in_batches(mysql::Session& session,

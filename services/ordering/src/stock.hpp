@@ -35,6 +35,12 @@ struct StockRequest {
 // batch arrived meanwhile and the loose units do not cover it, every request is retried once as
 // batched (the failed statement changed nothing), so `requests` may come back marked batched.
 void reserve_all_stock(mysql::Session& session, std::vector<StockRequest>& requests);
+// Reserves every request from loose units in ONE UPDATE, for orders priced without knowing
+// whether their SKUs hold units in batches (a group's). False when a SKU is short, holds units
+// in batches now or has no stock row: the caller rolls its transaction back (the other SKUs
+// may have been changed) and places its orders alone, which decides and answers each case.
+[[nodiscard]] bool reserve_loose_stock(mysql::Session& session,
+                                       const std::vector<StockRequest>& requests);
 // The SKUs of `sku_ids` whose stock row holds units in batches now (batch_available or
 // presale_available above 0): StockRequest::batched when the order was priced without reading
 // ordering_stock (prices from the pricing cache), in one SELECT by primary key.
