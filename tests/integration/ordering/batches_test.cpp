@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <huicai/core/metrics.hpp>
 #include <thread>
 
 #include "ordering_world.hpp"
@@ -437,6 +439,57 @@ TEST_CASE("units on hand are sold before a pre-sale batch: harvested, then loose
   CHECK(batch_books(*supplier, catalog.sku_a) == Books{{2, 0, 0}, {3, 2, 0}});
   CHECK(world.available(catalog.sku_a) == 7);
   check_stock_books(world, catalog.sku_a);
+}
+
+// Orders that arrive together are written as one group (docs/adr/0031), which does not look
+// at batches: its reservation takes loose units only and must give way on a SKU that holds
+// batches, so each order is placed alone and takes the harvested units first.
+TEST_CASE("orders placed at once on a SKU with loose units and a batch take the batch first",
+          "[ordering][batches][groups]") {
+  World world;
+  constexpr std::int64_t kLoose = 100;
+  auto catalog = world.make_catalog(kLoose, 1000);
+  auto app = start_app();
+  auto supplier = client_for(*app, supplier_staff(catalog.supplier_a));
+  const auto batches = "/v1/inventory/" + std::to_string(catalog.sku_a) + "/batches";
+  const auto groups_placed_alone = [&] {
+    return app->context()
+        .metrics()
+        .counter("huicai_order_groups_total", {{"outcome", "place_alone"}})
+        .value();
+  };
+  constexpr int kBuyers = 12;  // 1 unit each: 6 from the round's batch, then 6 loose
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int i = 0; i < kBuyers; ++i) clients.push_back(client_for(*app, employee()));
+  using Books = std::vector<std::array<std::int64_t, 3>>;
+  Books expected;
+  // Until a group met the batch and gave way (released at once, the first round nearly always
+  // has one); every round is checked in full.
+  for (int round = 0; round < 5 && groups_placed_alone() == 0; ++round) {
+    answer(supplier->post(batches, batch_body(6, date_in_days(world, -30 + round))), 201);
+    expected.push_back({0, 6, 0});
+    std::atomic<bool> go{false};
+    std::vector<int> statuses(kBuyers, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kBuyers; ++i) {
+      threads.emplace_back([&, i] {
+        while (!go.load()) std::this_thread::yield();
+        statuses[i] = clients[i]
+                          ->post("/v1/orders", order_body(catalog, 1, 0),
+                                 key("bgroup-" + world.suffix + "-" + std::to_string(round) + "-" +
+                                     std::to_string(i)))
+                          .status;
+      });
+    }
+    go = true;
+    for (auto& thread : threads) thread.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 201) == kBuyers);
+    CHECK(batch_books(*supplier, catalog.sku_a) == expected);
+    CHECK(world.available(catalog.sku_a) == kLoose - 6 * (round + 1));
+    CHECK(world.reserved(catalog.sku_a) == kBuyers * (round + 1));
+    check_stock_books(world, catalog.sku_a);
+  }
+  CHECK(groups_placed_alone() > 0);
 }
 
 TEST_CASE("64 concurrent buyers over two batches and a pre-sale cap: exactly what exists is sold",
