@@ -50,6 +50,7 @@
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/core/mysql/statement.hpp>
 #include <huicai/core/redis/client.hpp>
+#include <utility>
 
 #include "events/sql_names.hpp"
 #include "huicai/events/v1/envelope.pb.h"
@@ -335,18 +336,28 @@ boost::asio::awaitable<std::optional<std::size_t>> Relay::publish_committed(
   auto streams = distinct_streams(rows);
   if (!co_await streams_intact(std::move(streams))) co_return std::nullopt;
   auto sent = co_await send_rows(redis_, rows);
-  std::vector<std::string> published;
-  for (auto index : sent.accepted) published.push_back(rows[index].envelope.event_id());
-  if (!published.empty()) {
-    const auto table = options_.outbox_table;
-    auto mark = [table, published](mysql::Session& session) {
-      mark_published_events(session, table, published);
-    };
-    // READ COMMITTED like the transactions that write most outbox rows (orders, payment
-    // callbacks): a pool connection then switches no isolation level for it.
-    co_await pool_.transaction(mark, mysql::Isolation::read_committed);
+  if (unmarked_.empty() && !sent.accepted.empty()) {
+    unmarked_since_ = std::chrono::steady_clock::now();
   }
+  for (auto index : sent.accepted) unmarked_.push_back(rows[index].envelope.event_id());
   co_return finish(sent.accepted.size(), rows.size(), sent.failure);
+}
+
+boost::asio::awaitable<void> Relay::mark_committed() {
+  auto published = std::exchange(unmarked_, {});
+  const auto table = options_.outbox_table;
+  auto mark = [table, published = std::move(published)](mysql::Session& session) {
+    mark_published_events(session, table, published);
+  };
+  // READ COMMITTED like the transactions that write most outbox rows (orders, payment
+  // callbacks): a pool connection then switches no isolation level for it.
+  co_await pool_.transaction(mark, mysql::Isolation::read_committed);
+}
+
+bool Relay::marks_due(bool took_events, bool polling) const {
+  if (unmarked_.empty()) return false;
+  return !took_events || polling || unmarked_.size() >= options_.batch_size ||
+         std::chrono::steady_clock::now() - unmarked_since_ >= options_.mark_linger;
 }
 
 std::size_t Relay::finish(std::size_t accepted, std::size_t rows, const std::string& failure) {
@@ -428,12 +439,16 @@ boost::asio::awaitable<void> Relay::run() {
         auto committed = wakeup->take_committed();
         // Copies the wakeup could not keep: their rows must go out before anything later.
         if (committed.dropped) committed_path = false;
-        if (committed_path && !committed.events.empty()) {
+        const bool took_events = committed_path && !committed.events.empty();
+        if (took_events) {
           const auto published = co_await publish_committed(std::move(committed.events));
           if (!published) committed_path = false;  // a stream was lost: the poll goes first
         }
+        const bool polling = !committed_path || Clock::now() >= next_poll;
+        // Marked before a poll: it would take them for unpublished rows.
+        if (marks_due(took_events, polling)) co_await mark_committed();
         bool more = false;
-        if (!committed_path || Clock::now() >= next_poll) {
+        if (polling) {
           std::optional<std::string> committed_before;
           if (committed_path) {
             // Rows younger than the grace belong to the committed path of whoever wrote them.
@@ -448,9 +463,14 @@ boost::asio::awaitable<void> Relay::run() {
         if (failing) log_relay_recovered(options_.producer);
         failing = false;
         if (!more) {
-          wait = std::max(
-              std::chrono::milliseconds{0},
-              std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - Clock::now()));
+          // Unmarked rows are marked when the wait ends with nothing new, at the latest after
+          // mark_linger.
+          const auto until = unmarked_.empty()
+                                 ? next_poll
+                                 : std::min(next_poll, unmarked_since_ + options_.mark_linger);
+          wait =
+              std::max(std::chrono::milliseconds{0},
+                       std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
           idle = true;
         }
       } catch (const boost::system::system_error& error) {
@@ -478,6 +498,16 @@ boost::asio::awaitable<void> Relay::run() {
     }
   } catch (const boost::system::system_error& error) {
     if (error.code() != boost::asio::error::operation_aborted) throw;
+  }
+  // Stopping: what was published is marked before the process ends (the app waits for its
+  // background loops), or a relay would send it again after the restart.
+  if (unmarked_.empty()) co_return;
+  co_await boost::asio::this_coro::reset_cancellation_state();
+  try {
+    co_await mark_committed();
+  } catch (const std::exception& error) {
+    log_relay_failure(options_.producer,
+                      error.what());  // the rows go out again: dropped as repeats
   }
 }
 

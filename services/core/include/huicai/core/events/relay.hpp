@@ -42,6 +42,12 @@ struct RelayOptions {
   // publishing, a tool without a relay) it claims. A committed path slower than this only
   // publishes a row twice, which consumers drop by event id.
   std::chrono::milliseconds committed_grace{2'000};
+  // The committed path marks what it published in one transaction for several batches while
+  // more keeps coming: at the latest this long after the first unmarked one, at once when a
+  // wakeup brings nothing new, before a poll and at batch_size unmarked rows (0 = a mark
+  // transaction, and its commit, after every batch). Well under committed_grace: a poll would
+  // otherwise take the unmarked rows for unpublished and send them again.
+  std::chrono::milliseconds mark_linger{50};
   // How long a claimed row belongs to this relay. After that another relay may publish it. A
   // batch (claim, XADD, mark) normally takes milliseconds and Redis's command timeout bounds the
   // XADD: keep the lease well above that timeout; a batch slower than its lease only publishes
@@ -80,10 +86,16 @@ class Relay {
   boost::asio::awaitable<std::size_t> claim_and_publish(
       std::optional<std::string> committed_before);
   // The committed path: publishes events this process committed, from their copies, without
-  // reading or claiming their rows; nothing when a stream was lost (its window is unpublished
-  // again and the poll must go first).
+  // reading or claiming their rows, and leaves them to mark_committed (unmarked_); nothing when
+  // a stream was lost (its window is unpublished again and the poll must go first).
   boost::asio::awaitable<std::optional<std::size_t>> publish_committed(
       std::vector<CommittedEvent> events);
+  // Marks every row in unmarked_ published, in one transaction. When it fails the rows stay
+  // unpublished in the outbox, and a poll sends them again (consumers drop the repeat).
+  boost::asio::awaitable<void> mark_committed();
+  // Whether the unmarked rows are marked now (mark_linger): `took_events` says whether this round
+  // of the loop published anything on the committed path, `polling` whether a poll follows.
+  bool marks_due(bool took_events, bool polling) const;
   // False when Redis lost one of `streams` (its window is then unpublished again).
   boost::asio::awaitable<bool> streams_intact(std::vector<std::string> streams);
   // After a batch went to Redis: counts it, and throws ServiceUnavailable when Redis refused
@@ -98,6 +110,9 @@ class Relay {
   std::string relay_id_;               // claimed_by value of this relay
   std::vector<std::string> streams_;   // streams this relay has published to (marker checks)
   bool released_dead_leases_ = false;  // done once, by the first batch that reaches MariaDB
+  // Event ids the committed path published and has not marked yet, and since when.
+  std::vector<std::string> unmarked_;
+  std::chrono::steady_clock::time_point unmarked_since_;
 };
 
 }  // namespace huicai::events
