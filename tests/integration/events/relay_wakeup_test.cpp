@@ -5,6 +5,7 @@
 #include <background_loop.hpp>
 #include <catch2/catch.hpp>
 #include <event_spine_harness.hpp>
+#include <huicai/core/metrics.hpp>
 #include <set>
 #include <thread>
 
@@ -105,4 +106,73 @@ TEST_CASE("a row committed by a process without a relay is published by the poll
   std::multiset<std::string> published;
   for (const auto& envelope : spine.stream_envelopes()) published.insert(envelope.event_id());
   CHECK(published == std::multiset<std::string>{own, foreign});
+}
+
+// The committed path marks what it published in one transaction while more keeps coming
+// (RelayOptions::mark_linger): fewer commits under load, and the marks still follow at rest and
+// when the relay stops.
+TEST_CASE("the relay marks published rows together, at rest within its linger, and at stop",
+          "[events]") {
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  // How many different published_at the rows have: one mark transaction writes one.
+  const auto marks = [&spine] {
+    const std::string aggregate = spine.aggregate_id();
+    return spine.io.run<long long>([&]() -> boost::asio::awaitable<long long> {
+      co_return co_await spine.pool.run([&](huicai::mysql::Session& session) {
+        auto& select = session.prepare(
+            "SELECT COUNT(DISTINCT published_at) FROM core_selftest_outbox WHERE aggregate_id = ?");
+        huicai::mysql::bind(select, aggregate);
+        auto row = huicai::mysql::query(select);
+        row->next();
+        return static_cast<long long>(row->getInt64(1));
+      });
+    });
+  };
+  auto options = spine.relay_options();
+  options.idle_poll = 120s;  // no poll: only the committed path and its marks act
+
+  huicai::metrics::Registry metrics;
+  const auto metric = [&metrics](const std::string& name) {
+    return metrics.counter(name, {{"producer", "core_selftest"}}).value();
+  };
+
+  SECTION("rows published one after another wait for one mark, which the stop writes") {
+    options.mark_linger = 120s;
+    Relay relay(spine.pool, spine.redis, options, &metrics);
+    BackgroundLoop relaying(spine.io, relay.run());
+    // A first row makes the stream (the relay finds its marker missing and lets the poll, which
+    // marks what it publishes at once, go first); after it commits go the committed way.
+    spine.enqueue({0});
+    REQUIRE(wait_until([&] { return spine.outbox_rows(true) == 0; }, 10s, 5ms));
+    REQUIRE(
+        wait_until([&] { return metric("huicai_outbox_relay_committed_path") == 1; }, 10s, 5ms));
+    spine.enqueue({1});
+    REQUIRE(wait_until(
+        [&] {
+          return spine.redis_command({"XLEN", spine.key()}).integer == 2;
+        },
+        10s, 5ms));
+    spine.enqueue({2});
+    REQUIRE(wait_until(
+        [&] {
+          return spine.redis_command({"XLEN", spine.key()}).integer == 3;
+        },
+        10s, 5ms));
+    CHECK(spine.outbox_rows(true) == 2);  // published, not marked yet
+    CHECK(metric("huicai_outbox_marks_total") == 0);
+    relaying.stop();
+    CHECK(spine.outbox_rows(true) == 0);
+    CHECK(marks() == 2);  // the first row's, and one for the two others
+    CHECK(metric("huicai_outbox_marks_total") == 1);
+  }
+  SECTION("at rest a published row is marked within the linger") {
+    options.mark_linger = 200ms;
+    Relay relay(spine.pool, spine.redis, options);
+    BackgroundLoop relaying(spine.io, relay.run());
+    spine.enqueue({1});
+    REQUIRE(wait_until([&] { return spine.outbox_rows(true) == 0; }, 10s, 5ms));
+    relaying.stop();
+    CHECK(spine.redis_command({"XLEN", spine.key()}).integer == 1);
+  }
 }

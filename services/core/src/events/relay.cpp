@@ -272,6 +272,14 @@ Relay::Relay(mysql::Pool& pool, redis::Client& redis, RelayOptions options,
                        "counter");
     metrics_->describe("huicai_outbox_relay_errors_total",
                        "Outbox relay batches that failed (MySQL or Redis unavailable)", "counter");
+    metrics_->describe("huicai_outbox_marks_total",
+                       "Transactions that marked rows the committed path published (several "
+                       "batches each under load)",
+                       "counter");
+    metrics_->describe("huicai_outbox_relay_committed_path",
+                       "1 while the relay publishes this process's commits at once, 0 while it "
+                       "catches up by polls (after a start or a failure)",
+                       "gauge");
   }
 }
 
@@ -352,6 +360,7 @@ boost::asio::awaitable<void> Relay::mark_committed() {
   // READ COMMITTED like the transactions that write most outbox rows (orders, payment
   // callbacks): a pool connection then switches no isolation level for it.
   co_await pool_.transaction(mark, mysql::Isolation::read_committed);
+  count(metrics_, "huicai_outbox_marks_total", options_.producer);
 }
 
 bool Relay::marks_due(bool took_events, bool polling) const {
@@ -427,6 +436,13 @@ boost::asio::awaitable<void> Relay::run() {
     // Meanwhile the copies handed over are dropped; their rows are in the outbox.
     bool committed_path = false;
     bool failing = false;
+    const auto show_committed_path = [this](bool on) {
+      if (metrics_) {
+        metrics_->set_gauge("huicai_outbox_relay_committed_path", {{"producer", options_.producer}},
+                            on ? 1 : 0);
+      }
+    };
+    show_committed_path(false);
     for (;;) {
       std::chrono::milliseconds wait{0};
       bool idle = false;
@@ -489,6 +505,7 @@ boost::asio::awaitable<void> Relay::run() {
         wait = options_.error_backoff;
         count(metrics_, "huicai_outbox_relay_errors_total", options_.producer);
       }
+      show_committed_path(committed_path);
       if (idle) {
         co_await wakeup->wait(wait);
       } else if (wait.count() > 0) {
