@@ -61,6 +61,7 @@ void require_expected_total(const std::vector<PricedLine>& priced, std::int64_t 
                             std::optional<std::int64_t> expected_total_fen) {
   if (!expected_total_fen || *expected_total_fen == total_fen) return;
   std::vector<QuotedLine> quote;
+  quote.reserve(priced.size());
   for (const auto& line : priced) {
     quote.push_back(
         {line.sku.sku_id, line.quantity, line.sku.price_fen, line.line_total_fen, true});
