@@ -1,14 +1,18 @@
 // Redis losing its data (found by the chaos run's "wipe Redis" fault, docs/chaos.md): events
 // published but not yet consumed went with the stream. The relay notices its marker is gone and
 // publishes the window again; consumers deduplicate, so exactly the lost events take effect.
+#include <background_loop.hpp>
 #include <catch2/catch.hpp>
 #include <event_spine_harness.hpp>
 #include <huicai/core/events/outbox.hpp>
+#include <huicai/core/metrics.hpp>
 #include <optional>
 
 using namespace std::chrono_literals;
 using huicai::events::Relay;
+using huicai::test::BackgroundLoop;
 using huicai::test::EventSpineHarness;
+using huicai::test::wait_until;
 
 TEST_CASE("events lost with Redis's data are published again and take effect exactly once",
           "[events]") {
@@ -70,4 +74,50 @@ TEST_CASE("after Redis lost a stream, its window goes out again before the row t
   std::vector<std::string> published;
   for (const auto& envelope : spine.stream_envelopes()) published.push_back(envelope.event_id());
   CHECK(published == ids);
+}
+
+// The relay marks what it published a little later, together (RelayOptions::mark_linger). Rows
+// sent but not marked when Redis lost the stream must go out again too: marked after the loss was
+// found, they would look published and be lost for good (found by the chaos run's wipe-redis).
+TEST_CASE("rows published but not yet marked when Redis lost the stream are published again",
+          "[events]") {
+  EventSpineHarness spine;
+  REQUIRE(spine.redis_connected());
+  huicai::metrics::Registry metrics;
+  auto options = spine.relay_options();
+  options.idle_poll = 50ms;
+  options.mark_linger = 120s;            // nothing is marked before the loss is found
+  options.stream_check_interval = 120s;  // found by the next batch's check, not the timer
+  Relay relay(spine.pool, spine.redis, options, &metrics);
+  BackgroundLoop relaying(spine.io, relay.run());
+  // The stream exists and the relay publishes commits at once.
+  const auto first = spine.enqueue({1});
+  REQUIRE(wait_until([&] { return spine.outbox_rows(true) == 0; }, 10s, 5ms));
+  REQUIRE(wait_until(
+      [&] {
+        return metrics
+                   .counter("huicai_outbox_relay_committed_path", {{"producer", "core_selftest"}})
+                   .value() == 1;
+      },
+      10s, 5ms));
+  const auto sent = spine.enqueue({2});
+  REQUIRE(wait_until(
+      [&] {
+        return spine.redis_command({"XLEN", spine.key()}).integer == 2;
+      },
+      10s, 5ms));
+  REQUIRE(spine.outbox_rows(true) == 1);  // sent, not marked
+  spine.redis_command({"DEL", spine.key(), spine.key() + ":relay-marker"});
+  // The next commit finds the loss; every row goes out again, in order.
+  const auto later = spine.enqueue({3});
+  REQUIRE(wait_until(
+      [&] {
+        return spine.redis_command({"XLEN", spine.key()}).integer >= 3;
+      },
+      10s, 5ms));
+  relaying.stop();
+  std::vector<std::string> published;
+  for (const auto& envelope : spine.stream_envelopes()) published.push_back(envelope.event_id());
+  CHECK(published == std::vector<std::string>{first.front(), sent.front(), later.front()});
+  CHECK(spine.outbox_rows(true) == 0);
 }

@@ -403,6 +403,11 @@ boost::asio::awaitable<std::optional<std::size_t>> Relay::republish_lost_streams
   auto replies = co_await redis_.pipeline(std::move(checks));
   auto lost = lost_streams(streams, replies);
   if (lost.empty()) co_return std::nullopt;
+  // Rows the committed path sent but has not marked yet may have gone with the stream: they stay
+  // unpublished (not marked after this check, which would hide them from the poll that now
+  // sends the window again). A row of a stream that was not lost goes out twice: dropped as a
+  // repeat.
+  unmarked_.clear();
   // The marker is set already: a crash or a failed UPDATE here loses this republish (the
   // window stays published); accepted for a race-free check between concurrent relays.
   const auto table = options_.outbox_table;
