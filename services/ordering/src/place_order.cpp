@@ -435,7 +435,7 @@ void write_order_extras(mysql::Session& session, const OrderDraft& draft) {
 // oldest open batches, order by order: only an order placed alone may do that (a batch's draw
 // reads what the reservation left of the SKU's pre-sale units, which assumes one order's line).
 // A group takes loose units only and, on a SKU that is short or holds units in batches, is
-// placed alone instead: so it never reads the batch flag beforehand.
+// placed alone instead: so it needs no SELECT of the batch flag of its own beforehand.
 void reserve_orders_stock(mysql::Session& session, std::vector<OrderDraft>& drafts) {
   std::map<std::int64_t, StockRequest> by_sku;
   std::vector<CampaignTake> campaign_takes;

@@ -67,6 +67,7 @@ TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidsta
   // The feed opens over a real socket, which headless Chromium's virtual time does not wait
   // for: on a loaded machine the page was once dumped before it opened ("未连接"). Load it
   // again, at most 3 times, before concluding.
+  const std::string feed_live = "class=\"status live\"";
   std::int64_t before = 0;
   std::int64_t after = 0;
   std::string dom;
@@ -74,7 +75,7 @@ TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidsta
     before = total(world, "total", "", "");
     dom = chromium("--dump-dom", url);
     after = total(world, "total", "", "");
-    if (dom.find("class=\"status live\"") != std::string::npos) break;
+    if (dom.find(feed_live) != std::string::npos) break;
   }
   INFO(dom.substr(0, 2000));
   CHECK(dom.find("id=\"total-exact\"") != std::string::npos);
@@ -92,7 +93,7 @@ TEST_CASE("the dashboard shows the running total in headless Chromium", "[aidsta
   // "unavailable"; the feed is connected.
   CHECK(dom.find("unavailable") == std::string::npos);
   CHECK(dom.find("合计 ¥") != std::string::npos);
-  CHECK(dom.find("class=\"status live\"") != std::string::npos);
+  CHECK(dom.find(feed_live) != std::string::npos);
 
   const std::filesystem::path screenshot =
       std::filesystem::path(HUICAI_BINARY_DIR) / "tests" / "aidstats_dashboard.png";

@@ -4,7 +4,8 @@
 // The committed path, for rows this process commits: enqueue takes a place in the relay's order
 // inside the transaction and hands the relay a copy of the row after the COMMIT; the relay
 // XADDs the copies in place order (one pipelined round trip for all it was handed, after the
-// marker check below) and marks the rows published by event id. No read, no claim.
+// marker check below) and marks the rows published by event id, several batches in one
+// transaction while more keeps coming (RelayOptions::mark_linger). No read, no claim.
 //
 // The poll, for the rest (rows of another process, leftovers after a failure), in three steps,
 // because a pool transaction cannot await Redis:
