@@ -368,6 +368,12 @@ const std::vector<Setting>& settings() {
                      "events: how long the audit, sales-counter and ledger consumers wait after "
                      "a poll that did not fill a batch (0 = read again at once)",
                      Bounds{0, 10'000}),
+      HUICAI_SETTING(idempotency_retention,
+                     "Idempotency-Key rows and their stored responses are kept this many days, "
+                     "then forgotten: a retry with such a key is a new request (0 = for ever)",
+                     Bounds{0, 36'500}),
+      HUICAI_SETTING(idempotency_sweep_interval,
+                     "How often expired Idempotency-Key rows are looked for (0 = never)"),
       // Settlement
       HUICAI_SETTING(ledger_consumer,
                      "settlement: run the consumer that posts ordering events to the ledger"),

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
+#include <huicai/core/http/idempotency_retention.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
@@ -88,6 +89,12 @@ void register_service(app::Context& context, http::Router& router) {
       return run_sweeper(
           state->context.db(), settings.order_sweep_interval,
           std::chrono::duration_cast<std::chrono::seconds>(settings.order_auto_receive));
+    });
+  }
+  if (auto retention = http::KeyRetention::from(config, "ordering_idempotency_keys");
+      retention.enabled()) {
+    context.spawn_background("ordering-key-retention", [&context, retention]() {
+      return http::run_key_retention(context.db(), retention);
     });
   }
   // The worker delivers the sandbox's callbacks: nothing to deliver without the sandbox.

@@ -3,6 +3,7 @@
 
 #include <huicai/core/app/context.hpp>
 #include <huicai/core/events/relay.hpp>
+#include <huicai/core/http/idempotency_retention.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/settlement/ledger.hpp>
@@ -45,6 +46,12 @@ void register_service(app::Context& context, http::Router& router) {
   });
   context.spawn_background("settlement-overdue-sweeper",
                            [&context]() { return run_overdue_sweeper(context); });
+  if (auto retention = http::KeyRetention::from(context.config(), "settlement_idempotency_keys");
+      retention.enabled()) {
+    context.spawn_background("settlement-key-retention", [&context, retention]() {
+      return http::run_key_retention(context.db(), retention);
+    });
+  }
   if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {

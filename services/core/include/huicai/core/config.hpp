@@ -121,6 +121,12 @@ struct Config {
   // once). The aid totals' consumer feeds the live dashboard and never waits.
   std::chrono::milliseconds events_linger{100};
 
+  // Idempotency-Key rows (ordering's placements and payments, settlement's payouts) are kept this
+  // long, then forgotten by a background pass every idempotency_sweep_interval (0 = keep for
+  // ever / no passes): a retry with a forgotten key is a new request (docs/adr/0032).
+  std::chrono::days idempotency_retention{30};
+  std::chrono::milliseconds idempotency_sweep_interval{3'600'000};
+
   // Catalog: supplier self-applications per source address per hour (public route; beyond:
   // 429; 0 = no limit).
   std::size_t catalog_supplier_applications_per_ip_per_hour = 5;
