@@ -4,7 +4,8 @@
 #include <huicai/aidstats/service.hpp>
 #include <huicai/aidstats/totals.hpp>
 #include <huicai/core/app/context.hpp>
-#include <huicai/core/events/relay.hpp>
+#include <huicai/core/app/outbox_and_retention.hpp>
+#include <huicai/core/events/consumer.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/after_commit.hpp>
 #include <huicai/core/mysql/pool.hpp>
@@ -34,11 +35,7 @@ events::BatchHandler totals_handler() {
 void register_service(app::Context& context, http::Router& router) {
   add_routes(router, context);
   context.spawn_background("aidstats-feed-timings", &log_feed_timings);
-  context.spawn_background("aidstats-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
-    events::Relay relay(context.db(), context.redis(),
-                        events::RelayOptions{"aidstats_outbox", "aidstats"}, &context.metrics());
-    co_await relay.run();
-  });
+  app::start_outbox_and_retention(context, {"aidstats", "aidstats_outbox", "aidstats", ""});
   // The amounts of the rows each batch changed, published on the live feed once it committed.
   auto publisher = std::make_shared<FeedPublisher>(context);
   context.spawn_background(

@@ -1,15 +1,15 @@
 // Registration of the catalog service: its routes, the browse cache they share, and the relay
 // that publishes catalog_outbox to the "catalog" stream.
 #include <huicai/catalog/service.hpp>
-#include <huicai/core/events/relay.hpp>
+#include <huicai/core/app/outbox_and_retention.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/metrics.hpp>
 #include <memory>
 
+#include "campaign_edges.hpp"
 #include "catalog_events.hpp"
 #include "catalog_state.hpp"
 #include "routes.hpp"
-#include "campaign_edges.hpp"
 #include "sales_counter.hpp"
 
 namespace huicai::catalog {
@@ -48,11 +48,8 @@ void register_service(app::Context& context, http::Router& router) {
     set("version_read", stats.version_reads);
   });
 
-  context.spawn_background("catalog-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
-    events::Relay relay(context.db(), context.redis(),
-                        events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
-    co_await relay.run();
-  });
+  app::start_outbox_and_retention(
+      context, {"catalog", std::string(kOutboxTable), std::string(kProducer), ""});
   start_sales_counter(context);
   start_campaign_edge_bumps(context, state);
 }

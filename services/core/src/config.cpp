@@ -372,8 +372,13 @@ const std::vector<Setting>& settings() {
                      "Idempotency-Key rows and their stored responses are kept this many days, "
                      "then forgotten: a retry with such a key is a new request (0 = for ever)",
                      Bounds{0, 36'500}),
-      HUICAI_SETTING(idempotency_sweep_interval,
-                     "How often expired Idempotency-Key rows are looked for (0 = never)"),
+      HUICAI_SETTING(outbox_retention,
+                     "Published outbox rows are kept this many days, then deleted (at least 8: "
+                     "after Redis lost its data the relay publishes the last 7 days again)",
+                     Bounds{8, 36'500}),
+      HUICAI_SETTING(retention_sweep_interval,
+                     "How often each service deletes the Idempotency-Key and outbox rows past "
+                     "their retention (0 = never)"),
       // Settlement
       HUICAI_SETTING(ledger_consumer,
                      "settlement: run the consumer that posts ordering events to the ledger"),

@@ -1,4 +1,4 @@
-#include <huicai/core/events/relay.hpp>
+#include <huicai/core/app/outbox_and_retention.hpp>
 #include <huicai/core/log.hpp>
 #include <huicai/identity/service.hpp>
 
@@ -41,11 +41,8 @@ void register_service(app::Context& context, http::Router& router) {
   register_session_routes(state, router);
   register_account_setup_routes(state, router);
 
-  context.spawn_background("identity-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
-    events::Relay relay(context.db(), context.redis(),
-                        events::RelayOptions{kOutboxTable, kProducer}, &context.metrics());
-    co_await relay.run();
-  });
+  app::start_outbox_and_retention(
+      context, {"identity", std::string(kOutboxTable), std::string(kProducer), ""});
 
   start_audit_consumers(context);
   start_supplier_account_consumer(context);

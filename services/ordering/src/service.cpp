@@ -2,8 +2,7 @@
 #include <algorithm>
 #include <charconv>
 #include <huicai/core/app/context.hpp>
-#include <huicai/core/events/relay.hpp>
-#include <huicai/core/http/idempotency_retention.hpp>
+#include <huicai/core/app/outbox_and_retention.hpp>
 #include <huicai/core/http/problem.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
@@ -77,24 +76,14 @@ void register_service(app::Context& context, http::Router& router) {
   add_batch_routes(router, state);
   add_trace_routes(router, state);
   add_fund_routes(router, state);
-  context.spawn_background("ordering-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
-    events::Relay relay(context.db(), context.redis(),
-                        events::RelayOptions{std::string(kOutboxTable), std::string(kProducer)},
-                        &context.metrics());
-    co_await relay.run();
-  });
+  app::start_outbox_and_retention(context, {"ordering", std::string(kOutboxTable),
+                                            std::string(kProducer), "ordering_idempotency_keys"});
   if (config.order_sweep_interval.count() > 0) {
     context.spawn_background("ordering-expiry-sweeper", [state]() {
       const Config& settings = state->context.config();
       return run_sweeper(
           state->context.db(), settings.order_sweep_interval,
           std::chrono::duration_cast<std::chrono::seconds>(settings.order_auto_receive));
-    });
-  }
-  if (auto retention = http::KeyRetention::from(config, "ordering_idempotency_keys");
-      retention.enabled()) {
-    context.spawn_background("ordering-key-retention", [&context, retention]() {
-      return http::run_key_retention(context.db(), retention);
     });
   }
   // The worker delivers the sandbox's callbacks: nothing to deliver without the sandbox.

@@ -2,8 +2,8 @@
 // events), the overdue sweeper and the ledger's consumer of ordering events.
 
 #include <huicai/core/app/context.hpp>
-#include <huicai/core/events/relay.hpp>
-#include <huicai/core/http/idempotency_retention.hpp>
+#include <huicai/core/app/outbox_and_retention.hpp>
+#include <huicai/core/events/consumer.hpp>
 #include <huicai/core/http/router.hpp>
 #include <huicai/core/mysql/pool.hpp>
 #include <huicai/settlement/ledger.hpp>
@@ -38,20 +38,10 @@ events::BatchHandler ledger_handler(const Config& config) {
 
 void register_service(app::Context& context, http::Router& router) {
   add_routes(router, context);
-  context.spawn_background("settlement-outbox-relay", [&context]() -> boost::asio::awaitable<void> {
-    events::Relay relay(context.db(), context.redis(),
-                        events::RelayOptions{std::string(kOutboxTable), std::string(kProducer)},
-                        &context.metrics());
-    co_await relay.run();
-  });
+  app::start_outbox_and_retention(context, {"settlement", std::string(kOutboxTable),
+                                            std::string(kProducer), "settlement_idempotency_keys"});
   context.spawn_background("settlement-overdue-sweeper",
                            [&context]() { return run_overdue_sweeper(context); });
-  if (auto retention = http::KeyRetention::from(context.config(), "settlement_idempotency_keys");
-      retention.enabled()) {
-    context.spawn_background("settlement-key-retention", [&context, retention]() {
-      return http::run_key_retention(context.db(), retention);
-    });
-  }
   if (context.config().ledger_consumer) {
     context.spawn_background(
         "settlement-ledger-consumer", [&context]() -> boost::asio::awaitable<void> {

@@ -1,9 +1,11 @@
 // How long an Idempotency-Key is remembered (docs/adr/0032): its row and stored response are
-// kept HUICAI_IDEMPOTENCY_RETENTION_DAYS (30), then forgotten by a background pass; a retry with
-// a forgotten key is a new request. Keys younger than that, and claims still being worked on,
-// stay. Keys are made old by moving their created_at back 31 days.
+// kept HUICAI_IDEMPOTENCY_RETENTION_DAYS (30), then forgotten by ordering's background retention
+// pass (which also deletes outbox rows published more than HUICAI_OUTBOX_RETENTION_DAYS ago); a
+// retry with a forgotten key is a new request. Keys younger than that, and claims still being
+// worked on, stay. Rows are made old by moving their times back 31 days.
 #include <catch2/catch.hpp>
-#include <huicai/core/http/idempotency_retention.hpp>
+#include <huicai/core/http/idempotency.hpp>
+#include <huicai/core/mysql/retention.hpp>
 
 #include "ordering_world.hpp"
 
@@ -20,7 +22,8 @@ std::unique_ptr<TestApp> start_app_with_key_sweeps(std::chrono::milliseconds int
       std::vector<app::ServiceEntry>{huicai::ordering::service_entry()},
       [interval](Config& config) {
         config.idempotency_retention = std::chrono::days(30);
-        config.idempotency_sweep_interval = interval;
+        config.outbox_retention = std::chrono::days(30);
+        config.retention_sweep_interval = interval;
       });
 }
 
@@ -71,13 +74,33 @@ TEST_CASE("a key older than the retention is forgotten: the same request is then
       "', REPEAT('0', 64), 'in_progress', 'other', NOW(6) - INTERVAL 40 DAY, NOW(6) + INTERVAL 60 "
       "SECOND)");
   age_key(world, buyer, old_key);
+  // The first order's events, once the relay published them, as if published 31 days ago.
+  const std::string first_events = "FROM ordering_outbox WHERE aggregate_id = '" +
+                                   std::to_string(first_old.json().at("id").as_int64()) + "'";
+  auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (world.scalar("SELECT COUNT(*) " + first_events + " AND published_at IS NULL") > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  REQUIRE(world.scalar("SELECT COUNT(*) " + first_events + " AND published_at IS NULL") == 0);
+  const auto first_event_rows = world.scalar("SELECT COUNT(*) " + first_events);
+  REQUIRE(first_event_rows > 0);
+  world.execute(
+      "UPDATE ordering_outbox SET published_at = published_at - INTERVAL 31 DAY WHERE "
+      "aggregate_id = '" +
+      std::to_string(first_old.json().at("id").as_int64()) + "'");
 
   // The service's background pass runs every 100 ms here.
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (key_kept(world, buyer, old_key) && std::chrono::steady_clock::now() < deadline) {
+  deadline = std::chrono::steady_clock::now() + 15s;
+  while ((key_kept(world, buyer, old_key) || world.scalar("SELECT COUNT(*) " + first_events) > 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(50ms);
   }
   REQUIRE_FALSE(key_kept(world, buyer, old_key));
+  CHECK(world.scalar("SELECT COUNT(*) " + first_events) == 0);  // the aged events went too
+  const std::string recent_events = "SELECT COUNT(*) FROM ordering_outbox WHERE aggregate_id = '" +
+                                    std::to_string(first_recent.json().at("id").as_int64()) + "'";
+  CHECK(world.scalar(recent_events) > 0);
   CHECK(key_kept(world, buyer, recent_key));
   CHECK(key_kept(world, buyer, running_key));
 
@@ -110,11 +133,10 @@ TEST_CASE("a retention pass deletes every expired key, a batch per transaction",
   }
   for (std::size_t i = 0; i < 3; ++i) age_key(world, buyer, keys[i]);
 
-  http::KeyRetention retention =
-      http::KeyRetention::from(app->config(), "ordering_idempotency_keys");
-  retention.batch = 2;  // 3 expired keys (or more left by older runs): at least 2 batches
-  const auto forgotten = app->run<std::size_t>(
-      [&]() { return http::forget_expired_keys(app->context().db(), retention); });
+  auto rule = http::Idempotency::retention_rule("ordering_idempotency_keys", std::chrono::days(30));
+  rule.batch = 2;  // 3 expired keys (or more left by older runs): at least 2 batches
+  const auto forgotten =
+      app->run<std::size_t>([&]() { return mysql::delete_expired(app->context().db(), rule); });
   CHECK(forgotten >= 3);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     INFO("key " << i);
@@ -122,6 +144,6 @@ TEST_CASE("a retention pass deletes every expired key, a batch per transaction",
   }
   // Nothing else of the orders goes: the keys are all a pass deletes.
   CHECK(orders_of(world, buyer) == 5);
-  CHECK(app->run<std::size_t>(
-            [&]() { return http::forget_expired_keys(app->context().db(), retention); }) == 0);
+  CHECK(app->run<std::size_t>([&]() { return mysql::delete_expired(app->context().db(), rule); }) ==
+        0);
 }

@@ -14,6 +14,15 @@
 
 namespace huicai::events {
 
+mysql::RetentionRule outbox_retention_rule(std::string outbox_table, std::chrono::days keep) {
+  mysql::RetentionRule rule;
+  rule.table = std::move(outbox_table);
+  rule.age_column = "published_at";  // ix_<service>_outbox_unpublished (published_at, id)
+  rule.condition = "published_at IS NOT NULL";
+  rule.keep = keep;
+  return rule;
+}
+
 std::string stream_key(std::string_view stream) {
   std::string key = "huicai:{";
   key += stream;

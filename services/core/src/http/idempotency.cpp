@@ -56,6 +56,15 @@ Idempotency::Idempotency(mysql::Pool& pool, std::string table, std::chrono::seco
                     "account_id = ? AND idempotency_key = ? AND attempt_token = ? AND status = "
                     "'in_progress'") {}
 
+mysql::RetentionRule Idempotency::retention_rule(std::string table, std::chrono::days keep) {
+  mysql::RetentionRule rule;
+  rule.table = std::move(table);
+  rule.age_column = "created_at";  // <service>_idempotency_created
+  rule.condition = "status = 'completed' OR lease_until < NOW(6)";
+  rule.keep = keep;
+  return rule;
+}
+
 std::string Idempotency::request_hash(const Request& request) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);

@@ -121,11 +121,14 @@ struct Config {
   // once). The aid totals' consumer feeds the live dashboard and never waits.
   std::chrono::milliseconds events_linger{100};
 
-  // Idempotency-Key rows (ordering's placements and payments, settlement's payouts) are kept this
-  // long, then forgotten by a background pass every idempotency_sweep_interval (0 = keep for
-  // ever / no passes): a retry with a forgotten key is a new request (docs/adr/0032).
+  // Retention (docs/adr/0032): Idempotency-Key rows (ordering's placements and payments,
+  // settlement's payouts) are kept this long, then forgotten: a retry with a forgotten key is a
+  // new request (0 = kept for ever). Published outbox rows are kept this long (more than the
+  // relay's 7-day republish window). A background pass per service every
+  // retention_sweep_interval (0 = no passes).
   std::chrono::days idempotency_retention{30};
-  std::chrono::milliseconds idempotency_sweep_interval{3'600'000};
+  std::chrono::days outbox_retention{30};
+  std::chrono::milliseconds retention_sweep_interval{3'600'000};
 
   // Catalog: supplier self-applications per source address per hour (public route; beyond:
   // 429; 0 = no limit).

@@ -8,6 +8,7 @@
 // (db/migrations/0002_core_selftest_events.sql is an example).
 
 #include <cstdint>
+#include <huicai/core/mysql/retention.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ std::string enqueue(mysql::Session& session, std::string_view outbox_table,
 std::vector<std::string> enqueue_all(mysql::Session& session, std::string_view outbox_table,
                                      std::string_view producer,
                                      std::span<const OutgoingEvent> events);
+
+// The rows of `outbox_table` a retention pass may delete (docs/adr/0032): published more than
+// `keep` ago. Rows not yet published are never deleted. `keep` must exceed the relay's
+// republish_window (7 days): after Redis lost its data the relay publishes that window again.
+mysql::RetentionRule outbox_retention_rule(std::string outbox_table, std::chrono::days keep);
 
 // The Redis key of a logical stream, with a hash tag so Redis Cluster keeps it on one slot:
 // "ordering" -> "huicai:{ordering}:events".

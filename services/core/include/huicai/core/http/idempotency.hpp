@@ -26,6 +26,7 @@
 #include <functional>
 #include <huicai/core/http/message.hpp>
 #include <huicai/core/mysql/pool.hpp>
+#include <huicai/core/mysql/retention.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +62,11 @@ class Idempotency {
       const http::Request& request, std::function<http::Response(mysql::Session&)> work,
       mysql::Isolation isolation = mysql::Isolation::repeatable_read,
       ClaimAt claim_at = ClaimAt::start);
+
+  // The rows of `table` a retention pass may delete (docs/adr/0032): keys written more than
+  // `keep` ago, completed or claimed by a process whose lease ran out. A claim still being worked
+  // on is never deleted. A request with a deleted key is a new request.
+  static mysql::RetentionRule retention_rule(std::string table, std::chrono::days keep);
 
   // SHA-256 (hex) of method, path and body: what "the same request" means.
   static std::string request_hash(const http::Request& request);
