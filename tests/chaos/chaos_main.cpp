@@ -308,7 +308,8 @@ int main(int argc, char** argv) {
     if (!start(*process)) return 2;
   }
 
-  const huicai::auth::TokenService tokens(huicai::Config::from_environment());
+  const huicai::Config config = huicai::Config::from_environment();
+  const huicai::auth::TokenService tokens(config);
   Fixture fixture;
   try {
     fixture = make_fixture(random, tokens, ports.ordering);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,10 +54,16 @@ bool ServiceProcess::start(std::chrono::milliseconds within) {
   for (auto& variable : variables) envp.push_back(variable.data());
   envp.push_back(nullptr);
   char* const argv[] = {binary_.data(), const_cast<char*>("serve"), nullptr};
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    // Child: output to the log, none of the run's client sockets, then exec.
+    // Child: dies with the run (a run that aborts, under a sanitizer say, must not leave
+    // services holding the ports of the next run; start() is only called from the main
+    // thread, whose end is the process's), output to the log, none of the run's client
+    // sockets, then exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the run ended before prctl took effect
     const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) {
       ::dup2(log, 1);

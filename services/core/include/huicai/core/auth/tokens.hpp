@@ -34,7 +34,9 @@ struct IssuedToken {
 
 class TokenService : public http::TokenVerifier {
  public:
+  // Keeps a reference to config: the caller keeps it alive, so a temporary is refused.
   explicit TokenService(const Config& config);
+  explicit TokenService(Config&&) = delete;
   ~TokenService() override;
 
   // Signs an access token carrying the principal (roles and scopes) for config.access_token_ttl.
