@@ -19,6 +19,8 @@ namespace huicai::ordering {
 
 inline constexpr std::string_view kOutboxTable = "ordering_outbox";
 inline constexpr std::string_view kProducer = "ordering";
+// Order placements' and payments' Idempotency-Keys with their stored answers.
+inline constexpr std::string_view kIdempotencyTable = "ordering_idempotency_keys";
 inline constexpr std::string_view kStream = "ordering";
 
 // Who caused a transition and why; actor 0 is the system (sweeper, payment callback).

@@ -17,7 +17,7 @@ namespace huicai::ordering {
 
 ServiceState::ServiceState(app::Context& context_in)
     : context(context_in),
-      idempotency(context_in.db(), "ordering_idempotency_keys"),
+      idempotency(context_in.db(), std::string(kIdempotencyTable)),
       pricing(context_in),
       placements(context_in.db(), idempotency,
                  PlacementGroupOptions{context_in.config().order_group_max,
@@ -76,8 +76,9 @@ void register_service(app::Context& context, http::Router& router) {
   add_batch_routes(router, state);
   add_trace_routes(router, state);
   add_fund_routes(router, state);
-  app::start_outbox_and_retention(context, {"ordering", std::string(kOutboxTable),
-                                            std::string(kProducer), "ordering_idempotency_keys"});
+  app::start_outbox_and_retention(context,
+                                  {"ordering", std::string(kOutboxTable), std::string(kProducer),
+                                   std::string(kIdempotencyTable)});
   if (config.order_sweep_interval.count() > 0) {
     context.spawn_background("ordering-expiry-sweeper", [state]() {
       const Config& settings = state->context.config();

@@ -187,7 +187,7 @@ Awaitable pay_route(app::Context& context, http::Request& request) {
     pay_statement(session, row, {body.payout_reference, body.payout_date, body.amount_fen},
                   actor(request));
   };
-  http::Idempotency idempotency(context.db(), "settlement_idempotency_keys");
+  http::Idempotency idempotency(context.db(), std::string(kIdempotencyTable));
   co_return co_await idempotency.run(request, [&](mysql::Session& session) {
     return apply_change(session, request, statement_id, "statement.paid", change);
   });

@@ -38,8 +38,9 @@ events::BatchHandler ledger_handler(const Config& config) {
 
 void register_service(app::Context& context, http::Router& router) {
   add_routes(router, context);
-  app::start_outbox_and_retention(context, {"settlement", std::string(kOutboxTable),
-                                            std::string(kProducer), "settlement_idempotency_keys"});
+  app::start_outbox_and_retention(context,
+                                  {"settlement", std::string(kOutboxTable), std::string(kProducer),
+                                   std::string(kIdempotencyTable)});
   context.spawn_background("settlement-overdue-sweeper",
                            [&context]() { return run_overdue_sweeper(context); });
   if (context.config().ledger_consumer) {

@@ -75,8 +75,9 @@ TEST_CASE("a key older than the retention is forgotten: the same request is then
       "SECOND)");
   age_key(world, buyer, old_key);
   // The first order's events, once the relay published them, as if published 31 days ago.
-  const std::string first_events = "FROM ordering_outbox WHERE aggregate_id = '" +
-                                   std::to_string(first_old.json().at("id").as_int64()) + "'";
+  const std::string of_first_order =
+      "aggregate_id = '" + std::to_string(first_old.json().at("id").as_int64()) + "'";
+  const std::string first_events = "FROM ordering_outbox WHERE " + of_first_order;
   auto deadline = std::chrono::steady_clock::now() + 15s;
   while (world.scalar("SELECT COUNT(*) " + first_events + " AND published_at IS NULL") > 0 &&
          std::chrono::steady_clock::now() < deadline) {
@@ -85,10 +86,8 @@ TEST_CASE("a key older than the retention is forgotten: the same request is then
   REQUIRE(world.scalar("SELECT COUNT(*) " + first_events + " AND published_at IS NULL") == 0);
   const auto first_event_rows = world.scalar("SELECT COUNT(*) " + first_events);
   REQUIRE(first_event_rows > 0);
-  world.execute(
-      "UPDATE ordering_outbox SET published_at = published_at - INTERVAL 31 DAY WHERE "
-      "aggregate_id = '" +
-      std::to_string(first_old.json().at("id").as_int64()) + "'");
+  world.execute("UPDATE ordering_outbox SET published_at = published_at - INTERVAL 31 DAY WHERE " +
+                of_first_order);
 
   // The service's background pass runs every 100 ms here.
   deadline = std::chrono::steady_clock::now() + 15s;

@@ -10,6 +10,8 @@ namespace huicai::settlement {
 
 inline constexpr std::string_view kOutboxTable = "settlement_outbox";
 inline constexpr std::string_view kProducer = "settlement";
+// Payouts' Idempotency-Keys with their stored answers.
+inline constexpr std::string_view kIdempotencyTable = "settlement_idempotency_keys";
 inline constexpr std::string_view kLedgerGroup = "settlement-ledger";
 
 void register_service(app::Context& context, http::Router& router);
